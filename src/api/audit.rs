@@ -1,0 +1,117 @@
+//! Reading the audit trail (staff only).
+
+use actix_web::{HttpResponse, get, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::pagination::PageParams;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, AuditEvent, Filter};
+use crate::db::{self, DbPool};
+use crate::error::AppError;
+
+/// One recorded change.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventResponse {
+    /// Event id (increasing).
+    pub id: i64,
+    /// When it happened.
+    pub occurred_at: DateTime<Utc>,
+    /// The account that made the change; `null` for the system or an anonymous request.
+    #[schema(required = true)]
+    pub actor_account_id: Option<i64>,
+    /// Dotted action code, e.g. `account.created`.
+    pub action: String,
+    /// Kind of record changed.
+    pub entity_type: String,
+    /// Its id or code.
+    pub entity_id: String,
+    /// Relevant state before (no personal values).
+    #[schema(required = true, value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    /// Relevant state after (no personal values).
+    #[schema(required = true, value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    /// The request that made the change.
+    #[schema(required = true)]
+    pub request_id: Option<String>,
+}
+
+fn parse_summary(text: Option<String>) -> Option<serde_json::Value> {
+    text.and_then(|t| serde_json::from_str(&t).ok())
+}
+
+impl From<AuditEvent> for AuditEventResponse {
+    fn from(e: AuditEvent) -> Self {
+        Self {
+            id: e.id,
+            occurred_at: e.occurred_at.and_utc(),
+            actor_account_id: e.actor_account_id,
+            action: e.action,
+            entity_type: e.entity_type,
+            entity_id: e.entity_id,
+            before: parse_summary(e.before_summary),
+            after: parse_summary(e.after_summary),
+            request_id: e.request_id,
+        }
+    }
+}
+
+/// One page of audit events, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEventPage {
+    /// The events on this page.
+    pub items: Vec<AuditEventResponse>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// Filters for the audit trail.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// Only events about this kind of record, e.g. `account`.
+    #[param(max_length = 64)]
+    pub entity_type: Option<String>,
+    /// Only events about this record (combine with `entity_type`).
+    #[param(max_length = 64)]
+    pub entity_id: Option<String>,
+    /// Only changes made by this account.
+    pub actor_account_id: Option<i64>,
+}
+
+/// The audit trail, newest first.
+#[utoipa::path(
+    tag = "audit",
+    operation_id = "list_audit_events",
+    params(AuditFilter, PageParams),
+    responses((status = 200, description = "One page of audit events.", body = AuditEventPage))
+)]
+#[get("/audit-events")]
+pub async fn list(
+    caller: Caller,
+    filter: web::Query<AuditFilter>,
+    paging: web::Query<PageParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let page = paging.page()?;
+    let filter = filter.into_inner();
+    let filter = Filter {
+        entity_type: filter.entity_type,
+        entity_id: filter.entity_id,
+        actor_account_id: filter.actor_account_id,
+    };
+    let rows = db::run(&pool, move |conn| {
+        Ok(audit_events::list(conn, &filter, page.after, page.fetch())?)
+    })
+    .await?;
+    let (rows, next_cursor) = page.finish(rows, |e| e.id);
+    Ok(private_json(&AuditEventPage {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor,
+    }))
+}

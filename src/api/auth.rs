@@ -1,0 +1,164 @@
+//! Logging in (`POST /auth/token`) and asking who one is (`GET /me`).
+
+use std::time::Instant;
+
+use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::api::private_json;
+use crate::auth::jwt::TokenKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::auth::{Caller, Role, password};
+use crate::db::{self, DbPool, models::accounts};
+use crate::domain::text::normalize_login;
+use crate::error::AppError;
+
+/// Credentials: a person's e-mail and password, or an integration's client id and secret.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum TokenRequest {
+    /// Staff and participants.
+    Password(PasswordCredentials),
+    /// Integration clients such as the Klimaschutz-Community platform.
+    Client(ClientCredentials),
+}
+
+/// A person's login.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordCredentials {
+    /// The account's e-mail address.
+    #[schema(max_length = 254, example = "office@example.org")]
+    pub email: String,
+    /// The account's password.
+    #[schema(max_length = 1024, format = Password)]
+    pub password: String,
+}
+
+/// An integration client's login.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientCredentials {
+    /// The client id shown when the integration account was created.
+    #[schema(max_length = 254)]
+    pub client_id: String,
+    /// The client secret shown once when the integration account was created.
+    #[schema(max_length = 1024, format = Password)]
+    pub client_secret: String,
+}
+
+/// An access token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// The JWT to send as `Authorization: Bearer <access_token>`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the token expires.
+    pub expires_in: i64,
+}
+
+const MAX_LOGIN_CHARS: usize = 254;
+const MAX_SECRET_CHARS: usize = 1024;
+
+/// Exchanges credentials for an access token. Failed attempts are throttled per login and per
+/// client address; the answer never reveals whether an account exists.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "create_token",
+    security(()),
+    request_body = TokenRequest,
+    responses(
+        (status = 200, description = "Logged in.", body = TokenResponse),
+        (status = 401, description = "Wrong credentials or a disabled account.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`.", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed.")))
+    )
+)]
+#[post("/auth/token")]
+pub async fn create_token(
+    req: HttpRequest,
+    body: web::Json<TokenRequest>,
+    pool: web::Data<DbPool>,
+    keys: web::Data<TokenKeys>,
+    throttle: web::Data<LoginThrottle>,
+) -> Result<HttpResponse, AppError> {
+    let (login, secret) = match body.into_inner() {
+        TokenRequest::Password(c) => (c.email, c.password),
+        TokenRequest::Client(c) => (c.client_id, c.client_secret),
+    };
+    if login.chars().count() > MAX_LOGIN_CHARS || secret.chars().count() > MAX_SECRET_CHARS {
+        return Err(AppError::invalid_field("", "credentials are too long"));
+    }
+    let login = normalize_login(&login);
+    let address = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_default();
+    if let Some(wait) = throttle.blocked_for(&login, &address, Instant::now()) {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: wait,
+        });
+    }
+    let lookup = login.clone();
+    let account = db::run(&pool, move |conn| {
+        Ok(accounts::find_by_login(conn, &lookup)?)
+    })
+    .await?;
+    let stored_hash = account.as_ref().map(|a| a.password_hash.clone());
+    let password_ok = web::block(move || password::verify(&secret, stored_hash.as_deref()))
+        .await
+        .map_err(AppError::internal)?;
+    let enabled = account
+        .filter(|a| password_ok && a.disabled_at.is_none())
+        .and_then(|a| Role::parse(&a.role).map(|role| (a.id, role)));
+    let Some((account_id, role)) = enabled else {
+        throttle.record_failure(&login, &address, Instant::now());
+        return Err(AppError::Unauthorized(
+            "the credentials are not valid".to_owned(),
+        ));
+    };
+    throttle.record_success(&login);
+    let token = keys.issue(account_id, role).map_err(AppError::internal)?;
+    Ok(private_json(&TokenResponse {
+        access_token: token,
+        token_type: "Bearer".to_owned(),
+        expires_in: keys.ttl_secs(),
+    }))
+}
+
+/// The caller's own account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    /// Account id.
+    pub account_id: i64,
+    /// Account role.
+    pub role: Role,
+    /// Name shown to others.
+    pub display_name: String,
+    /// E-mail address (people) or client id (integrations).
+    pub login: String,
+}
+
+/// Who the bearer of the token is.
+#[utoipa::path(
+    tag = "auth",
+    operation_id = "get_me",
+    responses((status = 200, description = "The caller's account.", body = Me))
+)]
+#[get("/me")]
+pub async fn get_me(caller: Caller, pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
+    let id = caller.account_id;
+    let account = db::run(&pool, move |conn| {
+        accounts::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(private_json(&Me {
+        account_id: account.id,
+        role: caller.role,
+        display_name: account.display_name,
+        login: account.login,
+    }))
+}

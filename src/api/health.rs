@@ -1,0 +1,53 @@
+//! Liveness and readiness probes.
+
+use actix_web::{HttpResponse, get, web};
+use diesel::connection::SimpleConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::{self, DbPool};
+use crate::error::AppError;
+
+/// Probe answer.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HealthStatus {
+    /// Always `ok` when the probe passes.
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// The process is up and serving HTTP.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "get_liveness",
+    security(()),
+    responses((status = 200, description = "The service is alive.", body = HealthStatus))
+)]
+#[get("/health/live")]
+pub async fn live() -> HttpResponse {
+    HttpResponse::Ok().json(HealthStatus {
+        status: "ok".to_owned(),
+    })
+}
+
+/// The service can reach its database.
+#[utoipa::path(
+    tag = "health",
+    operation_id = "get_readiness",
+    security(()),
+    responses(
+        (status = 200, description = "The database answers.", body = HealthStatus),
+        (status = 503, description = "The database cannot be reached.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/health/ready")]
+pub async fn ready(pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
+    db::run(&pool, |conn| {
+        conn.batch_execute("SELECT 1")
+            .map_err(|_| AppError::ServiceUnavailable)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(HealthStatus {
+        status: "ok".to_owned(),
+    }))
+}

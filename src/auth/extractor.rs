@@ -1,0 +1,97 @@
+//! The `Caller` extractor: the authenticated account behind a bearer token.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+
+use crate::auth::Role;
+use crate::auth::jwt::TokenKeys;
+use crate::db::{self, DbPool, models::accounts};
+use crate::error::AppError;
+
+/// The authenticated caller of a request. Taking it as a handler argument makes the handler
+/// require a valid token of an enabled account; `require` then checks the role in one line.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    /// The account id.
+    pub account_id: i64,
+    /// The account's current role (from the database, not the token).
+    pub role: Role,
+}
+
+impl Caller {
+    /// Passes when the caller holds one of `roles`, else 403.
+    pub fn require(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// Passes for staff only.
+    pub fn require_staff(&self) -> Result<(), AppError> {
+        self.require(&[Role::Staff])
+    }
+
+    /// Whether the caller is staff.
+    pub fn is_staff(&self) -> bool {
+        self.role == Role::Staff
+    }
+}
+
+fn bearer_token(req: &HttpRequest) -> Result<String, AppError> {
+    let value = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(|| AppError::Unauthorized("a bearer token is required".to_owned()))?;
+    let text = value
+        .to_str()
+        .map_err(|_| AppError::Unauthorized("malformed Authorization header".to_owned()))?;
+    let (scheme, token) = text.split_once(' ').ok_or_else(|| {
+        AppError::Unauthorized("expected `Authorization: Bearer <token>`".to_owned())
+    })?;
+    if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() || token.len() > 4096 {
+        return Err(AppError::Unauthorized(
+            "expected `Authorization: Bearer <token>`".to_owned(),
+        ));
+    }
+    Ok(token.trim().to_owned())
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Caller, AppError> {
+    let token = bearer_token(&req)?;
+    let keys = req
+        .app_data::<web::Data<TokenKeys>>()
+        .ok_or_else(|| AppError::internal("TokenKeys missing from app data"))?;
+    let invalid = || AppError::Unauthorized("the token is invalid or has expired".to_owned());
+    let claims = keys.verify(&token).map_err(|_| invalid())?;
+    let account_id: i64 = claims.sub.parse().map_err(|_| invalid())?;
+    let pool = req
+        .app_data::<web::Data<DbPool>>()
+        .ok_or_else(|| AppError::internal("DbPool missing from app data"))?
+        .clone();
+    let account = db::run(&pool, move |conn| Ok(accounts::find(conn, account_id)?)).await?;
+    let account = account
+        .filter(|a| a.disabled_at.is_none())
+        .ok_or_else(invalid)?;
+    let role = Role::parse(&account.role).ok_or_else(invalid)?;
+    if role != claims.role {
+        return Err(invalid());
+    }
+    Ok(Caller {
+        account_id: account.id,
+        role,
+    })
+}
+
+impl FromRequest for Caller {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}

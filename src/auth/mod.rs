@@ -1,0 +1,11 @@
+//! Authentication and authorisation: roles, password hashing, access tokens, the caller
+//! extractor and the failed-login throttle.
+
+pub mod extractor;
+pub mod jwt;
+pub mod password;
+pub mod role;
+pub mod throttle;
+
+pub use extractor::Caller;
+pub use role::Role;

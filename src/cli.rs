@@ -1,0 +1,104 @@
+//! Command-line subcommands besides `serve`.
+
+use std::io::BufRead;
+
+use clap::{Parser, Subcommand};
+
+use crate::api::accounts::{NewStaffAccount, create_staff_account};
+use crate::config::Settings;
+use crate::error::AppError;
+use crate::startup::{Application, prepare_database};
+
+/// The SK:KK mentoring programme API.
+#[derive(Debug, Parser)]
+#[command(version, about)]
+pub struct Cli {
+    /// What to do (default: serve).
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply migrations and serve HTTP (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Print the OpenAPI document as JSON.
+    Openapi,
+    /// Create a staff account; the password comes from STAFF_PASSWORD or, if unset, stdin.
+    CreateStaff {
+        /// The e-mail address to log in with.
+        #[arg(long)]
+        email: String,
+        /// The name shown to others.
+        #[arg(long, default_value = "SK:KK")]
+        display_name: String,
+    },
+}
+
+type BoxError = Box<dyn std::error::Error>;
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> Result<(), BoxError> {
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Openapi => {
+            print!("{}", crate::openapi::document_json());
+            Ok(())
+        }
+        Command::Migrate => {
+            let settings = Settings::from_env()?;
+            prepare_database(&settings)?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Serve => {
+            let settings = Settings::from_env()?;
+            let app = Application::build(settings)?;
+            log::info!("listening on port {}", app.port());
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::CreateStaff {
+            email,
+            display_name,
+        } => {
+            let settings = Settings::from_env()?;
+            let pool = prepare_database(&settings)?;
+            let password = match std::env::var("STAFF_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => read_password_line()?,
+            };
+            let body = NewStaffAccount {
+                email,
+                password,
+                display_name,
+            };
+            let account = create_staff_account(&pool, body, None)
+                .await
+                .map_err(describe)?;
+            println!("created staff account {} ({})", account.id, account.login);
+            Ok(())
+        }
+    }
+}
+
+fn read_password_line() -> Result<String, BoxError> {
+    eprintln!("password for the new staff account (one line on stdin):");
+    let mut line = String::new();
+    std::io::stdin().lock().read_line(&mut line)?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
+}
+
+fn describe(error: AppError) -> BoxError {
+    match error {
+        AppError::Validation(problems) => problems
+            .iter()
+            .map(|p| format!("{}: {}", p.pointer.trim_start_matches('/'), p.detail))
+            .collect::<Vec<_>>()
+            .join("; ")
+            .into(),
+        other => other.to_string().into(),
+    }
+}

@@ -1,0 +1,234 @@
+//! Typed settings read from the environment. Secrets are never logged or printed.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::db::{Backend, sqlite_path};
+
+/// The minimum length of a configured JWT signing secret.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
+
+/// Default database when `DATABASE_URL` is unset: a SQLite file under `./data/`.
+pub const DEFAULT_DATABASE_URL: &str = "data/mentoring.sqlite3";
+
+/// A secret byte string whose `Debug` output is redacted.
+#[derive(Clone)]
+pub struct Secret(Vec<u8>);
+
+impl Secret {
+    /// Wraps secret bytes.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(bytes)
+    }
+
+    /// The raw bytes, for signing.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(<redacted>)")
+    }
+}
+
+/// Everything the service needs to start.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on (`BIND_ADDR`); port 0 picks a free port.
+    pub bind_addr: String,
+    /// Database URL (`DATABASE_URL`): `postgres://…` or a SQLite file path.
+    pub database_url: String,
+    /// Maximum pooled connections (`DATABASE_POOL_SIZE`).
+    pub pool_size: u32,
+    /// HMAC secret for access tokens (`JWT_SECRET`, else generated beside the database).
+    pub jwt_secret: Secret,
+    /// Access-token lifetime in seconds (`TOKEN_TTL_SECONDS`).
+    pub token_ttl_secs: i64,
+    /// Origins allowed by CORS (`CORS_ALLOWED_ORIGINS`, comma-separated; empty: none).
+    pub cors_origins: Vec<String>,
+    /// HTTP worker threads (`HTTP_WORKERS`; default: one per core).
+    pub workers: Option<usize>,
+}
+
+/// Why the settings could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A variable is set but unusable.
+    #[error("{name} is invalid: {reason}")]
+    Invalid {
+        /// The variable.
+        name: &'static str,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The generated secret file could not be read or written.
+    #[error("cannot keep the generated JWT secret at {path}: {source}")]
+    SecretFile {
+        /// Where the secret lives.
+        path: PathBuf,
+        /// The I/O failure.
+        source: std::io::Error,
+    },
+}
+
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn parse_var<T: std::str::FromStr>(name: &'static str, default: T) -> Result<T, ConfigError>
+where
+    T::Err: fmt::Display,
+{
+    match var(name) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse()
+            .map_err(|e: T::Err| ConfigError::Invalid {
+                name,
+                reason: e.to_string(),
+            }),
+    }
+}
+
+impl Settings {
+    /// Reads the environment; with nothing set the service runs on SQLite under `./data/`.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let database_url = var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned());
+        let jwt_secret = match var("JWT_SECRET") {
+            Some(secret) => validate_secret(secret.into_bytes())?,
+            None => load_or_create_secret(&secret_file_for(&database_url))?,
+        };
+        let token_ttl_secs: i64 = parse_var("TOKEN_TTL_SECONDS", 3600)?;
+        if !(60..=86_400).contains(&token_ttl_secs) {
+            return Err(ConfigError::Invalid {
+                name: "TOKEN_TTL_SECONDS",
+                reason: "must be between 60 and 86400".to_owned(),
+            });
+        }
+        let pool_size: u32 = parse_var("DATABASE_POOL_SIZE", 8)?;
+        if pool_size == 0 {
+            return Err(ConfigError::Invalid {
+                name: "DATABASE_POOL_SIZE",
+                reason: "must be at least 1".to_owned(),
+            });
+        }
+        Ok(Self {
+            bind_addr: var("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
+            database_url,
+            pool_size,
+            jwt_secret,
+            token_ttl_secs,
+            cors_origins: var("CORS_ALLOWED_ORIGINS")
+                .map(|v| {
+                    v.split(',')
+                        .map(|o| o.trim().to_owned())
+                        .filter(|o| !o.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default(),
+            workers: var("HTTP_WORKERS")
+                .map(|_| parse_var("HTTP_WORKERS", 1usize))
+                .transpose()?,
+        })
+    }
+}
+
+/// Refuses secrets shorter than [`MIN_JWT_SECRET_BYTES`].
+pub fn validate_secret(bytes: Vec<u8>) -> Result<Secret, ConfigError> {
+    if bytes.len() < MIN_JWT_SECRET_BYTES {
+        return Err(ConfigError::Invalid {
+            name: "JWT_SECRET",
+            reason: format!(
+                "must be at least {MIN_JWT_SECRET_BYTES} bytes long (it has {})",
+                bytes.len()
+            ),
+        });
+    }
+    Ok(Secret::new(bytes))
+}
+
+/// The generated secret lives beside the SQLite file, or under `./data/` for PostgreSQL.
+fn secret_file_for(database_url: &str) -> PathBuf {
+    let dir = match Backend::from_url(database_url) {
+        Backend::Sqlite => Path::new(sqlite_path(database_url))
+            .parent()
+            .map(Path::to_path_buf)
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| PathBuf::from(".")),
+        Backend::Postgres => PathBuf::from("data"),
+    };
+    dir.join("jwt-secret")
+}
+
+fn load_or_create_secret(path: &Path) -> Result<Secret, ConfigError> {
+    let io_error = |source| ConfigError::SecretFile {
+        path: path.to_path_buf(),
+        source,
+    };
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        return validate_secret(existing.trim().as_bytes().to_vec());
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(io_error)?;
+    }
+    let bytes: [u8; 48] = rand::random();
+    let encoded: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private_file(path, &encoded).map_err(io_error)?;
+    Ok(Secret::new(encoded.into_bytes()))
+}
+
+#[cfg(unix)]
+fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private_file(path: &Path, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_secret_is_refused_with_its_length() {
+        let err = validate_secret(b"too short".to_vec()).unwrap_err();
+        assert!(err.to_string().contains("at least 32 bytes"), "{err}");
+    }
+
+    #[test]
+    fn generated_secret_is_created_once_and_reused() {
+        let dir = std::env::temp_dir().join(format!("secret-test-{}", std::process::id()));
+        let path = dir.join("jwt-secret");
+        let _ = std::fs::remove_dir_all(&dir);
+        let first = load_or_create_secret(&path).unwrap();
+        let second = load_or_create_secret(&path).unwrap();
+        assert_eq!(first.expose(), second.expose());
+        assert!(first.expose().len() >= MIN_JWT_SECRET_BYTES);
+        assert_eq!(format!("{first:?}"), "Secret(<redacted>)");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn secret_file_sits_beside_the_sqlite_database() {
+        assert_eq!(
+            secret_file_for("data/x.sqlite3"),
+            PathBuf::from("data/jwt-secret")
+        );
+        assert_eq!(
+            secret_file_for("postgres://h/db"),
+            PathBuf::from("data/jwt-secret")
+        );
+    }
+}

@@ -1,0 +1,4 @@
+//! Row types and queries, one module per table.
+
+pub mod accounts;
+pub mod audit_events;

@@ -1,0 +1,3 @@
+//! Pure rules without HTTP or database code, each with unit tests.
+
+pub mod text;

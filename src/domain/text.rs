@@ -1,0 +1,96 @@
+//! Rules for free text coming from clients.
+
+use std::borrow::Cow;
+
+use validator::ValidationError;
+
+fn error(code: &'static str, message: &'static str) -> ValidationError {
+    ValidationError::new(code).with_message(Cow::Borrowed(message))
+}
+
+/// Bidirectional-override and isolate characters that can disguise text (CVE-2021-42574 class).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// One line of visible text: not blank, no control characters, no bidi overrides.
+pub fn single_line(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(error("blank", "must not be empty or only white space"));
+    }
+    if value.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+        return Err(error(
+            "control_character",
+            "must not contain control characters or direction overrides",
+        ));
+    }
+    Ok(())
+}
+
+/// Multi-line text: not blank; tabs and line breaks allowed, other control characters not.
+pub fn multi_line(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        return Err(error("blank", "must not be empty or only white space"));
+    }
+    let forbidden =
+        |c: char| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(c);
+    if value.chars().any(forbidden) {
+        return Err(error(
+            "control_character",
+            "must not contain control characters or direction overrides",
+        ));
+    }
+    Ok(())
+}
+
+/// A password: 12 to 1024 characters, at least one not white space.
+pub fn password(value: &str) -> Result<(), ValidationError> {
+    let length = value.chars().count();
+    if !(12..=1024).contains(&length) || value.trim().is_empty() {
+        return Err(error(
+            "password_length",
+            "must be 12 to 1024 characters long",
+        ));
+    }
+    if value.contains('\0') {
+        return Err(error(
+            "control_character",
+            "must not contain NUL characters",
+        ));
+    }
+    Ok(())
+}
+
+/// Lower-cases and trims an e-mail address or client id for storage and lookup.
+pub fn normalize_login(value: &str) -> String {
+    value.trim().to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn single_line_refuses_blank_control_and_bidi_text() {
+        assert!(single_line("Kreis Steinfurt").is_ok());
+        assert!(single_line("Grüße 🌍").is_ok());
+        assert!(single_line("   ").is_err());
+        assert!(single_line("a\nb").is_err());
+        assert!(single_line("a\0b").is_err());
+        assert!(single_line("abc\u{202E}def").is_err());
+    }
+
+    #[test]
+    fn multi_line_allows_line_breaks_only() {
+        assert!(multi_line("eins\nzwei\r\n\tdrei").is_ok());
+        assert!(multi_line("a\u{7}b").is_err());
+        assert!(multi_line("\n\n").is_err());
+    }
+
+    #[test]
+    fn password_needs_twelve_characters() {
+        assert!(password("elf zeichen").is_err());
+        assert!(password("zwölf zeichen").is_ok());
+        assert!(password(&"x".repeat(1025)).is_err());
+    }
+}

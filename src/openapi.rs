@@ -1,0 +1,144 @@
+//! The OpenAPI document: info, tags, the bearer scheme and the problem responses every
+//! operation can return. The paths come from the route table (`routes::configure`).
+
+use actix_web::App;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+use utoipa_actix_web::AppExt;
+
+use crate::error::{PROBLEM_JSON, Problem};
+
+/// Document-level settings of the spec.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "SK:KK Mentoring-Programm API",
+        description = "API of the SK:KK mentoring programme for municipal climate-protection managers \
+(Klimaschutzmanagerinnen und -manager): participants, mentoring formats, sessions, forum sponsorships, \
+practice tips and the yearly credit report for the NKI final report. Errors are RFC 9457 problem details; \
+see docs/API-DESIGN.md for the conventions.",
+        license(name = "EUPL-1.2", identifier = "EUPL-1.2")
+    ),
+    servers((url = "/", description = "This server")),
+    security(("bearer" = [])),
+    components(schemas(Problem)),
+    modifiers(&BearerScheme),
+    tags(
+        (name = "health", description = "Liveness and readiness probes."),
+        (name = "auth", description = "Logging in and the caller's own account."),
+        (name = "accounts", description = "Staff and integration accounts (staff only)."),
+        (name = "audit", description = "The append-only audit trail (staff only)."),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerScheme;
+
+impl Modify for BearerScheme {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .description(Some("An access token from `POST /api/v1/auth/token`."))
+                    .build(),
+            ),
+        );
+    }
+}
+
+fn problem_response(description: &str) -> utoipa::openapi::Response {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            PROBLEM_JSON,
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("Problem")))
+                .build(),
+        )
+        .build()
+}
+
+/// Adds the problem responses every operation can produce, where the handler did not
+/// document them itself, so clients see every status the server can send.
+fn add_common_problems(operation: &mut Operation, path: &str) {
+    let public = operation
+        .security
+        .as_ref()
+        .is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+    let has_body = operation.request_body.is_some();
+    let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
+    let mut wanted: Vec<(&str, &str)> = Vec::new();
+    if has_body || has_params {
+        wanted.push((
+            "400",
+            "Malformed request: JSON syntax, query or path parameter.",
+        ));
+    }
+    if !public {
+        wanted.push(("401", "Missing, invalid or expired bearer token."));
+        wanted.push(("403", "The caller's role may not do this."));
+    }
+    if path.contains('{') {
+        wanted.push(("404", "No such resource, or not visible to the caller."));
+    }
+    if has_body {
+        wanted.push(("413", "The request body is too large."));
+        wanted.push(("415", "The request body is not `application/json`."));
+        wanted.push((
+            "422",
+            "The request body is well-formed but invalid; see `errors`.",
+        ));
+    }
+    wanted.push((
+        "500",
+        "Unexpected failure; the cause is logged with the request id.",
+    ));
+    if path != "/health/live" {
+        wanted.push(("503", "The database is unavailable; retry later."));
+    }
+    for (status, description) in wanted {
+        operation
+            .responses
+            .responses
+            .entry(status.to_owned())
+            .or_insert_with(|| problem_response(description).into());
+    }
+}
+
+/// The complete document, generated from the same route table that serves requests.
+pub fn document() -> utoipa::openapi::OpenApi {
+    let (_, mut doc) = App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(crate::routes::configure)
+        .split_for_parts();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let operations = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ];
+        for operation in operations.into_iter().flatten() {
+            add_common_problems(operation, path);
+        }
+    }
+    doc
+}
+
+/// The document as pretty JSON with a trailing newline, as committed in `openapi/openapi.json`.
+pub fn document_json() -> String {
+    let mut json = document()
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    json.push('\n');
+    json
+}

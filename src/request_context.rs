@@ -1,0 +1,80 @@
+//! The request id: taken from a well-formed `X-Request-Id` header or generated, echoed on the
+//! response, logged with every failure and available to code that runs for the request
+//! (error bodies, audit rows) without threading it through every call.
+
+use actix_web::Error;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::middleware::Next;
+use rand::Rng;
+
+/// The header that carries the request id in both directions.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
+
+/// What the rest of the request's code may know about it.
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    /// Echoed or generated request id.
+    pub request_id: String,
+    /// The request path, without the query string.
+    pub path: String,
+}
+
+tokio::task_local! {
+    static CONTEXT: RequestContext;
+}
+
+/// The current request's id, when called while a request is served.
+pub fn current_request_id() -> Option<String> {
+    CONTEXT.try_with(|c| c.request_id.clone()).ok()
+}
+
+/// The current request's path, when called while a request is served.
+pub fn current_path() -> Option<String> {
+    CONTEXT.try_with(|c| c.path.clone()).ok()
+}
+
+/// A client's id is kept only if it is short and plain, so it cannot inject into logs.
+fn accepted_client_id(value: &HeaderValue) -> Option<String> {
+    let text = value.to_str().ok()?;
+    let plain = !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+    plain.then(|| text.to_owned())
+}
+
+fn generate_id() -> String {
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Middleware: assigns the id, runs the request inside its context, echoes the header and logs
+/// the cause of every 5xx with the id (the client only ever sees a generic problem).
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, Error> {
+    let request_id = req
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(accepted_client_id)
+        .unwrap_or_else(generate_id);
+    let context = RequestContext {
+        request_id: request_id.clone(),
+        path: req.path().to_owned(),
+    };
+    let mut res = CONTEXT.scope(context, next.call(req)).await?;
+    if res.status().is_server_error() {
+        if let Some(error) = res.response().error() {
+            log::error!("request {request_id} failed: {error}");
+        }
+    }
+    if let Ok(value) = HeaderValue::from_str(&request_id) {
+        res.headers_mut()
+            .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+    }
+    Ok(res)
+}

@@ -1,0 +1,70 @@
+//! THE route table: every handler is registered here once, and the same registration builds
+//! the OpenAPI document, so no route can exist undocumented.
+
+use actix_web::dev::ResourceDef;
+use actix_web::http::Method;
+use utoipa_actix_web::scope;
+use utoipa_actix_web::service_config::ServiceConfig;
+
+use crate::api;
+
+/// Registers every endpoint.
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.service(api::health::live)
+        .service(api::health::ready)
+        .service(
+            scope::scope("/api/v1")
+                .service(api::auth::create_token)
+                .service(api::auth::get_me)
+                .service(api::accounts::create_staff)
+                .service(api::accounts::create_integration)
+                .service(api::accounts::list)
+                .service(api::accounts::get)
+                .service(api::accounts::deactivate)
+                .service(api::accounts::reactivate)
+                .service(api::audit::list),
+        );
+}
+
+/// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.
+#[derive(Debug)]
+pub struct RouteCatalog {
+    routes: Vec<(ResourceDef, Vec<Method>)>,
+}
+
+impl RouteCatalog {
+    /// Builds the catalog from the OpenAPI document (the route table's own output).
+    pub fn from_openapi(doc: &utoipa::openapi::OpenApi) -> Self {
+        let routes = doc
+            .paths
+            .paths
+            .iter()
+            .map(|(path, item)| {
+                let mut methods = Vec::new();
+                let candidates = [
+                    (&item.get, Method::GET),
+                    (&item.put, Method::PUT),
+                    (&item.post, Method::POST),
+                    (&item.delete, Method::DELETE),
+                    (&item.patch, Method::PATCH),
+                    (&item.head, Method::HEAD),
+                ];
+                for (operation, method) in candidates {
+                    if operation.is_some() {
+                        methods.push(method);
+                    }
+                }
+                (ResourceDef::new(path.as_str()), methods)
+            })
+            .collect();
+        Self { routes }
+    }
+
+    /// The methods a path accepts, or `None` when no route has this path.
+    pub fn allowed_methods(&self, path: &str) -> Option<Vec<Method>> {
+        self.routes
+            .iter()
+            .find(|(def, _)| def.is_match(path))
+            .map(|(_, methods)| methods.clone())
+    }
+}

@@ -1,0 +1,149 @@
+//! Building and running the HTTP server from `Settings`.
+
+use std::net::TcpListener;
+
+use actix_cors::Cors;
+use actix_web::dev::Server;
+use actix_web::middleware::{ErrorHandlers, Logger, from_fn};
+use actix_web::{App, HttpResponse, HttpServer, http::header, web};
+use utoipa_actix_web::AppExt;
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::auth::jwt::TokenKeys;
+use crate::auth::throttle::LoginThrottle;
+use crate::config::Settings;
+use crate::db::{self, DbPool};
+use crate::error;
+use crate::routes::{self, RouteCatalog};
+
+/// Largest accepted JSON body.
+pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+
+/// A bound, not yet running server.
+pub struct Application {
+    port: u16,
+    server: Server,
+    pool: DbPool,
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// The pool could not be built.
+    #[error("cannot open the database pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    /// A connection could not be made.
+    #[error("cannot connect to the database: {0}")]
+    Connect(String),
+    /// A migration failed.
+    #[error("cannot migrate the database: {0}")]
+    Migrate(String),
+    /// The address could not be bound.
+    #[error("cannot listen on the configured address: {0}")]
+    Bind(#[from] std::io::Error),
+}
+
+/// Opens the pool and applies pending migrations.
+pub fn prepare_database(settings: &Settings) -> Result<DbPool, StartupError> {
+    let pool = db::build_pool(&settings.database_url, settings.pool_size)?;
+    let mut conn = pool
+        .get()
+        .map_err(|e| StartupError::Connect(e.to_string()))?;
+    let applied =
+        db::migrations::run_pending(&mut conn).map_err(|e| StartupError::Migrate(e.to_string()))?;
+    if !applied.is_empty() {
+        log::info!("applied migrations: {}", applied.join(", "));
+    }
+    Ok(pool)
+}
+
+impl Application {
+    /// Migrates the database and binds the listener (port 0 picks a free port).
+    pub fn build(settings: Settings) -> Result<Self, StartupError> {
+        let pool = prepare_database(&settings)?;
+        let listener = TcpListener::bind(&settings.bind_addr)?;
+        let port = listener.local_addr()?.port();
+        let server = run(listener, pool.clone(), &settings)?;
+        Ok(Self { port, server, pool })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The pool the server uses (tests inspect the database through it).
+    pub fn pool(&self) -> DbPool {
+        self.pool.clone()
+    }
+
+    /// Serves until SIGTERM/SIGINT, then finishes in-flight requests.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn cors(origins: &[String]) -> Cors {
+    origins
+        .iter()
+        .fold(Cors::default(), |cors, origin| cors.allowed_origin(origin))
+        .allowed_methods(["GET", "POST", "PUT", "PATCH", "DELETE"])
+        .allowed_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+            header::ACCEPT,
+            header::ACCEPT_LANGUAGE,
+        ])
+        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        .max_age(3600)
+}
+
+fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Server, StartupError> {
+    let doc = crate::openapi::document();
+    let catalog = web::Data::new(RouteCatalog::from_openapi(&doc));
+    let pool = web::Data::new(pool);
+    let keys = web::Data::new(TokenKeys::new(
+        &settings.jwt_secret,
+        settings.token_ttl_secs,
+    ));
+    let throttle = web::Data::new(LoginThrottle::default());
+    let origins = settings.cors_origins.clone();
+    let mut server = HttpServer::new(move || {
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(routes::configure)
+            .split_for_parts();
+        app.app_data(pool.clone())
+            .app_data(keys.clone())
+            .app_data(throttle.clone())
+            .app_data(catalog.clone())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(JSON_LIMIT_BYTES)
+                    .error_handler(error::json_error),
+            )
+            .app_data(web::QueryConfig::default().error_handler(error::query_error))
+            .app_data(web::PathConfig::default().error_handler(error::path_error))
+            .service(web::resource("/docs").route(web::get().to(|| async {
+                HttpResponse::PermanentRedirect()
+                    .insert_header((header::LOCATION, "/docs/"))
+                    .finish()
+            })))
+            .service(SwaggerUi::new("/docs/{_:.*}").url("/api-docs/openapi.json", doc.clone()))
+            .default_service(web::to(error::unmatched_route))
+            .wrap(cors(&origins))
+            .wrap(ErrorHandlers::new().default_handler(error::render_framework_error))
+            .wrap(from_fn(crate::request_context::middleware))
+            .wrap(
+                Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
+                    .custom_request_replace("method", |req| req.method().to_string()),
+            )
+    })
+    .listen(listener)?
+    .shutdown_timeout(30);
+    if let Some(workers) = settings.workers {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

@@ -1,0 +1,231 @@
+//! Test harness: a real server on a free port over a fresh database per test, on SQLite and on
+//! PostgreSQL (`TEST_POSTGRES_URL`, default the local server on 127.0.0.1:5432).
+
+use diesel::{Connection, PgConnection, RunQueryDsl};
+use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
+use mentoring_api::config::{Secret, Settings};
+use mentoring_api::db::DbPool;
+use mentoring_api::startup::Application;
+use rand::Rng;
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+/// The JWT secret of every test server (tests forge tokens with it).
+pub const TEST_JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
+/// Password of accounts made by the helpers.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// Which backend a test runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh database that is removed when the test ends.
+enum TestDatabase {
+    Sqlite { _dir: tempfile::TempDir },
+    Postgres { admin_url: String, name: String },
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        if let TestDatabase::Postgres { admin_url, name } = self {
+            if let Ok(mut conn) = PgConnection::establish(admin_url) {
+                let _ = diesel::sql_query(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .execute(&mut conn);
+            }
+        }
+    }
+}
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub address: String,
+    pub client: reqwest::Client,
+    pub pool: DbPool,
+    _database: TestDatabase,
+}
+
+fn random_suffix() -> String {
+    let n: u64 = rand::rng().random();
+    format!("{n:016x}")
+}
+
+fn postgres_admin_url() -> Option<String> {
+    let url =
+        std::env::var("TEST_POSTGRES_URL").unwrap_or_else(|_| DEFAULT_POSTGRES_URL.to_owned());
+    (url != "skip").then_some(url)
+}
+
+fn create_database(backend: Backend) -> Option<(String, TestDatabase)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = dir.path().join("test.sqlite3").display().to_string();
+            Some((url, TestDatabase::Sqlite { _dir: dir }))
+        }
+        Backend::Postgres => {
+            let admin_url = postgres_admin_url()?;
+            let name = format!("mentoring_test_{}", random_suffix());
+            let mut conn = PgConnection::establish(&admin_url).unwrap_or_else(|e| {
+                panic!(
+                    "PostgreSQL tests need a server at TEST_POSTGRES_URL (or set it to `skip`): {e}"
+                )
+            });
+            diesel::sql_query(format!("CREATE DATABASE {name}"))
+                .execute(&mut conn)
+                .expect("create test database");
+            let (base, _) = admin_url
+                .rsplit_once('/')
+                .expect("URL with a database name");
+            let url = format!("{base}/{name}");
+            Some((url, TestDatabase::Postgres { admin_url, name }))
+        }
+    }
+}
+
+/// Settings of a test server for `database_url`.
+pub fn test_settings(database_url: &str) -> Settings {
+    Settings {
+        bind_addr: "127.0.0.1:0".to_owned(),
+        database_url: database_url.to_owned(),
+        pool_size: 8,
+        jwt_secret: Secret::new(TEST_JWT_SECRET.to_vec()),
+        token_ttl_secs: 600,
+        cors_origins: vec!["https://frontend.example".to_owned()],
+        workers: Some(1),
+    }
+}
+
+/// Starts a server on a fresh database; `None` when PostgreSQL tests are switched off.
+pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
+    let (database_url, database) = create_database(backend)?;
+    let app = Application::build(test_settings(&database_url)).expect("server starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let pool = app.pool();
+    tokio::spawn(app.run_until_stopped());
+    Some(TestApp {
+        address,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap(),
+        pool,
+        _database: database,
+    })
+}
+
+impl TestApp {
+    /// Sends a request with an optional bearer token and JSON body.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.address, path));
+        if let Some(token) = token {
+            req = req.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        req.send().await.expect("request is answered")
+    }
+
+    /// GET with a token.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        self.request(Method::GET, path, token, None).await
+    }
+
+    /// POST JSON with a token.
+    pub async fn post(&self, path: &str, token: Option<&str>, body: &Value) -> Response {
+        self.request(Method::POST, path, token, Some(body)).await
+    }
+
+    /// Creates a staff account directly (as `create-staff` does) and returns its id.
+    pub async fn create_staff(&self, email: &str) -> i64 {
+        let body = NewStaffAccount {
+            email: email.to_owned(),
+            password: PASSWORD.to_owned(),
+            display_name: "SK:KK Test".to_owned(),
+        };
+        create_staff_account(&self.pool, body, None)
+            .await
+            .expect("staff account is created")
+            .id
+    }
+
+    /// Logs in with e-mail and password and returns the access token.
+    pub async fn login(&self, email: &str, password: &str) -> String {
+        let res = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                &json!({"email": email, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "login of {email} failed");
+        res.json::<Value>().await.unwrap()["access_token"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// A fresh staff account, logged in.
+    pub async fn staff_token(&self) -> String {
+        let email = format!("staff-{}@example.org", random_suffix());
+        self.create_staff(&email).await;
+        self.login(&email, PASSWORD).await
+    }
+}
+
+/// Asserts an RFC 9457 problem with `status` and returns its body.
+pub async fn assert_problem(res: Response, status: StatusCode) -> Value {
+    assert_eq!(res.status(), status, "unexpected status");
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = res.json().await.expect("problem body is JSON");
+    assert_eq!(body["status"], status.as_u16());
+    for field in ["type", "title", "detail", "instance", "request_id"] {
+        assert!(body[field].is_string(), "problem lacks `{field}`: {body}");
+    }
+    body
+}
+
+/// Generates `mod name { sqlite, postgres }` tests that run `async fn name(app: TestApp)`
+/// against a fresh server on each backend.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn sqlite() {
+                    let app = $crate::helpers::try_spawn($crate::helpers::Backend::Sqlite)
+                        .await
+                        .expect("SQLite is always available");
+                    super::$name(app).await;
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn postgres() {
+                    match $crate::helpers::try_spawn($crate::helpers::Backend::Postgres).await {
+                        Some(app) => super::$name(app).await,
+                        None => eprintln!("PostgreSQL tests switched off by TEST_POSTGRES_URL=skip"),
+                    }
+                }
+            }
+        )*
+    };
+}

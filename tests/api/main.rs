@@ -1,0 +1,11 @@
+//! One integration-test binary: every test runs a real server over a real database, on SQLite
+//! and on PostgreSQL.
+
+mod helpers;
+
+mod accounts;
+mod auth;
+mod contract;
+mod errors;
+mod health;
+mod migrations;
