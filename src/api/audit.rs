@@ -100,6 +100,12 @@ pub async fn list(
     caller.require_staff()?;
     let page = paging.page()?;
     let filter = filter.into_inner();
+    let too_long = |v: &Option<String>| v.as_ref().is_some_and(|t| t.chars().count() > 64);
+    if too_long(&filter.entity_type) || too_long(&filter.entity_id) {
+        return Err(AppError::BadRequest(
+            "entity_type and entity_id have at most 64 characters".to_owned(),
+        ));
+    }
     let filter = Filter {
         entity_type: filter.entity_type,
         entity_id: filter.entity_id,

@@ -1,7 +1,5 @@
 //! Keyset pagination: `?limit=` (1–200, default 50) and an opaque `?cursor=`.
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -20,7 +18,7 @@ pub struct PageParams {
     #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// The `next_cursor` of the previous page.
-    #[param(max_length = 64)]
+    #[param(pattern = "^[0-9a-f]{16}$")]
     pub cursor: Option<String>,
 }
 
@@ -69,18 +67,28 @@ impl Page {
     }
 }
 
-/// Encodes a key as an opaque cursor.
+/// Scrambles keys so clients treat cursors as opaque rather than as ids to compute with.
+const CURSOR_MASK: u64 = 0x5a3c_96e1_0f7b_d248;
+
+/// Encodes a key as an opaque cursor: 16 lower-case hex digits.
 pub fn encode_cursor(key: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("k1:{key}"))
+    format!("{:016x}", key.cast_unsigned() ^ CURSOR_MASK)
 }
 
+/// Decodes a cursor; every 16-hex-digit string is a valid (possibly empty-page) position.
 fn decode_cursor(cursor: &str) -> Result<i64, AppError> {
-    let bad = || AppError::BadRequest("cursor is not one this service issued".to_owned());
-    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
-    let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix("k1:")
-        .and_then(|k| k.parse().ok())
-        .ok_or_else(bad)
+    let well_formed = cursor.len() == 16
+        && cursor
+            .bytes()
+            .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    if !well_formed {
+        return Err(AppError::BadRequest(
+            "cursor must be the next_cursor of a previous page".to_owned(),
+        ));
+    }
+    let raw = u64::from_str_radix(cursor, 16)
+        .map_err(|_| AppError::BadRequest("bad cursor".to_owned()))?;
+    Ok((raw ^ CURSOR_MASK).cast_signed())
 }
 
 #[cfg(test)]
@@ -90,7 +98,9 @@ mod tests {
     #[test]
     fn cursor_round_trips_and_garbage_is_rejected() {
         assert_eq!(decode_cursor(&encode_cursor(12345)).unwrap(), 12345);
+        assert_eq!(decode_cursor(&encode_cursor(-5)).unwrap(), -5);
         assert!(decode_cursor("not-a-cursor").is_err());
+        assert!(decode_cursor("ABCDEF0123456789").is_err());
         assert!(decode_cursor("").is_err());
     }
 

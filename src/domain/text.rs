@@ -43,19 +43,12 @@ pub fn multi_line(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// A password: 12 to 1024 characters, at least one not white space.
+/// A password: 12 to 1024 characters of any kind (NIST SP 800-63B: length, not composition).
 pub fn password(value: &str) -> Result<(), ValidationError> {
-    let length = value.chars().count();
-    if !(12..=1024).contains(&length) || value.trim().is_empty() {
+    if !(12..=1024).contains(&value.chars().count()) {
         return Err(error(
             "password_length",
             "must be 12 to 1024 characters long",
-        ));
-    }
-    if value.contains('\0') {
-        return Err(error(
-            "control_character",
-            "must not contain NUL characters",
         ));
     }
     Ok(())
