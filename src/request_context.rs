@@ -67,10 +67,10 @@ pub async fn middleware(
         path: req.path().to_owned(),
     };
     let mut res = CONTEXT.scope(context, next.call(req)).await?;
-    if res.status().is_server_error() {
-        if let Some(error) = res.response().error() {
-            log::error!("request {request_id} failed: {error}");
-        }
+    if res.status().is_server_error()
+        && let Some(error) = res.response().error()
+    {
+        log::error!("request {request_id} failed: {error}");
     }
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         res.headers_mut()

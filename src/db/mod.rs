@@ -105,12 +105,11 @@ impl ManageConnection for ConnectionManager {
 
 /// Builds the pool without opening connections eagerly, so start-up never hangs on a down database.
 pub fn build_pool(url: &str, max_size: u32) -> Result<DbPool, r2d2::PoolError> {
-    if Backend::from_url(url) == Backend::Sqlite {
-        if let Some(dir) = std::path::Path::new(sqlite_path(url)).parent() {
-            if !dir.as_os_str().is_empty() {
-                std::fs::create_dir_all(dir).ok();
-            }
-        }
+    if Backend::from_url(url) == Backend::Sqlite
+        && let Some(dir) = std::path::Path::new(sqlite_path(url)).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir).ok();
     }
     r2d2::Pool::builder()
         .max_size(max_size)
