@@ -3,7 +3,9 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod etag;
 pub mod health;
+pub mod language;
 pub mod pagination;
 
 use actix_web::HttpResponse;
