@@ -50,7 +50,12 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// HTTP worker threads (`HTTP_WORKERS`; default: one per core).
     pub workers: Option<usize>,
+    /// Name of the funding agency told about role deviations (`FUNDING_AGENCY_NAME`).
+    pub funding_agency_name: String,
 }
+
+/// The funding agency the handbook names (§ 2, footnote 2); it has changed before, hence configurable.
+pub const DEFAULT_FUNDING_AGENCY: &str = "Projektträger Jülich (PtJ)";
 
 /// Why the settings could not be loaded.
 #[derive(Debug, thiserror::Error)]
@@ -132,6 +137,8 @@ impl Settings {
             workers: var("HTTP_WORKERS")
                 .map(|_| parse_var("HTTP_WORKERS", 1usize))
                 .transpose()?,
+            funding_agency_name: var("FUNDING_AGENCY_NAME")
+                .unwrap_or_else(|| DEFAULT_FUNDING_AGENCY.to_owned()),
         })
     }
 }

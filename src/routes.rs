@@ -22,8 +22,38 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::accounts::get)
                 .service(api::accounts::deactivate)
                 .service(api::accounts::reactivate)
-                .service(api::audit::list),
+                .service(api::audit::list)
+                .configure(participant_routes),
         );
+}
+
+fn participant_routes(cfg: &mut ServiceConfig) {
+    use api::participants::{
+        directory, lifecycle, privacy, projects, records, registration, roles,
+    };
+    cfg.service(registration::create_registration)
+        .service(directory::list_directory)
+        .service(directory::list_participants)
+        .service(records::get_participant)
+        .service(records::update_participant)
+        .service(lifecycle::activate)
+        .service(lifecycle::end)
+        .service(lifecycle::rejoin)
+        .service(projects::list_projects)
+        .service(projects::create_project)
+        .service(projects::upload_contact_sheet)
+        .service(projects::get_contact_sheet)
+        .service(projects::confirm_contact_sheet)
+        .service(roles::create_role_change)
+        .service(roles::list_role_changes)
+        .service(roles::approve_role_change)
+        .service(roles::decline_role_change)
+        .service(roles::assign_roles)
+        .service(roles::get_role_history)
+        .service(roles::list_open_notifications)
+        .service(roles::record_notification)
+        .service(privacy::export)
+        .service(privacy::erase);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

@@ -109,12 +109,14 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
     ));
     let throttle = web::Data::new(LoginThrottle::default());
     let origins = settings.cors_origins.clone();
+    let shared_settings = web::Data::new(settings.clone());
     let mut server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
             .configure(routes::configure)
             .split_for_parts();
         app.app_data(pool.clone())
+            .app_data(shared_settings.clone())
             .app_data(keys.clone())
             .app_data(throttle.clone())
             .app_data(catalog.clone())

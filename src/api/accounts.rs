@@ -71,11 +71,7 @@ pub struct NewStaffAccount {
     pub password: String,
     /// Name shown to others.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200, format = "single-line")]
     pub display_name: String,
 }
 
@@ -85,11 +81,7 @@ pub struct NewStaffAccount {
 pub struct NewIntegrationAccount {
     /// What the client is, e.g. `Klimaschutz-Community`.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
-    #[schema(
-        min_length = 1,
-        max_length = 200,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
-    )]
+    #[schema(min_length = 1, max_length = 200, format = "single-line")]
     pub display_name: String,
 }
 

@@ -3,10 +3,12 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod csv_export;
 pub mod etag;
 pub mod health;
 pub mod language;
 pub mod pagination;
+pub mod participants;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;

@@ -1,3 +1,6 @@
 //! Pure rules without HTTP or database code, each with unit tests.
 
+pub mod codes;
+pub mod participant;
 pub mod text;
+pub mod upload;

@@ -1,4 +1,9 @@
-//! Row types and queries, one module per table.
+//! Row types and queries, one module per table (or small group of tables).
 
 pub mod accounts;
 pub mod audit_events;
+pub mod contact_sheets;
+pub mod participants;
+pub mod participations;
+pub mod projects;
+pub mod roles;

@@ -1,0 +1,81 @@
+//! Who is asking, in programme terms, and what they may see.
+
+use crate::auth::{Caller, Role};
+use crate::db::DbConnection;
+use crate::db::models::participants::{self, Participant};
+use crate::domain::participant::ParticipantStatus;
+use crate::error::AppError;
+
+/// The caller of a participant endpoint.
+#[derive(Debug)]
+pub enum Viewer {
+    /// Programme office.
+    Staff {
+        /// Staff account id.
+        account_id: i64,
+    },
+    /// A participant, with their own record.
+    Participant(Box<Participant>),
+}
+
+impl Viewer {
+    /// Loads the caller's participant record; integrations get 403.
+    pub fn load(conn: &mut DbConnection, caller: &Caller) -> Result<Self, AppError> {
+        match caller.role {
+            Role::Staff => Ok(Viewer::Staff {
+                account_id: caller.account_id,
+            }),
+            Role::Participant => participants::find_by_account(conn, caller.account_id)?
+                .map(|p| Viewer::Participant(Box::new(p)))
+                .ok_or(AppError::Forbidden),
+            Role::Integration => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The caller's account id.
+    pub fn account_id(&self) -> i64 {
+        match self {
+            Viewer::Staff { account_id } => *account_id,
+            Viewer::Participant(p) => p.account_id,
+        }
+    }
+
+    /// Whether the caller is staff.
+    pub fn is_staff(&self) -> bool {
+        matches!(self, Viewer::Staff { .. })
+    }
+
+    /// Staff, or the participant themself in any state; anyone else gets 404 (not visible).
+    pub fn require_self_or_staff(&self, participant_id: i64) -> Result<(), AppError> {
+        match self {
+            Viewer::Staff { .. } => Ok(()),
+            Viewer::Participant(p) if p.id == participant_id => Ok(()),
+            Viewer::Participant(_) => Err(AppError::NotFound),
+        }
+    }
+
+    /// Staff, or an active participant (member resources such as the directory); else 403.
+    pub fn require_member(&self) -> Result<(), AppError> {
+        match self {
+            Viewer::Staff { .. } => Ok(()),
+            Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(()),
+            Viewer::Participant(_) => Err(AppError::Forbidden),
+        }
+    }
+
+    /// Staff only; else 403.
+    pub fn require_staff(&self) -> Result<(), AppError> {
+        if self.is_staff() {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// Loads a participant that exists and was not erased, else 404.
+pub fn existing(conn: &mut DbConnection, participant_id: i64) -> Result<Participant, AppError> {
+    participants::find(conn, participant_id)?
+        .filter(|p| p.erased_at.is_none())
+        .ok_or(AppError::NotFound)
+}

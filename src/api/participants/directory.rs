@@ -1,0 +1,280 @@
+//! The directory active participants see (§ 5.1) and the staff list with CSV export.
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::access::Viewer;
+use super::views::{ParticipantResponse, assemble, roles_of, today};
+use crate::api::language::Lang;
+use crate::api::pagination::PageParams;
+use crate::api::{csv_export, private_json};
+use crate::auth::Caller;
+use crate::db::models::participants::{self, ListFilter};
+use crate::db::{self, DbPool};
+use crate::domain::participant::{
+    FederalState, ParticipantStatus, ProjectKind, RoleCode, Salutation,
+};
+use crate::error::AppError;
+
+/// Filters shared by the directory and the staff list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DirectoryFilter {
+    /// Only mentees or only mentors.
+    pub role: Option<RoleCode>,
+    /// Federal state of the project running today.
+    pub federal_state: Option<FederalState>,
+    /// Kind of the project running today.
+    pub project_kind: Option<ProjectKind>,
+    /// Words in the name (case-insensitive, 2–100 characters).
+    #[param(min_length = 2, max_length = 100)]
+    pub name: Option<String>,
+}
+
+impl DirectoryFilter {
+    fn to_filter(
+        &self,
+        status: Option<ParticipantStatus>,
+        listed_only: bool,
+    ) -> Result<ListFilter, AppError> {
+        let name = self
+            .name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty());
+        if name.is_some_and(|n| !(2..=100).contains(&n.chars().count())) {
+            return Err(AppError::BadRequest(
+                "name must have 2 to 100 characters".to_owned(),
+            ));
+        }
+        Ok(ListFilter {
+            status: status.map(|s| s.as_str().to_owned()),
+            listed_only,
+            role: self.role.map(|r| r.as_str().to_owned()),
+            federal_state: self.federal_state.map(|s| s.as_str().to_owned()),
+            project_kind: self.project_kind.map(|k| k.as_str().to_owned()),
+            name: name.map(str::to_owned),
+            today: today(),
+        })
+    }
+}
+
+/// A directory entry: what active participants see of each other.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DirectoryEntry {
+    /// Participant id.
+    pub id: i64,
+    /// Salutation.
+    #[schema(required = true)]
+    pub salutation: Option<Salutation>,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail address.
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+    /// Roles.
+    pub roles: Vec<RoleCode>,
+    /// Employer of the current project.
+    #[schema(required = true)]
+    pub employer: Option<String>,
+    /// Federal state of the current project.
+    #[schema(required = true)]
+    pub federal_state: Option<FederalState>,
+    /// Kind of the current project.
+    #[schema(required = true)]
+    pub project_kind: Option<ProjectKind>,
+    /// Label of the project kind (`Accept-Language`).
+    #[schema(required = true)]
+    pub project_kind_label: Option<String>,
+}
+
+/// One page of the directory.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DirectoryPage {
+    /// The entries.
+    pub items: Vec<DirectoryEntry>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// Active participants who consented to be listed, with contact details (active participants
+/// and staff only).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "list_directory",
+    params(DirectoryFilter, PageParams),
+    responses((status = 200, description = "One page of the directory.", body = DirectoryPage,
+        headers(("Content-Language" = String, description = "Language of the labels."))))
+)]
+#[get("/directory")]
+pub async fn list_directory(
+    caller: Caller,
+    filter: web::Query<DirectoryFilter>,
+    paging: web::Query<PageParams>,
+    lang: Lang,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let page = paging.page()?;
+    let filter = filter.to_filter(Some(ParticipantStatus::Active), true)?;
+    let today = filter.today;
+    let (rows, next_cursor) = db::run(&pool, move |conn| {
+        Viewer::load(conn, &caller)?.require_member()?;
+        let rows = participants::list(conn, &filter, page.after.unwrap_or(0), page.fetch())?;
+        let (rows, next) = page.finish(rows, |p| p.id);
+        Ok((assemble(conn, rows, today)?, next))
+    })
+    .await?;
+    let items = rows
+        .iter()
+        .map(|a| {
+            let p = &a.participant;
+            let project = a.current_project(today);
+            let kind = project.and_then(|pr| ProjectKind::parse(&pr.kind));
+            DirectoryEntry {
+                id: p.id,
+                salutation: p.salutation.as_deref().and_then(Salutation::parse),
+                first_name: p.first_name.clone(),
+                last_name: p.last_name.clone(),
+                email: p.email.clone(),
+                phone: p.phone.clone(),
+                roles: roles_of(p).codes(),
+                employer: project.map(|pr| pr.employer.clone()),
+                federal_state: project.and_then(|pr| FederalState::parse(&pr.federal_state)),
+                project_kind: kind,
+                project_kind_label: kind.map(|k| k.label(lang).to_owned()),
+            }
+        })
+        .collect();
+    Ok(lang
+        .respond(HttpResponse::Ok())
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .json(DirectoryPage { items, next_cursor }))
+}
+
+/// Staff filters: the directory's plus the state.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StaffFilter {
+    /// Only participants in this state.
+    pub status: Option<ParticipantStatus>,
+}
+
+/// One page of participants.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ParticipantPage {
+    /// The participants.
+    pub items: Vec<ParticipantResponse>,
+    /// Pass as `cursor` for the next page; `null` on the last.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+const CSV_HEADER: [&str; 15] = [
+    "ID",
+    "Status",
+    "Anrede",
+    "Vorname",
+    "Nachname",
+    "E-Mail",
+    "Telefon",
+    "Rollen",
+    "Projektart",
+    "Arbeitgeber",
+    "Kommune",
+    "Bundesland",
+    "Förderkennzeichen",
+    "Projektbeginn",
+    "Projektende",
+];
+
+/// Every participant in every state (staff), with the directory's filters. `Accept: text/csv`
+/// exports every matching participant (not one page) as a CSV file for German Excel.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "list_participants",
+    params(StaffFilter, DirectoryFilter, PageParams),
+    responses((status = 200, description = "One page of participants.",
+        content((ParticipantPage = "application/json"), (String = "text/csv"))))
+)]
+#[get("/participants")]
+pub async fn list_participants(
+    caller: Caller,
+    req: HttpRequest,
+    status: web::Query<StaffFilter>,
+    filter: web::Query<DirectoryFilter>,
+    paging: web::Query<PageParams>,
+    lang: Lang,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let page = paging.page()?;
+    let filter = filter.to_filter(status.status, false)?;
+    let today = filter.today;
+    let csv = csv_export::wants_csv(&req);
+    let (rows, next_cursor) = db::run(&pool, move |conn| {
+        if csv {
+            let rows = participants::list(conn, &filter, 0, i64::MAX)?;
+            return Ok((assemble(conn, rows, today)?, None));
+        }
+        let rows = participants::list(conn, &filter, page.after.unwrap_or(0), page.fetch())?;
+        let (rows, next) = page.finish(rows, |p| p.id);
+        Ok((assemble(conn, rows, today)?, next))
+    })
+    .await?;
+    if csv {
+        let mut table = vec![
+            CSV_HEADER
+                .iter()
+                .map(|h| (*h).to_owned())
+                .collect::<Vec<_>>(),
+        ];
+        for a in &rows {
+            let r = a.response(today);
+            let project = r.current_project.as_ref();
+            table.push(vec![
+                r.id.to_string(),
+                r.status.label(lang).to_owned(),
+                r.salutation
+                    .map(|s| s.label(lang).to_owned())
+                    .unwrap_or_default(),
+                r.first_name.clone(),
+                r.last_name.clone(),
+                r.email.clone(),
+                r.phone.clone(),
+                r.roles
+                    .iter()
+                    .map(|c| c.label(lang))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                project
+                    .map(|p| p.kind.label(lang).to_owned())
+                    .unwrap_or_default(),
+                project.map(|p| p.employer.clone()).unwrap_or_default(),
+                project.map(|p| p.municipality.clone()).unwrap_or_default(),
+                project
+                    .map(|p| p.federal_state.label(lang).to_owned())
+                    .unwrap_or_default(),
+                project
+                    .and_then(|p| p.funding_reference.clone())
+                    .unwrap_or_default(),
+                project
+                    .map(|p| p.start_date.to_string())
+                    .unwrap_or_default(),
+                project
+                    .and_then(|p| p.end_date)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
+            ]);
+        }
+        return csv_export::attachment("teilnehmende.csv", &table);
+    }
+    Ok(private_json(&ParticipantPage {
+        items: rows.iter().map(|a| a.response(today)).collect(),
+        next_cursor,
+    }))
+}

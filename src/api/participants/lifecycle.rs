@@ -1,0 +1,218 @@
+//! State transitions: activation (staff, with a confirmed contact sheet), ending (the
+//! participant or staff) and re-joining (staff). Each is audited; history is kept.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::{NaiveDate, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::access::{Viewer, existing};
+use super::input::plausible_date;
+use super::views::{ParticipantResponse, assemble_one, today};
+use crate::api::etag::json_with_etag;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::{contact_sheets, participants, participations, projects};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::text;
+use crate::error::AppError;
+
+fn transition(
+    conn: &mut DbConnection,
+    id: i64,
+    actor: i64,
+    from: ParticipantStatus,
+    to: ParticipantStatus,
+    action: &str,
+) -> Result<(), AppError> {
+    let now = Utc::now().naive_utc();
+    let activated_at = (to == ParticipantStatus::Active).then_some(now);
+    participants::set_status(conn, id, to.as_str(), activated_at, now)?;
+    audit_events::record(
+        conn,
+        Change {
+            actor: Some(actor),
+            action,
+            entity_type: "participant",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({ "status": from })),
+            after: Some(serde_json::json!({ "status": to })),
+        },
+    )?;
+    Ok(())
+}
+
+fn status_of(row: &participants::Participant) -> ParticipantStatus {
+    ParticipantStatus::parse(&row.status).unwrap_or(ParticipantStatus::Pending)
+}
+
+async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
+    let today = today();
+    let assembled = db::run(pool, move |conn| {
+        let row = existing(conn, id)?;
+        assemble_one(conn, row, today)
+    })
+    .await?;
+    Ok(json_with_etag(
+        assembled.participant.version,
+        &assembled.response(today),
+    ))
+}
+
+/// Activates a pending participant whose current project's signed contact sheet staff confirmed.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "activate_participant",
+    params(("id" = i64, Path, description = "Participant id.")),
+    responses(
+        (status = 200, description = "Active; member resources are unlocked.", body = ParticipantResponse),
+        (status = 409, description = "Not pending, or no confirmed contact sheet.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/activation")]
+pub async fn activate(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let id = id.into_inner();
+    let today = today();
+    db::write(&pool, move |conn| {
+        let row = existing(conn, id)?;
+        if status_of(&row) != ParticipantStatus::Pending {
+            return Err(AppError::Conflict(
+                "only a pending participant can be activated".to_owned(),
+            ));
+        }
+        let all = projects::of_participant(conn, id)?;
+        let project = projects::current(&all, today)
+            .ok_or_else(|| AppError::Conflict("the participant has no project".to_owned()))?;
+        let confirmed =
+            contact_sheets::info(conn, project.id)?.is_some_and(|s| s.confirmed_at.is_some());
+        if !confirmed {
+            return Err(AppError::Conflict(
+                "the signed contact sheet of the current project is missing or not confirmed"
+                    .to_owned(),
+            ));
+        }
+        participations::start(conn, id, today, caller.account_id)?;
+        transition(
+            conn,
+            id,
+            caller.account_id,
+            ParticipantStatus::Pending,
+            ParticipantStatus::Active,
+            "participant.activated",
+        )
+    })
+    .await?;
+    respond(&pool, id).await
+}
+
+/// Ending a participation (§ 5.2).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EndingRequest {
+    /// Last day of participation.
+    #[validate(custom(function = "plausible_date"))]
+    pub ended_on: NaiveDate,
+    /// Why (kept for staff; erased with the person).
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(min_length = 1, max_length = 2000, format = "multi-line")]
+    pub reason: String,
+}
+
+/// Ends a participation (the participant themself or staff). The participant leaves the
+/// directory and the newsletter; the history stays.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "end_participation",
+    params(("id" = i64, Path, description = "Participant id.")),
+    request_body = EndingRequest,
+    responses(
+        (status = 200, description = "Ended.", body = ParticipantResponse),
+        (status = 409, description = "Already ended.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/ending")]
+pub async fn end(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<EndingRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    body.validate()?;
+    db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        viewer.require_self_or_staff(id)?;
+        let row = existing(conn, id)?;
+        let from = status_of(&row);
+        if from == ParticipantStatus::Ended {
+            return Err(AppError::Conflict(
+                "the participation has already ended".to_owned(),
+            ));
+        }
+        participations::end(
+            conn,
+            id,
+            body.ended_on,
+            body.reason.trim(),
+            viewer.account_id(),
+        )?;
+        transition(
+            conn,
+            id,
+            viewer.account_id(),
+            from,
+            ParticipantStatus::Ended,
+            "participant.ended",
+        )
+    })
+    .await?;
+    respond(&pool, id).await
+}
+
+/// Lets an ended participant re-join (staff); the earlier periods stay in the history.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "rejoin_participant",
+    params(("id" = i64, Path, description = "Participant id.")),
+    responses(
+        (status = 200, description = "Active again.", body = ParticipantResponse),
+        (status = 409, description = "Not ended.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/rejoining")]
+pub async fn rejoin(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let id = id.into_inner();
+    let today = today();
+    db::write(&pool, move |conn| {
+        let row = existing(conn, id)?;
+        if status_of(&row) != ParticipantStatus::Ended {
+            return Err(AppError::Conflict(
+                "only an ended participant can re-join".to_owned(),
+            ));
+        }
+        participations::start(conn, id, today, caller.account_id)?;
+        transition(
+            conn,
+            id,
+            caller.account_id,
+            ParticipantStatus::Ended,
+            ParticipantStatus::Active,
+            "participant.rejoined",
+        )
+    })
+    .await?;
+    respond(&pool, id).await
+}

@@ -1,0 +1,13 @@
+//! Participants: registration, contact sheets, lifecycle, projects, roles, the directory and
+//! data protection (handbook § 2, § 5.1–5.3).
+
+pub mod access;
+pub mod directory;
+pub mod input;
+pub mod lifecycle;
+pub mod privacy;
+pub mod projects;
+pub mod records;
+pub mod registration;
+pub mod roles;
+pub mod views;

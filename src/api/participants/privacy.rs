@@ -1,0 +1,248 @@
+//! Data protection: a person's export of everything stored about them, and erasure.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, get, post, web};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::access::{Viewer, existing};
+use super::projects::ContactSheetResponse;
+use super::roles::{RoleChangeResponse, RolePeriodResponse};
+use super::views::{ParticipantResponse, ProjectResponse, assemble_one, today};
+use crate::api::audit::AuditEventResponse;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change, Filter};
+use crate::db::models::{accounts, contact_sheets, participants, participations, projects, roles};
+use crate::db::schema;
+use crate::db::{self, DbPool};
+use crate::domain::participant::ParticipantStatus;
+use crate::error::AppError;
+
+/// A stored contact sheet with its content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedSheet {
+    /// The project it belongs to.
+    pub project_id: i64,
+    /// Metadata.
+    pub sheet: ContactSheetResponse,
+    /// The scan, base64-encoded.
+    pub content_base64: String,
+}
+
+/// A participation period.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedParticipation {
+    /// First day.
+    pub started_on: chrono::NaiveDate,
+    /// Last day.
+    #[schema(required = true)]
+    pub ended_on: Option<chrono::NaiveDate>,
+    /// Reason given for ending.
+    #[schema(required = true)]
+    pub end_reason: Option<String>,
+}
+
+/// The login account.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedAccount {
+    /// Login (e-mail address).
+    pub login: String,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+    /// When it was disabled.
+    #[schema(required = true)]
+    pub disabled_at: Option<DateTime<Utc>>,
+}
+
+/// Everything stored about one person (Art. 15 GDPR).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PersonalDataExport {
+    /// When the export was made.
+    pub exported_at: DateTime<Utc>,
+    /// The account.
+    pub account: ExportedAccount,
+    /// The participant record.
+    pub participant: ParticipantResponse,
+    /// Every project.
+    pub projects: Vec<ProjectResponse>,
+    /// Every contact sheet with its content.
+    pub contact_sheets: Vec<ExportedSheet>,
+    /// Participation periods.
+    pub participations: Vec<ExportedParticipation>,
+    /// Role history.
+    pub role_history: Vec<RolePeriodResponse>,
+    /// Role-change requests.
+    pub role_change_requests: Vec<RoleChangeResponse>,
+    /// Audit events about the person or made by them.
+    pub audit_events: Vec<AuditEventResponse>,
+}
+
+/// Everything stored about the participant, as JSON (the person themself or staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "export_participant_data",
+    params(("id" = i64, Path, description = "Participant id.")),
+    responses((status = 200, description = "The export.", body = PersonalDataExport,
+        headers(("Content-Disposition" = String, description = "attachment with a file name."))))
+)]
+#[get("/participants/{id}/export")]
+pub async fn export(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let today = today();
+    let export = db::run(&pool, move |conn| {
+        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
+        let row = existing(conn, id)?;
+        let account = accounts::find(conn, row.account_id)?.ok_or(AppError::NotFound)?;
+        let assembled = assemble_one(conn, row, today)?;
+        let mut sheets = Vec::new();
+        for info in contact_sheets::of_participant(conn, id)? {
+            let (_, content) =
+                contact_sheets::content(conn, info.project_id)?.ok_or(AppError::NotFound)?;
+            sheets.push(ExportedSheet {
+                project_id: info.project_id,
+                sheet: (&info).into(),
+                content_base64: STANDARD.encode(content),
+            });
+        }
+        let mut events = audit_events::list(
+            conn,
+            &Filter {
+                entity_type: Some("participant".into()),
+                entity_id: Some(id.to_string()),
+                ..Default::default()
+            },
+            None,
+            i64::MAX,
+        )?;
+        events.extend(audit_events::list(
+            conn,
+            &Filter {
+                actor_account_id: Some(account.id),
+                ..Default::default()
+            },
+            None,
+            i64::MAX,
+        )?);
+        events.sort_by_key(|e| e.id);
+        events.dedup_by_key(|e| e.id);
+        Ok(PersonalDataExport {
+            exported_at: Utc::now(),
+            account: ExportedAccount {
+                login: account.login,
+                created_at: account.created_at.and_utc(),
+                disabled_at: account.disabled_at.map(|t| t.and_utc()),
+            },
+            participant: assembled.response(today),
+            projects: assembled.projects.iter().map(Into::into).collect(),
+            contact_sheets: sheets,
+            participations: participations::of_participant(conn, id)?
+                .into_iter()
+                .map(|p| ExportedParticipation {
+                    started_on: p.started_on,
+                    ended_on: p.ended_on,
+                    end_reason: p.end_reason,
+                })
+                .collect(),
+            role_history: roles::periods(conn, id)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            role_change_requests: roles::requests(conn, id)?
+                .into_iter()
+                .map(Into::into)
+                .collect(),
+            audit_events: events.into_iter().map(Into::into).collect(),
+        })
+    })
+    .await?;
+    let mut response = private_json(&export);
+    response.headers_mut().insert(
+        header::CONTENT_DISPOSITION,
+        header::HeaderValue::from_str(&format!(
+            "attachment; filename=\"teilnehmende-{id}-export.json\""
+        ))
+        .map_err(AppError::internal)?,
+    );
+    Ok(response)
+}
+
+/// Erases a participant (staff): personal fields are blanked, scans deleted, the account
+/// disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
+/// activity records) stays countable. Cannot be undone.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "erase_participant",
+    params(("id" = i64, Path, description = "Participant id.")),
+    responses((status = 204, description = "Erased; the participant is no longer visible."))
+)]
+#[post("/participants/{id}/erasure")]
+pub async fn erase(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let id = id.into_inner();
+    let today = today();
+    db::write(&pool, move |conn| {
+        use schema::{accounts as a, participants as p};
+        let row = existing(conn, id)?;
+        let now = Utc::now().naive_utc();
+        if row.status != ParticipantStatus::Ended.as_str() {
+            participations::end(conn, id, today, "—", caller.account_id)?;
+        }
+        diesel::update(p::table.find(id))
+            .set((
+                p::status.eq(ParticipantStatus::Ended.as_str()),
+                p::salutation.eq(None::<String>),
+                p::first_name.eq("—"),
+                p::last_name.eq("—"),
+                p::email.eq(format!("erased-{}@erased.invalid", row.account_id)),
+                p::phone.eq("—"),
+                p::consent_directory.eq(false),
+                p::consent_newsletter_welcome.eq(false),
+                p::community_account_ref.eq(None::<String>),
+                p::erased_at.eq(now),
+                p::version.eq(p::version + 1),
+                p::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        diesel::update(a::table.find(row.account_id))
+            .set((
+                a::login.eq(format!("erased-{}@erased.invalid", row.account_id)),
+                a::display_name.eq("—"),
+                a::password_hash.eq("!"),
+                a::disabled_at.eq(now),
+                a::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        projects::anonymise(conn, id)?;
+        contact_sheets::delete_of_participant(conn, id)?;
+        participations::anonymise(conn, id)?;
+        roles::anonymise(conn, id)?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(caller.account_id),
+                action: "participant.erased",
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: Some(serde_json::json!({ "status": row.status })),
+                after: Some(serde_json::json!({ "status": "ended", "erased": true })),
+            },
+        )?;
+        let _ = participants::find(conn, id)?;
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,374 @@
+//! A participant's project history (§ 5.3) and the signed contact sheet of each project.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::access::{Viewer, existing};
+use super::input::ProjectInput;
+use super::registration::insert_project;
+use super::views::{ProjectResponse, today};
+use crate::api::created_json;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::contact_sheets::{self, SheetInfo};
+use crate::db::models::projects::{self, Project};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::upload::FileKind;
+use crate::error::AppError;
+
+/// Largest accepted contact-sheet scan.
+pub const MAX_SHEET_BYTES: usize = 5 * 1024 * 1024;
+
+/// The stored signed contact sheet of a project (without its content).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ContactSheetResponse {
+    /// `application/pdf`, `image/jpeg` or `image/png`.
+    pub content_type: String,
+    /// Size of the scan.
+    pub size_bytes: i64,
+    /// When it was uploaded.
+    pub uploaded_at: DateTime<Utc>,
+    /// When staff confirmed it; `null` until then.
+    #[schema(required = true)]
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+impl From<&SheetInfo> for ContactSheetResponse {
+    fn from(s: &SheetInfo) -> Self {
+        Self {
+            content_type: s.content_type.clone(),
+            size_bytes: s.size_bytes,
+            uploaded_at: s.uploaded_at.and_utc(),
+            confirmed_at: s.confirmed_at.map(|t| t.and_utc()),
+        }
+    }
+}
+
+/// A project with the state of its contact sheet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectEntry {
+    /// The project.
+    pub project: ProjectResponse,
+    /// Whether this is the current project.
+    pub current: bool,
+    /// The signed contact sheet; `null` while none was uploaded.
+    #[schema(required = true)]
+    pub contact_sheet: Option<ContactSheetResponse>,
+}
+
+/// A participant's projects, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProjectList {
+    /// The projects.
+    pub items: Vec<ProjectEntry>,
+}
+
+fn entries(conn: &mut DbConnection, participant_id: i64) -> Result<ProjectList, AppError> {
+    let all = projects::of_participant(conn, participant_id)?;
+    let sheets = contact_sheets::of_participant(conn, participant_id)?;
+    let current = projects::current(&all, today()).map(|p| p.id);
+    Ok(ProjectList {
+        items: all
+            .iter()
+            .map(|p| ProjectEntry {
+                project: p.into(),
+                current: Some(p.id) == current,
+                contact_sheet: sheets.iter().find(|s| s.project_id == p.id).map(Into::into),
+            })
+            .collect(),
+    })
+}
+
+/// The participant's projects with their contact sheets (the participant themself or staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "list_projects",
+    params(("id" = i64, Path, description = "Participant id.")),
+    responses((status = 200, description = "The project history.", body = ProjectList))
+)]
+#[get("/participants/{id}/projects")]
+pub async fn list_projects(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let list = db::run(&pool, move |conn| {
+        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
+        existing(conn, id)?;
+        entries(conn, id)
+    })
+    .await?;
+    Ok(crate::api::private_json(&list))
+}
+
+/// Records a new project: phase change KSM1 → KSM2, a new employer or a permanent position
+/// (§ 5.3). Earlier projects stay untouched; the new one needs its own signed contact sheet.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "create_project",
+    params(("id" = i64, Path, description = "Participant id.")),
+    request_body = ProjectInput,
+    responses(
+        (status = 201, description = "Recorded.", body = ProjectResponse,
+            headers(("Location" = String, description = "URL of the participant's project list."))),
+        (status = 409, description = "The participation has ended.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/projects")]
+pub async fn create_project(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: web::Json<ProjectInput>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    body.check("")?;
+    let project = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        viewer.require_self_or_staff(id)?;
+        let row = existing(conn, id)?;
+        if !viewer.is_staff() && row.status == ParticipantStatus::Ended.as_str() {
+            return Err(AppError::Conflict("the participation has ended".to_owned()));
+        }
+        let project = insert_project(conn, id, &body, Some(viewer.account_id()))?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(viewer.account_id()),
+                action: "project.created",
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "project_id": project.id, "kind": project.kind })),
+            },
+        )?;
+        Ok(project)
+    })
+    .await?;
+    Ok(created_json(
+        &format!("/api/v1/participants/{id}/projects"),
+        &ProjectResponse::from(&project),
+    ))
+}
+
+fn project_of(
+    conn: &mut DbConnection,
+    participant_id: i64,
+    project_id: i64,
+) -> Result<Project, AppError> {
+    projects::of_participant(conn, participant_id)?
+        .into_iter()
+        .find(|p| p.id == project_id)
+        .ok_or(AppError::NotFound)
+}
+
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
+    let mut body = Vec::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("unreadable body: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(AppError::PayloadTooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Reads an upload: declared type must be accepted (415) and match the content (422).
+pub async fn read_upload(
+    req: &HttpRequest,
+    payload: web::Payload,
+    accepted: &[FileKind],
+    limit: usize,
+) -> Result<(FileKind, Vec<u8>), AppError> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(FileKind::from_media_type)
+        .filter(|kind| accepted.contains(kind));
+    let Some(declared) = declared else {
+        let names: Vec<&str> = accepted.iter().map(|k| k.media_type()).collect();
+        return Err(AppError::UnsupportedMediaType(format!(
+            "send the file as one of: {}",
+            names.join(", ")
+        )));
+    };
+    let content = read_limited(payload, limit).await?;
+    if FileKind::sniff(&content) != Some(declared) {
+        return Err(AppError::invalid_field(
+            "",
+            format!(
+                "the content is not a {} file",
+                declared.extension().to_uppercase()
+            ),
+        ));
+    }
+    Ok((declared, content))
+}
+
+/// Uploads the signed contact sheet of a project (PDF, JPEG or PNG, at most 5 MiB; the type is
+/// checked by content). Replaces an unconfirmed sheet; a confirmed one is final.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "upload_contact_sheet",
+    params(
+        ("id" = i64, Path, description = "Participant id."),
+        ("project_id" = i64, Path, description = "Project id.")
+    ),
+    request_body(
+        description = "The scan.",
+        content(
+            (Vec<u8> = "application/pdf"),
+            (Vec<u8> = "image/jpeg"),
+            (Vec<u8> = "image/png")
+        )
+    ),
+    responses(
+        (status = 200, description = "Stored.", body = ContactSheetResponse),
+        (status = 409, description = "The sheet is already confirmed, or the participation has ended.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[put("/participants/{id}/projects/{project_id}/contact-sheet")]
+pub async fn upload_contact_sheet(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    req: HttpRequest,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let (id, project_id) = path.into_inner();
+    let (kind, content) = read_upload(
+        &req,
+        payload,
+        &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png],
+        MAX_SHEET_BYTES,
+    )
+    .await?;
+    let sheet = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        viewer.require_self_or_staff(id)?;
+        let row = existing(conn, id)?;
+        if !viewer.is_staff() && row.status == ParticipantStatus::Ended.as_str() {
+            return Err(AppError::Conflict("the participation has ended".to_owned()));
+        }
+        project_of(conn, id, project_id)?;
+        if contact_sheets::info(conn, project_id)?.is_some_and(|s| s.confirmed_at.is_some()) {
+            return Err(AppError::Conflict("the contact sheet is already confirmed".to_owned()));
+        }
+        let now = Utc::now().naive_utc();
+        let sheet = contact_sheets::upsert(conn, project_id, kind.media_type(), &content, viewer.account_id(), now)?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(viewer.account_id()),
+                action: "contact_sheet.uploaded",
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "project_id": project_id, "content_type": kind.media_type(), "size_bytes": sheet.size_bytes })),
+            },
+        )?;
+        Ok(sheet)
+    })
+    .await?;
+    Ok(crate::api::private_json(&ContactSheetResponse::from(
+        &sheet,
+    )))
+}
+
+/// Downloads the stored scan (the participant themself or staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "get_contact_sheet",
+    params(
+        ("id" = i64, Path, description = "Participant id."),
+        ("project_id" = i64, Path, description = "Project id.")
+    ),
+    responses((status = 200, description = "The scan as uploaded.",
+        content((Vec<u8> = "application/pdf"), (Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png")),
+        headers(("Content-Disposition" = String, description = "attachment with a file name."))))
+)]
+#[get("/participants/{id}/projects/{project_id}/contact-sheet")]
+pub async fn get_contact_sheet(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let (id, project_id) = path.into_inner();
+    let (content_type, content) = db::run(&pool, move |conn| {
+        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
+        existing(conn, id)?;
+        project_of(conn, id, project_id)?;
+        contact_sheets::content(conn, project_id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let extension = FileKind::from_media_type(&content_type).map_or("bin", FileKind::extension);
+    Ok(HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"kontaktdatenblatt-{project_id}.{extension}\""),
+        ))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(content))
+}
+
+/// Confirms that the uploaded sheet is signed and complete (staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "confirm_contact_sheet",
+    params(
+        ("id" = i64, Path, description = "Participant id."),
+        ("project_id" = i64, Path, description = "Project id.")
+    ),
+    responses(
+        (status = 200, description = "Confirmed.", body = ContactSheetResponse),
+        (status = 409, description = "No sheet uploaded, or already confirmed.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/projects/{project_id}/contact-sheet/confirmation")]
+pub async fn confirm_contact_sheet(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let (id, project_id) = path.into_inner();
+    let sheet = db::write(&pool, move |conn| {
+        existing(conn, id)?;
+        project_of(conn, id, project_id)?;
+        let sheet = contact_sheets::info(conn, project_id)?
+            .ok_or_else(|| AppError::Conflict("no contact sheet was uploaded".to_owned()))?;
+        if sheet.confirmed_at.is_some() {
+            return Err(AppError::Conflict(
+                "the contact sheet is already confirmed".to_owned(),
+            ));
+        }
+        contact_sheets::confirm(conn, project_id, caller.account_id, Utc::now().naive_utc())?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(caller.account_id),
+                action: "contact_sheet.confirmed",
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({ "project_id": project_id })),
+            },
+        )?;
+        contact_sheets::info(conn, project_id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(crate::api::private_json(&ContactSheetResponse::from(
+        &sheet,
+    )))
+}

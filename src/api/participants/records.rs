@@ -1,0 +1,205 @@
+//! One participant's record: read (`ETag`) and edit contact data (`PATCH` with `If-Match`).
+
+use actix_web::{HttpResponse, get, patch, web};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::access::{Viewer, existing};
+use super::views::{ParticipantResponse, assemble_one, today};
+use crate::api::etag::{IfMatch, json_with_etag};
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::participants::{self, ContactChanges};
+use crate::db::schema::accounts;
+use crate::db::{self, DbPool};
+use crate::domain::participant::{Experience, ParticipantStatus, Salutation};
+use crate::domain::text::{self, normalize_login};
+use crate::error::AppError;
+
+/// A participant's full record.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "get_participant",
+    params(("id" = i64, Path, description = "Participant id.")),
+    responses((status = 200, description = "The record (the participant themself or staff).", body = ParticipantResponse,
+        headers(("ETag" = String, description = "Version for If-Match."))))
+)]
+#[get("/participants/{id}")]
+pub async fn get_participant(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let today = today();
+    let assembled = db::run(&pool, move |conn| {
+        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
+        let row = existing(conn, id)?;
+        assemble_one(conn, row, today)
+    })
+    .await?;
+    Ok(json_with_etag(
+        assembled.participant.version,
+        &assembled.response(today),
+    ))
+}
+
+/// Contact fields to change; absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    /// Salutation.
+    pub salutation: Option<Salutation>,
+    /// First name.
+    #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 100, format = "single-line")]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 100, format = "single-line")]
+    pub last_name: Option<String>,
+    /// E-mail address; changes the login too.
+    #[validate(email(message = "must be an e-mail address"), length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
+    pub email: Option<String>,
+    /// Phone number.
+    #[validate(custom(function = "crate::api::participants::input::phone"))]
+    #[schema(pattern = r"^[0-9 +()/-]*$", min_length = 5, max_length = 40)]
+    pub phone: Option<String>,
+    /// Self-assessed experience.
+    pub experience: Option<Experience>,
+    /// Consent to be listed in the directory.
+    pub consent_directory: Option<bool>,
+    /// Consent to be welcomed in the newsletter.
+    pub consent_newsletter_welcome: Option<bool>,
+    /// Account id on the Klimaschutz-Community platform.
+    #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 100, format = "single-line")]
+    pub community_account_ref: Option<String>,
+}
+
+impl ContactPatch {
+    fn changed_fields(&self) -> Vec<&'static str> {
+        [
+            ("salutation", self.salutation.is_some()),
+            ("first_name", self.first_name.is_some()),
+            ("last_name", self.last_name.is_some()),
+            ("email", self.email.is_some()),
+            ("phone", self.phone.is_some()),
+            ("experience", self.experience.is_some()),
+            ("consent_directory", self.consent_directory.is_some()),
+            (
+                "consent_newsletter_welcome",
+                self.consent_newsletter_welcome.is_some(),
+            ),
+            (
+                "community_account_ref",
+                self.community_account_ref.is_some(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect()
+    }
+
+    fn into_changes(self) -> ContactChanges {
+        let trimmed = |v: Option<String>| v.map(|s| s.trim().to_owned());
+        ContactChanges {
+            salutation: self.salutation.map(|s| Some(s.as_str().to_owned())),
+            first_name: trimmed(self.first_name),
+            last_name: trimmed(self.last_name),
+            email: self.email.as_deref().map(normalize_login),
+            phone: trimmed(self.phone),
+            experience: self.experience.map(|e| e.as_str().to_owned()),
+            consent_directory: self.consent_directory,
+            consent_newsletter_welcome: self.consent_newsletter_welcome,
+            community_account_ref: trimmed(self.community_account_ref).map(Some),
+        }
+    }
+}
+
+/// Edits contact data and consents (the participant themself while not ended, or staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "update_participant",
+    params(
+        ("id" = i64, Path, description = "Participant id."),
+        ("If-Match" = String, Header, description = "The ETag of the version being edited.")
+    ),
+    request_body = ContactPatch,
+    responses(
+        (status = 200, description = "Updated.", body = ParticipantResponse,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 409, description = "Ended participation, or the e-mail address is taken.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The record changed since it was read.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/participants/{id}")]
+pub async fn update_participant(
+    caller: Caller,
+    id: web::Path<i64>,
+    if_match: IfMatch,
+    body: web::Json<ContactPatch>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    body.validate()?;
+    let today = today();
+    let assembled = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        viewer.require_self_or_staff(id)?;
+        let current = existing(conn, id)?;
+        if !viewer.is_staff() && current.status == ParticipantStatus::Ended.as_str() {
+            return Err(AppError::Conflict(
+                "the participation has ended; contact the programme office".to_owned(),
+            ));
+        }
+        if !if_match.matches(current.version) {
+            return Err(AppError::PreconditionFailed);
+        }
+        let fields = body.changed_fields();
+        let changes = body.into_changes();
+        if let Some(email) = &changes.email
+            && email != &current.email
+        {
+            use diesel::prelude::*;
+            diesel::update(accounts::table.find(current.account_id))
+                .set(accounts::login.eq(email))
+                .execute(conn)?;
+        }
+        let now = Utc::now().naive_utc();
+        if !participants::update_contact(
+            conn,
+            id,
+            if_match.expected(current.version),
+            &changes,
+            now,
+        )? {
+            return Err(AppError::PreconditionFailed);
+        }
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(viewer.account_id()),
+                action: "participant.updated",
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: Some(serde_json::json!({ "version": current.version })),
+                after: Some(
+                    serde_json::json!({ "version": current.version + 1, "fields": fields }),
+                ),
+            },
+        )?;
+        let row = existing(conn, id)?;
+        assemble_one(conn, row, today)
+    })
+    .await?;
+    Ok(json_with_etag(
+        assembled.participant.version,
+        &assembled.response(today),
+    ))
+}

@@ -1,0 +1,224 @@
+//! `POST /registrations`: anyone may register; the participant starts `pending`.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::input::{ProjectInput, combine, phone, validated};
+use super::views::{ParticipantResponse, assemble_one, today};
+use crate::api::etag::etag;
+use crate::auth::{Role, password};
+use crate::db::models::accounts::{self, NewAccount};
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::participants::{self, NewParticipant};
+use crate::db::models::projects::{self, NewProject};
+use crate::db::models::roles;
+use crate::db::{self, DbPool};
+use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
+use crate::domain::text::{self, normalize_login};
+use crate::error::{AppError, FieldProblem};
+
+/// What a participant consents to, per purpose.
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Consents {
+    /// Be listed with contact details in the directory other active participants see.
+    pub directory: bool,
+    /// Be welcomed by name in the newsletter.
+    pub newsletter_welcome: bool,
+}
+
+/// A registration: contact data, roles, consents, the first project and a password.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationRequest {
+    /// Salutation, optional.
+    pub salutation: Option<Salutation>,
+    /// First name.
+    #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 100, format = "single-line")]
+    pub first_name: String,
+    /// Last name.
+    #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 100, format = "single-line")]
+    pub last_name: String,
+    /// E-mail address; also the login.
+    #[validate(email(message = "must be an e-mail address"), length(max = 254))]
+    #[schema(format = Email, max_length = 254)]
+    pub email: String,
+    /// Phone number.
+    #[validate(custom(function = "phone"))]
+    #[schema(
+        pattern = r"^[0-9 +()/-]*$",
+        min_length = 5,
+        max_length = 40,
+        example = "+49 30 1234567"
+    )]
+    pub phone: String,
+    /// Password for the participant's account (12–1024 characters).
+    #[validate(custom(function = "text::password"))]
+    #[schema(min_length = 12, max_length = 1024, format = Password)]
+    pub password: String,
+    /// Self-assessed experience.
+    pub experience: Experience,
+    /// Chosen roles: one or both.
+    #[schema(min_items = 1, max_items = 2)]
+    pub roles: Vec<RoleCode>,
+    /// Consents per purpose.
+    pub consents: Consents,
+    /// Account id on the Klimaschutz-Community platform, if the participant has one yet.
+    #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 100, format = "single-line")]
+    pub community_account_ref: Option<String>,
+    /// The project the participant works in now.
+    pub project: ProjectInput,
+}
+
+/// Reads a role list as a set; an empty one is invalid.
+pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError> {
+    Roles::from_codes(codes).ok_or_else(|| {
+        AppError::Validation(vec![FieldProblem {
+            pointer: pointer.to_owned(),
+            detail: "must name `mentee`, `mentor` or both".to_owned(),
+        }])
+    })
+}
+
+/// Registers a participant (anonymous). The account can log in at once but sees only its own
+/// registration until staff confirm the signed contact sheet and activate it.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "create_registration",
+    security(()),
+    request_body = RegistrationRequest,
+    responses(
+        (status = 201, description = "Registered; the participant is `pending`.", body = ParticipantResponse,
+            headers(("Location" = String, description = "URL of the participant."), ("ETag" = String, description = "Version for If-Match."))),
+        (status = 409, description = "The e-mail address is already registered.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/registrations")]
+pub async fn create_registration(
+    body: web::Json<RegistrationRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    let roles = combine(vec![
+        validated(&body),
+        body.project.check("/project"),
+        parse_roles(&body.roles, "/roles").map(|_| ()),
+    ])
+    .and_then(|()| parse_roles(&body.roles, "/roles"))?;
+    let secret = body.password.clone();
+    let hash = web::block(move || password::hash(&secret))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    let today = today();
+    let assembled = db::write(&pool, move |conn| {
+        let login = normalize_login(&body.email);
+        if accounts::find_by_login(conn, &login)?.is_some() {
+            return Err(AppError::Conflict(
+                "this e-mail address is already registered".to_owned(),
+            ));
+        }
+        let now = Utc::now().naive_utc();
+        let display_name = format!("{} {}", body.first_name.trim(), body.last_name.trim());
+        let account = accounts::create(
+            conn,
+            &NewAccount {
+                login: &login,
+                password_hash: &hash,
+                role: Role::Participant.as_str(),
+                display_name: &display_name,
+                created_at: now,
+                updated_at: now,
+            },
+            None,
+        )?;
+        let participant = participants::insert(
+            conn,
+            &NewParticipant {
+                account_id: account.id,
+                status: ParticipantStatus::Pending.as_str(),
+                salutation: body.salutation.map(|s| s.as_str()),
+                first_name: body.first_name.trim(),
+                last_name: body.last_name.trim(),
+                email: &login,
+                phone: body.phone.trim(),
+                experience: body.experience.as_str(),
+                is_mentee: roles.mentee,
+                is_mentor: roles.mentor,
+                consent_directory: body.consents.directory,
+                consent_newsletter_welcome: body.consents.newsletter_welcome,
+                community_account_ref: body.community_account_ref.as_deref().map(str::trim),
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        insert_project(conn, participant.id, &body.project, Some(account.id))?;
+        roles::add_period(
+            conn,
+            participant.id,
+            roles.mentee,
+            roles.mentor,
+            today,
+            "registration",
+            Some(account.id),
+            now,
+        )?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(account.id),
+                action: "participant.registered",
+                entity_type: "participant",
+                entity_id: participant.id.to_string(),
+                before: None,
+                after: Some(serde_json::json!({
+                    "status": "pending",
+                    "roles": roles.codes(),
+                    "project_kind": body.project.kind,
+                })),
+            },
+        )?;
+        assemble_one(conn, participant, today)
+    })
+    .await?;
+    let response = assembled.response(today);
+    Ok(HttpResponse::Created()
+        .insert_header((
+            header::LOCATION,
+            format!("/api/v1/participants/{}", response.id),
+        ))
+        .insert_header((header::ETAG, etag(assembled.participant.version)))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(response))
+}
+
+/// Inserts a project from its input.
+pub fn insert_project(
+    conn: &mut crate::db::DbConnection,
+    participant_id: i64,
+    input: &ProjectInput,
+    by: Option<i64>,
+) -> Result<projects::Project, AppError> {
+    Ok(projects::insert(
+        conn,
+        &NewProject {
+            participant_id,
+            kind: input.kind.as_str(),
+            employer: input.employer.trim(),
+            municipality: input.municipality.trim(),
+            federal_state: input.federal_state.as_str(),
+            funding_reference: input.funding_reference.as_deref().map(str::trim),
+            start_date: input.start_date,
+            end_date: input.end_date,
+            created_by: by,
+            created_at: Utc::now().naive_utc(),
+        },
+    )?)
+}

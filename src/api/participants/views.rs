@@ -1,0 +1,219 @@
+//! Response types of participants and how rows become them (batch-loaded, no N+1).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::DbConnection;
+use crate::db::models::participants::Participant;
+use crate::db::models::projects::{self, Project};
+use crate::db::models::roles::{self, Notification};
+use crate::domain::participant::{
+    Experience, FederalState, ParticipantStatus, ProjectKind, RoleCode, Roles, Salutation,
+    deviates_from_funding_expectation,
+};
+use crate::error::AppError;
+
+/// A project of a participant.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ProjectResponse {
+    /// Project id.
+    pub id: i64,
+    /// Kind of project.
+    pub kind: ProjectKind,
+    /// Employer (municipality, district or institution).
+    pub employer: String,
+    /// Municipality or district.
+    pub municipality: String,
+    /// Federal state.
+    pub federal_state: FederalState,
+    /// Funding reference (Förderkennzeichen), for funded kinds.
+    #[schema(required = true)]
+    pub funding_reference: Option<String>,
+    /// First day.
+    pub start_date: NaiveDate,
+    /// Last day, if known.
+    #[schema(required = true)]
+    pub end_date: Option<NaiveDate>,
+}
+
+impl From<&Project> for ProjectResponse {
+    fn from(p: &Project) -> Self {
+        Self {
+            id: p.id,
+            kind: ProjectKind::parse(&p.kind).unwrap_or(ProjectKind::UnfundedOfficer),
+            employer: p.employer.clone(),
+            municipality: p.municipality.clone(),
+            federal_state: FederalState::parse(&p.federal_state).unwrap_or(FederalState::BE),
+            funding_reference: p.funding_reference.clone(),
+            start_date: p.start_date,
+            end_date: p.end_date,
+        }
+    }
+}
+
+/// A participant's full record, for themself and staff.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParticipantResponse {
+    /// Participant id.
+    pub id: i64,
+    /// Lifecycle state.
+    pub status: ParticipantStatus,
+    /// Salutation.
+    #[schema(required = true)]
+    pub salutation: Option<Salutation>,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// E-mail address (also the login).
+    pub email: String,
+    /// Phone number.
+    pub phone: String,
+    /// Self-assessed experience.
+    pub experience: Experience,
+    /// Current roles.
+    pub roles: Vec<RoleCode>,
+    /// Consents to be listed in the directory.
+    pub consent_directory: bool,
+    /// Consents to be welcomed by name in the newsletter.
+    pub consent_newsletter_welcome: bool,
+    /// Account id on the Klimaschutz-Community platform.
+    #[schema(required = true)]
+    pub community_account_ref: Option<String>,
+    /// The project running now (derived from the project dates).
+    #[schema(required = true)]
+    pub current_project: Option<ProjectResponse>,
+    /// The roles deviate from the funding body's expectation for the current project (KSM1 as
+    /// mentor, KSM2 only as mentee) and the funding agency has not been told yet.
+    pub funding_agency_notification_required: bool,
+    /// When staff activated the participant.
+    #[schema(required = true)]
+    pub activated_at: Option<DateTime<Utc>>,
+    /// Registration time.
+    pub created_at: DateTime<Utc>,
+    /// Last change.
+    pub updated_at: DateTime<Utc>,
+}
+
+/// Whether a deviation is unreported for the current project and roles.
+pub fn notification_required(
+    current: Option<&Project>,
+    roles: Roles,
+    notifications: &[&Notification],
+) -> bool {
+    let Some(project) = current else {
+        return false;
+    };
+    let Some(kind) = ProjectKind::parse(&project.kind) else {
+        return false;
+    };
+    deviates_from_funding_expectation(kind, roles)
+        && !notifications.iter().any(|n| {
+            n.project_id == project.id && n.is_mentee == roles.mentee && n.is_mentor == roles.mentor
+        })
+}
+
+/// A participant with what is derived from their projects.
+pub struct Assembled {
+    /// The row.
+    pub participant: Participant,
+    /// Their projects, oldest first.
+    pub projects: Vec<Project>,
+    /// Whether a deviation is unreported.
+    pub notification_required: bool,
+}
+
+impl Assembled {
+    /// The current project on `today`.
+    pub fn current_project(&self, today: NaiveDate) -> Option<&Project> {
+        projects::current(&self.projects, today)
+    }
+
+    /// The full record.
+    pub fn response(&self, today: NaiveDate) -> ParticipantResponse {
+        let p = &self.participant;
+        ParticipantResponse {
+            id: p.id,
+            status: ParticipantStatus::parse(&p.status).unwrap_or(ParticipantStatus::Pending),
+            salutation: p.salutation.as_deref().and_then(Salutation::parse),
+            first_name: p.first_name.clone(),
+            last_name: p.last_name.clone(),
+            email: p.email.clone(),
+            phone: p.phone.clone(),
+            experience: Experience::parse(&p.experience).unwrap_or(Experience::Some),
+            roles: roles_of(p).codes(),
+            consent_directory: p.consent_directory,
+            consent_newsletter_welcome: p.consent_newsletter_welcome,
+            community_account_ref: p.community_account_ref.clone(),
+            current_project: self.current_project(today).map(ProjectResponse::from),
+            funding_agency_notification_required: self.notification_required,
+            activated_at: p.activated_at.map(|t| t.and_utc()),
+            created_at: p.created_at.and_utc(),
+            updated_at: p.updated_at.and_utc(),
+        }
+    }
+}
+
+/// The current roles of a row.
+pub fn roles_of(p: &Participant) -> Roles {
+    Roles {
+        mentee: p.is_mentee,
+        mentor: p.is_mentor,
+    }
+}
+
+/// Loads projects and notifications for all rows in two queries and assembles them.
+pub fn assemble(
+    conn: &mut DbConnection,
+    rows: Vec<Participant>,
+    today: NaiveDate,
+) -> Result<Vec<Assembled>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
+    let mut projects_by: HashMap<i64, Vec<Project>> = HashMap::new();
+    for project in projects::of_participants(conn, &ids)? {
+        projects_by
+            .entry(project.participant_id)
+            .or_default()
+            .push(project);
+    }
+    let notifications = roles::notifications(conn, &ids)?;
+    Ok(rows
+        .into_iter()
+        .map(|participant| {
+            let projects = projects_by.remove(&participant.id).unwrap_or_default();
+            let mine: Vec<&Notification> = notifications
+                .iter()
+                .filter(|n| n.participant_id == participant.id)
+                .collect();
+            let notification_required = notification_required(
+                projects::current(&projects, today),
+                roles_of(&participant),
+                &mine,
+            );
+            Assembled {
+                participant,
+                projects,
+                notification_required,
+            }
+        })
+        .collect())
+}
+
+/// Assembles one participant.
+pub fn assemble_one(
+    conn: &mut DbConnection,
+    row: Participant,
+    today: NaiveDate,
+) -> Result<Assembled, AppError> {
+    assemble(conn, vec![row], today)?
+        .pop()
+        .ok_or_else(|| AppError::internal("assembling one participant returned none"))
+}
+
+/// Today in the programme's calendar (UTC dates throughout).
+pub fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}

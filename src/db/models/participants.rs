@@ -1,0 +1,246 @@
+//! The `participants` table.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::{participants, projects};
+
+/// One row of `participants`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = participants)]
+pub struct Participant {
+    pub id: i64,
+    pub account_id: i64,
+    pub status: String,
+    pub salutation: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub phone: String,
+    pub experience: String,
+    pub is_mentee: bool,
+    pub is_mentor: bool,
+    pub consent_directory: bool,
+    pub consent_newsletter_welcome: bool,
+    pub community_account_ref: Option<String>,
+    pub activated_at: Option<NaiveDateTime>,
+    pub erased_at: Option<NaiveDateTime>,
+    pub version: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Insert form for `participants`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = participants)]
+pub struct NewParticipant<'a> {
+    pub account_id: i64,
+    pub status: &'a str,
+    pub salutation: Option<&'a str>,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub experience: &'a str,
+    pub is_mentee: bool,
+    pub is_mentor: bool,
+    pub consent_directory: bool,
+    pub consent_newsletter_welcome: bool,
+    pub community_account_ref: Option<&'a str>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Contact fields a participant or staff may change (`None` leaves a field as it is).
+#[derive(Debug, Default, AsChangeset)]
+#[diesel(table_name = participants)]
+pub struct ContactChanges {
+    pub salutation: Option<Option<String>>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub experience: Option<String>,
+    pub consent_directory: Option<bool>,
+    pub consent_newsletter_welcome: Option<bool>,
+    pub community_account_ref: Option<Option<String>>,
+}
+
+/// Inserts a participant.
+pub fn insert(conn: &mut DbConnection, new: &NewParticipant<'_>) -> QueryResult<Participant> {
+    diesel::insert_into(participants::table)
+        .values(new)
+        .returning(participants::all_columns)
+        .get_result(conn)
+}
+
+/// The participant with this id.
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Participant>> {
+    participants::table.find(id).first(conn).optional()
+}
+
+/// The participant behind an account.
+pub fn find_by_account(
+    conn: &mut DbConnection,
+    account_id: i64,
+) -> QueryResult<Option<Participant>> {
+    participants::table
+        .filter(participants::account_id.eq(account_id))
+        .first(conn)
+        .optional()
+}
+
+/// Applies contact changes if the row still has `expected_version`; `false` when it moved on.
+pub fn update_contact(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i64,
+    changes: &ContactChanges,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let target = participants::table
+        .filter(participants::id.eq(id))
+        .filter(participants::version.eq(expected_version));
+    let updated = diesel::update(target)
+        .set((
+            changes,
+            participants::version.eq(participants::version + 1),
+            participants::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(updated == 1)
+}
+
+/// Sets the status (and the activation time when activating); bumps the version.
+pub fn set_status(
+    conn: &mut DbConnection,
+    id: i64,
+    status: &str,
+    activated_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(participants::table.find(id))
+        .set((
+            participants::status.eq(status),
+            participants::version.eq(participants::version + 1),
+            participants::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if let Some(at) = activated_at {
+        diesel::update(participants::table.find(id))
+            .set(participants::activated_at.eq(at))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Sets the current roles; bumps the version.
+pub fn set_roles(
+    conn: &mut DbConnection,
+    id: i64,
+    mentee: bool,
+    mentor: bool,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(participants::table.find(id))
+        .set((
+            participants::is_mentee.eq(mentee),
+            participants::is_mentor.eq(mentor),
+            participants::version.eq(participants::version + 1),
+            participants::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Filters of the directory and the staff list.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilter {
+    /// Only these states (the directory passes `active`).
+    pub status: Option<String>,
+    /// Only participants who consented to be listed.
+    pub listed_only: bool,
+    /// Only mentees (`mentee`) or mentors (`mentor`).
+    pub role: Option<String>,
+    /// Federal state of a project running on `today`.
+    pub federal_state: Option<String>,
+    /// Kind of a project running on `today`.
+    pub project_kind: Option<String>,
+    /// Words in the name (case-insensitive).
+    pub name: Option<String>,
+    /// The day "running" refers to.
+    pub today: chrono::NaiveDate,
+}
+
+fn escape_like(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| match c {
+            '%' | '_' | '\\' => vec!['\\', c],
+            c => vec![c],
+        })
+        .collect()
+}
+
+/// Participants matching the filter, in id order after `after_id`, at most `limit`.
+pub fn list(
+    conn: &mut DbConnection,
+    filter: &ListFilter,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Participant>> {
+    let mut query = participants::table
+        .filter(participants::id.gt(after_id))
+        .filter(participants::erased_at.is_null())
+        .order(participants::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = &filter.status {
+        query = query.filter(participants::status.eq(status.clone()));
+    }
+    if filter.listed_only {
+        query = query.filter(participants::consent_directory.eq(true));
+    }
+    match filter.role.as_deref() {
+        Some("mentee") => query = query.filter(participants::is_mentee.eq(true)),
+        Some("mentor") => query = query.filter(participants::is_mentor.eq(true)),
+        _ => {}
+    }
+    if filter.federal_state.is_some() || filter.project_kind.is_some() {
+        use crate::domain::participant::{FederalState, ProjectKind};
+        let today = filter.today;
+        let states: Vec<String> = match &filter.federal_state {
+            Some(state) => vec![state.clone()],
+            None => FederalState::ALL
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+        };
+        let kinds: Vec<String> = match &filter.project_kind {
+            Some(kind) => vec![kind.clone()],
+            None => ProjectKind::ALL
+                .iter()
+                .map(|k| k.as_str().to_owned())
+                .collect(),
+        };
+        let running = projects::table
+            .select(projects::participant_id)
+            .filter(projects::start_date.le(today))
+            .filter(
+                projects::end_date
+                    .is_null()
+                    .or(projects::end_date.ge(today)),
+            )
+            .filter(projects::federal_state.eq_any(states))
+            .filter(projects::kind.eq_any(kinds));
+        query = query.filter(participants::id.eq_any(running));
+    }
+    if let Some(name) = &filter.name {
+        let pattern = format!("%{}%", escape_like(&name.to_lowercase()));
+        let full_name = diesel::dsl::sql::<diesel::sql_types::Text>(
+            "lower(participants.first_name || ' ' || participants.last_name)",
+        );
+        query = query.filter(full_name.like(pattern).escape('\\'));
+    }
+    query.load(conn)
+}

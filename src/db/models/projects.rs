@@ -1,0 +1,91 @@
+//! The `projects` table: a participant's dated projects, appended, never overwritten.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::projects;
+use crate::domain::participant::{ProjectDates, current_project};
+
+/// One row of `projects`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = projects)]
+pub struct Project {
+    pub id: i64,
+    pub participant_id: i64,
+    pub kind: String,
+    pub employer: String,
+    pub municipality: String,
+    pub federal_state: String,
+    pub funding_reference: Option<String>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Insert form for `projects`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = projects)]
+pub struct NewProject<'a> {
+    pub participant_id: i64,
+    pub kind: &'a str,
+    pub employer: &'a str,
+    pub municipality: &'a str,
+    pub federal_state: &'a str,
+    pub funding_reference: Option<&'a str>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+    pub created_by: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts a project.
+pub fn insert(conn: &mut DbConnection, new: &NewProject<'_>) -> QueryResult<Project> {
+    diesel::insert_into(projects::table)
+        .values(new)
+        .returning(projects::all_columns)
+        .get_result(conn)
+}
+
+/// A participant's projects, oldest first.
+pub fn of_participant(conn: &mut DbConnection, participant_id: i64) -> QueryResult<Vec<Project>> {
+    projects::table
+        .filter(projects::participant_id.eq(participant_id))
+        .order((projects::start_date.asc(), projects::id.asc()))
+        .load(conn)
+}
+
+/// The projects of many participants at once (one query for a whole page).
+pub fn of_participants(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Project>> {
+    projects::table
+        .filter(projects::participant_id.eq_any(ids))
+        .order((projects::start_date.asc(), projects::id.asc()))
+        .load(conn)
+}
+
+/// The current project among `projects` on `today` (see `domain::participant::current_project`).
+pub fn current(projects: &[Project], today: NaiveDate) -> Option<&Project> {
+    let dates: Vec<ProjectDates> = projects
+        .iter()
+        .map(|p| ProjectDates {
+            id: p.id,
+            start: p.start_date,
+            end: p.end_date,
+        })
+        .collect();
+    let id = current_project(&dates, today)?;
+    projects.iter().find(|p| p.id == id)
+}
+
+/// Blanks the identifying fields of a participant's projects (erasure); kind and dates stay.
+pub fn anonymise(conn: &mut DbConnection, participant_id: i64) -> QueryResult<()> {
+    diesel::update(projects::table.filter(projects::participant_id.eq(participant_id)))
+        .set((
+            projects::employer.eq("—"),
+            projects::municipality.eq("—"),
+            projects::funding_reference.eq(None::<String>),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,283 @@
+//! Participants: their codes (status, project kind, federal state, ...) and the rules about them.
+
+use chrono::NaiveDate;
+
+use crate::code_enum;
+
+code_enum! {
+    /// Where a participant stands in the programme (§ 5.1–5.2).
+    pub enum ParticipantStatus {
+        /// Registered; the signed contact sheet is missing or not yet checked.
+        Pending = "pending", "Registriert, Kontaktdatenblatt ausstehend", "Registered, contact sheet pending";
+        /// Activated by staff; member resources unlocked.
+        Active = "active", "Aktiv", "Active";
+        /// Participation ended (§ 5.2).
+        Ended = "ended", "Beendet", "Ended";
+    }
+}
+
+code_enum! {
+    /// The kind of project a participant works in (§ 1, § 5.3).
+    pub enum ProjectKind {
+        /// KSM1: first funded project (Erstvorhaben).
+        FirstProject = "first_project", "Erstvorhaben (KSM1)", "First project (KSM1)";
+        /// KSM2: follow-up funded project (Anschlussvorhaben).
+        FollowUpProject = "follow_up_project", "Anschlussvorhaben (KSM2)", "Follow-up project (KSM2)";
+        /// Accompanying energy-saving models (schools, day-care centres).
+        EnergySavingModels = "energy_saving_models", "Energiesparmodelle begleitend", "Energy-saving models";
+        /// Masterplan 100 % Klimaschutz.
+        Masterplan = "masterplan", "Masterplanmanagement", "Masterplan management";
+        /// Unfunded climate-protection officer.
+        UnfundedOfficer = "unfunded_officer", "Nicht geförderte Klimaschutzbeauftragte", "Unfunded climate officer";
+        /// Position made permanent after the follow-up project.
+        PermanentPosition = "permanent_position", "Verstetigte Stelle", "Permanent position";
+    }
+}
+
+impl ProjectKind {
+    /// Funded kinds need a funding reference (Förderkennzeichen).
+    pub fn is_funded(self) -> bool {
+        matches!(
+            self,
+            ProjectKind::FirstProject
+                | ProjectKind::FollowUpProject
+                | ProjectKind::EnergySavingModels
+                | ProjectKind::Masterplan
+        )
+    }
+}
+
+code_enum! {
+    /// The 16 German federal states (ISO 3166-2:DE codes).
+    pub enum FederalState {
+        /// Baden-Württemberg.
+        BW = "BW", "Baden-Württemberg", "Baden-Württemberg";
+        /// Bayern.
+        BY = "BY", "Bayern", "Bavaria";
+        /// Berlin.
+        BE = "BE", "Berlin", "Berlin";
+        /// Brandenburg.
+        BB = "BB", "Brandenburg", "Brandenburg";
+        /// Bremen.
+        HB = "HB", "Bremen", "Bremen";
+        /// Hamburg.
+        HH = "HH", "Hamburg", "Hamburg";
+        /// Hessen.
+        HE = "HE", "Hessen", "Hesse";
+        /// Mecklenburg-Vorpommern.
+        MV = "MV", "Mecklenburg-Vorpommern", "Mecklenburg-Western Pomerania";
+        /// Niedersachsen.
+        NI = "NI", "Niedersachsen", "Lower Saxony";
+        /// Nordrhein-Westfalen.
+        NW = "NW", "Nordrhein-Westfalen", "North Rhine-Westphalia";
+        /// Rheinland-Pfalz.
+        RP = "RP", "Rheinland-Pfalz", "Rhineland-Palatinate";
+        /// Saarland.
+        SL = "SL", "Saarland", "Saarland";
+        /// Sachsen.
+        SN = "SN", "Sachsen", "Saxony";
+        /// Sachsen-Anhalt.
+        ST = "ST", "Sachsen-Anhalt", "Saxony-Anhalt";
+        /// Schleswig-Holstein.
+        SH = "SH", "Schleswig-Holstein", "Schleswig-Holstein";
+        /// Thüringen.
+        TH = "TH", "Thüringen", "Thuringia";
+    }
+}
+
+code_enum! {
+    /// Self-assessed experience in municipal climate protection (§ 2).
+    pub enum Experience {
+        /// Little or no prior experience.
+        Beginner = "beginner", "Wenig oder keine Vorerfahrung", "Little or no experience";
+        /// Some experience.
+        Some = "some", "Etwas Erfahrung", "Some experience";
+        /// Extensive experience.
+        Experienced = "experienced", "Umfangreiche Erfahrung", "Extensive experience";
+    }
+}
+
+code_enum! {
+    /// Salutation for letters and the newsletter.
+    pub enum Salutation {
+        /// Frau.
+        Ms = "ms", "Frau", "Ms";
+        /// Herr.
+        Mr = "mr", "Herr", "Mr";
+    }
+}
+
+/// The roles a participant holds; at least one (§ 2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Roles {
+    /// Takes part as mentee.
+    pub mentee: bool,
+    /// Takes part as mentor.
+    pub mentor: bool,
+}
+
+code_enum! {
+    /// A role in the programme.
+    pub enum RoleCode {
+        /// Mentee.
+        Mentee = "mentee", "Mentee", "Mentee";
+        /// Mentorin / Mentor.
+        Mentor = "mentor", "Mentorin/Mentor", "Mentor";
+    }
+}
+
+impl Roles {
+    /// From a list of role codes; `None` when empty.
+    pub fn from_codes(codes: &[RoleCode]) -> Option<Self> {
+        let roles = Roles {
+            mentee: codes.contains(&RoleCode::Mentee),
+            mentor: codes.contains(&RoleCode::Mentor),
+        };
+        (roles.mentee || roles.mentor).then_some(roles)
+    }
+
+    /// As a list of role codes (mentee first).
+    pub fn codes(self) -> Vec<RoleCode> {
+        let mut codes = Vec::with_capacity(2);
+        if self.mentee {
+            codes.push(RoleCode::Mentee);
+        }
+        if self.mentor {
+            codes.push(RoleCode::Mentor);
+        }
+        codes
+    }
+}
+
+/// The funding body expects KSM1 as mentees and KSM2 as mentors (§ 2, footnote 2): a first-project
+/// mentor or a follow-up-project mentee-only is allowed but must be reported early.
+pub fn deviates_from_funding_expectation(kind: ProjectKind, roles: Roles) -> bool {
+    match kind {
+        ProjectKind::FirstProject => roles.mentor,
+        ProjectKind::FollowUpProject => !roles.mentor,
+        _ => false,
+    }
+}
+
+/// A project's dates, enough to decide which one is current.
+#[derive(Debug, Clone, Copy)]
+pub struct ProjectDates {
+    /// Project id.
+    pub id: i64,
+    /// First day.
+    pub start: NaiveDate,
+    /// Last day, if known.
+    pub end: Option<NaiveDate>,
+}
+
+impl ProjectDates {
+    /// Whether the project runs on `day`.
+    pub fn runs_on(&self, day: NaiveDate) -> bool {
+        self.start <= day && self.end.is_none_or(|end| day <= end)
+    }
+}
+
+/// The current project on `today`: the latest-starting project running today; if none runs, the
+/// latest one that has started; if none has started yet, the earliest upcoming one.
+pub fn current_project(projects: &[ProjectDates], today: NaiveDate) -> Option<i64> {
+    let latest = |candidates: Vec<&ProjectDates>| {
+        candidates
+            .into_iter()
+            .max_by_key(|p| (p.start, p.id))
+            .map(|p| p.id)
+    };
+    latest(projects.iter().filter(|p| p.runs_on(today)).collect())
+        .or_else(|| latest(projects.iter().filter(|p| p.start <= today).collect()))
+        .or_else(|| {
+            projects
+                .iter()
+                .min_by_key(|p| (p.start, p.id))
+                .map(|p| p.id)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn project(id: i64, start: &str, end: Option<&str>) -> ProjectDates {
+        ProjectDates {
+            id,
+            start: day(start),
+            end: end.map(day),
+        }
+    }
+
+    #[test]
+    fn current_project_prefers_the_running_one_then_the_latest_started() {
+        let ksm1 = project(1, "2022-01-01", Some("2024-12-31"));
+        let ksm2 = project(2, "2025-01-01", Some("2027-12-31"));
+        assert_eq!(current_project(&[ksm1, ksm2], day("2024-12-31")), Some(1));
+        assert_eq!(current_project(&[ksm1, ksm2], day("2025-01-01")), Some(2));
+        assert_eq!(current_project(&[ksm1], day("2026-06-01")), Some(1));
+        assert_eq!(current_project(&[ksm2], day("2024-06-01")), Some(2));
+        assert_eq!(current_project(&[], day("2024-06-01")), None);
+    }
+
+    #[test]
+    fn deviation_is_ksm1_mentor_or_ksm2_without_mentor_role() {
+        let mentee = Roles {
+            mentee: true,
+            mentor: false,
+        };
+        let mentor = Roles {
+            mentee: false,
+            mentor: true,
+        };
+        let both = Roles {
+            mentee: true,
+            mentor: true,
+        };
+        assert!(!deviates_from_funding_expectation(
+            ProjectKind::FirstProject,
+            mentee
+        ));
+        assert!(deviates_from_funding_expectation(
+            ProjectKind::FirstProject,
+            both
+        ));
+        assert!(!deviates_from_funding_expectation(
+            ProjectKind::FollowUpProject,
+            mentor
+        ));
+        assert!(!deviates_from_funding_expectation(
+            ProjectKind::FollowUpProject,
+            both
+        ));
+        assert!(deviates_from_funding_expectation(
+            ProjectKind::FollowUpProject,
+            mentee
+        ));
+        assert!(!deviates_from_funding_expectation(
+            ProjectKind::Masterplan,
+            mentor
+        ));
+    }
+
+    #[test]
+    fn codes_round_trip_and_label_in_both_languages() {
+        use crate::api::language::Lang;
+        assert_eq!(FederalState::ALL.len(), 16);
+        for kind in ProjectKind::ALL {
+            assert_eq!(ProjectKind::parse(kind.as_str()), Some(*kind));
+        }
+        assert_eq!(FederalState::BY.label(Lang::De), "Bayern");
+        assert_eq!(FederalState::BY.label(Lang::En), "Bavaria");
+        assert_eq!(Roles::from_codes(&[]), None);
+        assert_eq!(
+            Roles::from_codes(&[RoleCode::Mentor, RoleCode::Mentee])
+                .unwrap()
+                .codes(),
+            vec![RoleCode::Mentee, RoleCode::Mentor]
+        );
+    }
+}
