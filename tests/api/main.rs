@@ -2,6 +2,7 @@
 //! and on PostgreSQL.
 
 mod helpers;
+mod participant_helpers;
 
 mod accounts;
 mod auth;
@@ -9,3 +10,5 @@ mod contract;
 mod errors;
 mod health;
 mod migrations;
+mod participants;
+mod privacy;

@@ -169,14 +169,23 @@ fn project_of(
         .ok_or(AppError::NotFound)
 }
 
+/// Reads at most `limit` bytes. A larger body is drained (up to 8× the limit) before the 413, so
+/// clients that send the whole body before reading the answer see the problem, not a reset.
 async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
     let mut body = Vec::new();
+    let mut seen = 0usize;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| AppError::BadRequest(format!("unreadable body: {e}")))?;
-        if body.len() + chunk.len() > limit {
+        seen += chunk.len();
+        if seen > limit.saturating_mul(8) {
             return Err(AppError::PayloadTooLarge);
         }
-        body.extend_from_slice(&chunk);
+        if seen <= limit {
+            body.extend_from_slice(&chunk);
+        }
+    }
+    if seen > limit {
+        return Err(AppError::PayloadTooLarge);
     }
     Ok(body)
 }

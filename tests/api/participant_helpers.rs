@@ -1,0 +1,112 @@
+//! Building participants through the API, as a person and the programme office would.
+
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, TestApp};
+
+/// A minimal PDF: enough for the magic-byte check.
+pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+/// A registration body with sensible defaults.
+pub fn registration(email: &str, kind: &str, roles: &[&str]) -> Value {
+    json!({
+        "salutation": "ms",
+        "first_name": "Erika",
+        "last_name": "Mustermann",
+        "email": email,
+        "phone": "+49 30 1234567",
+        "password": PASSWORD,
+        "experience": "some",
+        "roles": roles,
+        "consents": {"directory": true, "newsletter_welcome": true},
+        "project": {
+            "kind": kind,
+            "employer": "Stadt Musterstadt",
+            "municipality": "Musterstadt",
+            "federal_state": "NW",
+            "funding_reference": "67K12345",
+            "start_date": "2025-01-01",
+            "end_date": "2027-12-31"
+        }
+    })
+}
+
+impl TestApp {
+    /// Registers and returns `(participant id, current project id, token)`.
+    pub async fn register(&self, body: &Value) -> (i64, i64, String) {
+        let res = self.post("/api/v1/registrations", None, body).await;
+        assert_eq!(res.status(), StatusCode::CREATED, "registration failed");
+        let created: Value = res.json().await.unwrap();
+        let token = self
+            .login(
+                body["email"].as_str().unwrap(),
+                body["password"].as_str().unwrap(),
+            )
+            .await;
+        (
+            created["id"].as_i64().unwrap(),
+            created["current_project"]["id"].as_i64().unwrap(),
+            token,
+        )
+    }
+
+    /// Uploads raw bytes with a content type.
+    pub async fn upload(
+        &self,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
+        self.client
+            .request(Method::PUT, format!("{}{}", self.address, path))
+            .bearer_auth(token)
+            .header("content-type", content_type)
+            .body(bytes)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Uploads a sheet as the participant, confirms and activates as staff.
+    pub async fn activate(&self, staff: &str, id: i64, project: i64, token: &str) {
+        let sheet = format!("/api/v1/participants/{id}/projects/{project}/contact-sheet");
+        let res = self
+            .upload(&sheet, token, "application/pdf", PDF.to_vec())
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = self
+            .post(&format!("{sheet}/confirmation"), Some(staff), &json!({}))
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = self
+            .post(
+                &format!("/api/v1/participants/{id}/activation"),
+                Some(staff),
+                &json!({}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+
+    /// Registers and activates; returns `(id, token)`.
+    pub async fn active_participant(
+        &self,
+        staff: &str,
+        email: &str,
+        kind: &str,
+        roles: &[&str],
+    ) -> (i64, String) {
+        let (id, project, token) = self.register(&registration(email, kind, roles)).await;
+        self.activate(staff, id, project, &token).await;
+        (id, token)
+    }
+
+    /// GET returning JSON, asserting 200.
+    pub async fn get_json(&self, path: &str, token: &str) -> Value {
+        let res = self.get(path, Some(token)).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.json().await.unwrap()
+    }
+}
