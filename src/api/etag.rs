@@ -76,12 +76,24 @@ fn parse(req: &HttpRequest) -> Result<IfMatch, AppError> {
     }
 }
 
-impl FromRequest for IfMatch {
+/// The `If-Match` header as received. Extracting it never fails, so that body errors (400/422)
+/// come first; the handler calls [`IfMatchHeader::require`] once the body is valid.
+#[derive(Debug)]
+pub struct IfMatchHeader(Result<IfMatch, AppError>);
+
+impl IfMatchHeader {
+    /// The precondition, or 428 (missing) / 412 (unusable).
+    pub fn require(self) -> Result<IfMatch, AppError> {
+        self.0
+    }
+}
+
+impl FromRequest for IfMatchHeader {
     type Error = AppError;
-    type Future = std::future::Ready<Result<IfMatch, AppError>>;
+    type Future = std::future::Ready<Result<IfMatchHeader, AppError>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        std::future::ready(parse(req))
+        std::future::ready(Ok(IfMatchHeader(parse(req))))
     }
 }
 

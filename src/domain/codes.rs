@@ -1,7 +1,8 @@
 //! Stable machine codes with German and English labels, stored as text.
 
 /// Declares an enum of stable codes: serde and OpenAPI use the code, the database stores it,
-/// and `label(lang)` gives the German or English name.
+/// and `label(lang)` gives the German or English name. The OpenAPI schema is written by hand
+/// because utoipa's derive does not see `serde(rename)` values passed through a macro.
 #[macro_export]
 macro_rules! code_enum {
     (
@@ -11,7 +12,7 @@ macro_rules! code_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
         }
@@ -35,5 +36,18 @@ macro_rules! code_enum {
                 match self { $($name::$variant => lang.pick($de, $en),)+ }
             }
         }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let labels: Vec<String> = vec![$(format!("`{}`: {}", $code, $en)),+];
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .description(Some(labels.join("; ")))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
     };
 }

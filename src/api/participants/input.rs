@@ -15,11 +15,11 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
     let allowed = value
         .chars()
         .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '/' | '-'));
-    if allowed && (5..=20).contains(&digits) {
+    if allowed && (5..=20).contains(&digits) && value.chars().count() <= 40 {
         Ok(())
     } else {
         Err(ValidationError::new("phone").with_message(
-            "must be a phone number (5–20 digits; spaces and + ( ) / - allowed)".into(),
+            "must be a phone number: 5–20 digits, at most 40 characters; spaces and + ( ) / - allowed".into(),
         ))
     }
 }

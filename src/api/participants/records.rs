@@ -8,7 +8,7 @@ use validator::Validate;
 
 use super::access::{Viewer, existing};
 use super::views::{ParticipantResponse, assemble_one, today};
-use crate::api::etag::{IfMatch, json_with_etag};
+use crate::api::etag::{IfMatchHeader, json_with_etag};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::participants::{self, ContactChanges};
@@ -66,7 +66,7 @@ pub struct ContactPatch {
     pub email: Option<String>,
     /// Phone number.
     #[validate(custom(function = "crate::api::participants::input::phone"))]
-    #[schema(pattern = r"^[0-9 +()/-]*$", min_length = 5, max_length = 40)]
+    #[schema(pattern = r"^[ +()/-]*([0-9][ +()/-]*){5,20}$", max_length = 40)]
     pub phone: Option<String>,
     /// Self-assessed experience.
     pub experience: Option<Experience>,
@@ -141,13 +141,14 @@ impl ContactPatch {
 pub async fn update_participant(
     caller: Caller,
     id: web::Path<i64>,
-    if_match: IfMatch,
     body: web::Json<ContactPatch>,
+    if_match: IfMatchHeader,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let body = body.into_inner();
     body.validate()?;
+    let if_match = if_match.require()?;
     let today = today();
     let assembled = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;

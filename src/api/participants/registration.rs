@@ -52,8 +52,7 @@ pub struct RegistrationRequest {
     /// Phone number.
     #[validate(custom(function = "phone"))]
     #[schema(
-        pattern = r"^[0-9 +()/-]*$",
-        min_length = 5,
+        pattern = r"^[ +()/-]*([0-9][ +()/-]*){5,20}$",
         max_length = 40,
         example = "+49 30 1234567"
     )]
@@ -65,6 +64,7 @@ pub struct RegistrationRequest {
     /// Self-assessed experience.
     pub experience: Experience,
     /// Chosen roles: one or both.
+    #[validate(length(min = 1, max = 2))]
     #[schema(min_items = 1, max_items = 2)]
     pub roles: Vec<RoleCode>,
     /// Consents per purpose.

@@ -89,6 +89,7 @@ pub struct RoleChangeList {
 #[serde(deny_unknown_fields)]
 pub struct RoleChangeRequestBody {
     /// The wanted roles: one or both.
+    #[validate(length(min = 1, max = 2))]
     #[schema(min_items = 1, max_items = 2)]
     pub roles: Vec<RoleCode>,
     /// Why.
@@ -372,6 +373,7 @@ pub async fn decline_role_change(
 #[serde(deny_unknown_fields)]
 pub struct RoleAssignment {
     /// The new roles: one or both.
+    #[validate(length(min = 1, max = 2))]
     #[schema(min_items = 1, max_items = 2)]
     pub roles: Vec<RoleCode>,
     /// From when they apply (default today; not in the future).
