@@ -2,5 +2,6 @@
 
 pub mod codes;
 pub mod participant;
+pub mod session;
 pub mod text;
 pub mod upload;
