@@ -50,6 +50,18 @@ pub struct Settings {
     pub cors_origins: Vec<String>,
     /// HTTP worker threads (`HTTP_WORKERS`; default: one per core).
     pub workers: Option<usize>,
+    /// Most forums that may be active (not retired) at once (`MAX_FORUMS`, default 12, § 3.2.1).
+    pub max_forums: u32,
+}
+
+/// Default of `MAX_FORUMS`: "bis zu 12 Unterforen" (§ 5.4).
+pub const DEFAULT_MAX_FORUMS: u32 = 12;
+
+/// The catalogue limits handlers need, shared as `web::Data<CatalogueLimits>`.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogueLimits {
+    /// Most forums that may be active at once.
+    pub max_forums: u32,
 }
 
 /// Why the settings could not be loaded.
@@ -115,6 +127,13 @@ impl Settings {
                 reason: "must be at least 1".to_owned(),
             });
         }
+        let max_forums: u32 = parse_var("MAX_FORUMS", DEFAULT_MAX_FORUMS)?;
+        if !(1..=1000).contains(&max_forums) {
+            return Err(ConfigError::Invalid {
+                name: "MAX_FORUMS",
+                reason: "must be between 1 and 1000".to_owned(),
+            });
+        }
         Ok(Self {
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             database_url,
@@ -132,7 +151,15 @@ impl Settings {
             workers: var("HTTP_WORKERS")
                 .map(|_| parse_var("HTTP_WORKERS", 1usize))
                 .transpose()?,
+            max_forums,
         })
+    }
+
+    /// The catalogue limits handed to handlers.
+    pub fn catalogue_limits(&self) -> CatalogueLimits {
+        CatalogueLimits {
+            max_forums: self.max_forums,
+        }
     }
 }
 

@@ -30,6 +30,9 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "auth", description = "Logging in and the caller's own account."),
         (name = "accounts", description = "Staff and integration accounts (staff only)."),
         (name = "audit", description = "The append-only audit trail (staff only)."),
+        (name = "formats", description = "The mentoring formats and their credit rules over time (public; staff change rules)."),
+        (name = "topics", description = "The topic list and topic proposals (staff and participants)."),
+        (name = "forums", description = "The community's topic forums (public; staff add and retire them)."),
     )
 )]
 pub struct ApiDoc;

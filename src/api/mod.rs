@@ -4,9 +4,12 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod etag;
+pub mod formats;
+pub mod forums;
 pub mod health;
 pub mod language;
 pub mod pagination;
+pub mod topics;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;

@@ -97,6 +97,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         token_ttl_secs: 600,
         cors_origins: vec!["https://frontend.example".to_owned()],
         workers: Some(1),
+        max_forums: 12,
     }
 }
 

@@ -5,6 +5,7 @@ mod helpers;
 
 mod accounts;
 mod auth;
+mod catalogues;
 mod contract;
 mod errors;
 mod health;

@@ -2,3 +2,6 @@
 
 pub mod accounts;
 pub mod audit_events;
+pub mod formats;
+pub mod forums;
+pub mod topics;
