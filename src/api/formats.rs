@@ -8,6 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::api::etag::IfMatch;
+use crate::api::json_object::JsonObject;
 use crate::api::language::Lang;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
@@ -15,6 +16,7 @@ use crate::db::models::formats::{self, Format, FormatRule, NewFormatRule};
 use crate::db::{self, DbPool};
 use crate::domain::catalogue::FormatGroup;
 use crate::domain::format_rules::{self, RuleTerms, TermsChange};
+use crate::domain::text;
 use crate::error::{AppError, FieldProblem};
 
 /// One credit rule of a format, valid from `valid_from` until `valid_until`.
@@ -167,6 +169,14 @@ fn format_response(
     })
 }
 
+/// A path segment that is not a well-formed code names no format (404), and never reaches the
+/// database (PostgreSQL refuses NUL in text).
+fn known_shape(code: String) -> Result<String, AppError> {
+    text::code(&code)
+        .map(|()| code)
+        .map_err(|_| AppError::NotFound)
+}
+
 fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
@@ -221,7 +231,7 @@ pub async fn get(
     code: web::Path<String>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let code = code.into_inner();
+    let code = known_shape(code.into_inner())?;
     let (format, rules) = db::run(&pool, move |conn| {
         let format = formats::find(conn, &code)?.ok_or(AppError::NotFound)?;
         let rules = formats::rules_of(conn, &code)?;
@@ -231,6 +241,18 @@ pub async fn get(
     let version = format.version;
     let body = format_response(format, &rules, today(), lang)?;
     Ok(lang.json_with_etag(version, &body))
+}
+
+fn validation(problems: Vec<format_rules::Problem>) -> AppError {
+    AppError::Validation(
+        problems
+            .into_iter()
+            .map(|(pointer, detail)| FieldProblem {
+                pointer: pointer.to_owned(),
+                detail: detail.to_owned(),
+            })
+            .collect(),
+    )
 }
 
 fn terms_json(valid_from: NaiveDate, terms: &RuleTerms) -> serde_json::Value {
@@ -270,17 +292,24 @@ pub async fn change_rule(
     if_match: Result<IfMatch, AppError>,
     lang: Lang,
     code: web::Path<String>,
-    body: web::Json<FormatRuleChange>,
+    body: JsonObject<FormatRuleChange>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let if_match = if_match?;
-    let code = code.into_inner();
+    let code = known_shape(code.into_inner())?;
     let body = body.into_inner();
+    let change = body.terms_change();
+    let out_of_range = change.range_problems();
+    if !out_of_range.is_empty() {
+        return Err(validation(out_of_range));
+    }
     let actor = caller.account_id;
+    // Order per RFC 9110 § 13.2.1: preconditions only for a request that could otherwise succeed,
+    // so 422 (malformed values) and 404 come before 428/412, the rules of the history after.
     let (format, rules) = db::write(&pool, move |conn| {
         let now = Utc::now().naive_utc();
         let format = formats::find(conn, &code)?.ok_or(AppError::NotFound)?;
+        let if_match = if_match?;
         if !if_match.matches(format.version)
             || formats::bump_version(conn, &code, if_match.expected(format.version), now)? == 0
         {
@@ -292,18 +321,10 @@ pub async fn change_rule(
         format_rules::check_valid_from(body.valid_from, now.date(), Some(latest.valid_from))
             .map_err(|detail| AppError::invalid_field("/valid_from", detail))?;
         let before = latest.terms();
-        let after = before.apply(&body.terms_change());
+        let after = before.apply(&change);
         let problems = after.problems();
         if !problems.is_empty() {
-            return Err(AppError::Validation(
-                problems
-                    .into_iter()
-                    .map(|(pointer, detail)| FieldProblem {
-                        pointer: pointer.to_owned(),
-                        detail: detail.to_owned(),
-                    })
-                    .collect(),
-            ));
+            return Err(validation(problems));
         }
         if after == before {
             return Err(AppError::invalid_field(

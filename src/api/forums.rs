@@ -8,6 +8,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::api::json_object::JsonObject;
 use crate::api::language::Lang;
 use crate::auth::Caller;
 use crate::config::CatalogueLimits;
@@ -183,7 +184,7 @@ pub async fn get(
 pub async fn create(
     caller: Caller,
     lang: Lang,
-    body: web::Json<NewForumRequest>,
+    body: JsonObject<NewForumRequest>,
     limits: web::Data<CatalogueLimits>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {

@@ -7,6 +7,7 @@ pub mod etag;
 pub mod formats;
 pub mod forums;
 pub mod health;
+pub mod json_object;
 pub mod language;
 pub mod pagination;
 pub mod topics;

@@ -9,6 +9,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
+use crate::api::json_object::JsonObject;
 use crate::api::language::Lang;
 use crate::api::pagination::PageParams;
 use crate::auth::{Caller, Role};
@@ -282,7 +283,7 @@ pub async fn get(
 pub async fn create(
     caller: Caller,
     lang: Lang,
-    body: web::Json<NewTopicRequest>,
+    body: JsonObject<NewTopicRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     require_proposer(&caller)?;
@@ -406,7 +407,7 @@ pub async fn accept(
     caller: Caller,
     lang: Lang,
     id: web::Path<i64>,
-    body: web::Json<TopicAcceptance>,
+    body: JsonObject<TopicAcceptance>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
@@ -441,7 +442,7 @@ pub async fn decline(
     caller: Caller,
     lang: Lang,
     id: web::Path<i64>,
-    body: web::Json<TopicDeclination>,
+    body: JsonObject<TopicDeclination>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;

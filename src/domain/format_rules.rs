@@ -52,6 +52,22 @@ pub struct TermsChange {
 /// One offending field: JSON pointer and what is wrong.
 pub type Problem = (&'static str, &'static str);
 
+impl TermsChange {
+    /// Values out of range, checked before anything is looked up (the limits the OpenAPI
+    /// document states for each field).
+    pub fn range_problems(&self) -> Vec<Problem> {
+        let set = |value: Option<Option<i32>>| value.flatten();
+        RuleTerms {
+            credit_hours: set(self.credit_hours),
+            alt_credit_hours: set(self.alt_credit_hours),
+            yearly_limit: set(self.yearly_limit),
+            mentors_per_instance: set(self.mentors_per_instance),
+            bookable: false,
+        }
+        .range_problems()
+    }
+}
+
 impl RuleTerms {
     /// The terms after `change`.
     pub fn apply(self, change: &TermsChange) -> RuleTerms {
@@ -66,8 +82,8 @@ impl RuleTerms {
         }
     }
 
-    /// Everything that makes these terms inconsistent; empty when they are valid.
-    pub fn problems(&self) -> Vec<Problem> {
+    /// Values outside the allowed ranges.
+    fn range_problems(&self) -> Vec<Problem> {
         let mut problems = Vec::new();
         let out_of = |value: Option<i32>, max: i32| value.is_some_and(|v| !(1..=max).contains(&v));
         if out_of(self.credit_hours, MAX_CREDIT_HOURS) {
@@ -82,6 +98,12 @@ impl RuleTerms {
         if out_of(self.mentors_per_instance, MAX_MENTORS_PER_INSTANCE) {
             problems.push(("/mentors_per_instance", "must be between 1 and 100"));
         }
+        problems
+    }
+
+    /// Everything that makes these terms inconsistent; empty when they are valid.
+    pub fn problems(&self) -> Vec<Problem> {
+        let mut problems = self.range_problems();
         match (self.credit_hours, self.alt_credit_hours) {
             (None, Some(_)) => problems.push((
                 "/alt_credit_hours",
@@ -200,6 +222,7 @@ mod tests {
             yearly_limit: Some(Some(10)),
             ..TermsChange::default()
         };
+        assert!(change.range_problems().is_empty());
         let after = FORUM.apply(&change);
         assert_eq!(after.credit_hours, Some(40));
         assert_eq!(after.alt_credit_hours, None);
@@ -238,6 +261,14 @@ mod tests {
             ..FORUM
         };
         assert_eq!(zero.problems()[0].0, "/credit_hours");
+        let out_of_range = TermsChange {
+            yearly_limit: Some(Some(0)),
+            mentors_per_instance: Some(Some(101)),
+            credit_hours: Some(None),
+            ..TermsChange::default()
+        };
+        let pointers: Vec<&str> = out_of_range.range_problems().iter().map(|p| p.0).collect();
+        assert_eq!(pointers, ["/yearly_limit", "/mentors_per_instance"]);
     }
 
     #[test]

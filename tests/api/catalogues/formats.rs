@@ -194,8 +194,10 @@ async fn format_labels_follow_accept_language(app: TestApp) {
             .contains("sechs bis zwölf Monate")
     );
 
-    let res = app.get("/api/v1/formats/no_such_format", None).await;
-    assert_problem(res, StatusCode::NOT_FOUND).await;
+    for unknown in ["no_such_format", "web%00inar", "Webinar"] {
+        let res = app.get(&format!("/api/v1/formats/{unknown}"), None).await;
+        assert_problem(res, StatusCode::NOT_FOUND).await;
+    }
 }
 
 async fn rule_change_needs_a_current_if_match(app: TestApp) {
@@ -351,6 +353,7 @@ async fn rule_changes_that_rewrite_history_or_break_rules_are_422(app: TestApp) 
             json!({"valid_from": today().to_string(), "credit_days": 5}),
             "/credit_days",
         ),
+        ("webinar", json!([today().to_string(), 32]), ""),
     ];
     for (code, body, pointer) in cases {
         let path = format!("/api/v1/formats/{code}");
@@ -395,6 +398,20 @@ async fn rule_changes_that_rewrite_history_or_break_rules_are_422(app: TestApp) 
     )
     .await;
     assert_problem(res, StatusCode::NOT_FOUND).await;
+    // Preconditions are checked only for requests that could otherwise succeed (RFC 9110).
+    let res = patch(&app, "/api/v1/formats/nope", Some(&staff), None, &body).await;
+    assert_problem(res, StatusCode::NOT_FOUND).await;
+    let out_of_range = json!({"valid_from": today().to_string(), "yearly_limit": 0});
+    let res = patch(
+        &app,
+        "/api/v1/formats/webinar",
+        Some(&staff),
+        Some("junk"),
+        &out_of_range,
+    )
+    .await;
+    let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(problem["errors"][0]["pointer"], "/yearly_limit");
 }
 
 async fn only_staff_change_rules(app: TestApp) {

@@ -255,4 +255,13 @@ async fn only_staff_add_and_retire_forums(app: TestApp) {
         .await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(problem["errors"][0]["pointer"], "/code");
+    let res = app
+        .post(
+            "/api/v1/forums",
+            Some(&staff),
+            &json!(["array_forum", "A", "A", "ksm_only"]),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    assert_eq!(active_forums(&app).await.len(), 9);
 }

@@ -239,6 +239,16 @@ async fn proposals_are_accepted_or_declined_once(app: TestApp) {
     assert_eq!(accepted["decision_note"], "Passt zu § 4.");
     assert!(accepted["decided_at"].is_string());
 
+    // serde would read a struct from an array of its fields; the API takes objects only.
+    let res = app
+        .post(
+            "/api/v1/topics",
+            Some(&staff),
+            &json!(["local_politics", "Als Liste"]),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+
     for transition in ["acceptance", "declination"] {
         let res = app
             .post(
@@ -276,6 +286,29 @@ async fn proposals_are_accepted_or_declined_once(app: TestApp) {
         )
         .await;
     assert_problem(res, StatusCode::CONFLICT).await;
+    let third = ok_created(
+        app.post(
+            "/api/v1/topics",
+            Some(&staff),
+            &json!({"group": "other_stakeholders", "title_de": "Dritter Vorschlag"}),
+        )
+        .await,
+    )
+    .await;
+    let res = app
+        .post(
+            &format!("/api/v1/topics/{}/acceptance", third["id"]),
+            Some(&staff),
+            &json!([null, null]),
+        )
+        .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let still = ok_json(
+        app.get(&format!("/api/v1/topics/{}", third["id"]), Some(&staff))
+            .await,
+    )
+    .await;
+    assert_eq!(still["status"], "proposed");
     let res = app
         .post("/api/v1/topics/999999/acceptance", Some(&staff), &json!({}))
         .await;
