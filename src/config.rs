@@ -52,6 +52,18 @@ pub struct Settings {
     pub workers: Option<usize>,
     /// Name of the funding agency told about role deviations (`FUNDING_AGENCY_NAME`).
     pub funding_agency_name: String,
+    /// Most forums that may be active (not retired) at once (`MAX_FORUMS`, default 12, § 3.2.1).
+    pub max_forums: u32,
+}
+
+/// Default of `MAX_FORUMS`: "bis zu 12 Unterforen" (§ 5.4).
+pub const DEFAULT_MAX_FORUMS: u32 = 12;
+
+/// The catalogue limits handlers need, shared as `web::Data<CatalogueLimits>`.
+#[derive(Debug, Clone, Copy)]
+pub struct CatalogueLimits {
+    /// Most forums that may be active at once.
+    pub max_forums: u32,
 }
 
 /// The funding agency the handbook names (§ 2, footnote 2); it has changed before, hence configurable.
@@ -120,6 +132,13 @@ impl Settings {
                 reason: "must be at least 1".to_owned(),
             });
         }
+        let max_forums: u32 = parse_var("MAX_FORUMS", DEFAULT_MAX_FORUMS)?;
+        if !(1..=1000).contains(&max_forums) {
+            return Err(ConfigError::Invalid {
+                name: "MAX_FORUMS",
+                reason: "must be between 1 and 1000".to_owned(),
+            });
+        }
         Ok(Self {
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             database_url,
@@ -139,7 +158,15 @@ impl Settings {
                 .transpose()?,
             funding_agency_name: var("FUNDING_AGENCY_NAME")
                 .unwrap_or_else(|| DEFAULT_FUNDING_AGENCY.to_owned()),
+            max_forums,
         })
+    }
+
+    /// The catalogue limits handed to handlers.
+    pub fn catalogue_limits(&self) -> CatalogueLimits {
+        CatalogueLimits {
+            max_forums: self.max_forums,
+        }
     }
 }
 

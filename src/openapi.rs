@@ -33,6 +33,9 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "accounts", description = "Staff and integration accounts (staff only)."),
         (name = "audit", description = "The append-only audit trail (staff only)."),
         (name = "participants", description = "Registration, contact sheets, lifecycle, projects, roles, the directory and data protection."),
+        (name = "formats", description = "The mentoring formats and their credit rules over time (public; staff change rules)."),
+        (name = "topics", description = "The topic list and topic proposals (staff and participants)."),
+        (name = "forums", description = "The community's topic forums (public; staff add and retire them)."),
     )
 )]
 pub struct ApiDoc;

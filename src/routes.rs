@@ -23,6 +23,18 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::accounts::deactivate)
                 .service(api::accounts::reactivate)
                 .service(api::audit::list)
+                .service(api::formats::list)
+                .service(api::formats::get)
+                .service(api::formats::change_rule)
+                .service(api::topics::list)
+                .service(api::topics::get)
+                .service(api::topics::create)
+                .service(api::topics::accept)
+                .service(api::topics::decline)
+                .service(api::forums::list)
+                .service(api::forums::get)
+                .service(api::forums::create)
+                .service(api::forums::retire)
                 .configure(participant_routes),
         );
 }

@@ -108,6 +108,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
         settings.token_ttl_secs,
     ));
     let throttle = web::Data::new(LoginThrottle::default());
+    let limits = web::Data::new(settings.catalogue_limits());
     let origins = settings.cors_origins.clone();
     let shared_settings = web::Data::new(settings.clone());
     let mut server = HttpServer::new(move || {
@@ -119,6 +120,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .app_data(shared_settings.clone())
             .app_data(keys.clone())
             .app_data(throttle.clone())
+            .app_data(limits.clone())
             .app_data(catalog.clone())
             .app_data(
                 web::JsonConfig::default()

@@ -74,10 +74,10 @@ pub struct AuditEventPage {
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Only events about this kind of record, e.g. `account`.
-    #[param(max_length = 64)]
+    #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
     pub entity_type: Option<String>,
     /// Only events about this record (combine with `entity_type`).
-    #[param(max_length = 64)]
+    #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
     pub entity_id: Option<String>,
     /// Only changes made by this account.
     pub actor_account_id: Option<i64>,
@@ -100,10 +100,14 @@ pub async fn list(
     caller.require_staff()?;
     let page = paging.page()?;
     let filter = filter.into_inner();
-    let too_long = |v: &Option<String>| v.as_ref().is_some_and(|t| t.chars().count() > 64);
-    if too_long(&filter.entity_type) || too_long(&filter.entity_id) {
+    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the query.
+    let unusable = |v: &Option<String>| {
+        v.as_ref()
+            .is_some_and(|t| t.chars().count() > 64 || t.contains('\0'))
+    };
+    if unusable(&filter.entity_type) || unusable(&filter.entity_id) {
         return Err(AppError::BadRequest(
-            "entity_type and entity_id have at most 64 characters".to_owned(),
+            "entity_type and entity_id have at most 64 characters and no NUL".to_owned(),
         ));
     }
     let filter = Filter {

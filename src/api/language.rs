@@ -61,6 +61,28 @@ impl Lang {
         self.respond(HttpResponse::Ok()).json(body)
     }
 
+    /// 200 with a labelled JSON body that must not be cached (it holds account ids).
+    pub fn private_json<T: Serialize>(self, body: &T) -> HttpResponse {
+        self.respond(HttpResponse::Ok())
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(body)
+    }
+
+    /// 200 with a labelled JSON body and the `ETag` of the row version it shows.
+    pub fn json_with_etag<T: Serialize>(self, version: i64, body: &T) -> HttpResponse {
+        self.respond(HttpResponse::Ok())
+            .insert_header((header::ETAG, crate::api::etag::etag(version)))
+            .json(body)
+    }
+
+    /// 201 with `Location` and a labelled JSON body that must not be cached.
+    pub fn created<T: Serialize>(self, location: &str, body: &T) -> HttpResponse {
+        self.respond(HttpResponse::Created())
+            .insert_header((header::LOCATION, location))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(body)
+    }
+
     /// Adds `Content-Language` and `Vary: Accept-Language` to a response under construction.
     pub fn respond(self, mut builder: HttpResponseBuilder) -> HttpResponseBuilder {
         builder

@@ -5,10 +5,14 @@ pub mod audit;
 pub mod auth;
 pub mod csv_export;
 pub mod etag;
+pub mod formats;
+pub mod forums;
 pub mod health;
+pub mod json_object;
 pub mod language;
 pub mod pagination;
 pub mod participants;
+pub mod topics;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;

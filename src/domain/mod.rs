@@ -1,6 +1,8 @@
 //! Pure rules without HTTP or database code, each with unit tests.
 
+pub mod catalogue;
 pub mod codes;
+pub mod format_rules;
 pub mod participant;
 pub mod session;
 pub mod text;

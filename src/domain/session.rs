@@ -51,8 +51,11 @@ impl Transition {
 }
 
 /// States that count against a format's yearly limit and are shown in the calendar.
-pub const SCHEDULED: [SessionState; 3] =
-    [SessionState::Approved, SessionState::Held, SessionState::Documented];
+pub const SCHEDULED: [SessionState; 3] = [
+    SessionState::Approved,
+    SessionState::Held,
+    SessionState::Documented,
+];
 
 /// Whether one more approved session fits the yearly limit (`None`: no limit).
 pub fn fits_yearly_limit(scheduled_this_year: i64, yearly_limit: Option<i32>) -> bool {

@@ -54,6 +54,23 @@ pub fn password(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// A machine code: a lower-case ASCII letter, then 1 to 62 lower-case letters, digits or `_`
+/// (pattern `^[a-z][a-z0-9_]{1,62}$`).
+pub fn code(value: &str) -> Result<(), ValidationError> {
+    let mut bytes = value.bytes();
+    let well_formed = (2..=63).contains(&value.len())
+        && bytes.next().is_some_and(|b| b.is_ascii_lowercase())
+        && bytes.all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if well_formed {
+        Ok(())
+    } else {
+        Err(error(
+            "code",
+            "must be 2 to 63 characters: a lower-case letter, then lower-case letters, digits or _",
+        ))
+    }
+}
+
 /// Lower-cases and trims an e-mail address or client id for storage and lookup.
 pub fn normalize_login(value: &str) -> String {
     value.trim().to_lowercase()
@@ -78,6 +95,18 @@ mod tests {
         assert!(multi_line("eins\nzwei\r\n\tdrei").is_ok());
         assert!(multi_line("a\u{7}b").is_err());
         assert!(multi_line("\n\n").is_err());
+    }
+
+    #[test]
+    fn codes_are_lower_snake_case() {
+        assert!(code("mobility").is_ok());
+        assert!(code("climate_impacts_2").is_ok());
+        assert!(code("m").is_err());
+        assert!(code("Mobility").is_err());
+        assert!(code("2mobility").is_err());
+        assert!(code("mobil-ity").is_err());
+        assert!(code("mobilität").is_err());
+        assert!(code(&"a".repeat(64)).is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ on_both_backends!(
     unknown_route_is_404,
     bad_path_parameter_is_400,
     bad_pagination_is_400,
+    nul_in_a_text_filter_is_400,
     invalid_fields_are_422_with_one_entry_each,
     cors_allows_only_configured_origins
 );
@@ -99,6 +100,16 @@ async fn bad_pagination_is_400(app: TestApp) {
     ] {
         let res = app
             .get(&format!("/api/v1/accounts?{query}"), Some(&token))
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST).await;
+    }
+}
+
+async fn nul_in_a_text_filter_is_400(app: TestApp) {
+    let token = app.staff_token().await;
+    for query in ["entity_type=a%00b", "entity_id=%00"] {
+        let res = app
+            .get(&format!("/api/v1/audit-events?{query}"), Some(&token))
             .await;
         assert_problem(res, StatusCode::BAD_REQUEST).await;
     }

@@ -98,6 +98,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         cors_origins: vec!["https://frontend.example".to_owned()],
         workers: Some(1),
         funding_agency_name: "Projektträger Jülich (PtJ)".to_owned(),
+        max_forums: 12,
     }
 }
 

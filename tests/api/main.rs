@@ -6,6 +6,7 @@ mod participant_helpers;
 
 mod accounts;
 mod auth;
+mod catalogues;
 mod contract;
 mod errors;
 mod health;

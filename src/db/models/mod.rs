@@ -3,7 +3,10 @@
 pub mod accounts;
 pub mod audit_events;
 pub mod contact_sheets;
+pub mod formats;
+pub mod forums;
 pub mod participants;
 pub mod participations;
 pub mod projects;
 pub mod roles;
+pub mod topics;

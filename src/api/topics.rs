@@ -1,0 +1,462 @@
+//! The topic list (§ 4, Infobox 3): read by staff and participants, extended by proposals that
+//! staff accept or decline. Only accepted topics can be attached to sessions and practice tips
+//! (see `db::models::topics::require_accepted`).
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use crate::api::json_object::JsonObject;
+use crate::api::language::Lang;
+use crate::api::pagination::PageParams;
+use crate::auth::{Caller, Role};
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::topics::{self, Decision, NewTopic, Topic};
+use crate::db::{self, DbPool};
+use crate::domain::catalogue::{TopicGroup, TopicStatus};
+use crate::domain::text;
+use crate::error::AppError;
+
+/// A topic of the mentoring programme.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicResponse {
+    /// Topic id.
+    pub id: i64,
+    /// The group of § 4 it belongs to.
+    pub group: TopicGroup,
+    /// The group's name in the response language.
+    pub group_label: String,
+    /// The title in the response language; the German title where no English one exists.
+    pub title: String,
+    /// The German title.
+    pub title_de: String,
+    /// The English title; `null` while not translated.
+    #[schema(required = true)]
+    pub title_en: Option<String>,
+    /// Where the topic stands.
+    pub status: TopicStatus,
+    /// Who proposed it (`null` for the handbook's topics); shown to staff only.
+    #[schema(required = true)]
+    pub proposed_by_account_id: Option<i64>,
+    /// Who accepted or declined it; shown to staff only.
+    #[schema(required = true)]
+    pub decided_by_account_id: Option<i64>,
+    /// When it was accepted or declined; `null` while proposed.
+    #[schema(required = true)]
+    pub decided_at: Option<DateTime<Utc>>,
+    /// The decision's note; shown to staff only.
+    #[schema(required = true)]
+    pub decision_note: Option<String>,
+    /// When it was recorded.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One page of topics, in the order they were added (the handbook's first).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TopicPage {
+    /// The topics on this page.
+    pub items: Vec<TopicResponse>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// Filters for the topic list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TopicFilter {
+    /// Only topics in this state (staff; others see accepted topics only).
+    pub status: Option<TopicStatus>,
+    /// Only topics of this group.
+    pub group: Option<TopicGroup>,
+}
+
+/// The state a new topic starts in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NewTopicStatus {
+    /// A proposal that waits for a staff decision (the default).
+    Proposed,
+    /// Directly on the list (staff only).
+    Accepted,
+}
+
+/// A new topic: a proposal, or (staff) directly an accepted topic.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewTopicRequest {
+    /// The group of § 4 it belongs to.
+    pub group: TopicGroup,
+    /// German title.
+    #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub title_de: String,
+    /// English title, if known.
+    #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub title_en: Option<String>,
+    /// `proposed` (default) or, for staff, `accepted`.
+    pub status: Option<NewTopicStatus>,
+}
+
+/// Accepting a proposal, optionally with a note and the English title.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicAcceptance {
+    /// Why, for the record.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub note: Option<String>,
+    /// The English title; replaces the proposal's, if given.
+    #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
+    #[schema(
+        min_length = 1,
+        max_length = 300,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub title_en: Option<String>,
+}
+
+/// Declining a proposal, optionally with a note.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicDeclination {
+    /// Why, for the record.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(
+        min_length = 1,
+        max_length = 2000,
+        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
+    )]
+    pub note: Option<String>,
+}
+
+/// What a caller may see of the topic list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// Every topic with its decision details (staff).
+    Everything,
+    /// Accepted topics, without who proposed or decided them.
+    AcceptedOnly,
+}
+
+/// Who may read topics: staff see everything; participants see the accepted topics;
+/// integration clients see nothing (403). Participant registration states arrive with the
+/// participants feature (issue 3); once they exist, only active participants belong here, and
+/// this match is the one place to say so.
+fn view_of(caller: &Caller) -> Result<View, AppError> {
+    match caller.role {
+        Role::Staff => Ok(View::Everything),
+        Role::Participant => Ok(View::AcceptedOnly),
+        Role::Integration => Err(AppError::Forbidden),
+    }
+}
+
+/// Who may propose topics: for now staff only (entering proposals received by mail).
+/// Active participants are meant to propose too (Infobox 3); that arrives with issue 3,
+/// and then they may create `proposed` topics only.
+fn require_proposer(caller: &Caller) -> Result<(), AppError> {
+    caller.require_staff()
+}
+
+fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppError> {
+    let group = TopicGroup::parse(&topic.group_code)
+        .ok_or_else(|| AppError::internal(format!("unknown group of topic {}", topic.id)))?;
+    let status = TopicStatus::parse(&topic.status)
+        .ok_or_else(|| AppError::internal(format!("unknown status of topic {}", topic.id)))?;
+    let staff = view == View::Everything;
+    let (group_de, group_en) = group.labels();
+    Ok(TopicResponse {
+        id: topic.id,
+        group,
+        group_label: lang.pick(group_de, group_en).to_owned(),
+        title: lang
+            .pick(
+                &topic.title_de,
+                topic.title_en.as_deref().unwrap_or(&topic.title_de),
+            )
+            .to_owned(),
+        title_de: topic.title_de,
+        title_en: topic.title_en,
+        status,
+        proposed_by_account_id: topic.proposed_by_account_id.filter(|_| staff),
+        decided_by_account_id: topic.decided_by_account_id.filter(|_| staff),
+        decided_at: topic.decided_at.map(|t| t.and_utc()),
+        decision_note: topic.decision_note.filter(|_| staff),
+        created_at: topic.created_at.and_utc(),
+    })
+}
+
+/// Lists topics: staff see every state (filter with `status`), participants accepted topics only.
+#[utoipa::path(
+    tag = "topics",
+    operation_id = "list_topics",
+    params(TopicFilter, PageParams),
+    responses((status = 200, description = "One page of topics.", body = TopicPage,
+        headers(("Content-Language" = String, description = "`de` or `en`, chosen by `Accept-Language`."))))
+)]
+#[get("/topics")]
+pub async fn list(
+    caller: Caller,
+    lang: Lang,
+    filter: web::Query<TopicFilter>,
+    paging: web::Query<PageParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let view = view_of(&caller)?;
+    let page = paging.page()?;
+    let status = match (view, filter.status) {
+        (View::Everything, status) => status,
+        (View::AcceptedOnly, None | Some(TopicStatus::Accepted)) => Some(TopicStatus::Accepted),
+        (View::AcceptedOnly, Some(_)) => return Err(AppError::Forbidden),
+    };
+    let group = filter.group;
+    let rows = db::run(&pool, move |conn| {
+        Ok(topics::list(
+            conn,
+            status.map(TopicStatus::as_str),
+            group.map(TopicGroup::as_str),
+            page.after.unwrap_or(0),
+            page.fetch(),
+        )?)
+    })
+    .await?;
+    let (rows, next_cursor) = page.finish(rows, |t| t.id);
+    let items = rows
+        .into_iter()
+        .map(|t| response(t, view, lang))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(lang.private_json(&TopicPage { items, next_cursor }))
+}
+
+/// One topic (participants: accepted topics only).
+#[utoipa::path(
+    tag = "topics",
+    operation_id = "get_topic",
+    params(("id" = i64, Path, description = "Topic id.")),
+    responses((status = 200, description = "The topic.", body = TopicResponse,
+        headers(("Content-Language" = String, description = "`de` or `en`, chosen by `Accept-Language`."))))
+)]
+#[get("/topics/{id}")]
+pub async fn get(
+    caller: Caller,
+    lang: Lang,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let view = view_of(&caller)?;
+    let id = id.into_inner();
+    let topic = db::run(&pool, move |conn| {
+        topics::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    if view == View::AcceptedOnly && topic.status != TopicStatus::Accepted.as_str() {
+        return Err(AppError::NotFound);
+    }
+    Ok(lang.private_json(&response(topic, view, lang)?))
+}
+
+/// Proposes a topic, or (staff) adds one directly to the list. Audited.
+#[utoipa::path(
+    tag = "topics",
+    operation_id = "create_topic",
+    request_body = NewTopicRequest,
+    responses((status = 201, description = "Recorded.", body = TopicResponse,
+        headers(("Location" = String, description = "URL of the new topic."))))
+)]
+#[post("/topics")]
+pub async fn create(
+    caller: Caller,
+    lang: Lang,
+    body: JsonObject<NewTopicRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    require_proposer(&caller)?;
+    let view = view_of(&caller)?;
+    let body = body.into_inner();
+    body.validate()?;
+    let status = match body.status.unwrap_or(NewTopicStatus::Proposed) {
+        NewTopicStatus::Proposed => TopicStatus::Proposed,
+        NewTopicStatus::Accepted => {
+            caller.require_staff()?;
+            TopicStatus::Accepted
+        }
+    };
+    let actor = caller.account_id;
+    let topic = db::write(&pool, move |conn| {
+        let now = Utc::now().naive_utc();
+        let accepted = status == TopicStatus::Accepted;
+        let topic = topics::insert(
+            conn,
+            &NewTopic {
+                group_code: body.group.as_str(),
+                title_de: body.title_de.trim(),
+                title_en: body.title_en.as_deref().map(str::trim),
+                status: status.as_str(),
+                proposed_by_account_id: Some(actor),
+                decided_by_account_id: accepted.then_some(actor),
+                decided_at: accepted.then_some(now),
+                created_at: now,
+            },
+        )?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(actor),
+                action: if accepted {
+                    "topic.created"
+                } else {
+                    "topic.proposed"
+                },
+                entity_type: "topic",
+                entity_id: topic.id.to_string(),
+                before: None,
+                after: Some(json!({ "status": topic.status, "group": topic.group_code })),
+            },
+        )?;
+        Ok(topic)
+    })
+    .await?;
+    Ok(lang.created(
+        &format!("/api/v1/topics/{}", topic.id),
+        &response(topic, view, lang)?,
+    ))
+}
+
+/// Records a staff decision on a proposal, atomically and audited.
+async fn decide(
+    caller: Caller,
+    lang: Lang,
+    id: i64,
+    to: TopicStatus,
+    note: Option<String>,
+    title_en: Option<String>,
+    pool: &DbPool,
+) -> Result<HttpResponse, AppError> {
+    let actor = caller.account_id;
+    let topic = db::write(pool, move |conn| {
+        let decision = Decision {
+            status: to.as_str(),
+            decided_by_account_id: Some(actor),
+            decided_at: Some(Utc::now().naive_utc()),
+            decision_note: note.as_deref().map(str::trim),
+            title_en: title_en.as_deref().map(str::trim),
+        };
+        let Some(topic) = topics::decide(conn, id, &decision)? else {
+            return Err(match topics::find(conn, id)? {
+                None => AppError::NotFound,
+                Some(t) => AppError::Conflict(format!(
+                    "the topic is {}; only proposed topics can be accepted or declined",
+                    t.status
+                )),
+            });
+        };
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(actor),
+                action: if to == TopicStatus::Accepted {
+                    "topic.accepted"
+                } else {
+                    "topic.declined"
+                },
+                entity_type: "topic",
+                entity_id: id.to_string(),
+                before: Some(json!({ "status": TopicStatus::Proposed.as_str() })),
+                after: Some(json!({
+                    "status": topic.status,
+                    "note_given": note.is_some(),
+                    "title_en_given": title_en.is_some(),
+                })),
+            },
+        )?;
+        Ok(topic)
+    })
+    .await?;
+    Ok(lang.private_json(&response(topic, View::Everything, lang)?))
+}
+
+/// Accepts a proposed topic onto the list (staff). Audited.
+#[utoipa::path(
+    tag = "topics",
+    operation_id = "accept_topic",
+    params(("id" = i64, Path, description = "Topic id.")),
+    request_body = TopicAcceptance,
+    responses(
+        (status = 200, description = "Accepted.", body = TopicResponse),
+        (status = 409, description = "The topic is not proposed (already accepted or declined).", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/topics/{id}/acceptance")]
+pub async fn accept(
+    caller: Caller,
+    lang: Lang,
+    id: web::Path<i64>,
+    body: JsonObject<TopicAcceptance>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let body = body.into_inner();
+    body.validate()?;
+    let id = id.into_inner();
+    decide(
+        caller,
+        lang,
+        id,
+        TopicStatus::Accepted,
+        body.note,
+        body.title_en,
+        &pool,
+    )
+    .await
+}
+
+/// Declines a proposed topic (staff). Audited.
+#[utoipa::path(
+    tag = "topics",
+    operation_id = "decline_topic",
+    params(("id" = i64, Path, description = "Topic id.")),
+    request_body = TopicDeclination,
+    responses(
+        (status = 200, description = "Declined.", body = TopicResponse),
+        (status = 409, description = "The topic is not proposed (already accepted or declined).", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/topics/{id}/declination")]
+pub async fn decline(
+    caller: Caller,
+    lang: Lang,
+    id: web::Path<i64>,
+    body: JsonObject<TopicDeclination>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let body = body.into_inner();
+    body.validate()?;
+    let id = id.into_inner();
+    decide(
+        caller,
+        lang,
+        id,
+        TopicStatus::Declined,
+        body.note,
+        None,
+        &pool,
+    )
+    .await
+}

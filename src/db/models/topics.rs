@@ -1,0 +1,132 @@
+//! The `topics` table: the topic list of § 4 and proposals for new topics.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConnection;
+use crate::db::schema::topics;
+use crate::domain::catalogue::TopicStatus;
+use crate::error::{AppError, FieldProblem};
+
+/// One row of `topics`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = topics)]
+pub struct Topic {
+    pub id: i64,
+    pub group_code: String,
+    pub title_de: String,
+    pub title_en: Option<String>,
+    pub status: String,
+    pub proposed_by_account_id: Option<i64>,
+    pub decided_by_account_id: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decision_note: Option<String>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Insert form for `topics`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = topics)]
+pub struct NewTopic<'a> {
+    pub group_code: &'a str,
+    pub title_de: &'a str,
+    pub title_en: Option<&'a str>,
+    pub status: &'a str,
+    pub proposed_by_account_id: Option<i64>,
+    pub decided_by_account_id: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+/// A staff decision on a proposal; `None` fields are left as they are.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = topics)]
+pub struct Decision<'a> {
+    pub status: &'a str,
+    pub decided_by_account_id: Option<i64>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub decision_note: Option<&'a str>,
+    pub title_en: Option<&'a str>,
+}
+
+/// Inserts a topic and returns the stored row.
+pub fn insert(conn: &mut DbConnection, new: &NewTopic<'_>) -> QueryResult<Topic> {
+    diesel::insert_into(topics::table)
+        .values(new)
+        .returning(topics::all_columns)
+        .get_result(conn)
+}
+
+/// The topic with this id, if any.
+pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Topic>> {
+    topics::table.find(id).first(conn).optional()
+}
+
+/// Topics in id order after `after_id`, optionally of one status and group; at most `limit`.
+pub fn list(
+    conn: &mut DbConnection,
+    status: Option<&str>,
+    group: Option<&str>,
+    after_id: i64,
+    limit: i64,
+) -> QueryResult<Vec<Topic>> {
+    let mut query = topics::table
+        .filter(topics::id.gt(after_id))
+        .order(topics::id.asc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(status) = status {
+        query = query.filter(topics::status.eq(status.to_owned()));
+    }
+    if let Some(group) = group {
+        query = query.filter(topics::group_code.eq(group.to_owned()));
+    }
+    query.load(conn)
+}
+
+/// Applies a decision if the topic is still `proposed` (one conditional write, so two staff
+/// deciding at once cannot both succeed); `None` when it was not (unknown or already decided).
+pub fn decide(
+    conn: &mut DbConnection,
+    id: i64,
+    decision: &Decision<'_>,
+) -> QueryResult<Option<Topic>> {
+    diesel::update(
+        topics::table
+            .filter(topics::id.eq(id))
+            .filter(topics::status.eq(TopicStatus::Proposed.as_str())),
+    )
+    .set(decision)
+    .returning(topics::all_columns)
+    .get_result(conn)
+    .optional()
+}
+
+/// Checks that every id names an accepted topic; sessions and practice tips call this before
+/// they attach topics. Otherwise 422 with one entry per offending id at `pointer/<index>`
+/// (e.g. `/topic_ids/2`), naming the id but nothing else about the topic.
+pub fn require_accepted(
+    conn: &mut DbConnection,
+    pointer: &str,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    let accepted: Vec<i64> = topics::table
+        .filter(topics::id.eq_any(ids))
+        .filter(topics::status.eq(TopicStatus::Accepted.as_str()))
+        .select(topics::id)
+        .load(conn)?;
+    let problems: Vec<FieldProblem> = ids
+        .iter()
+        .enumerate()
+        .filter(|(_, id)| !accepted.contains(id))
+        .map(|(index, id)| FieldProblem {
+            pointer: format!("{pointer}/{index}"),
+            detail: format!("topic {id} does not exist or is not an accepted topic"),
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}

@@ -1,0 +1,125 @@
+//! The catalogues: formats with dated credit rules, topics with proposals, forums with a limit.
+//! The seeded content is compared with the handbook's table and lists, value by value.
+
+mod formats;
+mod forums;
+mod topics;
+
+use mentoring_api::auth::password;
+use mentoring_api::db::models::accounts::{self, NewAccount};
+use reqwest::{Method, Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{PASSWORD, TestApp};
+
+/// GET with an optional token and an `Accept-Language` header.
+async fn get_in(app: &TestApp, path: &str, token: Option<&str>, lang: &str) -> Response {
+    let mut req = app
+        .client
+        .get(format!("{}{}", app.address, path))
+        .header("accept-language", lang);
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    req.send().await.expect("request is answered")
+}
+
+/// A JSON body of a 200 answer.
+async fn ok_json(res: Response) -> Value {
+    assert_eq!(res.status(), StatusCode::OK, "unexpected status");
+    res.json().await.unwrap()
+}
+
+/// Asserts the language headers of a labelled answer.
+fn assert_language(res: &Response, lang: &str) {
+    assert_eq!(res.headers()["content-language"], lang);
+    assert!(
+        res.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("Accept-Language")
+    );
+}
+
+/// PATCH with an optional `If-Match`.
+async fn patch(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    if_match: Option<&str>,
+    body: &Value,
+) -> Response {
+    let mut req = app
+        .client
+        .request(Method::PATCH, format!("{}{}", app.address, path))
+        .json(body);
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if let Some(tag) = if_match {
+        req = req.header("if-match", tag);
+    }
+    req.send().await.expect("request is answered")
+}
+
+/// An integration client's token, created by `staff`.
+async fn integration_token(app: &TestApp, staff: &str) -> String {
+    let created: Value = app
+        .post(
+            "/api/v1/integration-accounts",
+            Some(staff),
+            &json!({"display_name": "Community"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let login: Value = app
+        .post(
+            "/api/v1/auth/token",
+            None,
+            &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    login["access_token"].as_str().unwrap().to_owned()
+}
+
+/// A participant's token (participants cannot register through the API on this branch yet,
+/// so the account is created directly).
+async fn participant_token(app: &TestApp) -> String {
+    let email = "participant@example.org";
+    let pool = app.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let hash = password::hash(PASSWORD).unwrap();
+        let mut conn = pool.get().unwrap();
+        let now = chrono::Utc::now().naive_utc();
+        let new = NewAccount {
+            login: email,
+            password_hash: &hash,
+            role: "participant",
+            display_name: "Teilnehmerin",
+            created_at: now,
+            updated_at: now,
+        };
+        accounts::create(&mut conn, &new, None).unwrap();
+    })
+    .await
+    .unwrap();
+    app.login(email, PASSWORD).await
+}
+
+/// The audit events about one entity, newest first.
+async fn audit_of(app: &TestApp, staff: &str, entity_type: &str, entity_id: &str) -> Vec<Value> {
+    let trail = ok_json(
+        app.get(
+            &format!("/api/v1/audit-events?entity_type={entity_type}&entity_id={entity_id}"),
+            Some(staff),
+        )
+        .await,
+    )
+    .await;
+    trail["items"].as_array().unwrap().clone()
+}
