@@ -12,6 +12,7 @@ use validator::Validate;
 use crate::api::json_object::JsonObject;
 use crate::api::language::Lang;
 use crate::api::pagination::PageParams;
+use crate::api::participants::access::Viewer;
 use crate::auth::{Caller, Role};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::topics::{self, Decision, NewTopic, Topic};
@@ -155,23 +156,27 @@ enum View {
     AcceptedOnly,
 }
 
-/// Who may read topics: staff see everything; participants see the accepted topics;
-/// integration clients see nothing (403). Participant registration states arrive with the
-/// participants feature (issue 3); once they exist, only active participants belong here, and
-/// this match is the one place to say so.
-fn view_of(caller: &Caller) -> Result<View, AppError> {
+/// Who may read topics: staff see everything; active participants see the accepted topics;
+/// pending and ended participants and integration clients see nothing (403).
+async fn view_of(pool: &DbPool, caller: &Caller) -> Result<View, AppError> {
     match caller.role {
         Role::Staff => Ok(View::Everything),
-        Role::Participant => Ok(View::AcceptedOnly),
+        Role::Participant => {
+            let caller = caller.clone();
+            db::run(pool, move |conn| {
+                Viewer::load(conn, &caller)?.require_member()
+            })
+            .await?;
+            Ok(View::AcceptedOnly)
+        }
         Role::Integration => Err(AppError::Forbidden),
     }
 }
 
-/// Who may propose topics: for now staff only (entering proposals received by mail).
-/// Active participants are meant to propose too (Infobox 3); that arrives with issue 3,
-/// and then they may create `proposed` topics only.
-fn require_proposer(caller: &Caller) -> Result<(), AppError> {
-    caller.require_staff()
+/// Who may propose topics (Infobox 3): staff and active participants; participants may only
+/// create `proposed` topics, which staff then accept or decline.
+async fn require_proposer(pool: &DbPool, caller: &Caller) -> Result<(), AppError> {
+    view_of(pool, caller).await.map(|_| ())
 }
 
 fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppError> {
@@ -218,7 +223,7 @@ pub async fn list(
     paging: web::Query<PageParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let view = view_of(&caller)?;
+    let view = view_of(&pool, &caller).await?;
     let page = paging.page()?;
     let status = match (view, filter.status) {
         (View::Everything, status) => status,
@@ -259,7 +264,7 @@ pub async fn get(
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let view = view_of(&caller)?;
+    let view = view_of(&pool, &caller).await?;
     let id = id.into_inner();
     let topic = db::run(&pool, move |conn| {
         topics::find(conn, id)?.ok_or(AppError::NotFound)
@@ -286,8 +291,8 @@ pub async fn create(
     body: JsonObject<NewTopicRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    require_proposer(&caller)?;
-    let view = view_of(&caller)?;
+    require_proposer(&pool, &caller).await?;
+    let view = view_of(&pool, &caller).await?;
     let body = body.into_inner();
     body.validate()?;
     let status = match body.status.unwrap_or(NewTopicStatus::Proposed) {

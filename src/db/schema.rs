@@ -213,6 +213,15 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Topics a participant offers expertise in (`expertise`) or wants to learn about (`interest`).
+    participant_topics (participant_id, topic_id, kind) {
+        participant_id -> BigInt,
+        topic_id -> BigInt,
+        kind -> Text,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(format_rules -> formats (format_code));
@@ -236,4 +245,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_periods,
     role_change_requests,
     funding_agency_notifications,
+    participant_topics,
 );

@@ -5,12 +5,10 @@ mod formats;
 mod forums;
 mod topics;
 
-use mentoring_api::auth::password;
-use mentoring_api::db::models::accounts::{self, NewAccount};
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::TestApp;
 
 /// GET with an optional token and an `Accept-Language` header.
 async fn get_in(app: &TestApp, path: &str, token: Option<&str>, lang: &str) -> Response {
@@ -87,28 +85,18 @@ async fn integration_token(app: &TestApp, staff: &str) -> String {
     login["access_token"].as_str().unwrap().to_owned()
 }
 
-/// A participant's token (participants cannot register through the API on this branch yet,
-/// so the account is created directly).
+/// The token of an active participant, registered and activated through the API.
 async fn participant_token(app: &TestApp) -> String {
-    let email = "participant@example.org";
-    let pool = app.pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let hash = password::hash(PASSWORD).unwrap();
-        let mut conn = pool.get().unwrap();
-        let now = chrono::Utc::now().naive_utc();
-        let new = NewAccount {
-            login: email,
-            password_hash: &hash,
-            role: "participant",
-            display_name: "Teilnehmerin",
-            created_at: now,
-            updated_at: now,
-        };
-        accounts::create(&mut conn, &new, None).unwrap();
-    })
-    .await
-    .unwrap();
-    app.login(email, PASSWORD).await
+    let staff = app.staff_token().await;
+    let (_, token) = app
+        .active_participant(
+            &staff,
+            "participant@example.org",
+            "first_project",
+            &["mentee"],
+        )
+        .await;
+    token
 }
 
 /// The audit events about one entity, newest first.

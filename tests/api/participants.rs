@@ -18,6 +18,8 @@ on_both_backends!(
     patch_needs_if_match,
     ksm1_mentor_is_flagged_until_the_agency_is_notified,
     staff_export_participants_as_csv_for_excel,
+    topics_of_expertise_and_interest_must_be_accepted_and_filter_the_directory,
+    active_participants_read_and_propose_topics_and_pending_ones_do_not,
 );
 
 async fn registration_lifecycle_end_to_end(app: TestApp) {
@@ -672,4 +674,169 @@ async fn staff_export_participants_as_csv_for_excel(app: TestApp) {
     let row = lines.next().unwrap();
     assert!(row.contains(";Erika;'=SUMME(A1);csv@example.org;"), "{row}");
     assert!(row.contains("Erstvorhaben (KSM1)"));
+}
+
+async fn accepted_topic_ids(app: &TestApp, staff: &str) -> Vec<i64> {
+    app.get_json("/api/v1/topics?status=accepted&limit=200", staff)
+        .await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_i64().unwrap())
+        .collect()
+}
+
+async fn topics_of_expertise_and_interest_must_be_accepted_and_filter_the_directory(app: TestApp) {
+    let staff = app.staff_token().await;
+    let topics = accepted_topic_ids(&app, &staff).await;
+    let proposed: Value = app
+        .post(
+            "/api/v1/topics",
+            Some(&staff),
+            &json!({"group": "local_politics", "title_de": "Neues Thema"}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut body = registration("topics@example.org", "follow_up_project", &["mentor"]);
+    body["expertise_topic_ids"] = json!([topics[0], proposed["id"], 999_999]);
+    let problem = assert_problem(
+        app.post("/api/v1/registrations", None, &body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+    .await;
+    let pointers: Vec<&str> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        pointers,
+        vec!["/expertise_topic_ids/1", "/expertise_topic_ids/2"]
+    );
+
+    body["expertise_topic_ids"] = json!([topics[0], topics[1], topics[0]]);
+    body["interest_topic_ids"] = json!([topics[2]]);
+    let (expert, expert_project, expert_token) = app.register(&body).await;
+    app.activate(&staff, expert, expert_project, &expert_token)
+        .await;
+    let own = app
+        .get_json(&format!("/api/v1/participants/{expert}"), &expert_token)
+        .await;
+    assert_eq!(own["expertise_topic_ids"], json!([topics[0], topics[1]]));
+    assert_eq!(own["interest_topic_ids"], json!([topics[2]]));
+    let (_, viewer_token) = app
+        .active_participant(&staff, "plain@example.org", "first_project", &["mentee"])
+        .await;
+
+    let found = app
+        .get_json(
+            &format!("/api/v1/directory?topic={}", topics[1]),
+            &viewer_token,
+        )
+        .await;
+    let ids: Vec<i64> = found["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![expert]);
+    assert_eq!(
+        found["items"][0]["expertise_topic_ids"],
+        json!([topics[0], topics[1]])
+    );
+    let none = app
+        .get_json(
+            &format!("/api/v1/directory?topic={}", topics[5]),
+            &viewer_token,
+        )
+        .await;
+    assert!(none["items"].as_array().unwrap().is_empty());
+
+    // replacing the topics through PATCH
+    let res = app
+        .client
+        .patch(format!("{}/api/v1/participants/{expert}", app.address))
+        .bearer_auth(&expert_token)
+        .header("if-match", "*")
+        .json(&json!({"interest_topic_ids": [topics[5]]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let own: Value = res.json().await.unwrap();
+    assert_eq!(own["interest_topic_ids"], json!([topics[5]]));
+    assert_eq!(own["expertise_topic_ids"], json!([topics[0], topics[1]]));
+}
+
+async fn active_participants_read_and_propose_topics_and_pending_ones_do_not(app: TestApp) {
+    let staff = app.staff_token().await;
+    let (_, active) = app
+        .active_participant(&staff, "active@example.org", "first_project", &["mentee"])
+        .await;
+    let (_, _, pending) = app
+        .register(&registration(
+            "pending@example.org",
+            "first_project",
+            &["mentee"],
+        ))
+        .await;
+    let list = app.get_json("/api/v1/topics", &active).await;
+    assert!(
+        list["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["status"] == "accepted")
+    );
+    let res = app
+        .post(
+            "/api/v1/topics",
+            Some(&active),
+            &json!({"group": "other_stakeholders", "title_de": "Bürgerenergie"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let topic: Value = res.json().await.unwrap();
+    assert_eq!(topic["status"], "proposed");
+    let res = app
+        .post(
+            "/api/v1/topics",
+            Some(&active),
+            &json!({"group": "other_stakeholders", "title_de": "Direkt", "status": "accepted"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+    assert_problem(
+        app.get("/api/v1/topics", Some(&pending)).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    let res = app
+        .post(
+            "/api/v1/topics",
+            Some(&pending),
+            &json!({"group": "local_politics", "title_de": "X"}),
+        )
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+    let accept = format!("/api/v1/topics/{}/acceptance", topic["id"]);
+    assert_problem(
+        app.post(&accept, Some(&active), &json!({})).await,
+        StatusCode::FORBIDDEN,
+    )
+    .await;
+    assert_eq!(
+        app.post(
+            &accept,
+            Some(&staff),
+            &json!({"title_en": "Community energy"})
+        )
+        .await
+        .status(),
+        StatusCode::OK
+    );
 }

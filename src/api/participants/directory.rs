@@ -30,6 +30,8 @@ pub struct DirectoryFilter {
     /// Words in the name (case-insensitive, 2–100 characters).
     #[param(min_length = 2, max_length = 100)]
     pub name: Option<String>,
+    /// A topic of expertise or interest (id from `GET /topics`).
+    pub topic: Option<i64>,
 }
 
 impl DirectoryFilter {
@@ -55,6 +57,7 @@ impl DirectoryFilter {
             federal_state: self.federal_state.map(|s| s.as_str().to_owned()),
             project_kind: self.project_kind.map(|k| k.as_str().to_owned()),
             name: name.map(str::to_owned),
+            topic_id: self.topic,
             today: today(),
         })
     }
@@ -90,6 +93,10 @@ pub struct DirectoryEntry {
     /// Label of the project kind (`Accept-Language`).
     #[schema(required = true)]
     pub project_kind_label: Option<String>,
+    /// Topics the participant offers expertise in.
+    pub expertise_topic_ids: Vec<i64>,
+    /// Topics the participant is interested in.
+    pub interest_topic_ids: Vec<i64>,
 }
 
 /// One page of the directory.
@@ -147,6 +154,8 @@ pub async fn list_directory(
                 federal_state: project.and_then(|pr| FederalState::parse(&pr.federal_state)),
                 project_kind: kind,
                 project_kind_label: kind.map(|k| k.label(lang).to_owned()),
+                expertise_topic_ids: a.expertise_topic_ids.clone(),
+                interest_topic_ids: a.interest_topic_ids.clone(),
             }
         })
         .collect();

@@ -12,6 +12,7 @@ use crate::api::etag::{IfMatchHeader, json_with_etag};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::participants::{self, ContactChanges};
+use crate::db::models::{participant_topics, topics};
 use crate::db::schema::accounts;
 use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, ParticipantStatus, Salutation};
@@ -78,6 +79,14 @@ pub struct ContactPatch {
     #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
     #[schema(min_length = 1, max_length = 100, format = "single-line")]
     pub community_account_ref: Option<String>,
+    /// Replaces the topics of expertise (accepted topic ids).
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub expertise_topic_ids: Option<Vec<i64>>,
+    /// Replaces the topics of interest (accepted topic ids).
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub interest_topic_ids: Option<Vec<i64>>,
 }
 
 impl ContactPatch {
@@ -98,24 +107,26 @@ impl ContactPatch {
                 "community_account_ref",
                 self.community_account_ref.is_some(),
             ),
+            ("expertise_topic_ids", self.expertise_topic_ids.is_some()),
+            ("interest_topic_ids", self.interest_topic_ids.is_some()),
         ]
         .into_iter()
         .filter_map(|(name, set)| set.then_some(name))
         .collect()
     }
 
-    fn into_changes(self) -> ContactChanges {
-        let trimmed = |v: Option<String>| v.map(|s| s.trim().to_owned());
+    fn contact_changes(&self) -> ContactChanges {
+        let trimmed = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned());
         ContactChanges {
             salutation: self.salutation.map(|s| Some(s.as_str().to_owned())),
-            first_name: trimmed(self.first_name),
-            last_name: trimmed(self.last_name),
+            first_name: trimmed(&self.first_name),
+            last_name: trimmed(&self.last_name),
             email: self.email.as_deref().map(normalize_login),
-            phone: trimmed(self.phone),
+            phone: trimmed(&self.phone),
             experience: self.experience.map(|e| e.as_str().to_owned()),
             consent_directory: self.consent_directory,
             consent_newsletter_welcome: self.consent_newsletter_welcome,
-            community_account_ref: trimmed(self.community_account_ref).map(Some),
+            community_account_ref: trimmed(&self.community_account_ref).map(Some),
         }
     }
 }
@@ -163,7 +174,24 @@ pub async fn update_participant(
             return Err(AppError::PreconditionFailed);
         }
         let fields = body.changed_fields();
-        let changes = body.into_changes();
+        let changes = body.contact_changes();
+        for (kind, ids, pointer) in [
+            (
+                participant_topics::EXPERTISE,
+                &body.expertise_topic_ids,
+                "/expertise_topic_ids",
+            ),
+            (
+                participant_topics::INTEREST,
+                &body.interest_topic_ids,
+                "/interest_topic_ids",
+            ),
+        ] {
+            if let Some(ids) = ids {
+                topics::require_accepted(conn, pointer, ids)?;
+                participant_topics::replace(conn, id, kind, ids)?;
+            }
+        }
         if let Some(email) = &changes.email
             && email != &current.email
         {

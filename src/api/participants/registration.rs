@@ -15,7 +15,7 @@ use crate::db::models::accounts::{self, NewAccount};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::participants::{self, NewParticipant};
 use crate::db::models::projects::{self, NewProject};
-use crate::db::models::roles;
+use crate::db::models::{participant_topics, roles, topics};
 use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
 use crate::domain::text::{self, normalize_login};
@@ -75,6 +75,16 @@ pub struct RegistrationRequest {
     pub community_account_ref: Option<String>,
     /// The project the participant works in now.
     pub project: ProjectInput,
+    /// Accepted topics (ids from `GET /topics`) the participant offers expertise in.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub expertise_topic_ids: Vec<i64>,
+    /// Accepted topics the participant is interested in.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub interest_topic_ids: Vec<i64>,
 }
 
 /// Reads a role list as a set; an empty one is invalid.
@@ -120,6 +130,8 @@ pub async fn create_registration(
     let today = today();
     let assembled = db::write(&pool, move |conn| {
         let login = normalize_login(&body.email);
+        topics::require_accepted(conn, "/expertise_topic_ids", &body.expertise_topic_ids)?;
+        topics::require_accepted(conn, "/interest_topic_ids", &body.interest_topic_ids)?;
         if accounts::find_by_login(conn, &login)?.is_some() {
             return Err(AppError::Conflict(
                 "this e-mail address is already registered".to_owned(),
@@ -160,6 +172,18 @@ pub async fn create_registration(
             },
         )?;
         insert_project(conn, participant.id, &body.project, Some(account.id))?;
+        participant_topics::replace(
+            conn,
+            participant.id,
+            participant_topics::EXPERTISE,
+            &body.expertise_topic_ids,
+        )?;
+        participant_topics::replace(
+            conn,
+            participant.id,
+            participant_topics::INTEREST,
+            &body.interest_topic_ids,
+        )?;
         roles::add_period(
             conn,
             participant.id,

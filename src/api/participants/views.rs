@@ -7,6 +7,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbConnection;
+use crate::db::models::participant_topics;
 use crate::db::models::participants::Participant;
 use crate::db::models::projects::{self, Project};
 use crate::db::models::roles::{self, Notification};
@@ -89,6 +90,10 @@ pub struct ParticipantResponse {
     /// The roles deviate from the funding body's expectation for the current project (KSM1 as
     /// mentor, KSM2 only as mentee) and the funding agency has not been told yet.
     pub funding_agency_notification_required: bool,
+    /// Accepted topics the participant offers expertise in.
+    pub expertise_topic_ids: Vec<i64>,
+    /// Accepted topics the participant is interested in.
+    pub interest_topic_ids: Vec<i64>,
     /// When staff activated the participant.
     #[schema(required = true)]
     pub activated_at: Option<DateTime<Utc>>,
@@ -124,6 +129,10 @@ pub struct Assembled {
     pub projects: Vec<Project>,
     /// Whether a deviation is unreported.
     pub notification_required: bool,
+    /// Topics of expertise.
+    pub expertise_topic_ids: Vec<i64>,
+    /// Topics of interest.
+    pub interest_topic_ids: Vec<i64>,
 }
 
 impl Assembled {
@@ -150,6 +159,8 @@ impl Assembled {
             community_account_ref: p.community_account_ref.clone(),
             current_project: self.current_project(today).map(ProjectResponse::from),
             funding_agency_notification_required: self.notification_required,
+            expertise_topic_ids: self.expertise_topic_ids.clone(),
+            interest_topic_ids: self.interest_topic_ids.clone(),
             activated_at: p.activated_at.map(|t| t.and_utc()),
             created_at: p.created_at.and_utc(),
             updated_at: p.updated_at.and_utc(),
@@ -180,6 +191,14 @@ pub fn assemble(
             .push(project);
     }
     let notifications = roles::notifications(conn, &ids)?;
+    let topics = participant_topics::of_participants(conn, &ids)?;
+    let topics_of = |participant: i64, kind: &str| -> Vec<i64> {
+        topics
+            .iter()
+            .filter(|(p, _, k)| *p == participant && k == kind)
+            .map(|(_, topic, _)| *topic)
+            .collect()
+    };
     Ok(rows
         .into_iter()
         .map(|participant| {
@@ -194,6 +213,8 @@ pub fn assemble(
                 &mine,
             );
             Assembled {
+                expertise_topic_ids: topics_of(participant.id, participant_topics::EXPERTISE),
+                interest_topic_ids: topics_of(participant.id, participant_topics::INTEREST),
                 participant,
                 projects,
                 notification_required,

@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{participants, projects};
+use crate::db::schema::{participant_topics, participants, projects};
 
 /// One row of `participants`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -169,6 +169,8 @@ pub struct ListFilter {
     pub project_kind: Option<String>,
     /// Words in the name (case-insensitive).
     pub name: Option<String>,
+    /// A topic of expertise or interest.
+    pub topic_id: Option<i64>,
     /// The day "running" refers to.
     pub today: chrono::NaiveDate,
 }
@@ -234,6 +236,12 @@ pub fn list(
             .filter(projects::federal_state.eq_any(states))
             .filter(projects::kind.eq_any(kinds));
         query = query.filter(participants::id.eq_any(running));
+    }
+    if let Some(topic_id) = filter.topic_id {
+        let with_topic = participant_topics::table
+            .select(participant_topics::participant_id)
+            .filter(participant_topics::topic_id.eq(topic_id));
+        query = query.filter(participants::id.eq_any(with_topic));
     }
     if let Some(name) = &filter.name {
         let pattern = format!("%{}%", escape_like(&name.to_lowercase()));
