@@ -1,5 +1,6 @@
 //! Staff and integration accounts, managed by staff.
 
+use crate::api::json_object::JsonObject;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use rand::Rng;
@@ -162,7 +163,7 @@ pub async fn create_staff_account(
 #[post("/staff-accounts")]
 pub async fn create_staff(
     caller: Caller,
-    body: web::Json<NewStaffAccount>,
+    body: JsonObject<NewStaffAccount>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
@@ -184,7 +185,7 @@ pub async fn create_staff(
 #[post("/integration-accounts")]
 pub async fn create_integration(
     caller: Caller,
-    body: web::Json<NewIntegrationAccount>,
+    body: JsonObject<NewIntegrationAccount>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;

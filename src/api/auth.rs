@@ -1,5 +1,6 @@
 //! Logging in (`POST /auth/token`) and asking who one is (`GET /me`).
 
+use crate::api::json_object::JsonObject;
 use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
@@ -80,7 +81,7 @@ const MAX_SECRET_CHARS: usize = 1024;
 #[post("/auth/token")]
 pub async fn create_token(
     req: HttpRequest,
-    body: web::Json<TokenRequest>,
+    body: JsonObject<TokenRequest>,
     pool: web::Data<DbPool>,
     keys: web::Data<TokenKeys>,
     throttle: web::Data<LoginThrottle>,

@@ -17,7 +17,8 @@ on_both_backends!(
     bad_pagination_is_400,
     nul_in_a_text_filter_is_400,
     invalid_fields_are_422_with_one_entry_each,
-    cors_allows_only_configured_origins
+    cors_allows_only_configured_origins,
+    array_bodies_are_422_not_read_by_position,
 );
 
 async fn malformed_json_is_400(app: TestApp) {
@@ -154,4 +155,32 @@ async fn cors_allows_only_configured_origins(app: TestApp) {
         .await
         .unwrap();
     assert!(!other.headers().contains_key("access-control-allow-origin"));
+}
+
+async fn array_bodies_are_422_not_read_by_position(app: TestApp) {
+    let token = app.staff_token().await;
+    let cases = [
+        (
+            "/api/v1/auth/token",
+            None,
+            json!(["office@example.org", "a password of some length"]),
+        ),
+        (
+            "/api/v1/integration-accounts",
+            Some(token.as_str()),
+            json!(["Community"]),
+        ),
+        ("/api/v1/registrations", None, json!([null, "Erika"])),
+    ];
+    for (path, token, body) in cases {
+        let res = app.post(path, token, &body).await;
+        let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert!(
+            problem["errors"][0]["detail"]
+                .as_str()
+                .unwrap()
+                .contains("JSON object"),
+            "{path}"
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! State transitions: activation (staff, with a confirmed contact sheet), ending (the
 //! participant or staff) and re-joining (staff). Each is audited; history is kept.
 
+use crate::api::json_object::JsonObject;
 use actix_web::{HttpResponse, post, web};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
@@ -141,7 +142,7 @@ pub struct EndingRequest {
 pub async fn end(
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<EndingRequest>,
+    body: JsonObject<EndingRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();

@@ -1,5 +1,6 @@
 //! A participant's project history (§ 5.3) and the signed contact sheet of each project.
 
+use crate::api::json_object::JsonObject;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
@@ -124,7 +125,7 @@ pub async fn list_projects(
 pub async fn create_project(
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<ProjectInput>,
+    body: JsonObject<ProjectInput>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();

@@ -1,5 +1,6 @@
 //! One participant's record: read (`ETag`) and edit contact data (`PATCH` with `If-Match`).
 
+use crate::api::json_object::JsonObject;
 use actix_web::{HttpResponse, get, patch, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -152,7 +153,7 @@ impl ContactPatch {
 pub async fn update_participant(
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<ContactPatch>,
+    body: JsonObject<ContactPatch>,
     if_match: IfMatchHeader,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {

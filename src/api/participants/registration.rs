@@ -1,5 +1,6 @@
 //! `POST /registrations`: anyone may register; the participant starts `pending`.
 
+use crate::api::json_object::JsonObject;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
@@ -112,7 +113,7 @@ pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError>
 )]
 #[post("/registrations")]
 pub async fn create_registration(
-    body: web::Json<RegistrationRequest>,
+    body: JsonObject<RegistrationRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();

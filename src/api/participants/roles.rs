@@ -1,6 +1,7 @@
 //! Roles over time: requests by participants, decisions and direct changes by staff, the role
 //! history, and the funding agency's notification about deviations (§ 2, footnotes 1–2).
 
+use crate::api::json_object::JsonObject;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -114,7 +115,7 @@ pub struct RoleChangeRequestBody {
 pub async fn create_role_change(
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<RoleChangeRequestBody>,
+    body: JsonObject<RoleChangeRequestBody>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
@@ -341,7 +342,7 @@ async fn decide(
 pub async fn approve_role_change(
     caller: Caller,
     path: web::Path<(i64, i64)>,
-    body: web::Json<Decision>,
+    body: JsonObject<Decision>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     decide(caller, path.into_inner(), body.into_inner(), true, &pool).await
@@ -362,7 +363,7 @@ pub async fn approve_role_change(
 pub async fn decline_role_change(
     caller: Caller,
     path: web::Path<(i64, i64)>,
-    body: web::Json<Decision>,
+    body: JsonObject<Decision>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     decide(caller, path.into_inner(), body.into_inner(), false, &pool).await
@@ -429,7 +430,7 @@ pub struct RoleHistory {
 pub async fn assign_roles(
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<RoleAssignment>,
+    body: JsonObject<RoleAssignment>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
@@ -592,7 +593,7 @@ pub struct NotificationResponse {
 pub async fn record_notification(
     caller: Caller,
     id: web::Path<i64>,
-    body: web::Json<NotificationBody>,
+    body: JsonObject<NotificationBody>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
