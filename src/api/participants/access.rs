@@ -79,3 +79,30 @@ pub fn existing(conn: &mut DbConnection, participant_id: i64) -> Result<Particip
         .filter(|p| p.erased_at.is_none())
         .ok_or(AppError::NotFound)
 }
+
+/// A participant's record as the caller may see it: staff, or the participant themself (else 404).
+pub fn own_record(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    participant_id: i64,
+) -> Result<(Viewer, Participant), AppError> {
+    let viewer = Viewer::load(conn, caller)?;
+    viewer.require_self_or_staff(participant_id)?;
+    let row = existing(conn, participant_id)?;
+    Ok((viewer, row))
+}
+
+/// Like [`own_record`], for a change: after the participation ended only staff may change it (409).
+pub fn own_record_for_change(
+    conn: &mut DbConnection,
+    caller: &Caller,
+    participant_id: i64,
+) -> Result<(Viewer, Participant), AppError> {
+    let (viewer, row) = own_record(conn, caller, participant_id)?;
+    if !viewer.is_staff() && row.status == ParticipantStatus::Ended.as_str() {
+        return Err(AppError::Conflict(
+            "the participation has ended; contact the programme office".to_owned(),
+        ));
+    }
+    Ok((viewer, row))
+}

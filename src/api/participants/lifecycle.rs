@@ -8,7 +8,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{Viewer, existing};
+use super::access::{existing, own_record};
 use super::input::plausible_date;
 use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::etag::json_with_etag;
@@ -149,9 +149,7 @@ pub async fn end(
     let body = body.into_inner();
     body.validate()?;
     db::write(&pool, move |conn| {
-        let viewer = Viewer::load(conn, &caller)?;
-        viewer.require_self_or_staff(id)?;
-        let row = existing(conn, id)?;
+        let (viewer, row) = own_record(conn, &caller, id)?;
         let from = status_of(&row);
         if from == ParticipantStatus::Ended {
             return Err(AppError::Conflict(

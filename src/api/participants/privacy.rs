@@ -9,7 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access::{Viewer, existing};
+use super::access::{existing, own_record};
 use super::projects::ContactSheetResponse;
 use super::roles::{RoleChangeResponse, RolePeriodResponse};
 use super::views::{ParticipantResponse, ProjectResponse, assemble_one, today};
@@ -99,8 +99,7 @@ pub async fn export(
     let id = id.into_inner();
     let today = today();
     let export = db::run(&pool, move |conn| {
-        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
-        let row = existing(conn, id)?;
+        let (_, row) = own_record(conn, &caller, id)?;
         let account = accounts::find(conn, row.account_id)?.ok_or(AppError::NotFound)?;
         let assembled = assemble_one(conn, row, today)?;
         let mut sheets = Vec::new();

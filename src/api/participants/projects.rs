@@ -8,7 +8,7 @@ use futures_util::StreamExt;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access::{Viewer, existing};
+use super::access::{existing, own_record, own_record_for_change};
 use super::input::ProjectInput;
 use super::registration::insert_project;
 use super::views::{ProjectResponse, today};
@@ -18,7 +18,6 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::contact_sheets::{self, SheetInfo};
 use crate::db::models::projects::{self, Project};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::participant::ParticipantStatus;
 use crate::domain::upload::FileKind;
 use crate::error::AppError;
 
@@ -100,8 +99,7 @@ pub async fn list_projects(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let list = db::run(&pool, move |conn| {
-        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
-        existing(conn, id)?;
+        own_record(conn, &caller, id)?;
         entries(conn, id)
     })
     .await?;
@@ -132,12 +130,7 @@ pub async fn create_project(
     let body = body.into_inner();
     body.check("")?;
     let project = db::write(&pool, move |conn| {
-        let viewer = Viewer::load(conn, &caller)?;
-        viewer.require_self_or_staff(id)?;
-        let row = existing(conn, id)?;
-        if !viewer.is_staff() && row.status == ParticipantStatus::Ended.as_str() {
-            return Err(AppError::Conflict("the participation has ended".to_owned()));
-        }
+        let (viewer, _) = own_record_for_change(conn, &caller, id)?;
         let project = insert_project(conn, id, &body, Some(viewer.account_id()))?;
         audit_events::record(
             conn,
@@ -263,12 +256,7 @@ pub async fn upload_contact_sheet(
     )
     .await?;
     let sheet = db::write(&pool, move |conn| {
-        let viewer = Viewer::load(conn, &caller)?;
-        viewer.require_self_or_staff(id)?;
-        let row = existing(conn, id)?;
-        if !viewer.is_staff() && row.status == ParticipantStatus::Ended.as_str() {
-            return Err(AppError::Conflict("the participation has ended".to_owned()));
-        }
+        let (viewer, _) = own_record_for_change(conn, &caller, id)?;
         project_of(conn, id, project_id)?;
         if contact_sheets::info(conn, project_id)?.is_some_and(|s| s.confirmed_at.is_some()) {
             return Err(AppError::Conflict("the contact sheet is already confirmed".to_owned()));
@@ -314,8 +302,7 @@ pub async fn get_contact_sheet(
 ) -> Result<HttpResponse, AppError> {
     let (id, project_id) = path.into_inner();
     let (content_type, content) = db::run(&pool, move |conn| {
-        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
-        existing(conn, id)?;
+        own_record(conn, &caller, id)?;
         project_of(conn, id, project_id)?;
         contact_sheets::content(conn, project_id)?.ok_or(AppError::NotFound)
     })

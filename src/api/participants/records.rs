@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{Viewer, existing};
+use super::access::{existing, own_record, own_record_for_change};
 use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::etag::{IfMatchHeader, json_with_etag};
 use crate::auth::Caller;
@@ -16,7 +16,7 @@ use crate::db::models::participants::{self, ContactChanges};
 use crate::db::models::{participant_topics, topics};
 use crate::db::schema::accounts;
 use crate::db::{self, DbPool};
-use crate::domain::participant::{Experience, ParticipantStatus, Salutation};
+use crate::domain::participant::{Experience, Salutation};
 use crate::domain::text::{self, normalize_login};
 use crate::error::AppError;
 
@@ -37,8 +37,7 @@ pub async fn get_participant(
     let id = id.into_inner();
     let today = today();
     let assembled = db::run(&pool, move |conn| {
-        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
-        let row = existing(conn, id)?;
+        let (_, row) = own_record(conn, &caller, id)?;
         assemble_one(conn, row, today)
     })
     .await?;
@@ -163,14 +162,7 @@ pub async fn update_participant(
     let if_match = if_match.require()?;
     let today = today();
     let assembled = db::write(&pool, move |conn| {
-        let viewer = Viewer::load(conn, &caller)?;
-        viewer.require_self_or_staff(id)?;
-        let current = existing(conn, id)?;
-        if !viewer.is_staff() && current.status == ParticipantStatus::Ended.as_str() {
-            return Err(AppError::Conflict(
-                "the participation has ended; contact the programme office".to_owned(),
-            ));
-        }
+        let (viewer, current) = own_record_for_change(conn, &caller, id)?;
         if !if_match.matches(current.version) {
             return Err(AppError::PreconditionFailed);
         }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{Viewer, existing};
+use super::access::{existing, own_record};
 use super::input::plausible_date;
 use super::registration::parse_roles;
 use super::views::{assemble, roles_of, today};
@@ -123,9 +123,7 @@ pub async fn create_role_change(
     body.validate()?;
     let wanted = parse_roles(&body.roles, "/roles")?;
     let request = db::write(&pool, move |conn| {
-        let viewer = Viewer::load(conn, &caller)?;
-        viewer.require_self_or_staff(id)?;
-        let row = existing(conn, id)?;
+        let (viewer, row) = own_record(conn, &caller, id)?;
         if row.status != ParticipantStatus::Active.as_str() {
             return Err(AppError::Conflict(
                 "only active participants can change roles".to_owned(),
@@ -191,8 +189,7 @@ pub async fn list_role_changes(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let items = db::run(&pool, move |conn| {
-        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
-        existing(conn, id)?;
+        own_record(conn, &caller, id)?;
         Ok(roles::requests(conn, id)?)
     })
     .await?;
@@ -468,8 +465,7 @@ pub async fn get_role_history(
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let items = db::run(&pool, move |conn| {
-        Viewer::load(conn, &caller)?.require_self_or_staff(id)?;
-        existing(conn, id)?;
+        own_record(conn, &caller, id)?;
         Ok(roles::periods(conn, id)?)
     })
     .await?;
