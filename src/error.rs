@@ -340,3 +340,38 @@ pub fn render_framework_error<B>(
         actix_web::dev::ServiceResponse::new(req, response).map_into_right_body(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_500_reveals_nothing_of_its_cause() {
+        let error = AppError::internal("connection to db-host:5432 refused: password for user x");
+        let response = error.error_response();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(response.into_body());
+        let body = futures_util::FutureExt::now_or_never(body)
+            .unwrap()
+            .unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains("\"status\":500"), "{text}");
+        assert!(
+            !text.contains("db-host") && !text.contains("password"),
+            "{text}"
+        );
+        assert!(
+            error.to_string().contains("db-host"),
+            "the log line keeps the cause"
+        );
+    }
+
+    #[test]
+    fn unknown_field_messages_point_at_the_field() {
+        assert_eq!(
+            pointer_of_unknown_field("unknown field `colour`, expected one of `a`, `b`"),
+            "/colour"
+        );
+        assert_eq!(pointer_of_unknown_field("invalid type: string"), "");
+    }
+}
