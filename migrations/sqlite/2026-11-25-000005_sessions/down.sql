@@ -1,0 +1,4 @@
+DELETE FROM catalogue_locks WHERE name = 'sessions';
+DROP TABLE session_topics;
+DROP TABLE session_mentors;
+DROP TABLE sessions;
