@@ -42,6 +42,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::sessions::decline)
                 .service(api::sessions::cancel)
                 .service(api::sessions::hold)
+                .service(api::sessions::sign_up)
+                .service(api::sessions::withdraw)
+                .service(api::sessions::ask)
+                .service(api::sessions::questions)
                 .configure(participant_routes),
         );
 }

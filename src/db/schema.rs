@@ -265,6 +265,28 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Mentees signed up for a session.
+    session_signups (session_id, participant_id) {
+        session_id -> BigInt,
+        participant_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Questions and case examples for a session's mentors.
+    session_questions (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        participant_id -> BigInt,
+        body -> Text,
+        is_case_example -> Bool,
+        anonymise -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(format_rules -> formats (format_code));
@@ -294,4 +316,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     session_mentors,
     session_topics,
+    session_signups,
+    session_questions,
 );

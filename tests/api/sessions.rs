@@ -10,7 +10,7 @@ use crate::on_both_backends;
 use crate::participant_helpers::registration;
 
 on_both_backends!(
-    lifecycle_from_proposal_to_held,
+    lifecycle_from_proposal_to_held_with_signups_and_questions,
     wrong_state_transitions_are_409,
     proposals_are_checked_against_format_topics_and_mentors,
     yearly_limit_holds_under_concurrent_approvals_and_override_is_audited,
@@ -108,7 +108,7 @@ async fn audit_of(app: &TestApp, staff: &str, id: i64) -> Vec<Value> {
         .clone()
 }
 
-async fn lifecycle_from_proposal_to_held(app: TestApp) {
+async fn lifecycle_from_proposal_to_held_with_signups_and_questions(app: TestApp) {
     let c = cast(&app).await;
     // In the past, so it can be held right after approval.
     let id = propose(
@@ -147,6 +147,60 @@ async fn lifecycle_from_proposal_to_held(app: TestApp) {
         .await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1);
 
+    // Mentees sign up (idempotently), withdraw, and send questions to the mentors.
+    let signup = format!("{path}/signup");
+    for _ in 0..2 {
+        assert_eq!(
+            post_status(&app, &signup, &c.mentee, json!({})).await,
+            StatusCode::NO_CONTENT
+        );
+    }
+    let res = app
+        .request(reqwest::Method::DELETE, &signup, Some(&c.mentee), None)
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        post_status(&app, &signup, &c.mentee, json!({})).await,
+        StatusCode::NO_CONTENT
+    );
+    // Mentors (without the mentee role) and staff do not sign up.
+    assert_eq!(
+        post_status(&app, &signup, &c.mentor, json!({})).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        post_status(&app, &signup, &c.staff, json!({})).await,
+        StatusCode::FORBIDDEN
+    );
+    let questions = format!("{path}/questions");
+    let res = app
+        .post(
+            &questions,
+            Some(&c.mentee),
+            &json!({"body": "Wie beteiligen wir die Stadtwerke?"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = app
+        .post(
+            &questions,
+            Some(&c.mentee),
+            &json!({"body": "Unser Fall: ...", "is_case_example": true, "anonymise": true}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let seen_by_mentor = app.get_json(&questions, &c.co_mentor).await;
+    let items = seen_by_mentor["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(items[0]["participant_id"].is_i64());
+    assert!(items[1]["participant_id"].is_null());
+    let seen_by_staff = app.get_json(&questions, &c.staff).await;
+    assert!(seen_by_staff["items"][1]["participant_id"].is_i64());
+    assert_eq!(
+        app.get(&questions, Some(&c.mentee)).await.status(),
+        StatusCode::FORBIDDEN
+    );
+
     let res = app
         .post(
             &format!("{path}/holding"),
@@ -159,6 +213,22 @@ async fn lifecycle_from_proposal_to_held(app: TestApp) {
     assert_eq!(held["state"], "held");
     assert_eq!(held["people_reached"], 23);
 
+    // After it was held, no more sign-ups or questions.
+    assert_eq!(
+        post_status(&app, &signup, &c.mentee, json!({})).await,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        post_status(
+            &app,
+            &questions,
+            &c.mentee,
+            json!({"body": "Noch eine Frage"})
+        )
+        .await,
+        StatusCode::CONFLICT
+    );
+
     let actions: Vec<String> = audit_of(&app, &c.staff, id)
         .await
         .iter()
@@ -166,7 +236,16 @@ async fn lifecycle_from_proposal_to_held(app: TestApp) {
         .collect();
     assert_eq!(
         actions,
-        ["session.held", "session.approved", "session.proposed"]
+        [
+            "session.held",
+            "session.question_sent",
+            "session.question_sent",
+            "session.signed_up",
+            "session.withdrawn",
+            "session.signed_up",
+            "session.approved",
+            "session.proposed"
+        ]
     );
 }
 

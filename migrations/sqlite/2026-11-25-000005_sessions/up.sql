@@ -46,5 +46,25 @@ CREATE TABLE session_topics (
 );
 CREATE INDEX session_topics_topic ON session_topics (topic_id, session_id);
 
+-- Active mentees signed up for an approved session.
+CREATE TABLE session_signups (
+    session_id BIGINT NOT NULL REFERENCES sessions (id),
+    participant_id BIGINT NOT NULL REFERENCES participants (id),
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (session_id, participant_id)
+);
+
+-- Questions or case examples mentees send to the session's mentors beforehand.
+CREATE TABLE session_questions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    session_id BIGINT NOT NULL REFERENCES sessions (id),
+    participant_id BIGINT NOT NULL REFERENCES participants (id),
+    body TEXT NOT NULL,
+    is_case_example BOOLEAN NOT NULL,
+    anonymise BOOLEAN NOT NULL,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX session_questions_session ON session_questions (session_id, id);
+
 -- The row concurrent approvals lock first, so the yearly limits hold on both backends.
 INSERT INTO catalogue_locks (name, acquisitions) VALUES ('sessions', 0);

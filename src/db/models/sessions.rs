@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{catalogue_locks, session_mentors, session_topics, sessions};
+use crate::db::schema::{
+    catalogue_locks, session_mentors, session_questions, session_signups, session_topics, sessions,
+};
 use crate::domain::session::{SCHEDULED, SessionState};
 use crate::error::AppError;
 
@@ -228,4 +230,86 @@ pub fn transition(
     .returning(sessions::all_columns)
     .get_result(conn)
     .optional()
+}
+
+/// Signs the participant up; `false` when already signed up.
+pub fn sign_up(
+    conn: &mut DbConnection,
+    session_id: i64,
+    participant_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        session_signups::table
+            .filter(session_signups::session_id.eq(session_id))
+            .filter(session_signups::participant_id.eq(participant_id)),
+    ))
+    .get_result(conn)?;
+    if exists {
+        return Ok(false);
+    }
+    diesel::insert_into(session_signups::table)
+        .values((
+            session_signups::session_id.eq(session_id),
+            session_signups::participant_id.eq(participant_id),
+            session_signups::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Withdraws the participant's sign-up; `false` when there was none.
+pub fn withdraw(
+    conn: &mut DbConnection,
+    session_id: i64,
+    participant_id: i64,
+) -> QueryResult<bool> {
+    let deleted = diesel::delete(
+        session_signups::table
+            .filter(session_signups::session_id.eq(session_id))
+            .filter(session_signups::participant_id.eq(participant_id)),
+    )
+    .execute(conn)?;
+    Ok(deleted > 0)
+}
+
+/// One row of `session_questions`.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = session_questions)]
+pub struct Question {
+    pub id: i64,
+    pub session_id: i64,
+    pub participant_id: i64,
+    pub body: String,
+    pub is_case_example: bool,
+    pub anonymise: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// Insert form for `session_questions`.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = session_questions)]
+pub struct NewQuestion<'a> {
+    pub session_id: i64,
+    pub participant_id: i64,
+    pub body: &'a str,
+    pub is_case_example: bool,
+    pub anonymise: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// Stores a question.
+pub fn insert_question(conn: &mut DbConnection, new: &NewQuestion<'_>) -> QueryResult<Question> {
+    diesel::insert_into(session_questions::table)
+        .values(new)
+        .returning(session_questions::all_columns)
+        .get_result(conn)
+}
+
+/// The session's questions in the order they came.
+pub fn questions_of(conn: &mut DbConnection, session_id: i64) -> QueryResult<Vec<Question>> {
+    session_questions::table
+        .filter(session_questions::session_id.eq(session_id))
+        .order(session_questions::id.asc())
+        .load(conn)
 }
