@@ -36,6 +36,7 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "formats", description = "The mentoring formats and their credit rules over time (public; staff change rules)."),
         (name = "topics", description = "The topic list and topic proposals (staff and participants)."),
         (name = "forums", description = "The community's topic forums (public; staff add and retire them)."),
+        (name = "sessions", description = "Team-mentoring sessions: proposals, approval within capacity, holding (active participants and staff)."),
     )
 )]
 pub struct ApiDoc;

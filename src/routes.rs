@@ -35,6 +35,17 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::forums::get)
                 .service(api::forums::create)
                 .service(api::forums::retire)
+                .service(api::sessions::create)
+                .service(api::sessions::list)
+                .service(api::sessions::get)
+                .service(api::sessions::approve)
+                .service(api::sessions::decline)
+                .service(api::sessions::cancel)
+                .service(api::sessions::hold)
+                .service(api::sessions::sign_up)
+                .service(api::sessions::withdraw)
+                .service(api::sessions::ask)
+                .service(api::sessions::questions)
                 .configure(participant_routes),
         );
 }

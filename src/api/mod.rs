@@ -12,6 +12,7 @@ pub mod json_object;
 pub mod language;
 pub mod pagination;
 pub mod participants;
+pub mod sessions;
 pub mod topics;
 
 use actix_web::HttpResponse;

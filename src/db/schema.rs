@@ -222,6 +222,71 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Team-mentoring sessions (§ 3.1) and where each stands.
+    sessions (id) {
+        id -> BigInt,
+        format_code -> Text,
+        title -> Text,
+        guiding_question -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        calendar_year -> Integer,
+        online -> Bool,
+        place -> Nullable<Text>,
+        event_name -> Nullable<Text>,
+        expected_audience -> Nullable<Text>,
+        state -> Text,
+        state_reason -> Nullable<Text>,
+        people_reached -> Nullable<Integer>,
+        capacity_override -> Bool,
+        proposed_by -> BigInt,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The mentors of a session.
+    session_mentors (session_id, participant_id) {
+        session_id -> BigInt,
+        participant_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The accepted topics of a session.
+    session_topics (session_id, topic_id) {
+        session_id -> BigInt,
+        topic_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Mentees signed up for a session.
+    session_signups (session_id, participant_id) {
+        session_id -> BigInt,
+        participant_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Questions and case examples for a session's mentors.
+    session_questions (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        participant_id -> BigInt,
+        body -> Text,
+        is_case_example -> Bool,
+        anonymise -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(format_rules -> formats (format_code));
@@ -230,6 +295,8 @@ diesel::joinable!(participations -> participants (participant_id));
 diesel::joinable!(projects -> participants (participant_id));
 diesel::joinable!(role_change_requests -> participants (participant_id));
 diesel::joinable!(role_periods -> participants (participant_id));
+diesel::joinable!(session_mentors -> sessions (session_id));
+diesel::joinable!(session_topics -> sessions (session_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -246,4 +313,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     role_change_requests,
     funding_agency_notifications,
     participant_topics,
+    sessions,
+    session_mentors,
+    session_topics,
+    session_signups,
+    session_questions,
 );

@@ -13,3 +13,4 @@ mod health;
 mod migrations;
 mod participants;
 mod privacy;
+mod sessions;

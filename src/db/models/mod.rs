@@ -10,4 +10,5 @@ pub mod participants;
 pub mod participations;
 pub mod projects;
 pub mod roles;
+pub mod sessions;
 pub mod topics;
