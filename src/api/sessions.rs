@@ -101,11 +101,16 @@ pub struct NewSessionRequest {
     pub format_code: String,
     /// Title.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
-    #[schema(min_length = 1, max_length = 200, example = "Wärmeplanung kompakt")]
+    #[schema(
+        format = "single-line",
+        min_length = 1,
+        max_length = 200,
+        example = "Wärmeplanung kompakt"
+    )]
     pub title: String,
     /// The guiding question fixed in advance.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
     pub guiding_question: String,
     /// Ids of accepted topics (1–10).
     #[validate(length(min = 1, max = 10))]
@@ -124,15 +129,15 @@ pub struct NewSessionRequest {
     pub online: bool,
     /// Where it takes place; required unless online.
     #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(format = "single-line", min_length = 1, max_length = 300)]
     pub place: Option<String>,
     /// The SK:KK expert event it belongs to; required for `expert_event_session`.
     #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
-    #[schema(min_length = 1, max_length = 300)]
+    #[schema(format = "single-line", min_length = 1, max_length = 300)]
     pub event_name: Option<String>,
     /// The expected audience.
     #[validate(length(min = 1, max = 1000), custom(function = "text::multi_line"))]
-    #[schema(min_length = 1, max_length = 1000)]
+    #[schema(format = "multi-line", min_length = 1, max_length = 1000)]
     pub expected_audience: Option<String>,
 }
 
@@ -167,7 +172,7 @@ pub struct ApprovalRequest {
 pub struct ReasonRequest {
     /// The reason, shown with the session.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
-    #[schema(min_length = 1, max_length = 2000)]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
     pub reason: String,
 }
 
@@ -856,7 +861,7 @@ pub async fn withdraw(
 pub struct NewQuestionRequest {
     /// The question or case example.
     #[validate(length(min = 1, max = 5000), custom(function = "text::multi_line"))]
-    #[schema(min_length = 1, max_length = 5000)]
+    #[schema(format = "multi-line", min_length = 1, max_length = 5000)]
     pub body: String,
     /// Whether it is a case example from the sender's own work.
     #[serde(default)]
