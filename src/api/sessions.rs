@@ -406,6 +406,12 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
+    if body.format_code.len() > 64 || body.format_code.chars().any(char::is_control) {
+        return Err(AppError::invalid_field(
+            "/format_code",
+            "must be a format code",
+        ));
+    }
     let session = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let proposer = active_participant(&viewer)?;
@@ -481,6 +487,15 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let page = paging.page()?;
     let filter = filter.into_inner();
+    if filter
+        .format
+        .as_deref()
+        .is_some_and(|f| f.len() > 64 || f.chars().any(char::is_control))
+    {
+        return Err(AppError::BadRequest(
+            "format must be a format code".to_owned(),
+        ));
+    }
     let (items, next_cursor) = db::run(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         viewer.require_member()?;

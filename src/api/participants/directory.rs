@@ -45,6 +45,11 @@ impl DirectoryFilter {
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty());
+        if name.is_some_and(|n| n.chars().any(char::is_control)) {
+            return Err(AppError::BadRequest(
+                "name must not contain control characters".to_owned(),
+            ));
+        }
         if name.is_some_and(|n| !(2..=100).contains(&n.chars().count())) {
             return Err(AppError::BadRequest(
                 "name must have 2 to 100 characters".to_owned(),
