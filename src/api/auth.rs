@@ -103,6 +103,12 @@ pub async fn create_token(
             retry_after_secs: wait,
         });
     }
+    if login.chars().any(char::is_control) {
+        throttle.record_failure(&login, &address, Instant::now());
+        return Err(AppError::Unauthorized(
+            "the credentials are not valid".to_owned(),
+        ));
+    }
     let lookup = login.clone();
     let account = db::run(&pool, move |conn| {
         Ok(accounts::find_by_login(conn, &lookup)?)

@@ -146,6 +146,7 @@ pub struct NewSessionRequest {
 #[into_params(parameter_in = Query)]
 pub struct SessionFilter {
     /// Only this format.
+    #[param(max_length = 64, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub format: Option<String>,
     /// Only sessions about this topic.
     pub topic_id: Option<i64>,

@@ -28,7 +28,11 @@ pub struct DirectoryFilter {
     /// Kind of the project running today.
     pub project_kind: Option<ProjectKind>,
     /// Words in the name (case-insensitive, 2–100 characters).
-    #[param(min_length = 2, max_length = 100)]
+    #[param(
+        min_length = 2,
+        max_length = 100,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub name: Option<String>,
     /// A topic of expertise or interest (id from `GET /topics`).
     pub topic: Option<i64>,
