@@ -287,8 +287,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The credit ledger: one row per mentor and credited activity (§ 5.4).
+    credits (id) {
+        id -> BigInt,
+        participant_id -> BigInt,
+        format_code -> Text,
+        source_kind -> Text,
+        source_id -> BigInt,
+        earned_on -> Date,
+        hours -> Integer,
+        format_rule_id -> BigInt,
+        revoked_at -> Nullable<Timestamp>,
+        revoked_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
+diesel::joinable!(credits -> participants (participant_id));
 diesel::joinable!(format_rules -> formats (format_code));
 diesel::joinable!(participants -> accounts (account_id));
 diesel::joinable!(participations -> participants (participant_id));
@@ -318,4 +336,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_topics,
     session_signups,
     session_questions,
+    credits,
 );

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit_events;
 pub mod contact_sheets;
+pub mod credits;
 pub mod formats;
 pub mod forums;
 pub mod participant_topics;
