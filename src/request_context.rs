@@ -2,6 +2,8 @@
 //! response, logged with every failure and available to code that runs for the request
 //! (error bodies, audit rows) without threading it through every call.
 
+use std::borrow::Cow;
+
 use actix_web::Error;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -17,7 +19,7 @@ pub const REQUEST_ID_HEADER: &str = "x-request-id";
 pub struct RequestContext {
     /// Echoed or generated request id.
     pub request_id: String,
-    /// The request path, without the query string.
+    /// The request path, without the query string, secrets redacted.
     pub path: String,
 }
 
@@ -33,6 +35,23 @@ pub fn current_request_id() -> Option<String> {
 /// The current request's path, when called while a request is served.
 pub fn current_path() -> Option<String> {
     CONTEXT.try_with(|c| c.path.clone()).ok()
+}
+
+/// Paths whose next segment is a secret (a calendar feed token, which calendar apps can only send
+/// in the URL): logs and problem bodies show the segment as `[redacted]`.
+const SECRET_SEGMENT_PREFIXES: [&str; 1] = ["/api/v1/calendar-feeds/"];
+
+/// The path as it may be logged or echoed: secret segments redacted.
+pub fn loggable_path(path: &str) -> Cow<'_, str> {
+    for prefix in SECRET_SEGMENT_PREFIXES {
+        if let Some(rest) = path.strip_prefix(prefix)
+            && !rest.is_empty()
+        {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            return Cow::Owned(format!("{prefix}[redacted]{tail}"));
+        }
+    }
+    Cow::Borrowed(path)
 }
 
 /// A client's id is kept only if it is short and plain, so it cannot inject into logs.
@@ -64,7 +83,7 @@ pub async fn middleware(
         .unwrap_or_else(generate_id);
     let context = RequestContext {
         request_id: request_id.clone(),
-        path: req.path().to_owned(),
+        path: loggable_path(req.path()).into_owned(),
     };
     let mut res = CONTEXT.scope(context, next.call(req)).await?;
     if res.status().is_server_error()
@@ -77,4 +96,22 @@ pub async fn middleware(
             .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
     }
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::loggable_path;
+
+    #[test]
+    fn feed_tokens_are_redacted_and_other_paths_kept() {
+        assert_eq!(
+            loggable_path("/api/v1/calendar-feeds/abc123"),
+            "/api/v1/calendar-feeds/[redacted]"
+        );
+        assert_eq!(
+            loggable_path("/api/v1/calendar-feeds/abc/x"),
+            "/api/v1/calendar-feeds/[redacted]/x"
+        );
+        assert_eq!(loggable_path("/api/v1/sessions/7"), "/api/v1/sessions/7");
+    }
 }

@@ -35,19 +35,33 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::forums::get)
                 .service(api::forums::create)
                 .service(api::forums::retire)
-                .service(api::sessions::create)
-                .service(api::sessions::list)
-                .service(api::sessions::get)
-                .service(api::sessions::approve)
-                .service(api::sessions::decline)
-                .service(api::sessions::cancel)
-                .service(api::sessions::hold)
-                .service(api::sessions::sign_up)
-                .service(api::sessions::withdraw)
-                .service(api::sessions::ask)
-                .service(api::sessions::questions)
+                .configure(session_routes)
                 .configure(participant_routes),
         );
+}
+
+fn session_routes(cfg: &mut ServiceConfig) {
+    use api::sessions::{attachments, documentation, mentees, proposals, transitions};
+    cfg.service(proposals::create)
+        .service(proposals::list)
+        .service(proposals::get)
+        .service(transitions::approve)
+        .service(transitions::decline)
+        .service(transitions::cancel)
+        .service(transitions::hold)
+        .service(documentation::file)
+        .service(documentation::get)
+        .service(attachments::upload)
+        .service(attachments::list)
+        .service(attachments::get)
+        .service(attachments::remove)
+        .service(mentees::sign_up)
+        .service(mentees::withdraw)
+        .service(mentees::ask)
+        .service(mentees::questions)
+        .service(api::calendar::create_token)
+        .service(api::calendar::revoke_token)
+        .service(api::calendar::feed);
 }
 
 fn participant_routes(cfg: &mut ServiceConfig) {

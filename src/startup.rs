@@ -140,8 +140,11 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .wrap(ErrorHandlers::new().default_handler(error::render_framework_error))
             .wrap(from_fn(crate::request_context::middleware))
             .wrap(
-                Logger::new("%{method}xi %U %s %b %Dms req=%{x-request-id}o")
-                    .custom_request_replace("method", |req| req.method().to_string()),
+                Logger::new("%{method}xi %{path}xi %s %b %Dms req=%{x-request-id}o")
+                    .custom_request_replace("method", |req| req.method().to_string())
+                    .custom_request_replace("path", |req| {
+                        crate::request_context::loggable_path(req.path()).into_owned()
+                    }),
             )
     })
     .listen(listener)?

@@ -3,13 +3,13 @@
 use crate::api::json_object::JsonObject;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::pagination::PageParams;
 use crate::api::{created_json, private_json};
+use crate::auth::secret::random_hex;
 use crate::auth::{Caller, Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
 use crate::db::models::audit_events::{self, Change};
@@ -105,13 +105,6 @@ pub struct AccountFilter {
     pub role: Option<Role>,
 }
 
-fn random_token(bytes: usize) -> String {
-    let mut rng = rand::rng();
-    (0..bytes)
-        .map(|_| format!("{:02x}", rng.random::<u8>()))
-        .collect()
-}
-
 /// Creates a staff account, hashing the password off the actix workers.
 pub async fn create_staff_account(
     pool: &DbPool,
@@ -191,8 +184,8 @@ pub async fn create_integration(
     caller.require_staff()?;
     let body = body.into_inner();
     body.validate()?;
-    let client_id = format!("int-{}", random_token(12));
-    let client_secret = random_token(32);
+    let client_id = format!("int-{}", random_hex(12));
+    let client_secret = random_hex(32);
     let secret = client_secret.clone();
     let hash = web::block(move || password::hash(&secret))
         .await

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod calendar;
 pub mod csv_export;
 pub mod etag;
 pub mod formats;
@@ -14,6 +15,7 @@ pub mod pagination;
 pub mod participants;
 pub mod sessions;
 pub mod topics;
+pub mod upload;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;

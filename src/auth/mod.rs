@@ -5,6 +5,7 @@ pub mod extractor;
 pub mod jwt;
 pub mod password;
 pub mod role;
+pub mod secret;
 pub mod throttle;
 
 pub use extractor::Caller;

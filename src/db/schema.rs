@@ -304,6 +304,49 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The short documentation of a held session.
+    session_documentation (session_id) {
+        session_id -> BigInt,
+        summary -> Text,
+        results -> Text,
+        filed_by -> BigInt,
+        filed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Case examples shown in a session's documentation.
+    session_case_examples (session_id, question_id) {
+        session_id -> BigInt,
+        question_id -> BigInt,
+        position -> Integer,
+        text -> Text,
+    }
+}
+
+diesel::table! {
+    /// Photos and slides of a held session.
+    session_attachments (id) {
+        id -> BigInt,
+        session_id -> BigInt,
+        content_type -> Text,
+        content -> Binary,
+        size_bytes -> BigInt,
+        uploaded_by -> BigInt,
+        uploaded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Personal calendar feed tokens (hashed).
+    calendar_feed_tokens (account_id) {
+        account_id -> BigInt,
+        token_sha256 -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -315,6 +358,7 @@ diesel::joinable!(role_change_requests -> participants (participant_id));
 diesel::joinable!(role_periods -> participants (participant_id));
 diesel::joinable!(session_mentors -> sessions (session_id));
 diesel::joinable!(session_topics -> sessions (session_id));
+diesel::joinable!(session_case_examples -> session_questions (question_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -337,4 +381,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_signups,
     session_questions,
     credits,
+    session_documentation,
+    session_case_examples,
+    session_attachments,
+    calendar_feed_tokens,
 );

@@ -1,10 +1,8 @@
 //! A participant's project history (§ 5.3) and the signed contact sheet of each project.
 
 use crate::api::json_object::JsonObject;
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
-use futures_util::StreamExt;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -13,6 +11,7 @@ use super::input::ProjectInput;
 use super::registration::insert_project;
 use super::views::{ProjectResponse, today};
 use crate::api::created_json;
+use crate::api::upload::{download, read_upload};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::contact_sheets::{self, SheetInfo};
@@ -163,60 +162,6 @@ fn project_of(
         .ok_or(AppError::NotFound)
 }
 
-/// Reads at most `limit` bytes. A larger body is drained (up to 8× the limit) before the 413, so
-/// clients that send the whole body before reading the answer see the problem, not a reset.
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
-    let mut body = Vec::new();
-    let mut seen = 0usize;
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| AppError::BadRequest(format!("unreadable body: {e}")))?;
-        seen += chunk.len();
-        if seen > limit.saturating_mul(8) {
-            return Err(AppError::PayloadTooLarge);
-        }
-        if seen <= limit {
-            body.extend_from_slice(&chunk);
-        }
-    }
-    if seen > limit {
-        return Err(AppError::PayloadTooLarge);
-    }
-    Ok(body)
-}
-
-/// Reads an upload: declared type must be accepted (415) and match the content (422).
-pub async fn read_upload(
-    req: &HttpRequest,
-    payload: web::Payload,
-    accepted: &[FileKind],
-    limit: usize,
-) -> Result<(FileKind, Vec<u8>), AppError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(FileKind::from_media_type)
-        .filter(|kind| accepted.contains(kind));
-    let Some(declared) = declared else {
-        let names: Vec<&str> = accepted.iter().map(|k| k.media_type()).collect();
-        return Err(AppError::UnsupportedMediaType(format!(
-            "send the file as one of: {}",
-            names.join(", ")
-        )));
-    };
-    let content = read_limited(payload, limit).await?;
-    if FileKind::sniff(&content) != Some(declared) {
-        return Err(AppError::invalid_field(
-            "",
-            format!(
-                "the content is not a {} file",
-                declared.extension().to_uppercase()
-            ),
-        ));
-    }
-    Ok((declared, content))
-}
-
 /// Uploads the signed contact sheet of a project (PDF, JPEG or PNG, at most 5 MiB; the type is
 /// checked by content). Replaces an unconfirmed sheet; a confirmed one is final.
 #[utoipa::path(
@@ -308,15 +253,11 @@ pub async fn get_contact_sheet(
     })
     .await?;
     let extension = FileKind::from_media_type(&content_type).map_or("bin", FileKind::extension);
-    Ok(HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"kontaktdatenblatt-{project_id}.{extension}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .body(content))
+    Ok(download(
+        content_type,
+        &format!("kontaktdatenblatt-{project_id}.{extension}"),
+        content,
+    ))
 }
 
 /// Confirms that the uploaded sheet is signed and complete (staff).

@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod audit_events;
+pub mod calendar_feed_tokens;
 pub mod contact_sheets;
 pub mod credits;
 pub mod formats;
@@ -11,5 +12,6 @@ pub mod participants;
 pub mod participations;
 pub mod projects;
 pub mod roles;
+pub mod session_documentation;
 pub mod sessions;
 pub mod topics;

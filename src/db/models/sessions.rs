@@ -181,6 +181,20 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryRe
     query.load(conn)
 }
 
+/// Approved sessions that have not ended by `now`, soonest first (the calendar feed).
+pub fn upcoming(
+    conn: &mut DbConnection,
+    now: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<Session>> {
+    sessions::table
+        .filter(sessions::state.eq(SessionState::Approved.as_str()))
+        .filter(sessions::ends_at.ge(now))
+        .order((sessions::starts_at.asc(), sessions::id.asc()))
+        .limit(limit)
+        .load(conn)
+}
+
 /// Serialises approvals: updates the `sessions` lock row, which blocks every other transaction
 /// doing the same until this one ends. Call it first in the transaction, before counting.
 pub fn lock_capacity(conn: &mut DbConnection) -> Result<(), AppError> {

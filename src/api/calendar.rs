@@ -1,0 +1,193 @@
+//! The calendar (§ 5.1) for calendar apps: an iCalendar feed (RFC 5545) of approved upcoming
+//! sessions behind a personal, revocable feed token. Calendar apps cannot send bearer headers, so
+//! the token is in the URL; only its SHA-256 is stored and request logs redact it.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::Utc;
+use icalendar::{Calendar, Component, Event, EventLike};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::api::created_json;
+use crate::api::participants::access::Viewer;
+use crate::auth::Caller;
+use crate::auth::secret::{random_hex, sha256_hex};
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::sessions::{self, Session};
+use crate::db::models::{accounts, calendar_feed_tokens, formats};
+use crate::db::{self, DbConnection, DbPool};
+use crate::error::AppError;
+
+/// Most sessions one feed lists.
+const FEED_LIMIT: i64 = 500;
+const FEED_PATH: &str = "/api/v1/calendar-feeds";
+
+/// A new feed token, shown once.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FeedTokenResponse {
+    /// The secret token; it is not stored and cannot be shown again.
+    pub token: String,
+    /// The URL to subscribe to in a calendar app.
+    pub feed_url: String,
+}
+
+fn audit(conn: &mut DbConnection, actor: i64, action: &str) -> Result<(), AppError> {
+    audit_events::record(
+        conn,
+        Change {
+            actor: Some(actor),
+            action,
+            entity_type: "account",
+            entity_id: actor.to_string(),
+            before: None,
+            after: Some(json!({})),
+        },
+    )?;
+    Ok(())
+}
+
+/// Creates the caller's personal calendar feed token (staff and active participants), revoking
+/// any earlier one. Audited (without the token).
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "create_calendar_feed_token",
+    responses(
+        (status = 201, description = "The token and the feed URL, shown once.", body = FeedTokenResponse,
+            headers(("Location" = String, description = "The feed URL."))),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/calendar-feed-tokens")]
+pub async fn create_token(
+    caller: Caller,
+    req: HttpRequest,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let token = random_hex(32);
+    let digest = sha256_hex(&token);
+    db::write(&pool, move |conn| {
+        Viewer::load(conn, &caller)?.require_member()?;
+        calendar_feed_tokens::replace(conn, caller.account_id, &digest, Utc::now().naive_utc())?;
+        audit(conn, caller.account_id, "calendar_feed_token.created")
+    })
+    .await?;
+    let info = req.connection_info();
+    let path = format!("{FEED_PATH}/{token}");
+    let body = FeedTokenResponse {
+        feed_url: format!("{}://{}{path}", info.scheme(), info.host()),
+        token,
+    };
+    Ok(created_json(&path, &body))
+}
+
+/// Revokes the caller's calendar feed token (idempotent). Audited.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "revoke_calendar_feed_token",
+    responses(
+        (status = 204, description = "Revoked (or there was none)."),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/calendar-feed-tokens/current")]
+pub async fn revoke_token(
+    caller: Caller,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    db::write(&pool, move |conn| {
+        Viewer::load(conn, &caller)?.require_member()?;
+        if calendar_feed_tokens::revoke(conn, caller.account_id)? {
+            audit(conn, caller.account_id, "calendar_feed_token.revoked")?;
+        }
+        Ok(())
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Whether the token's account may still read the calendar: enabled, and staff or active.
+fn token_holder_may_read(conn: &mut DbConnection, token: &str) -> Result<bool, AppError> {
+    let Some(account_id) = calendar_feed_tokens::account_of(conn, &sha256_hex(token))? else {
+        return Ok(false);
+    };
+    let Some(account) = accounts::find(conn, account_id)?.filter(|a| a.disabled_at.is_none())
+    else {
+        return Ok(false);
+    };
+    let Some(role) = crate::auth::Role::parse(&account.role) else {
+        return Ok(false);
+    };
+    let caller = Caller { account_id, role };
+    Ok(Viewer::load(conn, &caller).is_ok_and(|v| v.require_member().is_ok()))
+}
+
+fn event(session: &Session, format_name: &str) -> Event {
+    let location = match (&session.place, session.online) {
+        (Some(place), true) => format!("{place} / online"),
+        (Some(place), false) => place.clone(),
+        (None, _) => "online".to_owned(),
+    };
+    Event::new()
+        .uid(&format!("session-{}@mentoring.skkk", session.id))
+        .summary(&session.title)
+        .description(&format!(
+            "{format_name}\n\nLeitfrage: {}",
+            session.guiding_question
+        ))
+        .location(&location)
+        .starts(session.starts_at.and_utc())
+        .ends(session.ends_at.and_utc())
+        .timestamp(session.updated_at.and_utc())
+        .add_property("STATUS", "CONFIRMED")
+        .done()
+}
+
+/// The iCalendar feed of approved upcoming sessions, for calendar apps. The token is the
+/// credential (404 when unknown, revoked, or its holder is no longer staff or an active
+/// participant); no bearer header is needed.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "get_calendar_feed",
+    security(()),
+    params(("token" = String, Path, description = "The personal feed token.", min_length = 64, max_length = 64)),
+    responses(
+        (status = 200, description = "The feed (RFC 5545).", content_type = "text/calendar", body = String),
+        (status = 404, description = "Unknown or revoked token.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/calendar-feeds/{token}")]
+pub async fn feed(
+    token: web::Path<String>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let token = token.into_inner();
+    let plausible = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    if !plausible {
+        return Err(AppError::NotFound);
+    }
+    let calendar = db::run(&pool, move |conn| {
+        if !token_holder_may_read(conn, &token)? {
+            return Err(AppError::NotFound);
+        }
+        let names: Vec<(String, String)> = formats::list(conn)?
+            .into_iter()
+            .map(|f| (f.code, f.name_de))
+            .collect();
+        let mut calendar = Calendar::new().name("SK:KK Mentoring-Programm").done();
+        for session in sessions::upcoming(conn, Utc::now().naive_utc(), FEED_LIMIT)? {
+            let name = names
+                .iter()
+                .find(|(code, _)| *code == session.format_code)
+                .map_or(session.format_code.as_str(), |(_, name)| name.as_str());
+            calendar.push(event(&session, name));
+        }
+        Ok(calendar.to_string())
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/calendar; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "private, max-age=300"))
+        .body(calendar))
+}

@@ -1,0 +1,289 @@
+//! Photos (JPEG, PNG) and slides (PDF) of a held session, stored in the database and typed by
+//! content. Its mentors and staff upload and delete them; once the session is documented, every
+//! active participant can read them.
+
+use actix_web::{HttpRequest, HttpResponse, delete, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{require_mentor_or_staff, utc, visible};
+use crate::api::participants::access::Viewer;
+use crate::api::upload::{download, read_upload};
+use crate::api::{created_json, private_json};
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::session_documentation::{self as documentation, AttachmentInfo};
+use crate::db::models::sessions::Session;
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::session::SessionState;
+use crate::domain::upload::FileKind;
+use crate::error::AppError;
+
+/// Largest accepted attachment.
+pub const MAX_ATTACHMENT_BYTES: usize = 5 * 1024 * 1024;
+/// Most attachments one session keeps.
+pub const MAX_ATTACHMENTS: i64 = 20;
+const ACCEPTED: [FileKind; 3] = [FileKind::Jpeg, FileKind::Png, FileKind::Pdf];
+
+/// An attachment without its content.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentResponse {
+    /// Attachment id.
+    pub id: i64,
+    /// `image/jpeg`, `image/png` or `application/pdf`.
+    pub content_type: String,
+    /// Size in bytes.
+    pub size_bytes: i64,
+    /// When it was uploaded.
+    pub uploaded_at: DateTime<Utc>,
+}
+
+impl From<AttachmentInfo> for AttachmentResponse {
+    fn from(a: AttachmentInfo) -> Self {
+        AttachmentResponse {
+            id: a.id,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            uploaded_at: utc(a.uploaded_at),
+        }
+    }
+}
+
+/// The attachments of a session.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentList {
+    /// In upload order.
+    pub items: Vec<AttachmentResponse>,
+    /// Always `null`: the list is complete (at most 20).
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+fn is_after_holding(session: &Session) -> bool {
+    session.state == SessionState::Held.as_str()
+        || session.state == SessionState::Documented.as_str()
+}
+
+/// The session, if the viewer may read its attachments: its mentors and staff once it was held,
+/// every active participant once it is documented.
+fn readable(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Session, AppError> {
+    let session = visible(conn, viewer, id)?;
+    if session.state == SessionState::Documented.as_str() {
+        return Ok(session);
+    }
+    if is_after_holding(&session) && require_mentor_or_staff(conn, viewer, &session).is_ok() {
+        return Ok(session);
+    }
+    Err(AppError::NotFound)
+}
+
+/// The session, if the viewer may change its attachments: one of its mentors or staff, after it
+/// was held.
+fn changeable(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Session, AppError> {
+    let session = visible(conn, viewer, id)?;
+    require_mentor_or_staff(conn, viewer, &session)?;
+    if !is_after_holding(&session) {
+        return Err(AppError::Conflict(format!(
+            "the session is `{}`; attachments belong to a held session",
+            session.state
+        )));
+    }
+    Ok(session)
+}
+
+fn audit(
+    conn: &mut DbConnection,
+    actor: i64,
+    action: &str,
+    session_id: i64,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    audit_events::record(
+        conn,
+        Change {
+            actor: Some(actor),
+            action,
+            entity_type: "session",
+            entity_id: session_id.to_string(),
+            before: None,
+            after: Some(after),
+        },
+    )?;
+    Ok(())
+}
+
+/// Uploads a photo (JPEG, PNG) or slides (PDF) of a held or documented session, at most 5 MiB,
+/// type checked by content (one of its mentors, or staff; at most 20 per session). Audited.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "upload_session_attachment",
+    params(("id" = i64, Path, description = "Session id.")),
+    request_body(
+        description = "The file.",
+        content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "application/pdf"))
+    ),
+    responses(
+        (status = 201, description = "Stored.", body = AttachmentResponse,
+            headers(("Location" = String, description = "URL of the file."))),
+        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The session was not held, or has 20 attachments already.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/sessions/{id}/attachments")]
+pub async fn upload(
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (kind, content) = read_upload(&req, payload, &ACCEPTED, MAX_ATTACHMENT_BYTES).await?;
+    let attachment = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        changeable(conn, &viewer, id)?;
+        if documentation::count_attachments(conn, id)? >= MAX_ATTACHMENTS {
+            return Err(AppError::Conflict(format!(
+                "a session keeps at most {MAX_ATTACHMENTS} attachments"
+            )));
+        }
+        let now = Utc::now().naive_utc();
+        let stored = documentation::insert_attachment(
+            conn,
+            id,
+            kind.media_type(),
+            &content,
+            caller.account_id,
+            now,
+        )?;
+        let after = json!({
+            "attachment_id": stored.id,
+            "content_type": stored.content_type,
+            "size_bytes": stored.size_bytes,
+        });
+        audit(
+            conn,
+            caller.account_id,
+            "session.attachment_added",
+            id,
+            after,
+        )?;
+        Ok(AttachmentResponse::from(stored))
+    })
+    .await?;
+    Ok(created_json(
+        &format!("/api/v1/sessions/{id}/attachments/{}", attachment.id),
+        &attachment,
+    ))
+}
+
+/// The attachments of a session: its mentors and staff after it was held, every active
+/// participant once it is documented.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "list_session_attachments",
+    params(("id" = i64, Path, description = "Session id.")),
+    responses(
+        (status = 200, description = "The attachments, without content.", body = AttachmentList),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/sessions/{id}/attachments")]
+pub async fn list(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let items = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        readable(conn, &viewer, id)?;
+        Ok(documentation::attachments(conn, id)?
+            .into_iter()
+            .map(AttachmentResponse::from)
+            .collect::<Vec<_>>())
+    })
+    .await?;
+    Ok(private_json(&AttachmentList {
+        items,
+        next_cursor: None,
+    }))
+}
+
+/// Downloads one attachment (who may list them).
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "get_session_attachment",
+    params(
+        ("id" = i64, Path, description = "Session id."),
+        ("attachment_id" = i64, Path, description = "Attachment id.")
+    ),
+    responses(
+        (status = 200, description = "The file as uploaded.",
+            content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "application/pdf")),
+            headers(("Content-Disposition" = String, description = "attachment with a file name."))),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/sessions/{id}/attachments/{attachment_id}")]
+pub async fn get(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let (id, attachment_id) = path.into_inner();
+    let (content_type, content) = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        readable(conn, &viewer, id)?;
+        documentation::attachment_content(conn, id, attachment_id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let extension = FileKind::from_media_type(&content_type).map_or("bin", FileKind::extension);
+    Ok(download(
+        content_type,
+        &format!("session-{id}-anhang-{attachment_id}.{extension}"),
+        content,
+    ))
+}
+
+/// Deletes one attachment (one of the session's mentors, or staff). Audited.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "delete_session_attachment",
+    params(
+        ("id" = i64, Path, description = "Session id."),
+        ("attachment_id" = i64, Path, description = "Attachment id.")
+    ),
+    responses(
+        (status = 204, description = "Deleted."),
+        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The session was not held.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[delete("/sessions/{id}/attachments/{attachment_id}")]
+pub async fn remove(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let (id, attachment_id) = path.into_inner();
+    db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        changeable(conn, &viewer, id)?;
+        if !documentation::delete_attachment(conn, id, attachment_id)? {
+            return Err(AppError::NotFound);
+        }
+        let after = json!({"attachment_id": attachment_id, "deleted": true});
+        audit(
+            conn,
+            caller.account_id,
+            "session.attachment_deleted",
+            id,
+            after,
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}

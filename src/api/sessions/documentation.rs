@@ -1,0 +1,266 @@
+//! The short documentation of a held session (§ 3.1.1, footnote 4): summary, results, people
+//! reached and the case examples discussed, each contributor named unless they asked to be
+//! anonymised (Infobox 2). Filing it moves the session to `documented` and credits every mentor.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::transitions::{Actor, Effect, run};
+use super::{SessionResponse, utc, visible};
+use crate::api::json_object::JsonObject;
+use crate::api::participants::access::Viewer;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::credits::{self, CreditSource, Earning};
+use crate::db::models::session_documentation::{self as documentation, CaseExample, Documentation};
+use crate::db::models::sessions::{self, Session, TransitionChanges};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::session::{SessionState, Transition};
+use crate::domain::text;
+use crate::error::{AppError, FieldProblem};
+
+/// A case example the mentors prepared from a mentee's question or case.
+#[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CaseExampleInput {
+    /// The question or case example (sent to this session) it is based on.
+    pub question_id: i64,
+    /// The prepared text shown in the documentation.
+    #[validate(length(min = 1, max = 5000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 5000)]
+    pub text: String,
+}
+
+/// The short documentation of a held session.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentationRequest {
+    /// What happened: the talks, the discussion.
+    #[validate(length(min = 1, max = 10_000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 10_000)]
+    pub summary: String,
+    /// The results and open questions.
+    #[validate(length(min = 1, max = 10_000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 10_000)]
+    pub results: String,
+    /// How many people it reached (confirms or corrects the number recorded when it was held).
+    #[validate(range(min = 0, max = 100_000))]
+    #[schema(minimum = 0, maximum = 100_000)]
+    pub people_reached: i32,
+    /// Case examples discussed, in the order to show them (at most 20).
+    #[serde(default)]
+    #[validate(length(max = 20), nested)]
+    #[schema(max_items = 20)]
+    pub case_examples: Vec<CaseExampleInput>,
+}
+
+/// Who contributed a case example; absent when they asked to be anonymised.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Contributor {
+    /// Participant id.
+    pub participant_id: i64,
+    /// First and last name.
+    pub name: String,
+}
+
+/// A case example as the documentation shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseExampleResponse {
+    /// The prepared text.
+    pub text: String,
+    /// The contributor; `null` when they asked to be anonymised (or their data was erased).
+    #[schema(required = true)]
+    pub contributor: Option<Contributor>,
+}
+
+/// The documentation as active participants and staff read it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DocumentationResponse {
+    /// Session id.
+    pub session_id: i64,
+    /// What happened.
+    pub summary: String,
+    /// The results.
+    pub results: String,
+    /// People reached.
+    pub people_reached: i32,
+    /// Case examples, contributors named only where they agreed.
+    pub case_examples: Vec<CaseExampleResponse>,
+    /// When it was filed.
+    pub filed_at: DateTime<Utc>,
+}
+
+/// Checks that every case example is based on a different case example sent to this session.
+fn check_case_examples(
+    conn: &mut DbConnection,
+    session: &Session,
+    inputs: &[CaseExampleInput],
+) -> Result<(), AppError> {
+    let questions = sessions::questions_of(conn, session.id)?;
+    let mut problems = Vec::new();
+    for (index, input) in inputs.iter().enumerate() {
+        let known = questions
+            .iter()
+            .any(|q| q.id == input.question_id && q.is_case_example);
+        let repeated = inputs[..index]
+            .iter()
+            .any(|earlier| earlier.question_id == input.question_id);
+        if !known || repeated {
+            problems.push(FieldProblem {
+                pointer: format!("/case_examples/{index}/question_id"),
+                detail: if repeated {
+                    "this case example is listed twice".to_owned()
+                } else {
+                    "not a case example sent to this session".to_owned()
+                },
+            });
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Validation(problems))
+    }
+}
+
+/// Credits every mentor of the session with the format's credit on the session's date (§ 5.4).
+fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, AppError> {
+    let now = Utc::now().naive_utc();
+    let mentors = sessions::mentors_of(conn, session.id)?;
+    for participant_id in &mentors {
+        credits::grant(
+            conn,
+            &Earning {
+                participant_id: *participant_id,
+                format_code: &session.format_code,
+                source: CreditSource::Session,
+                source_id: session.id,
+                earned_on: session.starts_at.date(),
+                chosen_hours: None,
+            },
+            now,
+        )?;
+    }
+    Ok(mentors.len())
+}
+
+/// Files the short documentation of a held session (one of its mentors, or staff). The session
+/// becomes `documented` and each of its mentors is credited with the format's credit, dated on
+/// the session's (UTC) start date under the catalogue rule valid then. Audited without the texts.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "document_session",
+    params(("id" = i64, Path, description = "Session id.")),
+    request_body = DocumentationRequest,
+    responses(
+        (status = 200, description = "Documented; the mentors are credited.", body = SessionResponse),
+        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not `held`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/sessions/{id}/documentation")]
+pub async fn file(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<DocumentationRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let account_id = caller.account_id;
+    run(
+        caller,
+        &pool,
+        id.into_inner(),
+        Transition::Document,
+        Actor::MentorOrStaff,
+        move |conn, session| -> Result<Effect, AppError> {
+            check_case_examples(conn, session, &body.case_examples)?;
+            let case_examples: Vec<(i64, &str)> = body
+                .case_examples
+                .iter()
+                .map(|c| (c.question_id, c.text.as_str()))
+                .collect();
+            documentation::insert(
+                conn,
+                &Documentation {
+                    session_id: session.id,
+                    summary: body.summary.clone(),
+                    results: body.results.clone(),
+                    filed_by: account_id,
+                    filed_at: Utc::now().naive_utc(),
+                },
+                &case_examples,
+            )?;
+            let credited = credit_mentors(conn, session)?;
+            let changes = TransitionChanges {
+                people_reached: Some(Some(body.people_reached)),
+                ..TransitionChanges::default()
+            };
+            let extra = json!({
+                "people_reached": body.people_reached,
+                "case_examples": case_examples.len(),
+                "mentors_credited": credited,
+            });
+            Ok((changes, extra))
+        },
+    )
+    .await
+}
+
+fn case_example_response(c: CaseExample) -> CaseExampleResponse {
+    let named = !c.anonymise && !c.erased;
+    CaseExampleResponse {
+        text: c.text,
+        contributor: named.then(|| Contributor {
+            participant_id: c.participant_id,
+            name: format!("{} {}", c.first_name, c.last_name),
+        }),
+    }
+}
+
+/// The documentation of a documented session: active participants and staff.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "get_session_documentation",
+    params(("id" = i64, Path, description = "Session id.")),
+    responses(
+        (status = 200, description = "The documentation.", body = DocumentationResponse),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such session, or not documented yet.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/sessions/{id}/documentation")]
+pub async fn get(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let body = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let session = visible(conn, &viewer, id)?;
+        if session.state != SessionState::Documented.as_str() {
+            return Err(AppError::NotFound);
+        }
+        let filed = documentation::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let case_examples = documentation::case_examples(conn, id)?
+            .into_iter()
+            .map(case_example_response)
+            .collect();
+        Ok(DocumentationResponse {
+            session_id: id,
+            summary: filed.summary,
+            results: filed.results,
+            people_reached: session.people_reached.unwrap_or_default(),
+            case_examples,
+            filed_at: utc(filed.filed_at),
+        })
+    })
+    .await?;
+    Ok(private_json(&body))
+}

@@ -1,0 +1,167 @@
+//! Team-mentoring sessions (§ 3.1): mentors propose, staff approve within the format's capacity
+//! or decline, mentors or staff cancel, record that a session was held and file its short
+//! documentation. Every transition is an explicit endpoint, allowed only from the right state, and
+//! audited. Mentees sign up and send questions; the calendar feed lives in `api::calendar`.
+
+pub mod attachments;
+pub mod documentation;
+pub mod mentees;
+pub mod proposals;
+pub mod transitions;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::api::participants::access::Viewer;
+use crate::db::DbConnection;
+use crate::db::models::participants;
+use crate::db::models::sessions::{self, Session};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::session::{SCHEDULED, SessionState};
+use crate::error::AppError;
+
+/// A session as the caller may see it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionResponse {
+    /// Session id.
+    pub id: i64,
+    /// The team format (`expert_event_session`, `regional_meeting`, `webinar`).
+    pub format_code: String,
+    /// Title.
+    pub title: String,
+    /// The guiding question fixed in advance.
+    pub guiding_question: String,
+    /// Accepted topics it is about.
+    pub topic_ids: Vec<i64>,
+    /// Participant ids of its mentors (the proposer first among equals: ascending ids).
+    pub mentor_ids: Vec<i64>,
+    /// The participant who proposed it.
+    pub proposed_by: i64,
+    /// Start (UTC).
+    pub starts_at: DateTime<Utc>,
+    /// End (UTC).
+    pub ends_at: DateTime<Utc>,
+    /// Whether it takes place online.
+    pub online: bool,
+    /// Where it takes place; `null` when online only.
+    #[schema(required = true)]
+    pub place: Option<String>,
+    /// The SK:KK expert event it belongs to (expert event sessions).
+    #[schema(required = true)]
+    pub event_name: Option<String>,
+    /// The expected audience.
+    #[schema(required = true)]
+    pub expected_audience: Option<String>,
+    /// Where it stands.
+    pub state: SessionState,
+    /// Why it was declined or cancelled.
+    #[schema(required = true)]
+    pub state_reason: Option<String>,
+    /// People reached, once held.
+    #[schema(required = true)]
+    pub people_reached: Option<i32>,
+    /// Whether staff approved it beyond the format's yearly limit.
+    pub capacity_override: bool,
+    /// When staff approved or declined it.
+    #[schema(required = true)]
+    pub decided_at: Option<DateTime<Utc>>,
+    /// When it was proposed.
+    pub created_at: DateTime<Utc>,
+}
+
+/// One page of sessions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionList {
+    /// Sessions in the order they were proposed.
+    pub items: Vec<SessionResponse>,
+    /// Cursor of the next page; `null` on the last.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+fn utc(t: NaiveDateTime) -> DateTime<Utc> {
+    t.and_utc()
+}
+
+fn response(conn: &mut DbConnection, s: Session) -> Result<SessionResponse, AppError> {
+    let state = SessionState::parse(&s.state)
+        .ok_or_else(|| AppError::internal(format!("unknown state of session {}", s.id)))?;
+    Ok(SessionResponse {
+        topic_ids: sessions::topics_of(conn, s.id)?,
+        mentor_ids: sessions::mentors_of(conn, s.id)?,
+        id: s.id,
+        format_code: s.format_code,
+        title: s.title,
+        guiding_question: s.guiding_question,
+        proposed_by: s.proposed_by,
+        starts_at: utc(s.starts_at),
+        ends_at: utc(s.ends_at),
+        online: s.online,
+        place: s.place,
+        event_name: s.event_name,
+        expected_audience: s.expected_audience,
+        state,
+        state_reason: s.state_reason,
+        people_reached: s.people_reached,
+        capacity_override: s.capacity_override,
+        decided_at: s.decided_at.map(utc),
+        created_at: utc(s.created_at),
+    })
+}
+
+fn is_scheduled(state: &str) -> bool {
+    SCHEDULED.iter().any(|s| s.as_str() == state)
+}
+
+/// The active participant calling, or 403 (pending/ended participants, integrations).
+fn active_participant(viewer: &Viewer) -> Result<&participants::Participant, AppError> {
+    match viewer {
+        Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(p),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Loads the session if the viewer may see it: staff all; active participants scheduled
+/// sessions and those they mentor (others: 404); anyone else 403.
+fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Session, AppError> {
+    viewer.require_member()?;
+    let session = sessions::find(conn, id)?.ok_or(AppError::NotFound)?;
+    match viewer {
+        Viewer::Staff { .. } => Ok(session),
+        Viewer::Participant(p) => {
+            if is_scheduled(&session.state) || sessions::mentors_of(conn, id)?.contains(&p.id) {
+                Ok(session)
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
+    }
+}
+
+/// Staff, or an active participant who mentors the session; else 403.
+fn require_mentor_or_staff(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    session: &Session,
+) -> Result<(), AppError> {
+    if viewer.is_staff() {
+        return Ok(());
+    }
+    let p = active_participant(viewer)?;
+    if sessions::mentors_of(conn, session.id)?.contains(&p.id) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The active participant with the mentee role calling, or 403.
+fn active_mentee(viewer: &Viewer) -> Result<&participants::Participant, AppError> {
+    let p = active_participant(viewer)?;
+    if p.is_mentee {
+        Ok(p)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}

@@ -1,0 +1,337 @@
+//! Proposing sessions and reading the calendar of sessions.
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Datelike, Utc};
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{SessionList, SessionResponse, active_participant, response, visible};
+use crate::api::etag::json_with_etag;
+use crate::api::json_object::JsonObject;
+use crate::api::pagination::PageParams;
+use crate::api::participants::access::Viewer;
+use crate::api::{created_json, private_json};
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::sessions::{self, ListFilter, NewSession};
+use crate::db::models::{formats, participants, topics};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::session::{SCHEDULED, SessionState, fits_mentor_limit};
+use crate::domain::text;
+use crate::error::{AppError, FieldProblem};
+
+/// The format group whose formats are sessions.
+const TEAM_GROUP: &str = "team";
+/// The format whose sessions belong to an SK:KK expert event.
+const EXPERT_EVENT: &str = "expert_event_session";
+
+/// A session proposal.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSessionRequest {
+    /// A team format: `expert_event_session`, `regional_meeting` or `webinar`.
+    #[schema(example = "webinar")]
+    pub format_code: String,
+    /// Title.
+    #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
+    #[schema(
+        format = "single-line",
+        min_length = 1,
+        max_length = 200,
+        example = "Wärmeplanung kompakt"
+    )]
+    pub title: String,
+    /// The guiding question fixed in advance.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
+    pub guiding_question: String,
+    /// Ids of accepted topics (1–10).
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
+    pub topic_ids: Vec<i64>,
+    /// Participant ids of co-mentors: active participants with the mentor role.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub co_mentor_ids: Vec<i64>,
+    /// Start (RFC 3339).
+    pub starts_at: DateTime<Utc>,
+    /// End (RFC 3339), after the start.
+    pub ends_at: DateTime<Utc>,
+    /// Whether it takes place online.
+    pub online: bool,
+    /// Where it takes place; required unless online.
+    #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
+    #[schema(format = "single-line", min_length = 1, max_length = 300)]
+    pub place: Option<String>,
+    /// The SK:KK expert event it belongs to; required for `expert_event_session`.
+    #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
+    #[schema(format = "single-line", min_length = 1, max_length = 300)]
+    pub event_name: Option<String>,
+    /// The expected audience.
+    #[validate(length(min = 1, max = 1000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 1000)]
+    pub expected_audience: Option<String>,
+}
+
+/// Filters for the session list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SessionFilter {
+    /// Only this format.
+    #[param(max_length = 64, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
+    pub format: Option<String>,
+    /// Only sessions about this topic.
+    pub topic_id: Option<i64>,
+    /// Only sessions starting at or after this instant.
+    pub from: Option<DateTime<Utc>>,
+    /// Only sessions starting before this instant.
+    pub to: Option<DateTime<Utc>>,
+    /// Only sessions in this state.
+    pub state: Option<SessionState>,
+}
+
+/// Checks the proposal against the format, topics and mentors; returns the mentor ids.
+fn check_proposal(
+    conn: &mut DbConnection,
+    proposer: &participants::Participant,
+    body: &NewSessionRequest,
+) -> Result<Vec<i64>, AppError> {
+    if body.ends_at <= body.starts_at {
+        return Err(AppError::invalid_field(
+            "/ends_at",
+            "the end must lie after the start",
+        ));
+    }
+    if !body.online && body.place.is_none() {
+        return Err(AppError::invalid_field(
+            "/place",
+            "a place is required unless the session is online",
+        ));
+    }
+    let format = formats::find(conn, &body.format_code)?
+        .ok_or_else(|| AppError::invalid_field("/format_code", "unknown format"))?;
+    let rule = formats::rule_on(conn, &format.code, body.starts_at.date_naive())?;
+    let Some(rule) = rule.filter(|r| r.bookable) else {
+        return Err(AppError::Conflict(format!(
+            "the format `{}` is not bookable on the start date",
+            format.code
+        )));
+    };
+    if format.group_code != TEAM_GROUP {
+        return Err(AppError::invalid_field(
+            "/format_code",
+            "not a team format: sessions are expert event sessions, regional meetings or webinars",
+        ));
+    }
+    if format.code == EXPERT_EVENT && body.event_name.is_none() {
+        return Err(AppError::invalid_field(
+            "/event_name",
+            "an expert event session names the SK:KK event it belongs to",
+        ));
+    }
+    topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
+    let mut mentors = vec![proposer.id];
+    let mut problems = Vec::new();
+    for (index, id) in body.co_mentor_ids.iter().enumerate() {
+        if mentors.contains(id) {
+            continue;
+        }
+        let ok = participants::find(conn, *id)?.is_some_and(|p| {
+            p.erased_at.is_none() && p.is_mentor && p.status == ParticipantStatus::Active.as_str()
+        });
+        if ok {
+            mentors.push(*id);
+        } else {
+            problems.push(FieldProblem {
+                pointer: format!("/co_mentor_ids/{index}"),
+                detail: format!(
+                    "participant {id} is not an active participant with the mentor role"
+                ),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(AppError::Validation(problems));
+    }
+    if !fits_mentor_limit(mentors.len(), rule.mentors_per_instance) {
+        return Err(AppError::invalid_field(
+            "/co_mentor_ids",
+            format!(
+                "the format allows at most {} mentors per session",
+                rule.mentors_per_instance.unwrap_or_default()
+            ),
+        ));
+    }
+    mentors.sort_unstable();
+    Ok(mentors)
+}
+
+/// Proposes a session (an active participant with the mentor role, who becomes one of its
+/// mentors). Audited.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "propose_session",
+    request_body = NewSessionRequest,
+    responses(
+        (status = 201, description = "Proposed.", body = SessionResponse,
+            headers(("Location" = String, description = "URL of the new session."))),
+        (status = 403, description = "Not an active participant with the mentor role.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The format is not bookable on the start date (e.g. individual mentoring).", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/sessions")]
+pub async fn create(
+    caller: Caller,
+    body: JsonObject<NewSessionRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    if body.format_code.len() > 64 || body.format_code.chars().any(char::is_control) {
+        return Err(AppError::invalid_field(
+            "/format_code",
+            "must be a format code",
+        ));
+    }
+    let session = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let proposer = active_participant(&viewer)?;
+        if !proposer.is_mentor {
+            return Err(AppError::Forbidden);
+        }
+        let mentors = check_proposal(conn, proposer, &body)?;
+        let now = Utc::now().naive_utc();
+        let mut topic_ids = body.topic_ids.clone();
+        topic_ids.sort_unstable();
+        topic_ids.dedup();
+        let new = NewSession {
+            format_code: &body.format_code,
+            title: &body.title,
+            guiding_question: &body.guiding_question,
+            starts_at: body.starts_at.naive_utc(),
+            ends_at: body.ends_at.naive_utc(),
+            calendar_year: body.starts_at.year(),
+            online: body.online,
+            place: body.place.as_deref(),
+            event_name: body.event_name.as_deref(),
+            expected_audience: body.expected_audience.as_deref(),
+            state: SessionState::Proposed.as_str(),
+            capacity_override: false,
+            proposed_by: proposer.id,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let session = sessions::insert(conn, &new, &mentors, &topic_ids)?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(caller.account_id),
+                action: "session.proposed",
+                entity_type: "session",
+                entity_id: session.id.to_string(),
+                before: None,
+                after: Some(json!({
+                    "state": session.state,
+                    "format_code": session.format_code,
+                    "mentor_ids": mentors,
+                    "topic_ids": topic_ids,
+                })),
+            },
+        )?;
+        response(conn, session)
+    })
+    .await?;
+    Ok(created_json(
+        &format!("/api/v1/sessions/{}", session.id),
+        &session,
+    ))
+}
+
+/// Lists sessions: staff see all; active participants approved, held and documented ones plus
+/// those they mentor.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "list_sessions",
+    params(SessionFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of sessions.", body = SessionList),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/sessions")]
+pub async fn list(
+    caller: Caller,
+    filter: web::Query<SessionFilter>,
+    paging: web::Query<PageParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let page = paging.page()?;
+    let filter = filter.into_inner();
+    if filter
+        .format
+        .as_deref()
+        .is_some_and(|f| f.len() > 64 || f.chars().any(char::is_control))
+    {
+        return Err(AppError::BadRequest(
+            "format must be a format code".to_owned(),
+        ));
+    }
+    let (items, next_cursor) = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        viewer.require_member()?;
+        let mut query = ListFilter {
+            format_code: filter.format,
+            topic_id: filter.topic_id,
+            from: filter.from.map(|t| t.naive_utc()),
+            to: filter.to.map(|t| t.naive_utc()),
+            state: filter.state.map(|s| s.as_str().to_owned()),
+            after: page.after,
+            ..ListFilter::default()
+        };
+        if let Viewer::Participant(p) = &viewer {
+            query.visible_states = Some(SCHEDULED.iter().map(|s| s.as_str().to_owned()).collect());
+            query.mentor_participant_id = Some(p.id);
+        }
+        let rows = sessions::list(conn, &query, page.fetch())?;
+        let (rows, next) = page.finish(rows, |s| s.id);
+        let items = rows
+            .into_iter()
+            .map(|s| response(conn, s))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((items, next))
+    })
+    .await?;
+    Ok(private_json(&SessionList { items, next_cursor }))
+}
+
+/// One session, if the caller may see it.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "get_session",
+    params(("id" = i64, Path, description = "Session id.")),
+    responses(
+        (status = 200, description = "The session.", body = SessionResponse,
+            headers(("ETag" = String, description = "The session's version."))),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/sessions/{id}")]
+pub async fn get(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (version, session) = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let session = visible(conn, &viewer, id)?;
+        Ok((session.version, response(conn, session)?))
+    })
+    .await?;
+    Ok(json_with_etag(version, &session))
+}

@@ -1,0 +1,345 @@
+//! Staff and mentors move a session through its states: approval within capacity, declination,
+//! cancellation, holding. Every transition runs through [`run`]: one transaction that loads the
+//! session, checks the caller, applies a conditional state change and audits it.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{SessionResponse, require_mentor_or_staff, response, visible};
+use crate::api::json_object::JsonObject;
+use crate::api::participants::access::Viewer;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::formats;
+use crate::db::models::sessions::{self, Session, TransitionChanges};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::session::{SessionState, Transition, fits_yearly_limit};
+use crate::domain::text;
+use crate::error::AppError;
+
+/// Staff approve a proposal.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalRequest {
+    /// Approve even when the format's yearly limit is reached (explicit, audited).
+    #[serde(default)]
+    pub capacity_override: bool,
+}
+
+/// Why a session is declined or cancelled.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    /// The reason, shown with the session.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// That a session took place.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HoldingRequest {
+    /// How many people it reached.
+    #[validate(range(min = 0, max = 100_000))]
+    #[schema(minimum = 0, maximum = 100_000)]
+    pub people_reached: i32,
+}
+
+/// Who may perform a transition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Actor {
+    /// Staff only (403 for anyone else, before anything is loaded).
+    Staff,
+    /// One of the session's mentors (an active participant), or staff.
+    MentorOrStaff,
+}
+
+/// What a transition changes besides the state, and what its audit entry adds.
+pub(super) type Effect = (TransitionChanges, serde_json::Value);
+
+fn wrong_state(transition: Transition, from: &str) -> AppError {
+    AppError::Conflict(format!(
+        "the session is `{from}`; {transition:?} is not allowed from there"
+    ))
+}
+
+fn state_of(session: &Session) -> Result<SessionState, AppError> {
+    SessionState::parse(&session.state)
+        .ok_or_else(|| AppError::internal(format!("unknown state of session {}", session.id)))
+}
+
+/// Runs `transition` of session `id` in one transaction: loads the session the caller may see,
+/// checks the actor and the current state, lets `prepare` check its own preconditions (and write
+/// what belongs to the transition) and say what changes, then applies the change as one
+/// conditional write (so concurrent transitions cannot both win) and audits it.
+pub(super) async fn run<F>(
+    caller: Caller,
+    pool: &DbPool,
+    id: i64,
+    transition: Transition,
+    actor: Actor,
+    prepare: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut DbConnection, &Session) -> Result<Effect, AppError> + Send + 'static,
+{
+    if actor == Actor::Staff {
+        caller.require_staff()?;
+    }
+    let session = db::write(pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let session = visible(conn, &viewer, id)?;
+        if actor == Actor::MentorOrStaff {
+            require_mentor_or_staff(conn, &viewer, &session)?;
+        }
+        if transition.target(state_of(&session)?).is_none() {
+            return Err(wrong_state(transition, &session.state));
+        }
+        let (changes, extra) = prepare(conn, &session)?;
+        let updated = apply(
+            conn,
+            caller.account_id,
+            &session,
+            transition,
+            &changes,
+            extra,
+        )?;
+        response(conn, updated)
+    })
+    .await?;
+    Ok(private_json(&session))
+}
+
+/// Applies `transition` with one conditional write and audits it.
+fn apply(
+    conn: &mut DbConnection,
+    actor: i64,
+    session: &Session,
+    transition: Transition,
+    changes: &TransitionChanges,
+    extra: serde_json::Value,
+) -> Result<Session, AppError> {
+    let from = state_of(session)?;
+    let to = transition
+        .target(from)
+        .ok_or_else(|| wrong_state(transition, &session.state))?;
+    let now = Utc::now().naive_utc();
+    let updated = sessions::transition(conn, session.id, from, to, changes, now)?
+        .ok_or_else(|| wrong_state(transition, &session.state))?;
+    let mut after = json!({"state": to.as_str()});
+    if let (Some(after), Some(extra)) = (after.as_object_mut(), extra.as_object()) {
+        after.extend(extra.clone());
+    }
+    audit_events::record(
+        conn,
+        Change {
+            actor: Some(actor),
+            action: match transition {
+                Transition::Approve => "session.approved",
+                Transition::Decline => "session.declined",
+                Transition::Cancel => "session.cancelled",
+                Transition::Hold => "session.held",
+                Transition::Document => "session.documented",
+            },
+            entity_type: "session",
+            entity_id: session.id.to_string(),
+            before: Some(json!({"state": from.as_str()})),
+            after: Some(after),
+        },
+    )?;
+    Ok(updated)
+}
+
+/// Approves a proposal (staff) if the format's yearly limit for the session's calendar year
+/// allows one more, or with an explicit `capacity_override`. Concurrent approvals are
+/// serialised, so the limit holds. Audited, with the override flag.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "approve_session",
+    params(("id" = i64, Path, description = "Session id.")),
+    request_body = ApprovalRequest,
+    responses(
+        (status = 200, description = "Approved; now in the calendar.", body = SessionResponse),
+        (status = 409, description = "Not `proposed`, the format is no longer bookable, or the yearly limit is reached (no override).", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/sessions/{id}/approval")]
+pub async fn approve(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<ApprovalRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let wants_override = body.into_inner().capacity_override;
+    let actor = caller.account_id;
+    run(
+        caller,
+        &pool,
+        id.into_inner(),
+        Transition::Approve,
+        Actor::Staff,
+        move |conn, session| {
+            // The lock row first, so concurrent approvals count one after another.
+            sessions::lock_capacity(conn)?;
+            let rule = formats::rule_on(conn, &session.format_code, session.starts_at.date())?
+                .filter(|r| r.bookable)
+                .ok_or_else(|| {
+                    AppError::Conflict("the format is not bookable on the start date".to_owned())
+                })?;
+            let scheduled =
+                sessions::count_scheduled(conn, &session.format_code, session.calendar_year)?;
+            let fits = fits_yearly_limit(scheduled, rule.yearly_limit);
+            if !fits && !wants_override {
+                return Err(AppError::Conflict(format!(
+                    "the yearly limit of {} `{}` sessions in {} is reached; approve with \
+                 `capacity_override: true` to exceed it",
+                    rule.yearly_limit.unwrap_or_default(),
+                    session.format_code,
+                    session.calendar_year
+                )));
+            }
+            let overridden = !fits;
+            let changes = TransitionChanges {
+                capacity_override: Some(overridden),
+                decided_by: Some(Some(actor)),
+                decided_at: Some(Some(Utc::now().naive_utc())),
+                ..TransitionChanges::default()
+            };
+            let extra = json!({
+                "capacity_override": overridden,
+                "scheduled_before": scheduled,
+                "yearly_limit": rule.yearly_limit,
+            });
+            Ok((changes, extra))
+        },
+    )
+    .await
+}
+
+/// Declines a proposal (staff) with a reason. Audited.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "decline_session",
+    params(("id" = i64, Path, description = "Session id.")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "Declined.", body = SessionResponse),
+        (status = 409, description = "Not `proposed`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/sessions/{id}/declination")]
+pub async fn decline(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<ReasonRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let actor = caller.account_id;
+    run(
+        caller,
+        &pool,
+        id.into_inner(),
+        Transition::Decline,
+        Actor::Staff,
+        move |_, _| {
+            let changes = TransitionChanges {
+                state_reason: Some(Some(body.reason)),
+                decided_by: Some(Some(actor)),
+                decided_at: Some(Some(Utc::now().naive_utc())),
+                ..TransitionChanges::default()
+            };
+            Ok((changes, json!({})))
+        },
+    )
+    .await
+}
+
+/// Cancels a proposed or approved session (one of its mentors, or staff) with a reason. Audited.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "cancel_session",
+    params(("id" = i64, Path, description = "Session id.")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "Cancelled.", body = SessionResponse),
+        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not `proposed` or `approved`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/sessions/{id}/cancellation")]
+pub async fn cancel(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<ReasonRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    run(
+        caller,
+        &pool,
+        id.into_inner(),
+        Transition::Cancel,
+        Actor::MentorOrStaff,
+        move |_, _| {
+            let changes = TransitionChanges {
+                state_reason: Some(Some(body.reason)),
+                ..TransitionChanges::default()
+            };
+            Ok((changes, json!({})))
+        },
+    )
+    .await
+}
+
+/// Records that an approved session took place (one of its mentors, or staff), after its end,
+/// with the number of people reached. Audited.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "hold_session",
+    params(("id" = i64, Path, description = "Session id.")),
+    request_body = HoldingRequest,
+    responses(
+        (status = 200, description = "Recorded as held.", body = SessionResponse),
+        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not `approved`, or its end has not passed yet.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/sessions/{id}/holding")]
+pub async fn hold(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<HoldingRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    run(
+        caller,
+        &pool,
+        id.into_inner(),
+        Transition::Hold,
+        Actor::MentorOrStaff,
+        move |_, session| {
+            if session.ends_at > Utc::now().naive_utc() {
+                return Err(AppError::Conflict(
+                    "the session has not ended yet".to_owned(),
+                ));
+            }
+            let changes = TransitionChanges {
+                people_reached: Some(Some(body.people_reached)),
+                ..TransitionChanges::default()
+            };
+            Ok((changes, json!({"people_reached": body.people_reached})))
+        },
+    )
+    .await
+}
