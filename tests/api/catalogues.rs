@@ -6,7 +6,7 @@ mod forums;
 mod topics;
 
 use reqwest::{Method, Response, StatusCode};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::helpers::TestApp;
 
@@ -58,31 +58,6 @@ async fn patch(
         req = req.header("if-match", tag);
     }
     req.send().await.expect("request is answered")
-}
-
-/// An integration client's token, created by `staff`.
-async fn integration_token(app: &TestApp, staff: &str) -> String {
-    let created: Value = app
-        .post(
-            "/api/v1/integration-accounts",
-            Some(staff),
-            &json!({"display_name": "Community"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let login: Value = app
-        .post(
-            "/api/v1/auth/token",
-            None,
-            &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    login["access_token"].as_str().unwrap().to_owned()
 }
 
 /// The token of an active participant, registered and activated through the API.

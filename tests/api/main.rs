@@ -3,9 +3,11 @@
 
 mod helpers;
 mod participant_helpers;
+mod session_helpers;
 
 mod accounts;
 mod auth;
+mod calendar;
 mod catalogues;
 mod contract;
 mod errors;
@@ -13,4 +15,5 @@ mod health;
 mod migrations;
 mod participants;
 mod privacy;
+mod session_documentation;
 mod sessions;

@@ -51,7 +51,7 @@ impl TestApp {
         )
     }
 
-    /// Uploads raw bytes with a content type.
+    /// Uploads raw bytes with a content type (PUT).
     pub async fn upload(
         &self,
         path: &str,
@@ -59,8 +59,21 @@ impl TestApp {
         content_type: &str,
         bytes: Vec<u8>,
     ) -> reqwest::Response {
+        self.send_file(Method::PUT, path, token, content_type, bytes)
+            .await
+    }
+
+    /// Sends raw bytes with a content type.
+    pub async fn send_file(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> reqwest::Response {
         self.client
-            .request(Method::PUT, format!("{}{}", self.address, path))
+            .request(method, format!("{}{}", self.address, path))
             .bearer_auth(token)
             .header("content-type", content_type)
             .body(bytes)
@@ -101,6 +114,47 @@ impl TestApp {
         let (id, project, token) = self.register(&registration(email, kind, roles)).await;
         self.activate(staff, id, project, &token).await;
         (id, token)
+    }
+
+    /// Registers, activates and ends a participant; returns their token.
+    pub async fn ended_participant(&self, staff: &str, email: &str) -> String {
+        let (id, token) = self
+            .active_participant(staff, email, "first_project", &["mentee"])
+            .await;
+        let res = self
+            .post(
+                &format!("/api/v1/participants/{id}/ending"),
+                Some(&token),
+                &json!({"ended_on": "2026-11-01", "reason": "Ruhestand"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "ending failed");
+        token
+    }
+
+    /// An integration client's token, created by `staff`.
+    pub async fn integration_token(&self, staff: &str) -> String {
+        let created: Value = self
+            .post(
+                "/api/v1/integration-accounts",
+                Some(staff),
+                &json!({"display_name": "Community"}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        let login: Value = self
+            .post(
+                "/api/v1/auth/token",
+                None,
+                &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        login["access_token"].as_str().unwrap().to_owned()
     }
 
     /// GET returning JSON, asserting 200.

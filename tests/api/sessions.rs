@@ -1,13 +1,14 @@
 //! Team-mentoring sessions: the lifecycle, wrong-state transitions, the capacity limits (also
 //! under 50 concurrent approvals), the staff override, and who may do what.
 
-use chrono::{Duration, Utc};
+use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem};
 use crate::on_both_backends;
 use crate::participant_helpers::registration;
+use crate::session_helpers::{audit_of, cast, post_status, proposal, propose};
 
 on_both_backends!(
     lifecycle_from_proposal_to_held_with_signups_and_questions,
@@ -16,97 +17,6 @@ on_both_backends!(
     yearly_limit_holds_under_concurrent_approvals_and_override_is_audited,
     roles_see_and_do_exactly_what_they_may,
 );
-
-/// An accepted topic's id.
-async fn accepted_topic(app: &TestApp, token: &str) -> i64 {
-    let topics = app.get_json("/api/v1/topics?limit=200", token).await;
-    topics["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["status"] == "accepted")
-        .expect("a seeded accepted topic")["id"]
-        .as_i64()
-        .unwrap()
-}
-
-/// A proposal body; `days` from now is the start (negative: in the past).
-fn proposal(format: &str, topic: i64, days: i64, co_mentors: &[i64]) -> Value {
-    let starts = Utc::now() + Duration::days(days);
-    let ends = starts + Duration::hours(3);
-    json!({
-        "format_code": format,
-        "title": "Wärmeplanung kompakt",
-        "guiding_question": "Wie starten Kommunen die Wärmeplanung?",
-        "topic_ids": [topic],
-        "co_mentor_ids": co_mentors,
-        "starts_at": starts.to_rfc3339(),
-        "ends_at": ends.to_rfc3339(),
-        "online": false,
-        "place": "Berlin",
-        "event_name": "SK:KK Fachkonferenz",
-        "expected_audience": "KSM aus Kommunen"
-    })
-}
-
-struct Cast {
-    staff: String,
-    mentor_id: i64,
-    mentor: String,
-    co_mentor_id: i64,
-    co_mentor: String,
-    mentee: String,
-    topic: i64,
-}
-
-async fn cast(app: &TestApp) -> Cast {
-    let staff = app.staff_token().await;
-    let (mentor_id, mentor) = app
-        .active_participant(
-            &staff,
-            "mentor@example.org",
-            "follow_up_project",
-            &["mentor"],
-        )
-        .await;
-    let (co_mentor_id, co_mentor) = app
-        .active_participant(&staff, "co@example.org", "follow_up_project", &["mentor"])
-        .await;
-    let (_, mentee) = app
-        .active_participant(&staff, "mentee@example.org", "first_project", &["mentee"])
-        .await;
-    let topic = accepted_topic(app, &staff).await;
-    Cast {
-        staff,
-        mentor_id,
-        mentor,
-        co_mentor_id,
-        co_mentor,
-        mentee,
-        topic,
-    }
-}
-
-async fn propose(app: &TestApp, token: &str, body: &Value) -> i64 {
-    let res = app.post("/api/v1/sessions", Some(token), body).await;
-    assert_eq!(res.status(), StatusCode::CREATED, "proposal refused");
-    res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
-}
-
-async fn post_status(app: &TestApp, path: &str, token: &str, body: Value) -> StatusCode {
-    app.post(path, Some(token), &body).await.status()
-}
-
-async fn audit_of(app: &TestApp, staff: &str, id: i64) -> Vec<Value> {
-    app.get_json(
-        &format!("/api/v1/audit-events?entity_type=session&entity_id={id}"),
-        staff,
-    )
-    .await["items"]
-        .as_array()
-        .unwrap()
-        .clone()
-}
 
 async fn lifecycle_from_proposal_to_held_with_signups_and_questions(app: TestApp) {
     let c = cast(&app).await;
@@ -501,29 +411,7 @@ async fn roles_see_and_do_exactly_what_they_may(app: TestApp) {
             &["mentor"],
         ))
         .await;
-    let integration = {
-        let created: Value = app
-            .post(
-                "/api/v1/integration-accounts",
-                Some(&c.staff),
-                &json!({"display_name": "Community"}),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let login: Value = app
-            .post(
-                "/api/v1/auth/token",
-                None,
-                &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
-            )
-            .await
-            .json()
-            .await
-            .unwrap();
-        login["access_token"].as_str().unwrap().to_owned()
-    };
+    let integration = app.integration_token(&c.staff).await;
     let id = propose(&app, &c.mentor, &proposal("webinar", c.topic, 10, &[])).await;
     let path = format!("/api/v1/sessions/{id}");
     let body = proposal("webinar", c.topic, 10, &[]);

@@ -15,9 +15,13 @@ use super::roles::{RoleChangeResponse, RolePeriodResponse};
 use super::views::{ParticipantResponse, ProjectResponse, assemble_one, today};
 use crate::api::audit::AuditEventResponse;
 use crate::api::private_json;
+use crate::api::sessions::mentees::{QuestionResponse, question_response};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change, Filter};
-use crate::db::models::{accounts, contact_sheets, participants, participations, projects, roles};
+use crate::db::models::{
+    accounts, calendar_feed_tokens, contact_sheets, participants, participations, projects, roles,
+    sessions,
+};
 use crate::db::schema;
 use crate::db::{self, DbPool};
 use crate::domain::participant::ParticipantStatus;
@@ -80,6 +84,8 @@ pub struct PersonalDataExport {
     pub role_change_requests: Vec<RoleChangeResponse>,
     /// Audit events about the person or made by them.
     pub audit_events: Vec<AuditEventResponse>,
+    /// Questions and case examples the person sent to sessions.
+    pub session_questions: Vec<QuestionResponse>,
 }
 
 /// Everything stored about the participant, as JSON (the person themself or staff).
@@ -160,6 +166,10 @@ pub async fn export(
                 .map(Into::into)
                 .collect(),
             audit_events: events.into_iter().map(Into::into).collect(),
+            session_questions: sessions::questions_by(conn, id)?
+                .into_iter()
+                .map(|q| question_response(q, true))
+                .collect(),
         })
     })
     .await?;
@@ -174,8 +184,8 @@ pub async fn export(
     Ok(response)
 }
 
-/// Erases a participant (staff): personal fields are blanked, scans deleted, the account
-/// disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
+/// Erases a participant (staff): personal fields and question texts are blanked, scans,
+/// sign-ups and the calendar feed token deleted, the account disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
 /// activity records) stays countable. Cannot be undone.
 #[utoipa::path(
     tag = "participants",
@@ -228,6 +238,8 @@ pub async fn erase(
         contact_sheets::delete_of_participant(conn, id)?;
         participations::anonymise(conn, id)?;
         roles::anonymise(conn, id)?;
+        sessions::anonymise_participant(conn, id)?;
+        calendar_feed_tokens::revoke(conn, row.account_id)?;
         audit_events::record(
             conn,
             Change {

@@ -161,7 +161,7 @@ pub struct QuestionList {
     pub next_cursor: Option<String>,
 }
 
-fn question_response(q: Question, reveal: bool) -> QuestionResponse {
+pub(crate) fn question_response(q: Question, reveal: bool) -> QuestionResponse {
     QuestionResponse {
         id: q.id,
         participant_id: (reveal || !q.anonymise).then_some(q.participant_id),

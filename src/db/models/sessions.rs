@@ -327,3 +327,29 @@ pub fn questions_of(conn: &mut DbConnection, session_id: i64) -> QueryResult<Vec
         .order(session_questions::id.asc())
         .load(conn)
 }
+
+/// Every question or case example a participant sent, oldest first (their data export).
+pub fn questions_by(conn: &mut DbConnection, participant_id: i64) -> QueryResult<Vec<Question>> {
+    session_questions::table
+        .filter(session_questions::participant_id.eq(participant_id))
+        .order(session_questions::id.asc())
+        .load(conn)
+}
+
+/// Erasure: blanks the texts of a participant's questions (rows stay, so case examples prepared
+/// from them keep their place, now without a contributor) and drops their sign-ups.
+pub fn anonymise_participant(conn: &mut DbConnection, participant_id: i64) -> QueryResult<()> {
+    diesel::update(
+        session_questions::table.filter(session_questions::participant_id.eq(participant_id)),
+    )
+    .set((
+        session_questions::body.eq("—"),
+        session_questions::anonymise.eq(true),
+    ))
+    .execute(conn)?;
+    diesel::delete(
+        session_signups::table.filter(session_signups::participant_id.eq(participant_id)),
+    )
+    .execute(conn)?;
+    Ok(())
+}

@@ -6,9 +6,7 @@ use mentoring_api::db::models::formats;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::{
-    assert_language, audit_of, get_in, integration_token, ok_json, participant_token, patch,
-};
+use super::{assert_language, audit_of, get_in, ok_json, participant_token, patch};
 use crate::helpers::{TestApp, assert_problem};
 use crate::on_both_backends;
 
@@ -416,7 +414,7 @@ async fn rule_changes_that_rewrite_history_or_break_rules_are_422(app: TestApp) 
 
 async fn only_staff_change_rules(app: TestApp) {
     let staff = app.staff_token().await;
-    let integration = integration_token(&app, &staff).await;
+    let integration = app.integration_token(&staff).await;
     let participant = participant_token(&app).await;
     let path = "/api/v1/formats/webinar";
     let body = json!({"valid_from": today().to_string(), "yearly_limit": 10});

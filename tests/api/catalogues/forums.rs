@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{assert_language, audit_of, get_in, integration_token, ok_json, participant_token};
+use super::{assert_language, audit_of, get_in, ok_json, participant_token};
 use crate::helpers::{TestApp, assert_problem};
 use crate::on_both_backends;
 
@@ -230,7 +230,7 @@ async fn forum_limit_holds_under_concurrent_creates(app: TestApp) {
 
 async fn only_staff_add_and_retire_forums(app: TestApp) {
     let staff = app.staff_token().await;
-    let integration = integration_token(&app, &staff).await;
+    let integration = app.integration_token(&staff).await;
     let participant = participant_token(&app).await;
     let id = &active_forums(&app).await[0]["id"];
     let writes = [

@@ -5,7 +5,7 @@ use mentoring_api::error::AppError;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::{assert_language, audit_of, get_in, integration_token, ok_json, participant_token};
+use super::{assert_language, audit_of, get_in, ok_json, participant_token};
 use crate::helpers::{TestApp, assert_problem};
 use crate::on_both_backends;
 
@@ -398,7 +398,7 @@ async fn require_accepted_names_the_offending_ids(app: TestApp) {
 
 async fn only_staff_write_topics(app: TestApp) {
     let staff = app.staff_token().await;
-    let integration = integration_token(&app, &staff).await;
+    let integration = app.integration_token(&staff).await;
     let participant = participant_token(&app).await;
     let proposal = ok_created(
         app.post(
