@@ -5,6 +5,7 @@ pub mod audit_events;
 pub mod contact_sheets;
 pub mod credits;
 pub mod formats;
+pub mod forum_sponsorships;
 pub mod forums;
 pub mod participant_topics;
 pub mod participants;
