@@ -9,6 +9,8 @@ mod auth;
 mod catalogues;
 mod contract;
 mod errors;
+mod forum_sponsorship_rules;
+mod forum_sponsorships;
 mod health;
 mod migrations;
 mod participants;

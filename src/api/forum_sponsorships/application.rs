@@ -5,6 +5,7 @@ use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
+use validator::Validate;
 
 use super::{
     FORMAT, SponsorshipResponse, active_mentor, check_capacity, check_option, open_forum,
@@ -13,6 +14,7 @@ use super::{
 use crate::api::created_json;
 use crate::api::json_object::JsonObject;
 use crate::api::participants::access::Viewer;
+use crate::api::participants::input::plausible_date;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forum_sponsorships::{self as rows, NewSponsorship};
@@ -23,16 +25,18 @@ use crate::domain::sponsorship::{SponsorshipState, check_period};
 use crate::error::AppError;
 
 /// An application to sponsor a forum.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewSponsorshipRequest {
     /// The forum to sponsor (not retired).
     pub forum_id: i64,
-    /// First day (inclusive).
+    /// First day (inclusive), in 1990–2100.
+    #[validate(custom(function = "plausible_date"))]
     #[schema(example = "2027-01-01")]
     pub starts_on: NaiveDate,
     /// Last day (inclusive): 6 to 12 months after the start (the day before
     /// `starts_on` + 6 months at the earliest, before `starts_on` + 12 months at the latest).
+    #[validate(custom(function = "plausible_date"))]
     #[schema(example = "2027-12-31")]
     pub ends_on: NaiveDate,
     /// The credit option in hours: one of the catalogue rule's options on `starts_on`
@@ -95,6 +99,7 @@ pub async fn create(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
+    body.validate()?;
     check_period(body.starts_on, body.ends_on).map_err(period_problem)?;
     let created = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;

@@ -166,6 +166,10 @@ pub struct ForumSponsors {
     pub next_cursor: Option<String>,
 }
 
+/// A date after every sponsorship (not `NaiveDate::MAX`: SQLite compares dates as text, and
+/// `+262142-12-31` sorts before `2027-01-01`).
+const END_OF_TIME: NaiveDate = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a valid date");
+
 /// First and last day of `YYYY-MM`, or 400.
 fn parse_month(month: &str) -> Result<(NaiveDate, NaiveDate), AppError> {
     let bad = || AppError::BadRequest("month must be YYYY-MM".to_owned());
@@ -236,7 +240,7 @@ pub async fn forum_sponsors(
         let forum = forums::find(conn, id)?.ok_or(AppError::NotFound)?;
         let (limit, free_slots_now) = free_in(conn, &forum, today, today)?;
         let (_, free_slots_in_month) = free_in(conn, &forum, first, last)?;
-        let items = rows::occupying(conn, id, first.min(today), NaiveDate::MAX)?
+        let items = rows::occupying(conn, id, first.min(today), END_OF_TIME)?
             .into_iter()
             .map(|s| {
                 Ok(ForumSponsor {

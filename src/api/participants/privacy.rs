@@ -80,6 +80,8 @@ pub struct PersonalDataExport {
     pub role_change_requests: Vec<RoleChangeResponse>,
     /// Audit events about the person or made by them.
     pub audit_events: Vec<AuditEventResponse>,
+    /// Forum sponsorships (applied for, running or past).
+    pub forum_sponsorships: Vec<crate::api::forum_sponsorships::SponsorshipResponse>,
 }
 
 /// Everything stored about the participant, as JSON (the person themself or staff).
@@ -160,6 +162,7 @@ pub async fn export(
                 .map(Into::into)
                 .collect(),
             audit_events: events.into_iter().map(Into::into).collect(),
+            forum_sponsorships: crate::api::forum_sponsorships::of_participant(conn, id)?,
         })
     })
     .await?;
