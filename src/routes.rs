@@ -36,7 +36,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::forums::create)
                 .service(api::forums::retire)
                 .configure(session_routes)
-                .configure(participant_routes),
+                .configure(participant_routes)
+                .configure(forum_sponsorship_routes),
         );
 }
 
@@ -91,6 +92,20 @@ fn participant_routes(cfg: &mut ServiceConfig) {
         .service(roles::record_notification)
         .service(privacy::export)
         .service(privacy::erase);
+}
+
+fn forum_sponsorship_routes(cfg: &mut ServiceConfig) {
+    use api::forum_sponsorships::{application, evidence, reading, transitions};
+    cfg.service(application::create)
+        .service(reading::list)
+        .service(reading::get)
+        .service(transitions::approve)
+        .service(transitions::decline)
+        .service(transitions::withdraw)
+        .service(transitions::complete)
+        .service(evidence::record)
+        .service(evidence::decide_credit)
+        .service(reading::forum_sponsors);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

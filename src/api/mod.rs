@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod csv_export;
 pub mod etag;
 pub mod formats;
+pub mod forum_sponsorships;
 pub mod forums;
 pub mod health;
 pub mod json_object;

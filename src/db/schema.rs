@@ -347,6 +347,43 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Forum sponsorships (§ 3.2.1): a mentor sponsors a forum for 6–12 months.
+    forum_sponsorships (id) {
+        id -> BigInt,
+        forum_id -> BigInt,
+        participant_id -> BigInt,
+        starts_on -> Date,
+        ends_on -> Date,
+        effective_ends_on -> Date,
+        credit_hours -> Integer,
+        state -> Text,
+        state_reason -> Nullable<Text>,
+        applied_by -> BigInt,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        withdrawn_on -> Nullable<Date>,
+        completed_at -> Nullable<Timestamp>,
+        post_count -> Nullable<Integer>,
+        evidence_recorded_at -> Nullable<Timestamp>,
+        credit_decision_hours -> Nullable<Integer>,
+        credit_decision_reason -> Nullable<Text>,
+        credit_decided_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Notable thread titles a sponsor names as evidence.
+    forum_sponsorship_threads (sponsorship_id, position) {
+        sponsorship_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -359,6 +396,8 @@ diesel::joinable!(role_periods -> participants (participant_id));
 diesel::joinable!(session_mentors -> sessions (session_id));
 diesel::joinable!(session_topics -> sessions (session_id));
 diesel::joinable!(session_case_examples -> session_questions (question_id));
+diesel::joinable!(forum_sponsorships -> forums (forum_id));
+diesel::joinable!(forum_sponsorship_threads -> forum_sponsorships (sponsorship_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -385,4 +424,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_case_examples,
     session_attachments,
     calendar_feed_tokens,
+    forum_sponsorships,
+    forum_sponsorship_threads,
 );

@@ -5,5 +5,6 @@ pub mod codes;
 pub mod format_rules;
 pub mod participant;
 pub mod session;
+pub mod sponsorship;
 pub mod text;
 pub mod upload;

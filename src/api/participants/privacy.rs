@@ -86,6 +86,8 @@ pub struct PersonalDataExport {
     pub audit_events: Vec<AuditEventResponse>,
     /// Questions and case examples the person sent to sessions.
     pub session_questions: Vec<QuestionResponse>,
+    /// Forum sponsorships (applied for, running or past).
+    pub forum_sponsorships: Vec<crate::api::forum_sponsorships::SponsorshipResponse>,
 }
 
 /// Everything stored about the participant, as JSON (the person themself or staff).
@@ -170,6 +172,7 @@ pub async fn export(
                 .into_iter()
                 .map(|q| question_response(q, true))
                 .collect(),
+            forum_sponsorships: crate::api::forum_sponsorships::of_participant(conn, id)?,
         })
     })
     .await?;

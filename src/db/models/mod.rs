@@ -6,6 +6,7 @@ pub mod calendar_feed_tokens;
 pub mod contact_sheets;
 pub mod credits;
 pub mod formats;
+pub mod forum_sponsorships;
 pub mod forums;
 pub mod participant_topics;
 pub mod participants;

@@ -1,0 +1,265 @@
+//! The explicit state transitions: approval, declination, withdrawal, completion.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{
+    FORMAT, SponsorshipResponse, change, check_capacity, open_forum, state_of, today, visible,
+    wrong_state,
+};
+use crate::api::json_object::JsonObject;
+use crate::api::participants::access::Viewer;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::credits::{self, CreditSource, Earning};
+use crate::db::models::formats;
+use crate::db::models::forum_sponsorships::{self as rows, Changes};
+use crate::db::{self, DbPool};
+use crate::domain::sponsorship::{SponsorshipState, Transition, effective_end_after_withdrawal};
+use crate::domain::text;
+use crate::error::AppError;
+
+/// Why a sponsorship is declined or withdrawn.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonRequest {
+    /// The reason, shown with the sponsorship.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Approves an application (staff) if the forum has a free slot on every day of the period:
+/// fewer sponsors at once than the catalogue rule's `mentors_per_instance` on the start date.
+/// Concurrent approvals are serialised, so the limit holds. Audited.
+#[utoipa::path(
+    tag = "forum-sponsorships",
+    operation_id = "approve_forum_sponsorship",
+    params(("id" = i64, Path, description = "Forum sponsorship id.")),
+    responses(
+        (status = 200, description = "Approved.", body = SponsorshipResponse),
+        (status = 409, description = "Not `applied`, the forum is retired, the format is not bookable on the start date, or the forum has no free slot during the period.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/forum-sponsorships/{id}/approval")]
+pub async fn approve(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let id = id.into_inner();
+    let actor = caller.account_id;
+    let approved = db::write(&pool, move |conn| {
+        // First: the lock row, so concurrent approvals count one after another.
+        rows::lock_capacity(conn)?;
+        let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
+        if Transition::Approve.target(state_of(&row)?).is_none() {
+            return Err(wrong_state(Transition::Approve, &row.state));
+        }
+        open_forum(conn, row.forum_id)?;
+        let rule = formats::rule_on(conn, FORMAT, row.starts_on)?
+            .filter(|r| r.bookable)
+            .ok_or_else(|| {
+                AppError::Conflict("forum sponsorships are not bookable on the start date".into())
+            })?;
+        let taken = check_capacity(
+            conn,
+            row.forum_id,
+            row.starts_on,
+            row.ends_on,
+            rule.mentors_per_instance,
+        )?;
+        let changes = Changes {
+            decided_by: Some(Some(actor)),
+            decided_at: Some(Some(Utc::now().naive_utc())),
+            ..Changes::default()
+        };
+        let extra = json!({
+            "sponsors_before": taken,
+            "limit": rule.mentors_per_instance,
+        });
+        change(
+            conn,
+            actor,
+            &row,
+            Some(Transition::Approve),
+            &changes,
+            "forum_sponsorship.approved",
+            extra,
+        )
+    })
+    .await?;
+    Ok(private_json(&approved))
+}
+
+/// Declines an application (staff) with a reason. Audited.
+#[utoipa::path(
+    tag = "forum-sponsorships",
+    operation_id = "decline_forum_sponsorship",
+    params(("id" = i64, Path, description = "Forum sponsorship id.")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "Declined.", body = SponsorshipResponse),
+        (status = 409, description = "Not `applied`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/forum-sponsorships/{id}/declination")]
+pub async fn decline(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<ReasonRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let body = body.into_inner();
+    body.validate()?;
+    let id = id.into_inner();
+    let actor = caller.account_id;
+    let declined = db::write(&pool, move |conn| {
+        let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let changes = Changes {
+            state_reason: Some(Some(body.reason)),
+            decided_by: Some(Some(actor)),
+            decided_at: Some(Some(Utc::now().naive_utc())),
+            ..Changes::default()
+        };
+        change(
+            conn,
+            actor,
+            &row,
+            Some(Transition::Decline),
+            &changes,
+            "forum_sponsorship.declined",
+            json!({}),
+        )
+    })
+    .await?;
+    Ok(private_json(&declined))
+}
+
+/// Withdraws an application or a running sponsorship before its end (its mentor or staff) with a
+/// reason. The slot is free from today on; a credit is then a staff decision
+/// (`credit-decision`). Audited.
+#[utoipa::path(
+    tag = "forum-sponsorships",
+    operation_id = "withdraw_forum_sponsorship",
+    params(("id" = i64, Path, description = "Forum sponsorship id.")),
+    request_body = ReasonRequest,
+    responses(
+        (status = 200, description = "Withdrawn.", body = SponsorshipResponse),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not `applied` or `approved`, or its end has passed (staff complete it instead).", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/forum-sponsorships/{id}/withdrawal")]
+pub async fn withdraw(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<ReasonRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let id = id.into_inner();
+    let withdrawn = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let row = visible(conn, &viewer, id)?;
+        let today = today();
+        if row.ends_on < today && row.state == SponsorshipState::Approved.as_str() {
+            return Err(AppError::Conflict(
+                "the sponsorship has ended; staff confirm its completion".to_owned(),
+            ));
+        }
+        let was_approved = row.state == SponsorshipState::Approved.as_str();
+        let effective =
+            effective_end_after_withdrawal(was_approved, row.starts_on, row.ends_on, today);
+        let changes = Changes {
+            state_reason: Some(Some(body.reason)),
+            withdrawn_on: Some(Some(today)),
+            effective_ends_on: Some(effective),
+            ..Changes::default()
+        };
+        change(
+            conn,
+            caller.account_id,
+            &row,
+            Some(Transition::Withdraw),
+            &changes,
+            "forum_sponsorship.withdrawn",
+            json!({"withdrawn_on": today, "effective_ends_on": effective}),
+        )
+    })
+    .await?;
+    Ok(private_json(&withdrawn))
+}
+
+/// Confirms an approved sponsorship after its end date (staff), once its evidence is recorded,
+/// and grants the chosen credit dated on the end date. Audited.
+#[utoipa::path(
+    tag = "forum-sponsorships",
+    operation_id = "complete_forum_sponsorship",
+    params(("id" = i64, Path, description = "Forum sponsorship id.")),
+    responses(
+        (status = 200, description = "Completed; the credit is granted.", body = SponsorshipResponse),
+        (status = 409, description = "Not `approved`, the end date has not passed, no evidence yet, or no credit rule on the end date.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/forum-sponsorships/{id}/completion")]
+pub async fn complete(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let id = id.into_inner();
+    let actor = caller.account_id;
+    let completed = db::write(&pool, move |conn| {
+        let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
+        if Transition::Complete.target(state_of(&row)?).is_none() {
+            return Err(wrong_state(Transition::Complete, &row.state));
+        }
+        if row.ends_on >= today() {
+            return Err(AppError::Conflict(
+                "the sponsorship has not ended yet".to_owned(),
+            ));
+        }
+        let Some(post_count) = row.post_count else {
+            return Err(AppError::Conflict(
+                "record the evidence (number of posts) first".to_owned(),
+            ));
+        };
+        let now = Utc::now().naive_utc();
+        let credit = credits::grant(
+            conn,
+            &Earning {
+                participant_id: row.participant_id,
+                format_code: FORMAT,
+                source: CreditSource::ForumSponsorship,
+                source_id: row.id,
+                earned_on: row.ends_on,
+                chosen_hours: Some(row.credit_hours),
+            },
+            now,
+        )?;
+        let changes = Changes {
+            completed_at: Some(Some(now)),
+            ..Changes::default()
+        };
+        change(
+            conn,
+            actor,
+            &row,
+            Some(Transition::Complete),
+            &changes,
+            "forum_sponsorship.completed",
+            json!({"credit_hours": credit.hours, "earned_on": credit.earned_on, "post_count": post_count}),
+        )
+    })
+    .await?;
+    Ok(private_json(&completed))
+}
