@@ -7,6 +7,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::pagination::PageParams;
 use crate::api::private_json;
+use crate::api::query_text::require_plain;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, AuditEvent, Filter};
 use crate::db::{self, DbPool};
@@ -100,16 +101,8 @@ pub async fn list(
     caller.require_staff()?;
     let page = paging.page()?;
     let filter = filter.into_inner();
-    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the query.
-    let unusable = |v: &Option<String>| {
-        v.as_ref()
-            .is_some_and(|t| t.chars().count() > 64 || t.contains('\0'))
-    };
-    if unusable(&filter.entity_type) || unusable(&filter.entity_id) {
-        return Err(AppError::BadRequest(
-            "entity_type and entity_id have at most 64 characters and no NUL".to_owned(),
-        ));
-    }
+    require_plain("entity_type", filter.entity_type.as_deref(), 64)?;
+    require_plain("entity_id", filter.entity_id.as_deref(), 64)?;
     let filter = Filter {
         entity_type: filter.entity_type,
         entity_id: filter.entity_id,

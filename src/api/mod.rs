@@ -14,6 +14,7 @@ pub mod json_object;
 pub mod language;
 pub mod pagination;
 pub mod participants;
+pub mod query_text;
 pub mod sessions;
 pub mod topics;
 pub mod upload;

@@ -8,6 +8,7 @@ use super::access::Viewer;
 use super::views::{ParticipantResponse, assemble, roles_of, today};
 use crate::api::language::Lang;
 use crate::api::pagination::PageParams;
+use crate::api::query_text::require_plain;
 use crate::api::{csv_export, private_json};
 use crate::auth::Caller;
 use crate::db::models::participants::{self, ListFilter};
@@ -49,11 +50,7 @@ impl DirectoryFilter {
             .as_deref()
             .map(str::trim)
             .filter(|n| !n.is_empty());
-        if name.is_some_and(|n| n.chars().any(char::is_control)) {
-            return Err(AppError::BadRequest(
-                "name must not contain control characters".to_owned(),
-            ));
-        }
+        require_plain("name", name, 100)?;
         if name.is_some_and(|n| !(2..=100).contains(&n.chars().count())) {
             return Err(AppError::BadRequest(
                 "name must have 2 to 100 characters".to_owned(),

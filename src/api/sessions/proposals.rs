@@ -12,6 +12,7 @@ use crate::api::etag::json_with_etag;
 use crate::api::json_object::JsonObject;
 use crate::api::pagination::PageParams;
 use crate::api::participants::access::Viewer;
+use crate::api::query_text::require_plain;
 use crate::api::{created_json, private_json};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
@@ -272,15 +273,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let page = paging.page()?;
     let filter = filter.into_inner();
-    if filter
-        .format
-        .as_deref()
-        .is_some_and(|f| f.len() > 64 || f.chars().any(char::is_control))
-    {
-        return Err(AppError::BadRequest(
-            "format must be a format code".to_owned(),
-        ));
-    }
+    require_plain("format", filter.format.as_deref(), 64)?;
     let (items, next_cursor) = db::run(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         viewer.require_member()?;
