@@ -46,7 +46,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::sessions::withdraw)
                 .service(api::sessions::ask)
                 .service(api::sessions::questions)
-                .configure(participant_routes),
+                .configure(participant_routes)
+                .configure(practice_tip_routes),
         );
 }
 
@@ -77,6 +78,21 @@ fn participant_routes(cfg: &mut ServiceConfig) {
         .service(roles::record_notification)
         .service(privacy::export)
         .service(privacy::erase);
+}
+
+fn practice_tip_routes(cfg: &mut ServiceConfig) {
+    use api::practice_tips::{authoring, documents, review};
+    cfg.service(authoring::create)
+        .service(authoring::list)
+        .service(authoring::get)
+        .service(authoring::update)
+        .service(documents::upload)
+        .service(documents::download)
+        .service(review::submit)
+        .service(review::request_changes)
+        .service(review::publish)
+        .service(review::reject)
+        .service(review::withdraw);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

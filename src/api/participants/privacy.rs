@@ -80,6 +80,8 @@ pub struct PersonalDataExport {
     pub role_change_requests: Vec<RoleChangeResponse>,
     /// Audit events about the person or made by them.
     pub audit_events: Vec<AuditEventResponse>,
+    /// Practice tips the person wrote (metadata; the PDFs via their download endpoint).
+    pub practice_tips: Vec<crate::api::practice_tips::views::PracticeTipResponse>,
 }
 
 /// Everything stored about the participant, as JSON (the person themself or staff).
@@ -99,7 +101,8 @@ pub async fn export(
     let id = id.into_inner();
     let today = today();
     let export = db::run(&pool, move |conn| {
-        let (_, row) = own_record(conn, &caller, id)?;
+        let (viewer, row) = own_record(conn, &caller, id)?;
+        let tips = crate::api::practice_tips::views::of_author(conn, &viewer, id)?;
         let account = accounts::find(conn, row.account_id)?.ok_or(AppError::NotFound)?;
         let assembled = assemble_one(conn, row, today)?;
         let mut sheets = Vec::new();
@@ -160,6 +163,7 @@ pub async fn export(
                 .map(Into::into)
                 .collect(),
             audit_events: events.into_iter().map(Into::into).collect(),
+            practice_tips: tips,
         })
     })
     .await?;
@@ -176,7 +180,8 @@ pub async fn export(
 
 /// Erases a participant (staff): personal fields are blanked, scans deleted, the account
 /// disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
-/// activity records) stays countable. Cannot be undone.
+/// activity records) stays countable. Unpublished practice tips are deleted; published and
+/// withdrawn ones stay, linked to the blanked record. Cannot be undone.
 #[utoipa::path(
     tag = "participants",
     operation_id = "erase_participant",
@@ -228,6 +233,7 @@ pub async fn erase(
         contact_sheets::delete_of_participant(conn, id)?;
         participations::anonymise(conn, id)?;
         roles::anonymise(conn, id)?;
+        crate::db::models::practice_tips::delete_unpublished_of(conn, id)?;
         audit_events::record(
             conn,
             Change {

@@ -9,6 +9,7 @@ pub mod forums;
 pub mod participant_topics;
 pub mod participants;
 pub mod participations;
+pub mod practice_tips;
 pub mod projects;
 pub mod roles;
 pub mod sessions;
