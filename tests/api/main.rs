@@ -12,5 +12,6 @@ mod errors;
 mod health;
 mod migrations;
 mod participants;
+mod practice_tips;
 mod privacy;
 mod sessions;
