@@ -18,7 +18,7 @@ use crate::auth::Caller;
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::practice_tips::{self, PracticeTip, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::practice_tip::Transition;
+use crate::domain::practice_tip::{TipState, Transition};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -69,6 +69,31 @@ pub struct WithdrawalRequest {
     pub credit_revocation_reason: Option<String>,
 }
 
+fn wrong_state(tip: &PracticeTip, transition: Transition) -> AppError {
+    AppError::Conflict(format!(
+        "the practice tip is `{}`; {transition:?} is not allowed from there",
+        tip.state
+    ))
+}
+
+/// The tip's state and where `transition` leads from it, or 409.
+fn allowed(tip: &PracticeTip, transition: Transition) -> Result<(TipState, TipState), AppError> {
+    let from = state_of(tip)?;
+    let to = transition
+        .target(from)
+        .ok_or_else(|| wrong_state(tip, transition))?;
+    Ok((from, to))
+}
+
+/// A staff decision with a reason shown on the tip.
+fn decided_with_reason(actor: i64, reason: String) -> TransitionChanges {
+    TransitionChanges {
+        state_reason: Some(Some(reason)),
+        decided_by: Some(Some(actor)),
+        ..TransitionChanges::default()
+    }
+}
+
 /// Applies `transition` with one conditional write and audits it with `extra`.
 fn apply(
     conn: &mut DbConnection,
@@ -78,14 +103,8 @@ fn apply(
     changes: &TransitionChanges,
     extra: serde_json::Value,
 ) -> Result<PracticeTip, AppError> {
-    let from = state_of(tip)?;
-    let wrong_state = || {
-        AppError::Conflict(format!(
-            "the practice tip is `{}`; {transition:?} is not allowed from there",
-            tip.state
-        ))
-    };
-    let to = transition.target(from).ok_or_else(wrong_state)?;
+    let (from, to) = allowed(tip, transition)?;
+    let wrong_state = || wrong_state(tip, transition);
     let now = Utc::now().naive_utc();
     let updated =
         practice_tips::transition(conn, tip.id, from, to, changes, now)?.ok_or_else(wrong_state)?;
@@ -228,6 +247,8 @@ pub async fn publish(
 ) -> Result<HttpResponse, AppError> {
     let confirmed = body.into_inner().anonymisation_confirmed;
     staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
+        // The state first: a tip published already is a 409 whatever the body says.
+        allowed(&tip, Transition::Publish)?;
         if practice_tips::document_info(conn, tip.id)?.is_none() {
             return Err(AppError::Conflict("the tip has no PDF".to_owned()));
         }
@@ -285,11 +306,7 @@ pub async fn reject(
     let body = body.into_inner();
     body.validate()?;
     staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
-        let changes = TransitionChanges {
-            state_reason: Some(Some(body.reason)),
-            decided_by: Some(Some(actor)),
-            ..TransitionChanges::default()
-        };
+        let changes = decided_with_reason(actor, body.reason);
         apply(conn, actor, &tip, Transition::Reject, &changes, json!({}))
     })
     .await
@@ -329,11 +346,7 @@ pub async fn withdraw(
     };
     let reason = body.reason;
     staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
-        let changes = TransitionChanges {
-            state_reason: Some(Some(reason)),
-            decided_by: Some(Some(actor)),
-            ..TransitionChanges::default()
-        };
+        let changes = decided_with_reason(actor, reason);
         // Inside the transaction: a wrong state below rolls the revocation back.
         let revoked = match &revocation {
             Some(why) => credits::revoke(

@@ -2,9 +2,10 @@
 //! another mentor, an ended participant, staff; and the tips in a person's export and erasure.
 
 use reqwest::{Method, StatusCode};
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{cast, create, new_tip, patch, published, step, upload_pages};
+use crate::catalogues::integration_token;
 use crate::helpers::{TestApp, assert_problem};
 use crate::on_both_backends;
 use crate::participant_helpers::registration;
@@ -14,30 +15,6 @@ on_both_backends!(
     an_ended_participant_can_no_longer_read_download_or_edit,
     export_lists_own_tips_and_erasure_keeps_only_published_ones,
 );
-
-async fn integration_token(app: &TestApp, staff: &str) -> String {
-    let created: Value = app
-        .post(
-            "/api/v1/integration-accounts",
-            Some(staff),
-            &json!({"display_name": "Community"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let login: Value = app
-        .post(
-            "/api/v1/auth/token",
-            None,
-            &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    login["access_token"].as_str().unwrap().to_owned()
-}
 
 async fn roles_see_and_do_exactly_what_they_may(app: TestApp) {
     let c = cast(&app).await;
