@@ -313,6 +313,7 @@ diesel::table! {
         question -> Text,
         kind -> Text,
         abstract_text -> Text,
+        search_text -> Text,
         state -> Text,
         review_note -> Nullable<Text>,
         state_reason -> Nullable<Text>,

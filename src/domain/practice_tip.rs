@@ -122,6 +122,12 @@ pub fn guidance_de(kind: TipKind) -> String {
     }
 }
 
+/// What the word search looks in: title and abstract, lower-cased (Unicode-aware, so that
+/// "ÖPNV" matches "öpnv" on SQLite too, whose `lower()` folds ASCII only).
+pub fn search_text(title: &str, summary: &str) -> String {
+    format!("{title}\n{summary}").to_lowercase()
+}
+
 /// An ASCII slug of a title: German umlauts and ß transliterated, everything else that is not a
 /// letter or digit becomes one `-`; at most 60 characters.
 pub fn slug(title: &str) -> String {
@@ -216,5 +222,13 @@ mod tests {
         assert_eq!(file_name(9, "«»"), "praxistipp-9.pdf");
         assert!(slug(&"a".repeat(100)).len() <= 60);
         assert_eq!(slug("Ünd—so"), "uend-so");
+    }
+
+    #[test]
+    fn search_text_folds_umlauts_too() {
+        assert_eq!(
+            search_text("ÖPNV-Förderung", "Über Ämter"),
+            "öpnv-förderung\nüber ämter"
+        );
     }
 }

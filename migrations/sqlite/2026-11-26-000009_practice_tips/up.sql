@@ -7,6 +7,9 @@ CREATE TABLE practice_tips (
     question TEXT NOT NULL,
     kind TEXT NOT NULL CHECK (kind IN ('text', 'slides')),
     abstract_text TEXT NOT NULL,
+    -- Title and abstract lower-cased by the service (Unicode-aware, which SQLite's lower() is not),
+    -- so the word search matches "Öffentlichkeit" alike on both backends.
+    search_text TEXT NOT NULL,
     state TEXT NOT NULL
         CHECK (state IN ('draft', 'submitted', 'changes_requested', 'published', 'rejected', 'withdrawn')),
     -- Staff's note when asking for changes.

@@ -19,7 +19,7 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::practice_tips::{self, ContentChanges, ListFilter, NewPracticeTip};
 use crate::db::models::{formats, topics};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::practice_tip::{TipKind, TipState};
+use crate::domain::practice_tip::{TipKind, TipState, search_text};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -167,14 +167,17 @@ pub async fn create(
         topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
         let topic_ids = sorted_topics(&body.topic_ids);
         let now = Utc::now().naive_utc();
+        let title = body.title.trim();
+        let search = search_text(title, &body.summary);
         let tip = practice_tips::insert(
             conn,
             &NewPracticeTip {
                 author_id: author.id,
-                title: body.title.trim(),
+                title,
                 question: &body.question,
                 kind: body.kind.as_str(),
                 abstract_text: &body.summary,
+                search_text: &search,
                 state: TipState::Draft.as_str(),
                 anonymisation_requested: body.anonymisation_requested,
                 version: 1,
@@ -329,11 +332,19 @@ pub async fn update(
         if !if_match.matches(current.version) {
             return Err(AppError::PreconditionFailed);
         }
+        let title = body.title.as_deref().map(|t| t.trim().to_owned());
+        let searched = (title.is_some() || body.summary.is_some()).then(|| {
+            search_text(
+                title.as_deref().unwrap_or(&current.title),
+                body.summary.as_deref().unwrap_or(&current.abstract_text),
+            )
+        });
         let changes = ContentChanges {
-            title: body.title.as_deref().map(|t| t.trim().to_owned()),
+            title,
             question: body.question.clone(),
             kind: body.kind.map(|k| k.as_str().to_owned()),
             abstract_text: body.summary.clone(),
+            search_text: searched,
             anonymisation_requested: body.anonymisation_requested,
         };
         let now = Utc::now().naive_utc();

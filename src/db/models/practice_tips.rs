@@ -18,6 +18,7 @@ pub struct PracticeTip {
     pub question: String,
     pub kind: String,
     pub abstract_text: String,
+    pub search_text: String,
     pub state: String,
     pub review_note: Option<String>,
     pub state_reason: Option<String>,
@@ -41,6 +42,7 @@ pub struct NewPracticeTip<'a> {
     pub question: &'a str,
     pub kind: &'a str,
     pub abstract_text: &'a str,
+    pub search_text: &'a str,
     pub state: &'a str,
     pub anonymisation_requested: bool,
     pub version: i64,
@@ -56,6 +58,7 @@ pub struct ContentChanges {
     pub question: Option<String>,
     pub kind: Option<String>,
     pub abstract_text: Option<String>,
+    pub search_text: Option<String>,
     pub anonymisation_requested: Option<bool>,
 }
 
@@ -131,7 +134,7 @@ pub struct ListFilter {
     pub topic_id: Option<i64>,
     pub kind: Option<String>,
     pub state: Option<String>,
-    /// Words in the title or abstract, case-insensitively.
+    /// Words that must all occur in the title or abstract, case-insensitively.
     pub words: Option<String>,
     /// Participants: only published tips, plus this author's own.
     pub published_or_author: Option<i64>,
@@ -168,16 +171,7 @@ pub fn list(
     }
     for word in filter.words.iter().flat_map(|w| w.split_whitespace()) {
         let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
-        query = query.filter(
-            diesel::dsl::sql::<diesel::sql_types::Text>("lower(practice_tips.title)")
-                .like(pattern.clone())
-                .escape('\\')
-                .or(diesel::dsl::sql::<diesel::sql_types::Text>(
-                    "lower(practice_tips.abstract_text)",
-                )
-                .like(pattern)
-                .escape('\\')),
-        );
+        query = query.filter(practice_tips::search_text.like(pattern).escape('\\'));
     }
     if let Some(author) = filter.published_or_author {
         query = query.filter(
@@ -237,6 +231,7 @@ impl ContentChanges {
             && self.question.is_none()
             && self.kind.is_none()
             && self.abstract_text.is_none()
+            && self.search_text.is_none()
             && self.anonymisation_requested.is_none()
     }
 }

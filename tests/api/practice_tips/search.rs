@@ -83,6 +83,41 @@ async fn search_by_topic_kind_and_words_shows_participants_published_and_own_tip
         vec![text, slides],
         "abstract"
     );
+    // Case folding covers umlauts on both backends (SQLite's lower() folds ASCII only), and an
+    // edited title is searched at once.
+    let umlauts = create(
+        &app,
+        &c.author,
+        &new_tip("Öffentlichkeitsarbeit", "text", c.topic),
+    )
+    .await;
+    assert_eq!(
+        ids(&app
+            .get_json(&q("q=%C3%B6ffentlichkeitsarbeit"), &c.author)
+            .await),
+        vec![umlauts]
+    );
+    let res = super::patch(
+        &app,
+        &c.author,
+        umlauts,
+        Some("*"),
+        &json!({"title": "ÜBER ÄMTER"}),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        ids(&app
+            .get_json(&q("q=%C3%B6ffentlichkeitsarbeit"), &c.author)
+            .await)
+        .is_empty()
+    );
+    assert_eq!(
+        ids(&app
+            .get_json(&q("q=%C3%BCber%20%C3%A4mter"), &c.author)
+            .await),
+        vec![umlauts]
+    );
     // LIKE wildcards are literal.
     assert_eq!(
         ids(&app.get_json(&q("q=100%25"), &c.mentee).await),
@@ -91,7 +126,7 @@ async fn search_by_topic_kind_and_words_shows_participants_published_and_own_tip
     assert!(ids(&app.get_json(&q("q=_%25_"), &c.mentee).await).is_empty());
     assert_eq!(
         ids(&app.get_json(&q("state=draft"), &c.staff).await),
-        vec![draft, others_draft]
+        vec![draft, others_draft, umlauts]
     );
     assert_eq!(
         ids(&app

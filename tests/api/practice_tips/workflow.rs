@@ -12,6 +12,7 @@ on_both_backends!(
     whole_workflow_from_draft_to_publication_credits_the_author_once,
     withdrawal_keeps_the_credit_unless_staff_revoke_it_with_a_reason,
     wrong_state_steps_are_409_and_a_submitted_tip_is_frozen,
+    twenty_concurrent_publications_credit_the_author_once,
 );
 
 async fn tip(app: &TestApp, token: &str, id: i64) -> Value {
@@ -287,4 +288,39 @@ async fn wrong_state_steps_are_409_and_a_submitted_tip_is_frozen(app: TestApp) {
         step(&app, &c.staff, other, "rejection", json!({"reason": "x"})).await,
         StatusCode::CONFLICT
     );
+}
+
+async fn twenty_concurrent_publications_credit_the_author_once(app: TestApp) {
+    let c = cast(&app).await;
+    let id = create(&app, &c.author, &new_tip("Gleichzeitig", "text", c.topic)).await;
+    assert_eq!(upload_pages(&app, &c.author, id, 3).await.0, StatusCode::OK);
+    assert_eq!(
+        step(&app, &c.author, id, "submission", json!({})).await,
+        StatusCode::OK
+    );
+    let tasks: Vec<_> = (0..20)
+        .map(|_| {
+            let client = app.client.clone();
+            let url = format!("{}/api/v1/practice-tips/{id}/publication", app.address);
+            let token = c.staff.clone();
+            tokio::spawn(async move {
+                let res = client.post(url).bearer_auth(token).json(&json!({})).send();
+                res.await.unwrap().status()
+            })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.unwrap());
+    }
+    let published = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((published, refused), (1, 19), "{statuses:?}");
+    assert_eq!(tip(&app, &c.author, id).await["credit"]["hours"], 40);
+    let actions = audit_actions(&app, &c.staff, id).await;
+    let publications = actions.iter().filter(|a| *a == "practice_tip.published");
+    assert_eq!(publications.count(), 1);
 }
