@@ -38,6 +38,7 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "forums", description = "The community's topic forums (public; staff add and retire them)."),
         (name = "sessions", description = "Team-mentoring sessions: proposals, approval within capacity, holding (active participants and staff)."),
         (name = "forum-sponsorships", description = "Forum sponsorships: applications, approval within each forum's limit of sponsors, evidence, completion with credit (active participants and staff)."),
+        (name = "practice-tips", description = "Practice tips from KSM for KSM: drafts, PDF upload, review, publication with credit, search and download."),
     )
 )]
 pub struct ApiDoc;

@@ -37,7 +37,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::forums::retire)
                 .configure(session_routes)
                 .configure(participant_routes)
-                .configure(forum_sponsorship_routes),
+                .configure(forum_sponsorship_routes)
+                .configure(practice_tip_routes),
         );
 }
 
@@ -106,6 +107,21 @@ fn forum_sponsorship_routes(cfg: &mut ServiceConfig) {
         .service(evidence::record)
         .service(evidence::decide_credit)
         .service(reading::forum_sponsors);
+}
+
+fn practice_tip_routes(cfg: &mut ServiceConfig) {
+    use api::practice_tips::{authoring, documents, review};
+    cfg.service(authoring::create)
+        .service(authoring::list)
+        .service(authoring::get)
+        .service(authoring::update)
+        .service(documents::upload)
+        .service(documents::download)
+        .service(review::submit)
+        .service(review::request_changes)
+        .service(review::publish)
+        .service(review::reject)
+        .service(review::withdraw);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

@@ -37,3 +37,4 @@ pub fn created_json<T: Serialize>(location: &str, body: &T) -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
 }
+pub mod practice_tips;

@@ -63,7 +63,7 @@ pub async fn read_upload(
 }
 
 /// A stored file as an attachment download with `file_name` (ASCII, no quotes).
-pub fn download(content_type: String, file_name: &str, content: Vec<u8>) -> HttpResponse {
+pub fn file_download(content_type: String, file_name: &str, content: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((

@@ -384,6 +384,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Practice tips (§ 3.2.2), one author each.
+    practice_tips (id) {
+        id -> BigInt,
+        author_id -> BigInt,
+        title -> Text,
+        question -> Text,
+        kind -> Text,
+        abstract_text -> Text,
+        search_text -> Text,
+        state -> Text,
+        review_note -> Nullable<Text>,
+        state_reason -> Nullable<Text>,
+        anonymisation_requested -> Bool,
+        anonymisation_confirmed_by -> Nullable<BigInt>,
+        anonymisation_confirmed_at -> Nullable<Timestamp>,
+        submitted_at -> Nullable<Timestamp>,
+        published_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<BigInt>,
+        version -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The accepted topics of a practice tip.
+    practice_tip_topics (practice_tip_id, topic_id) {
+        practice_tip_id -> BigInt,
+        topic_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// The PDF of a practice tip (apart, so lists never load it).
+    practice_tip_documents (practice_tip_id) {
+        practice_tip_id -> BigInt,
+        content -> Binary,
+        size_bytes -> BigInt,
+        page_count -> Nullable<Integer>,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -398,6 +442,8 @@ diesel::joinable!(session_topics -> sessions (session_id));
 diesel::joinable!(session_case_examples -> session_questions (question_id));
 diesel::joinable!(forum_sponsorships -> forums (forum_id));
 diesel::joinable!(forum_sponsorship_threads -> forum_sponsorships (sponsorship_id));
+diesel::joinable!(practice_tip_topics -> practice_tips (practice_tip_id));
+diesel::joinable!(practice_tip_documents -> practice_tips (practice_tip_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -426,4 +472,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     calendar_feed_tokens,
     forum_sponsorships,
     forum_sponsorship_threads,
+    practice_tips,
+    practice_tip_topics,
+    practice_tip_documents,
 );

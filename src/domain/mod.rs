@@ -4,6 +4,8 @@ pub mod catalogue;
 pub mod codes;
 pub mod format_rules;
 pub mod participant;
+pub mod pdf;
+pub mod practice_tip;
 pub mod session;
 pub mod sponsorship;
 pub mod text;

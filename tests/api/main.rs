@@ -17,6 +17,7 @@ mod forum_sponsorships;
 mod health;
 mod migrations;
 mod participants;
+mod practice_tips;
 mod privacy;
 mod session_documentation;
 mod sessions;

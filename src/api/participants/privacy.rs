@@ -88,6 +88,8 @@ pub struct PersonalDataExport {
     pub session_questions: Vec<QuestionResponse>,
     /// Forum sponsorships (applied for, running or past).
     pub forum_sponsorships: Vec<crate::api::forum_sponsorships::SponsorshipResponse>,
+    /// Practice tips the person wrote (metadata; the PDFs via their download endpoint).
+    pub practice_tips: Vec<crate::api::practice_tips::views::PracticeTipResponse>,
 }
 
 /// Everything stored about the participant, as JSON (the person themself or staff).
@@ -107,7 +109,8 @@ pub async fn export(
     let id = id.into_inner();
     let today = today();
     let export = db::run(&pool, move |conn| {
-        let (_, row) = own_record(conn, &caller, id)?;
+        let (viewer, row) = own_record(conn, &caller, id)?;
+        let tips = crate::api::practice_tips::views::of_author(conn, &viewer, id)?;
         let account = accounts::find(conn, row.account_id)?.ok_or(AppError::NotFound)?;
         let assembled = assemble_one(conn, row, today)?;
         let mut sheets = Vec::new();
@@ -173,6 +176,7 @@ pub async fn export(
                 .map(|q| question_response(q, true))
                 .collect(),
             forum_sponsorships: crate::api::forum_sponsorships::of_participant(conn, id)?,
+            practice_tips: tips,
         })
     })
     .await?;
@@ -188,8 +192,10 @@ pub async fn export(
 }
 
 /// Erases a participant (staff): personal fields and question texts are blanked, scans,
-/// sign-ups and the calendar feed token deleted, the account disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
-/// activity records) stays countable. Cannot be undone.
+/// sign-ups and the calendar feed token deleted, the account disabled. What funding evidence
+/// needs (ids, project kinds and dates, roles over time, activity records) stays countable.
+/// Unpublished practice tips are deleted; published and withdrawn ones stay, linked to the
+/// blanked record. Cannot be undone.
 #[utoipa::path(
     tag = "participants",
     operation_id = "erase_participant",
@@ -243,6 +249,7 @@ pub async fn erase(
         roles::anonymise(conn, id)?;
         sessions::anonymise_participant(conn, id)?;
         calendar_feed_tokens::revoke(conn, row.account_id)?;
+        crate::db::models::practice_tips::delete_unpublished_of(conn, id)?;
         audit_events::record(
             conn,
             Change {

@@ -11,7 +11,7 @@ use super::input::ProjectInput;
 use super::registration::insert_project;
 use super::views::{ProjectResponse, today};
 use crate::api::created_json;
-use crate::api::upload::{download, read_upload};
+use crate::api::upload::{file_download, read_upload};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::contact_sheets::{self, SheetInfo};
@@ -253,7 +253,7 @@ pub async fn get_contact_sheet(
     })
     .await?;
     let extension = FileKind::from_media_type(&content_type).map_or("bin", FileKind::extension);
-    Ok(download(
+    Ok(file_download(
         content_type,
         &format!("kontaktdatenblatt-{project_id}.{extension}"),
         content,

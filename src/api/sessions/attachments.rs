@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 
 use super::{require_mentor_or_staff, utc, visible};
 use crate::api::participants::access::Viewer;
-use crate::api::upload::{download, read_upload};
+use crate::api::upload::{file_download, read_upload};
 use crate::api::{created_json, private_json};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
@@ -241,7 +241,7 @@ pub async fn get(
     })
     .await?;
     let extension = FileKind::from_media_type(&content_type).map_or("bin", FileKind::extension);
-    Ok(download(
+    Ok(file_download(
         content_type,
         &format!("session-{id}-anhang-{attachment_id}.{extension}"),
         content,

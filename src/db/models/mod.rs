@@ -11,6 +11,7 @@ pub mod forums;
 pub mod participant_topics;
 pub mod participants;
 pub mod participations;
+pub mod practice_tips;
 pub mod projects;
 pub mod roles;
 pub mod session_documentation;

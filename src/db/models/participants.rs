@@ -175,7 +175,7 @@ pub struct ListFilter {
     pub today: chrono::NaiveDate,
 }
 
-fn escape_like(text: &str) -> String {
+pub(crate) fn escape_like(text: &str) -> String {
     text.chars()
         .flat_map(|c| match c {
             '%' | '_' | '\\' => vec!['\\', c],

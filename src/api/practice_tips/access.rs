@@ -1,0 +1,70 @@
+//! Who may see and change a practice tip.
+
+use crate::api::participants::access::Viewer;
+use crate::db::DbConnection;
+use crate::db::models::participants::Participant;
+use crate::db::models::practice_tips::{self, PracticeTip};
+use crate::domain::participant::ParticipantStatus;
+use crate::domain::practice_tip::TipState;
+use crate::error::AppError;
+
+/// The tip's state, or a 500 for a code the database should never hold.
+pub fn state_of(tip: &PracticeTip) -> Result<TipState, AppError> {
+    TipState::parse(&tip.state)
+        .ok_or_else(|| AppError::internal(format!("unknown state of practice tip {}", tip.id)))
+}
+
+/// Loads the tip if the viewer may see it: staff all; active participants published tips and
+/// their own (others: 404); pending or ended participants 403.
+pub fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<PracticeTip, AppError> {
+    viewer.require_member()?;
+    let tip = existing(conn, id)?;
+    match viewer {
+        Viewer::Staff { .. } => Ok(tip),
+        Viewer::Participant(p)
+            if tip.author_id == p.id || tip.state == TipState::Published.as_str() =>
+        {
+            Ok(tip)
+        }
+        Viewer::Participant(_) => Err(AppError::NotFound),
+    }
+}
+
+fn existing(conn: &mut DbConnection, id: i64) -> Result<PracticeTip, AppError> {
+    practice_tips::find(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// Whether the viewer wrote the tip or is staff (they see review notes and the credit).
+pub fn is_author_or_staff(viewer: &Viewer, tip: &PracticeTip) -> bool {
+    match viewer {
+        Viewer::Staff { .. } => true,
+        Viewer::Participant(p) => p.id == tip.author_id,
+    }
+}
+
+/// The active participant calling, or 403 (pending/ended participants, staff).
+pub fn active_participant(viewer: &Viewer) -> Result<&Participant, AppError> {
+    match viewer {
+        Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(p),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The visible tip, if the viewer is its author (else 403) and it is still editable (else 409).
+pub fn editable_by_author(
+    conn: &mut DbConnection,
+    viewer: &Viewer,
+    id: i64,
+) -> Result<PracticeTip, AppError> {
+    let tip = visible(conn, viewer, id)?;
+    if active_participant(viewer)?.id != tip.author_id {
+        return Err(AppError::Forbidden);
+    }
+    if !state_of(&tip)?.is_editable() {
+        return Err(AppError::Conflict(format!(
+            "the practice tip is `{}`; only drafts and tips sent back for changes can be edited",
+            tip.state
+        )));
+    }
+    Ok(tip)
+}

@@ -1,0 +1,382 @@
+//! Writing practice tips: create, edit (with `If-Match`), read and search.
+
+use actix_web::{HttpResponse, get, patch, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::access::{active_participant, editable_by_author, visible};
+use super::views::{PracticeTipList, PracticeTipResponse, response};
+use crate::api::etag::{IfMatchHeader, etag, json_with_etag};
+use crate::api::json_object::JsonObject;
+use crate::api::pagination::PageParams;
+use crate::api::participants::access::Viewer;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::practice_tips::{self, ContentChanges, ListFilter, NewPracticeTip};
+use crate::db::models::{formats, topics};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::practice_tip::{TipKind, TipState, search_text};
+use crate::domain::text;
+use crate::error::AppError;
+
+/// The catalogue format of practice tips.
+pub const FORMAT_CODE: &str = "practice_tip";
+
+/// A new practice tip (its PDF follows with `PUT .../document`).
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewPracticeTipRequest {
+    /// Title.
+    #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
+    #[schema(
+        format = "single-line",
+        min_length = 1,
+        max_length = 200,
+        example = "Klimaschutz im Haushalt verankern"
+    )]
+    pub title: String,
+    /// The concrete question it answers (§ 3.2.2, § 4).
+    #[validate(length(min = 1, max = 1000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 1000)]
+    pub question: String,
+    /// Ids of accepted topics (1–10).
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
+    pub topic_ids: Vec<i64>,
+    /// `text` (a few A4 pages) or `slides` (about 20 slides).
+    pub kind: TipKind,
+    /// Abstract.
+    #[serde(rename = "abstract")]
+    #[validate(length(min = 1, max = 4000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 4000)]
+    pub summary: String,
+    /// Ask that examples in the tip are anonymised before publication (Infobox 2).
+    #[serde(default)]
+    pub anonymisation_requested: bool,
+}
+
+/// The author's edits; absent fields stay as they are.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PracticeTipPatch {
+    /// Title.
+    #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
+    #[schema(format = "single-line", min_length = 1, max_length = 200)]
+    pub title: Option<String>,
+    /// The concrete question it answers.
+    #[validate(length(min = 1, max = 1000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 1000)]
+    pub question: Option<String>,
+    /// Replaces the topics (accepted topic ids, 1–10).
+    #[validate(length(min = 1, max = 10))]
+    #[schema(min_items = 1, max_items = 10)]
+    pub topic_ids: Option<Vec<i64>>,
+    /// `text` or `slides`.
+    pub kind: Option<TipKind>,
+    /// Abstract.
+    #[serde(rename = "abstract")]
+    #[validate(length(min = 1, max = 4000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 4000)]
+    pub summary: Option<String>,
+    /// Ask (or no longer ask) that examples are anonymised.
+    pub anonymisation_requested: Option<bool>,
+}
+
+/// Filters for the practice-tip list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PracticeTipFilter {
+    /// Only tips about this topic.
+    pub topic_id: Option<i64>,
+    /// Only this kind.
+    pub kind: Option<TipKind>,
+    /// Words that must all occur in the title or abstract (case-insensitive).
+    #[param(max_length = 200, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
+    pub q: Option<String>,
+    /// Only tips in this state.
+    pub state: Option<TipState>,
+}
+
+fn sorted_topics(ids: &[i64]) -> Vec<i64> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Records an audit event about a tip (ids, codes and numbers only).
+pub(super) fn audit(
+    conn: &mut DbConnection,
+    actor: i64,
+    action: &str,
+    id: i64,
+    after: serde_json::Value,
+) -> Result<(), AppError> {
+    audit_events::record(
+        conn,
+        Change {
+            actor: Some(actor),
+            action,
+            entity_type: "practice_tip",
+            entity_id: id.to_string(),
+            before: None,
+            after: Some(after),
+        },
+    )?;
+    Ok(())
+}
+
+/// Creates a draft practice tip (an active participant with the mentor role, its only author).
+/// Audited.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "create_practice_tip",
+    request_body = NewPracticeTipRequest,
+    responses(
+        (status = 201, description = "Created as `draft`.", body = PracticeTipResponse,
+            headers(("Location" = String, description = "URL of the new tip."),
+                    ("ETag" = String, description = "The tip's version."))),
+        (status = 403, description = "Not an active participant with the mentor role.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The practice-tip format is not bookable today.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/practice-tips")]
+pub async fn create(
+    caller: Caller,
+    body: JsonObject<NewPracticeTipRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let (version, tip) = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let author = active_participant(&viewer)?;
+        if !author.is_mentor {
+            return Err(AppError::Forbidden);
+        }
+        let today = Utc::now().date_naive();
+        if !formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable) {
+            return Err(AppError::Conflict(
+                "practice tips are not offered at the moment".to_owned(),
+            ));
+        }
+        topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
+        let topic_ids = sorted_topics(&body.topic_ids);
+        let now = Utc::now().naive_utc();
+        let title = body.title.trim();
+        let search = search_text(title, &body.summary);
+        let tip = practice_tips::insert(
+            conn,
+            &NewPracticeTip {
+                author_id: author.id,
+                title,
+                question: &body.question,
+                kind: body.kind.as_str(),
+                abstract_text: &body.summary,
+                search_text: &search,
+                state: TipState::Draft.as_str(),
+                anonymisation_requested: body.anonymisation_requested,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            },
+            &topic_ids,
+        )?;
+        let after = json!({
+            "state": tip.state,
+            "kind": tip.kind,
+            "topic_ids": topic_ids,
+            "anonymisation_requested": tip.anonymisation_requested,
+        });
+        audit(
+            conn,
+            caller.account_id,
+            "practice_tip.created",
+            tip.id,
+            after,
+        )?;
+        Ok((tip.version, response(conn, &viewer, tip)?))
+    })
+    .await?;
+    let mut res = crate::api::created_json(&format!("/api/v1/practice-tips/{}", tip.id), &tip);
+    res.headers_mut().insert(
+        actix_web::http::header::ETAG,
+        actix_web::http::header::HeaderValue::from_str(&etag(version))
+            .map_err(AppError::internal)?,
+    );
+    Ok(res)
+}
+
+/// Searches practice tips: staff see all; active participants published tips and their own.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "list_practice_tips",
+    params(PracticeTipFilter, PageParams),
+    responses(
+        (status = 200, description = "One page of practice tips.", body = PracticeTipList),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/practice-tips")]
+pub async fn list(
+    caller: Caller,
+    filter: web::Query<PracticeTipFilter>,
+    paging: web::Query<PageParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let page = paging.page()?;
+    let filter = filter.into_inner();
+    if filter
+        .q
+        .as_deref()
+        .is_some_and(|q| q.chars().count() > 200 || q.chars().any(char::is_control))
+    {
+        return Err(AppError::BadRequest(
+            "q must be at most 200 characters without control characters".to_owned(),
+        ));
+    }
+    let (items, next_cursor) = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        viewer.require_member()?;
+        let query = ListFilter {
+            topic_id: filter.topic_id,
+            kind: filter.kind.map(|k| k.as_str().to_owned()),
+            state: filter.state.map(|s| s.as_str().to_owned()),
+            words: filter.q,
+            published_or_author: match &viewer {
+                Viewer::Participant(p) => Some(p.id),
+                Viewer::Staff { .. } => None,
+            },
+            after: page.after,
+            ..ListFilter::default()
+        };
+        let rows = practice_tips::list(conn, &query, page.fetch())?;
+        let (rows, next) = page.finish(rows, |t| t.id);
+        let items = rows
+            .into_iter()
+            .map(|t| response(conn, &viewer, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((items, next))
+    })
+    .await?;
+    Ok(private_json(&PracticeTipList { items, next_cursor }))
+}
+
+/// One practice tip, if the caller may see it.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "get_practice_tip",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    responses(
+        (status = 200, description = "The practice tip.", body = PracticeTipResponse,
+            headers(("ETag" = String, description = "The tip's version."))),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/practice-tips/{id}")]
+pub async fn get(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (version, tip) = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let tip = visible(conn, &viewer, id)?;
+        Ok((tip.version, response(conn, &viewer, tip)?))
+    })
+    .await?;
+    Ok(json_with_etag(version, &tip))
+}
+
+/// Edits a draft or a tip sent back for changes (its author). Audited with the changed fields.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "update_practice_tip",
+    params(
+        ("id" = i64, Path, description = "Practice tip id."),
+        ("If-Match" = String, Header, description = "The ETag of the version being edited.")
+    ),
+    request_body = PracticeTipPatch,
+    responses(
+        (status = 200, description = "Updated.", body = PracticeTipResponse,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 403, description = "Not the tip's author (or no longer active).", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted or later: no longer editable.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The tip changed since it was read.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "If-Match is missing.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[patch("/practice-tips/{id}")]
+pub async fn update(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<PracticeTipPatch>,
+    if_match: IfMatchHeader,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    body.validate()?;
+    let (version, tip) = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let current = editable_by_author(conn, &viewer, id)?;
+        if let Some(ids) = &body.topic_ids {
+            topics::require_accepted(conn, "/topic_ids", ids)?;
+        }
+        let if_match = if_match.require()?;
+        if !if_match.matches(current.version) {
+            return Err(AppError::PreconditionFailed);
+        }
+        let title = body.title.as_deref().map(|t| t.trim().to_owned());
+        let searched = (title.is_some() || body.summary.is_some()).then(|| {
+            search_text(
+                title.as_deref().unwrap_or(&current.title),
+                body.summary.as_deref().unwrap_or(&current.abstract_text),
+            )
+        });
+        let changes = ContentChanges {
+            title,
+            question: body.question.clone(),
+            kind: body.kind.map(|k| k.as_str().to_owned()),
+            abstract_text: body.summary.clone(),
+            search_text: searched,
+            anonymisation_requested: body.anonymisation_requested,
+        };
+        let now = Utc::now().naive_utc();
+        let updated = practice_tips::update_content(
+            conn,
+            id,
+            if_match.expected(current.version),
+            &changes,
+            now,
+        )?
+        .ok_or(AppError::PreconditionFailed)?;
+        if let Some(ids) = &body.topic_ids {
+            practice_tips::replace_topics(conn, id, &sorted_topics(ids))?;
+        }
+        let fields: Vec<&str> = [
+            ("title", body.title.is_some()),
+            ("question", body.question.is_some()),
+            ("topic_ids", body.topic_ids.is_some()),
+            ("kind", body.kind.is_some()),
+            ("abstract", body.summary.is_some()),
+            (
+                "anonymisation_requested",
+                body.anonymisation_requested.is_some(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(name, set)| set.then_some(name))
+        .collect();
+        let after = json!({"version": updated.version, "fields": fields});
+        audit(conn, caller.account_id, "practice_tip.updated", id, after)?;
+        Ok((updated.version, response(conn, &viewer, updated)?))
+    })
+    .await?;
+    Ok(json_with_etag(version, &tip))
+}

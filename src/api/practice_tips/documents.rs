@@ -1,0 +1,110 @@
+//! The PDF of a practice tip: uploaded by its author while editable, downloaded by whoever may
+//! see the tip.
+
+use actix_web::{HttpRequest, HttpResponse, get, put, web};
+use chrono::Utc;
+use serde_json::json;
+
+use super::access::{editable_by_author, visible};
+use super::authoring::audit;
+use super::views::{DocumentResponse, document_response, kind_of};
+use crate::api::participants::access::Viewer;
+use crate::api::private_json;
+use crate::api::upload::{file_download, read_upload};
+use crate::auth::Caller;
+use crate::db::models::practice_tips;
+use crate::db::{self, DbPool};
+use crate::domain::pdf::page_count;
+use crate::domain::practice_tip::file_name;
+use crate::domain::upload::FileKind;
+use crate::error::AppError;
+
+/// Largest accepted practice-tip PDF.
+pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
+
+/// Uploads (or replaces) the tip's PDF (its author, while `draft` or `changes_requested`; at most
+/// 10 MiB; checked by content). The page count is read from the PDF; a count far from the
+/// guidance gives a `page_count_warning`, never a refusal. Audited.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "upload_practice_tip_document",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    request_body(description = "The PDF.", content((Vec<u8> = "application/pdf"))),
+    responses(
+        (status = 200, description = "Stored.", body = DocumentResponse),
+        (status = 403, description = "Not the tip's author (or no longer active).", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Submitted or later: the document is frozen.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 10 MiB.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not sent as `application/pdf`.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The content is not a PDF.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[put("/practice-tips/{id}/document")]
+pub async fn upload(
+    caller: Caller,
+    id: web::Path<i64>,
+    req: HttpRequest,
+    payload: web::Payload,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    // Roles and state first, so a stranger learns nothing from the file checks.
+    let check = caller.clone();
+    db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &check)?;
+        editable_by_author(conn, &viewer, id).map(|_| ())
+    })
+    .await?;
+    let (_, content) = read_upload(&req, payload, &[FileKind::Pdf], MAX_DOCUMENT_BYTES).await?;
+    let pages = page_count(&content);
+    let document = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let tip = editable_by_author(conn, &viewer, id)?;
+        let now = Utc::now().naive_utc();
+        let info = practice_tips::put_document(conn, id, &content, pages, now)?;
+        let after = json!({"size_bytes": info.size_bytes, "page_count": info.page_count});
+        audit(
+            conn,
+            caller.account_id,
+            "practice_tip.document_uploaded",
+            id,
+            after,
+        )?;
+        Ok(document_response(&info, kind_of(&tip)?))
+    })
+    .await?;
+    Ok(private_json(&document))
+}
+
+/// Downloads the tip's PDF (whoever may see the tip: active participants published tips, authors
+/// their own, staff all).
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "download_practice_tip_document",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    responses(
+        (status = 200, description = "The PDF.", content((Vec<u8> = "application/pdf")),
+            headers(("Content-Disposition" = String, description = "attachment; filename=\"praxistipp-<id>-<slug>.pdf\""))),
+        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[get("/practice-tips/{id}/document")]
+pub async fn download(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let (title, content) = db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let tip = visible(conn, &viewer, id)?;
+        let content = practice_tips::document_content(conn, id)?.ok_or(AppError::NotFound)?;
+        Ok((tip.title, content))
+    })
+    .await?;
+    Ok(file_download(
+        FileKind::Pdf.media_type().to_owned(),
+        &file_name(id, &title),
+        content,
+    ))
+}

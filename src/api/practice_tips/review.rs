@@ -1,0 +1,366 @@
+//! The review workflow: the author submits; staff ask for changes, publish (crediting the
+//! author), reject, or withdraw a published tip. Each step is one conditional write, audited.
+
+use actix_web::{HttpResponse, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::access::{active_participant, state_of, visible};
+use super::authoring::{FORMAT_CODE, audit};
+use super::views::{PracticeTipResponse, response};
+use crate::api::json_object::JsonObject;
+use crate::api::participants::access::Viewer;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::credits::{self, CreditSource, Earning};
+use crate::db::models::practice_tips::{self, PracticeTip, TransitionChanges};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::practice_tip::{TipState, Transition};
+use crate::domain::text;
+use crate::error::AppError;
+
+/// Staff's note to the author: what to change.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChangeRequest {
+    /// The review note, shown to the author.
+    #[validate(length(min = 1, max = 4000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 4000)]
+    pub review_note: String,
+}
+
+/// Staff publish a submitted tip.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PublicationRequest {
+    /// Required `true` when the author asked for anonymisation: staff confirm that the examples
+    /// are anonymised (Infobox 2).
+    #[serde(default)]
+    pub anonymisation_confirmed: bool,
+}
+
+/// Why a tip is rejected.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RejectionRequest {
+    /// The reason, shown to the author.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
+    pub reason: String,
+}
+
+/// Staff take a published tip out of the knowledge store.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawalRequest {
+    /// Why it is withdrawn.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
+    pub reason: String,
+    /// Also revoke the author's credit (default: the credit stays).
+    #[serde(default)]
+    pub revoke_credit: bool,
+    /// Why the credit is revoked; required with `revoke_credit: true`.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
+    pub credit_revocation_reason: Option<String>,
+}
+
+fn wrong_state(tip: &PracticeTip, transition: Transition) -> AppError {
+    AppError::Conflict(format!(
+        "the practice tip is `{}`; {transition:?} is not allowed from there",
+        tip.state
+    ))
+}
+
+/// The tip's state and where `transition` leads from it, or 409.
+fn allowed(tip: &PracticeTip, transition: Transition) -> Result<(TipState, TipState), AppError> {
+    let from = state_of(tip)?;
+    let to = transition
+        .target(from)
+        .ok_or_else(|| wrong_state(tip, transition))?;
+    Ok((from, to))
+}
+
+/// A staff decision with a reason shown on the tip.
+fn decided_with_reason(actor: i64, reason: String) -> TransitionChanges {
+    TransitionChanges {
+        state_reason: Some(Some(reason)),
+        decided_by: Some(Some(actor)),
+        ..TransitionChanges::default()
+    }
+}
+
+/// Applies `transition` with one conditional write and audits it with `extra`.
+fn apply(
+    conn: &mut DbConnection,
+    actor: i64,
+    tip: &PracticeTip,
+    transition: Transition,
+    changes: &TransitionChanges,
+    extra: serde_json::Value,
+) -> Result<PracticeTip, AppError> {
+    let (from, to) = allowed(tip, transition)?;
+    let wrong_state = || wrong_state(tip, transition);
+    let now = Utc::now().naive_utc();
+    let updated =
+        practice_tips::transition(conn, tip.id, from, to, changes, now)?.ok_or_else(wrong_state)?;
+    let mut after = json!({"from": from.as_str(), "state": to.as_str()});
+    if let (Some(after), Some(extra)) = (after.as_object_mut(), extra.as_object()) {
+        after.extend(extra.clone());
+    }
+    audit(conn, actor, transition.action(), tip.id, after)?;
+    Ok(updated)
+}
+
+/// Runs a staff transition on tip `id` inside one transaction and answers with the tip.
+async fn staff_step<F>(
+    caller: Caller,
+    id: i64,
+    pool: &DbPool,
+    step: F,
+) -> Result<HttpResponse, AppError>
+where
+    F: FnOnce(&mut DbConnection, i64, PracticeTip) -> Result<PracticeTip, AppError>
+        + Send
+        + 'static,
+{
+    caller.require_staff()?;
+    let tip = db::write(pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let tip = visible(conn, &viewer, id)?;
+        let updated = step(conn, caller.account_id, tip)?;
+        response(conn, &viewer, updated)
+    })
+    .await?;
+    Ok(private_json(&tip))
+}
+
+/// Submits the tip for review (its author; needs the PDF). Frozen from then on. Audited.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "submit_practice_tip",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    responses(
+        (status = 200, description = "Submitted.", body = PracticeTipResponse),
+        (status = 403, description = "Not the tip's author (or no longer active).", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not `draft` or `changes_requested`, or no PDF uploaded yet.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/practice-tips/{id}/submission")]
+pub async fn submit(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let tip = db::write(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &caller)?;
+        let tip = visible(conn, &viewer, id)?;
+        if active_participant(&viewer)?.id != tip.author_id {
+            return Err(AppError::Forbidden);
+        }
+        if practice_tips::document_info(conn, id)?.is_none() {
+            return Err(AppError::Conflict(
+                "upload the PDF before submitting".to_owned(),
+            ));
+        }
+        let changes = TransitionChanges {
+            submitted_at: Some(Some(Utc::now().naive_utc())),
+            ..TransitionChanges::default()
+        };
+        let updated = apply(
+            conn,
+            caller.account_id,
+            &tip,
+            Transition::Submit,
+            &changes,
+            json!({}),
+        )?;
+        response(conn, &viewer, updated)
+    })
+    .await?;
+    Ok(private_json(&tip))
+}
+
+/// Sends a submitted tip back to its author with a review note (staff). Audited.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "request_practice_tip_changes",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    request_body = ChangeRequest,
+    responses(
+        (status = 200, description = "Back with the author as `changes_requested`.", body = PracticeTipResponse),
+        (status = 409, description = "Not `submitted`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/practice-tips/{id}/change-request")]
+pub async fn request_changes(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<ChangeRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
+        let changes = TransitionChanges {
+            review_note: Some(Some(body.review_note)),
+            decided_by: Some(Some(actor)),
+            ..TransitionChanges::default()
+        };
+        apply(
+            conn,
+            actor,
+            &tip,
+            Transition::RequestChanges,
+            &changes,
+            json!({}),
+        )
+    })
+    .await
+}
+
+/// Publishes a submitted tip into the knowledge store (staff) and credits its author with the
+/// practice-tip rule's hours on the publication date (UTC). If the author asked for
+/// anonymisation, staff must confirm it. Audited with the credited hours.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "publish_practice_tip",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    request_body = PublicationRequest,
+    responses(
+        (status = 200, description = "Published; the author is credited.", body = PracticeTipResponse),
+        (status = 409, description = "Not `submitted`, no PDF, or no credit rule on the publication date.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Anonymisation was requested and is not confirmed.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/practice-tips/{id}/publication")]
+pub async fn publish(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<PublicationRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let confirmed = body.into_inner().anonymisation_confirmed;
+    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
+        // The state first: a tip published already is a 409 whatever the body says.
+        allowed(&tip, Transition::Publish)?;
+        if practice_tips::document_info(conn, tip.id)?.is_none() {
+            return Err(AppError::Conflict("the tip has no PDF".to_owned()));
+        }
+        if tip.anonymisation_requested && !confirmed {
+            return Err(AppError::invalid_field(
+                "/anonymisation_confirmed",
+                "the author asked for anonymisation: confirm it with `true` before publishing",
+            ));
+        }
+        let now = Utc::now().naive_utc();
+        let anonymised = tip.anonymisation_requested;
+        let changes = TransitionChanges {
+            published_at: Some(Some(now)),
+            decided_by: Some(Some(actor)),
+            anonymisation_confirmed_by: anonymised.then_some(Some(actor)),
+            anonymisation_confirmed_at: anonymised.then_some(Some(now)),
+            ..TransitionChanges::default()
+        };
+        let credit = credits::grant(
+            conn,
+            &Earning {
+                participant_id: tip.author_id,
+                format_code: FORMAT_CODE,
+                source: CreditSource::PracticeTip,
+                source_id: tip.id,
+                earned_on: now.date(),
+                chosen_hours: None,
+            },
+            now,
+        )?;
+        let extra = json!({"credit_hours": credit.hours, "anonymisation_confirmed": anonymised});
+        apply(conn, actor, &tip, Transition::Publish, &changes, extra)
+    })
+    .await
+}
+
+/// Rejects a submitted tip (or one sent back for changes) with a reason (staff). Audited.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "reject_practice_tip",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    request_body = RejectionRequest,
+    responses(
+        (status = 200, description = "Rejected.", body = PracticeTipResponse),
+        (status = 409, description = "Not `submitted` or `changes_requested`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/practice-tips/{id}/rejection")]
+pub async fn reject(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<RejectionRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
+        let changes = decided_with_reason(actor, body.reason);
+        apply(conn, actor, &tip, Transition::Reject, &changes, json!({}))
+    })
+    .await
+}
+
+/// Withdraws a published tip from the knowledge store (staff) with a reason. The author keeps
+/// the credit unless staff revoke it too, with its own reason. Audited.
+#[utoipa::path(
+    tag = "practice-tips",
+    operation_id = "withdraw_practice_tip",
+    params(("id" = i64, Path, description = "Practice tip id.")),
+    request_body = WithdrawalRequest,
+    responses(
+        (status = 200, description = "Withdrawn.", body = PracticeTipResponse),
+        (status = 409, description = "Not `published`.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`revoke_credit` without `credit_revocation_reason`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/practice-tips/{id}/withdrawal")]
+pub async fn withdraw(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<WithdrawalRequest>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let body = body.into_inner();
+    body.validate()?;
+    let revocation = match (body.revoke_credit, body.credit_revocation_reason) {
+        (true, Some(reason)) => Some(reason),
+        (true, None) => {
+            return Err(AppError::invalid_field(
+                "/credit_revocation_reason",
+                "give the reason for revoking the credit",
+            ));
+        }
+        (false, _) => None,
+    };
+    let reason = body.reason;
+    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
+        let changes = decided_with_reason(actor, reason);
+        // Inside the transaction: a wrong state below rolls the revocation back.
+        let revoked = match &revocation {
+            Some(why) => credits::revoke(
+                conn,
+                CreditSource::PracticeTip,
+                tip.id,
+                why,
+                Utc::now().naive_utc(),
+            )?,
+            None => 0,
+        };
+        let extra = json!({"credit_revoked": revoked > 0});
+        let updated = apply(conn, actor, &tip, Transition::Withdraw, &changes, extra)?;
+        Ok(updated)
+    })
+    .await
+}
