@@ -37,6 +37,7 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "topics", description = "The topic list and topic proposals (staff and participants)."),
         (name = "forums", description = "The community's topic forums (public; staff add and retire them)."),
         (name = "sessions", description = "Team-mentoring sessions: proposals, approval within capacity, holding (active participants and staff)."),
+        (name = "credit-reports", description = "Credit reports per project year for the NKI final report (the mentor and staff), the staff overview and the programme dashboard."),
     )
 )]
 pub struct ApiDoc;

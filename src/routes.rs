@@ -46,7 +46,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::sessions::withdraw)
                 .service(api::sessions::ask)
                 .service(api::sessions::questions)
-                .configure(participant_routes),
+                .configure(participant_routes)
+                .configure(credit_report_routes),
         );
 }
 
@@ -77,6 +78,13 @@ fn participant_routes(cfg: &mut ServiceConfig) {
         .service(roles::record_notification)
         .service(privacy::export)
         .service(privacy::erase);
+}
+
+fn credit_report_routes(cfg: &mut ServiceConfig) {
+    use api::credit_reports::{dashboard, overview, personal};
+    cfg.service(personal::get_credit_report)
+        .service(overview::list_credit_reports)
+        .service(dashboard::get_programme_dashboard);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

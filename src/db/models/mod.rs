@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod audit_events;
 pub mod contact_sheets;
+pub mod credit_reports;
+pub mod credit_sources;
 pub mod credits;
 pub mod formats;
 pub mod forums;

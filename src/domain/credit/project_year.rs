@@ -85,6 +85,12 @@ pub fn project_on(projects: &[ProjectDates], day: NaiveDate) -> Option<i64> {
     current_project(&running, day)
 }
 
+/// The project year of `project` that begins in `calendar_year`, if any (at most one does).
+pub fn year_starting_in(project: &ProjectDates, calendar_year: i32) -> Option<YearWindow> {
+    let k = u32::try_from(calendar_year - project.start.year()).ok()?;
+    window(project, k + 1).filter(|w| w.start.year() == calendar_year)
+}
+
 /// The year a report shows by default: the one containing `today`; after the project ended its
 /// last year; before it started its first year.
 pub fn default_year(project: &ProjectDates, today: NaiveDate) -> Option<YearWindow> {
@@ -194,6 +200,19 @@ mod tests {
             project(2, "2022-03-01", None),
         ];
         assert_eq!(project_on(&gap, day("2022-02-01")), None);
+    }
+
+    #[test]
+    fn the_year_starting_in_a_calendar_year_is_found_or_none() {
+        let p = project(1, "2024-02-29", Some("2026-06-30"));
+        assert_eq!(year_starting_in(&p, 2024).unwrap().number, 1);
+        assert_eq!(
+            year_starting_in(&p, 2025),
+            Some(win(2, "2025-03-01", "2026-03-01"))
+        );
+        assert_eq!(year_starting_in(&p, 2026).unwrap().end, day("2026-07-01"));
+        assert_eq!(year_starting_in(&p, 2027), None);
+        assert_eq!(year_starting_in(&p, 2023), None);
     }
 
     #[test]
