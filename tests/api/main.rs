@@ -8,6 +8,7 @@ mod accounts;
 mod auth;
 mod catalogues;
 mod contract;
+mod credit_reports;
 mod errors;
 mod health;
 mod migrations;
