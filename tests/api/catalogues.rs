@@ -61,7 +61,7 @@ async fn patch(
 }
 
 /// An integration client's token, created by `staff`.
-async fn integration_token(app: &TestApp, staff: &str) -> String {
+pub async fn integration_token(app: &TestApp, staff: &str) -> String {
     let created: Value = app
         .post(
             "/api/v1/integration-accounts",

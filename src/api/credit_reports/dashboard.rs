@@ -120,14 +120,7 @@ fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<ProgrammeDash
             .iter()
             .filter(|p| p.participant_id == person.id)
             .collect();
-        let dates: Vec<ProjectDates> = own
-            .iter()
-            .map(|p| ProjectDates {
-                id: p.id,
-                start: p.start_date,
-                end: p.end_date,
-            })
-            .collect();
+        let dates: Vec<ProjectDates> = own.iter().map(|p| p.dates()).collect();
         let kind = project_on(&dates, reference)
             .and_then(|id| own.iter().find(|p| p.id == id))
             .map(|p| p.kind.as_str());

@@ -104,17 +104,6 @@ pub struct CreditOverviewPage {
     pub next_cursor: Option<String>,
 }
 
-fn dates_of(projects: &[Project]) -> Vec<ProjectDates> {
-    projects
-        .iter()
-        .map(|p| ProjectDates {
-            id: p.id,
-            start: p.start_date,
-            end: p.end_date,
-        })
-        .collect()
-}
-
 fn row(
     mentor: &Participant,
     project: Option<&Project>,
@@ -194,7 +183,7 @@ fn rows(
     for mentor in &mentors {
         let projects = projects_of.get(&mentor.id).map_or(&[][..], Vec::as_slice);
         let credits = credits_of.get(&mentor.id).map_or(&[][..], Vec::as_slice);
-        let dates = dates_of(projects);
+        let dates: Vec<ProjectDates> = projects.iter().map(Project::dates).collect();
         match mode {
             ReportMode::CalendarYear => {
                 let reference = today().min(calendar.last_day()).max(from);

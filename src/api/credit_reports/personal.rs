@@ -13,7 +13,8 @@ use crate::api::language::Lang;
 use crate::api::participants::access::{Viewer, existing};
 use crate::api::participants::views::today;
 use crate::auth::Caller;
-use crate::db::models::{credit_reports, credit_sources, formats, projects};
+use crate::db::models::projects::{self, Project};
+use crate::db::models::{credit_reports, credit_sources, formats};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::credit::days_de;
 use crate::domain::credit::project_year::{default_year, project_on, window};
@@ -68,21 +69,11 @@ fn build(
         None => projects::current(&all_projects, today),
     }
     .ok_or(AppError::NotFound)?;
-    let dates: Vec<ProjectDates> = all_projects
-        .iter()
-        .map(|p| ProjectDates {
-            id: p.id,
-            start: p.start_date,
-            end: p.end_date,
-        })
-        .collect();
-    let own = dates
-        .iter()
-        .find(|d| d.id == project.id)
-        .ok_or(AppError::NotFound)?;
+    let dates: Vec<ProjectDates> = all_projects.iter().map(Project::dates).collect();
+    let own = project.dates();
     let year = match params.project_year {
-        Some(n) => window(own, n),
-        None => default_year(own, today),
+        Some(n) => window(&own, n),
+        None => default_year(&own, today),
     }
     .ok_or(AppError::NotFound)?;
     let history = credit_reports::history(conn, participant_id)?;

@@ -2,35 +2,14 @@
 
 use chrono::Utc;
 use reqwest::StatusCode;
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{get_as, participant, registration_with, start_for_year_two};
+use crate::catalogues::integration_token;
 use crate::helpers::{TestApp, assert_problem};
 use crate::on_both_backends;
 
 on_both_backends!(every_role_reads_exactly_the_reports_it_may);
-
-async fn integration_token(app: &TestApp, staff: &str) -> String {
-    let created: Value = app
-        .post(
-            "/api/v1/integration-accounts",
-            Some(staff),
-            &json!({"display_name": "Community"}),
-        )
-        .await
-        .json()
-        .await
-        .unwrap();
-    let credentials =
-        json!({"client_id": created["client_id"], "client_secret": created["client_secret"]});
-    let login: Value = app
-        .post("/api/v1/auth/token", None, &credentials)
-        .await
-        .json()
-        .await
-        .unwrap();
-    login["access_token"].as_str().unwrap().to_owned()
-}
 
 async fn every_role_reads_exactly_the_reports_it_may(app: TestApp) {
     let staff = app.staff_token().await;
