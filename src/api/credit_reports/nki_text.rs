@@ -133,6 +133,129 @@ pub fn render(report: &CreditReport) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::credit_reports::views::{FormatTotalResponse, ProjectYearResponse};
+    use crate::api::participants::views::ProjectResponse;
+    use crate::db::models::credits::CreditSource;
+    use crate::domain::credit::status::ObligationStatus;
+    use crate::domain::participant::{FederalState, ProjectKind};
+
+    fn day(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn item(source_kind: CreditSource, format_label: &str, hours: i32, on: &str) -> CreditItem {
+        CreditItem {
+            credit_id: 1,
+            format_code: String::new(),
+            format_label: format_label.to_owned(),
+            source_kind,
+            source_id: 1,
+            earned_on: day(on),
+            hours,
+            days: crate::domain::credit::days(hours),
+            revoked: false,
+            title: None,
+            from: None,
+            until: None,
+            place: None,
+            online: false,
+            topics: Vec::new(),
+            people_reached: None,
+            forum_title: None,
+            post_count: None,
+        }
+    }
+
+    #[test]
+    fn the_text_names_format_year_time_date_place_topics_people_and_posts() {
+        let session = CreditItem {
+            title: Some("Wärmeplanung kompakt".to_owned()),
+            from: Some(day("2026-03-12")),
+            place: Some("Kassel".to_owned()),
+            topics: vec!["Kommunale Wärmeplanung".to_owned()],
+            people_reached: Some(25),
+            ..item(CreditSource::Session, "Webinar", 40, "2026-03-12")
+        };
+        let sponsorship = CreditItem {
+            forum_title: Some("Mobilität".to_owned()),
+            from: Some(day("2026-01-01")),
+            until: Some(day("2026-06-30")),
+            post_count: Some(14),
+            ..item(
+                CreditSource::ForumSponsorship,
+                "Forenpatenschaft",
+                20,
+                "2026-06-30",
+            )
+        };
+        let revoked = CreditItem {
+            revoked: true,
+            ..item(CreditSource::PracticeTip, "Praxistipp", 40, "2026-05-05")
+        };
+        let total = |label: &str, hours| FormatTotalResponse {
+            format_code: String::new(),
+            format_label: label.to_owned(),
+            count: 1,
+            hours,
+            days: crate::domain::credit::days(hours),
+        };
+        let report = CreditReport {
+            participant_id: 1,
+            project: ProjectResponse {
+                id: 1,
+                kind: ProjectKind::FollowUpProject,
+                employer: "Stadt".to_owned(),
+                municipality: "Stadt".to_owned(),
+                federal_state: FederalState::HE,
+                funding_reference: None,
+                start_date: day("2025-01-01"),
+                end_date: None,
+            },
+            project_year: ProjectYearResponse {
+                number: 2,
+                start_date: day("2026-01-01"),
+                end_date: day("2026-12-31"),
+            },
+            items: vec![session, sponsorship, revoked],
+            totals: vec![total("Webinar", 40), total("Forenpatenschaft", 20)],
+            total_hours: 60,
+            total_days: 7.5,
+            min_hours: Some(40),
+            expected_max_hours: Some(80),
+            shortfall_hours: 0,
+            status: ObligationStatus::Met,
+            status_label: String::new(),
+            outside_project_items: Vec::new(),
+        };
+        assert_eq!(
+            render(&report),
+            "Mentoring-Aktivitäten im SK:KK-Mentoring-Programm, Anschlussvorhaben (KSM2), \
+             Projektjahr 2 (01.01.2026 bis 31.12.2026)\n\n\
+             - Webinar (Projektjahr 2): 5 Arbeitstage (40 Stunden) angerechnet; \
+             „Wärmeplanung kompakt“; am 12.03.2026 in Kassel; Themen: Kommunale Wärmeplanung; \
+             erreichte Personen: 25.\n\
+             - Forenpatenschaft (Projektjahr 2): 2,5 Arbeitstage (20 Stunden) angerechnet; \
+             Forum „Mobilität“; 01.01.2026 bis 30.06.2026; Anzahl der Beiträge: 14.\n\
+             \nSumme je Mentoring-Form:\n\
+             - Webinar: 1 Aktivität, zusammen 5 Arbeitstage (40 Stunden)\n\
+             - Forenpatenschaft: 1 Aktivität, zusammen 2,5 Arbeitstage (20 Stunden)\n\
+             \nInsgesamt im Projektjahr 2: 7,5 Arbeitstage (60 Stunden). \
+             Mindestumfang 5 Arbeitstage (40 Stunden): erreicht.\n"
+        );
+        let short = CreditReport {
+            items: Vec::new(),
+            totals: Vec::new(),
+            total_hours: 0,
+            shortfall_hours: 40,
+            ..report
+        };
+        let text = render(&short);
+        assert!(text.contains("keine Mentoring-Aktivitäten angerechnet"));
+        assert!(text.ends_with(
+            "Mindestumfang 5 Arbeitstage (40 Stunden): noch nicht erreicht, es fehlen \
+             5 Arbeitstage (40 Stunden).\n"
+        ));
+    }
 
     #[test]
     fn time_is_given_in_days_and_hours() {

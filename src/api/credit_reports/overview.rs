@@ -97,27 +97,38 @@ pub struct MentorYear {
 /// One page of the overview.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreditOverviewPage {
-    /// Rows by participant (`calendar_year`) or project (`project_year`).
+    /// Rows by participant (`calendar_year`) or project (`project_year`; credits of the calendar
+    /// year outside every project come first, in a row with `project_id` `null`).
     pub items: Vec<MentorYear>,
     /// Cursor of the next page; `null` on the last.
     #[schema(required = true)]
     pub next_cursor: Option<String>,
 }
 
+/// The key a row is paged by: the participant in calendar years, the project in project years,
+/// and the negated participant id for credits outside every project (unique, listed first).
+#[derive(Debug, Clone, Copy)]
+enum RowKey {
+    Participant,
+    Project,
+    OutsideProjects,
+}
+
 fn row(
     mentor: &Participant,
     project: Option<&Project>,
     period: YearWindow,
-    project_year: bool,
+    key: RowKey,
     hours: i32,
     lang: Lang,
 ) -> (i64, MentorYear) {
     let obligation = project.and_then(obligation_of);
     let status = status(obligation, hours, &period, today());
-    let key = if project_year {
-        project.map_or(mentor.id, |p| p.id)
-    } else {
-        mentor.id
+    let is_project_year = matches!(key, RowKey::Project) && project.is_some();
+    let page_key = match (key, project) {
+        (RowKey::Project, Some(p)) => p.id,
+        (RowKey::OutsideProjects, _) => -mentor.id,
+        _ => mentor.id,
     };
     let item = MentorYear {
         participant_id: mentor.id,
@@ -126,7 +137,7 @@ fn row(
         project_id: project.map(|p| p.id),
         project_kind: project.and_then(|p| ProjectKind::parse(&p.kind)),
         federal_state: project.and_then(|p| FederalState::parse(&p.federal_state)),
-        project_year: project_year.then(|| ProjectYearResponse::from(&period)),
+        project_year: is_project_year.then(|| ProjectYearResponse::from(&period)),
         period_start: period.start,
         period_end: period.last_day(),
         hours,
@@ -136,7 +147,7 @@ fn row(
         status,
         status_label: status.label(lang).to_owned(),
     };
-    (key, item)
+    (page_key, item)
 }
 
 fn counted_hours<'a>(credits: impl Iterator<Item = &'a Credit>) -> i32 {
@@ -190,7 +201,14 @@ fn rows(
                 let project = project_on(&dates, reference)
                     .and_then(|id| projects.iter().find(|p| p.id == id));
                 let hours = counted_hours(credits.iter());
-                out.push(row(mentor, project, calendar, false, hours, lang));
+                out.push(row(
+                    mentor,
+                    project,
+                    calendar,
+                    RowKey::Participant,
+                    hours,
+                    lang,
+                ));
             }
             ReportMode::ProjectYear => {
                 for (project, d) in projects.iter().zip(&dates) {
@@ -201,7 +219,29 @@ fn rows(
                         window.contains(c.earned_on)
                             && project_on(&dates, c.earned_on) == Some(project.id)
                     }));
-                    out.push(row(mentor, Some(project), window, true, hours, lang));
+                    out.push(row(
+                        mentor,
+                        Some(project),
+                        window,
+                        RowKey::Project,
+                        hours,
+                        lang,
+                    ));
+                }
+                // Credits of the calendar year earned while no project ran are not dropped.
+                let outside = credits.iter().filter(|c| {
+                    calendar.contains(c.earned_on) && project_on(&dates, c.earned_on).is_none()
+                });
+                if outside.clone().next().is_some() {
+                    let hours = counted_hours(outside);
+                    out.push(row(
+                        mentor,
+                        None,
+                        calendar,
+                        RowKey::OutsideProjects,
+                        hours,
+                        lang,
+                    ));
                 }
             }
         }

@@ -16,6 +16,7 @@ use crate::participant_helpers::registration;
 on_both_backends!(
     overview_lists_mentors_by_calendar_and_project_year_with_filters_pages_and_csv,
     dashboard_counts_capacity_used_participants_and_the_ratio,
+    credits_outside_every_project_are_listed_apart_not_dropped,
 );
 
 fn ids(page: &Value) -> Vec<i64> {
@@ -210,4 +211,63 @@ async fn dashboard_counts_capacity_used_participants_and_the_ratio(app: TestApp)
         .get("/api/v1/programme-dashboard?year=2101", Some(&staff))
         .await;
     assert_problem(res, StatusCode::BAD_REQUEST).await;
+}
+
+async fn credits_outside_every_project_are_listed_apart_not_dropped(app: TestApp) {
+    let staff = app.staff_token().await;
+    let future = today() + chrono::Duration::days(400);
+    let body = registration_with(
+        "later@example.org",
+        "follow_up_project",
+        &["mentor"],
+        future,
+        "SN",
+    );
+    let (id, _, token) = participant(&app, &staff, &body).await;
+    grant(
+        &app,
+        id,
+        "practice_tip",
+        CreditSource::PracticeTip,
+        1,
+        today(),
+        None,
+    )
+    .await;
+
+    let rows = app
+        .get_json(
+            &format!(
+                "/api/v1/credit-reports?mode=project_year&year={}",
+                this_year()
+            ),
+            &staff,
+        )
+        .await;
+    assert_eq!(ids(&rows), vec![id]);
+    let row = &rows["items"][0];
+    assert_eq!(
+        (row["project_id"].clone(), row["project_year"].clone()),
+        (json!(null), json!(null))
+    );
+    assert_eq!(
+        (row["hours"].clone(), row["status"].clone()),
+        (json!(40), json!("no_obligation"))
+    );
+    let calendar = app
+        .get_json(
+            &format!("/api/v1/credit-reports?year={}", this_year()),
+            &staff,
+        )
+        .await;
+    assert_eq!(calendar["items"][0]["hours"], 40);
+    assert_eq!(calendar["items"][0]["project_id"], json!(null));
+
+    // The mentor's own report of the upcoming project lists it apart too.
+    let report = app
+        .get_json(&format!("/api/v1/participants/{id}/credit-report"), &token)
+        .await;
+    assert!(report["items"].as_array().unwrap().is_empty());
+    assert_eq!(report["outside_project_items"][0]["hours"], 40);
+    assert_eq!(report["total_hours"], 0);
 }
