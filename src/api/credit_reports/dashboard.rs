@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, get, web};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -167,12 +167,7 @@ pub async fn get_programme_dashboard(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let year = params.year.unwrap_or_else(|| today().year());
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::BadRequest(
-            "year must be between 2000 and 2100".to_owned(),
-        ));
-    }
+    let year = super::calendar_year(params.year)?;
     let dashboard = db::run(&pool, move |conn| build(conn, year, lang)).await?;
     Ok(lang.private_json(&dashboard))
 }

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use actix_web::{HttpRequest, HttpResponse, get, web};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -313,12 +313,7 @@ pub async fn list_credit_reports(
     caller.require_staff()?;
     let page = paging.page()?;
     let params = params.into_inner();
-    let year = params.year.unwrap_or_else(|| today().year());
-    if !(2000..=2100).contains(&year) {
-        return Err(AppError::BadRequest(
-            "year must be between 2000 and 2100".to_owned(),
-        ));
-    }
+    let year = super::calendar_year(params.year)?;
     let mode = params.mode.unwrap_or(ReportMode::CalendarYear);
     let csv = csv_export::wants_csv(&req);
     let lang = if csv { Lang::De } else { lang };
