@@ -45,6 +45,7 @@ pub struct OverviewParams {
     #[param(minimum = 2000, maximum = 2100)]
     pub year: Option<i32>,
     /// Calendar years or project years (default `calendar_year`).
+    #[param(inline)]
     pub mode: Option<ReportMode>,
     /// Only rows with this status.
     pub status: Option<ObligationStatus>,
