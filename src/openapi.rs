@@ -39,6 +39,7 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "sessions", description = "Team-mentoring sessions: proposals, approval within capacity, holding (active participants and staff)."),
         (name = "forum-sponsorships", description = "Forum sponsorships: applications, approval within each forum's limit of sponsors, evidence, completion with credit (active participants and staff)."),
         (name = "practice-tips", description = "Practice tips from KSM for KSM: drafts, PDF upload, review, publication with credit, search and download."),
+        (name = "credit-reports", description = "Credit reports per project year for the NKI final report (the mentor and staff), the staff overview and the programme dashboard."),
     )
 )]
 pub struct ApiDoc;

@@ -38,7 +38,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(session_routes)
                 .configure(participant_routes)
                 .configure(forum_sponsorship_routes)
-                .configure(practice_tip_routes),
+                .configure(practice_tip_routes)
+                .configure(credit_report_routes),
         );
 }
 
@@ -122,6 +123,13 @@ fn practice_tip_routes(cfg: &mut ServiceConfig) {
         .service(review::publish)
         .service(review::reject)
         .service(review::withdraw);
+}
+
+fn credit_report_routes(cfg: &mut ServiceConfig) {
+    use api::credit_reports::{dashboard, overview, personal};
+    cfg.service(personal::get_credit_report)
+        .service(overview::list_credit_reports)
+        .service(dashboard::get_programme_dashboard);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod credit_reports;
 pub mod csv_export;
 pub mod etag;
 pub mod formats;

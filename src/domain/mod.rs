@@ -2,6 +2,7 @@
 
 pub mod catalogue;
 pub mod codes;
+pub mod credit;
 pub mod format_rules;
 pub mod participant;
 pub mod pdf;

@@ -10,6 +10,7 @@ mod auth;
 mod calendar;
 mod catalogues;
 mod contract;
+mod credit_reports;
 mod errors;
 mod forum_sponsorship_rules;
 mod forum_sponsorship_withdrawal;

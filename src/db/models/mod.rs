@@ -4,6 +4,8 @@ pub mod accounts;
 pub mod audit_events;
 pub mod calendar_feed_tokens;
 pub mod contact_sheets;
+pub mod credit_reports;
+pub mod credit_sources;
 pub mod credits;
 pub mod formats;
 pub mod forum_sponsorships;

@@ -24,6 +24,17 @@ pub struct Project {
     pub created_at: NaiveDateTime,
 }
 
+impl Project {
+    /// Its dates, for the rules in `domain`.
+    pub fn dates(&self) -> ProjectDates {
+        ProjectDates {
+            id: self.id,
+            start: self.start_date,
+            end: self.end_date,
+        }
+    }
+}
+
 /// Insert form for `projects`.
 #[derive(Debug, Insertable)]
 #[diesel(table_name = projects)]
@@ -66,14 +77,7 @@ pub fn of_participants(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<
 
 /// The current project among `projects` on `today` (see `domain::participant::current_project`).
 pub fn current(projects: &[Project], today: NaiveDate) -> Option<&Project> {
-    let dates: Vec<ProjectDates> = projects
-        .iter()
-        .map(|p| ProjectDates {
-            id: p.id,
-            start: p.start_date,
-            end: p.end_date,
-        })
-        .collect();
+    let dates: Vec<ProjectDates> = projects.iter().map(Project::dates).collect();
     let id = current_project(&dates, today)?;
     projects.iter().find(|p| p.id == id)
 }
