@@ -75,10 +75,10 @@ pub struct AuditEventPage {
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
     /// Only events about this kind of record, e.g. `account`.
-    #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
+    #[param(max_length = 64, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub entity_type: Option<String>,
     /// Only events about this record (combine with `entity_type`).
-    #[param(max_length = 64, pattern = r"^[^\u0000]*$")]
+    #[param(max_length = 64, pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$")]
     pub entity_id: Option<String>,
     /// Only changes made by this account.
     pub actor_account_id: Option<i64>,
