@@ -17,6 +17,7 @@ mod forum_sponsorship_withdrawal;
 mod forum_sponsorships;
 mod health;
 mod migrations;
+mod newsletter;
 mod participants;
 mod practice_tips;
 mod privacy;
