@@ -12,6 +12,7 @@ mod catalogues;
 mod contract;
 mod credit_reports;
 mod errors;
+mod events;
 mod forum_sponsorship_rules;
 mod forum_sponsorship_withdrawal;
 mod forum_sponsorships;
