@@ -11,6 +11,7 @@ pub mod formats;
 pub mod forum_sponsorships;
 pub mod forums;
 pub mod idempotency_keys;
+pub mod locks;
 pub mod newsletter;
 pub mod outbox;
 pub mod participant_topics;

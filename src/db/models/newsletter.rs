@@ -4,8 +4,9 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::models::locks;
 use crate::db::models::participants::Participant;
-use crate::db::schema::{catalogue_locks, newsletter_mailings, newsletter_welcomes, participants};
+use crate::db::schema::{newsletter_mailings, newsletter_welcomes, participants};
 use crate::domain::participant::ParticipantStatus;
 use crate::error::AppError;
 
@@ -22,16 +23,7 @@ pub struct Mailing {
 /// Serialises recording mailings: updates the `newsletter` lock row, so two concurrent mailings
 /// (or a retried request) run one after another. Call it first in the transaction.
 pub fn lock(conn: &mut DbConnection) -> Result<(), AppError> {
-    let updated = diesel::update(catalogue_locks::table.find("newsletter"))
-        .set(catalogue_locks::acquisitions.eq(catalogue_locks::acquisitions + 1))
-        .execute(conn)?;
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(AppError::internal(
-            "the `newsletter` row of catalogue_locks is missing",
-        ))
-    }
+    locks::acquire(conn, "newsletter")
 }
 
 /// The latest mailing (by date, then by recording order).

@@ -12,7 +12,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{catalogue_locks, outbox_events};
+use crate::db::models::locks;
+use crate::db::schema::outbox_events;
 use crate::domain::events::EventType;
 use crate::error::AppError;
 
@@ -34,14 +35,7 @@ pub fn emit(
     subject_id: i64,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
-    let locked = diesel::update(catalogue_locks::table.find("outbox"))
-        .set(catalogue_locks::acquisitions.eq(catalogue_locks::acquisitions + 1))
-        .execute(conn)?;
-    if locked != 1 {
-        return Err(AppError::internal(
-            "the `outbox` row of catalogue_locks is missing",
-        ));
-    }
+    locks::acquire(conn, "outbox")?;
     diesel::insert_into(outbox_events::table)
         .values((
             outbox_events::event_type.eq(event.as_str()),
