@@ -40,6 +40,8 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "forum-sponsorships", description = "Forum sponsorships: applications, approval within each forum's limit of sponsors, evidence, completion with credit (active participants and staff)."),
         (name = "practice-tips", description = "Practice tips from KSM for KSM: drafts, PDF upload, review, publication with credit, search and download."),
         (name = "credit-reports", description = "Credit reports per project year for the NKI final report (the mentor and staff), the staff overview and the programme dashboard."),
+        (name = "newsletter", description = "The mentoring newsletter: recipients and mailings with whom each welcomes (staff only)."),
+        (name = "events", description = "For the Klimaschutz-Community: the event feed (outbox, in commit order) and membership lookups (integration accounts and staff)."),
     )
 )]
 pub struct ApiDoc;

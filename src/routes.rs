@@ -39,7 +39,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(participant_routes)
                 .configure(forum_sponsorship_routes)
                 .configure(practice_tip_routes)
-                .configure(credit_report_routes),
+                .configure(credit_report_routes)
+                .configure(newsletter_and_event_routes),
         );
 }
 
@@ -130,6 +131,16 @@ fn credit_report_routes(cfg: &mut ServiceConfig) {
     cfg.service(personal::get_credit_report)
         .service(overview::list_credit_reports)
         .service(dashboard::get_programme_dashboard);
+}
+
+fn newsletter_and_event_routes(cfg: &mut ServiceConfig) {
+    use api::newsletter::{mailings, recipients};
+    cfg.service(recipients::list)
+        .service(mailings::create)
+        .service(mailings::list)
+        .service(mailings::get)
+        .service(api::events::list)
+        .service(api::memberships::lookup);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

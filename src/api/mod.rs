@@ -38,4 +38,8 @@ pub fn created_json<T: Serialize>(location: &str, body: &T) -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .json(body)
 }
+pub mod events;
+pub mod idempotency;
+pub mod memberships;
+pub mod newsletter;
 pub mod practice_tips;

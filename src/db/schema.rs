@@ -428,6 +428,48 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Newsletter mailings (§ 5.1).
+    newsletter_mailings (id) {
+        id -> BigInt,
+        sent_on -> Date,
+        recorded_by -> BigInt,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Whom a mailing welcomed (each participant once).
+    newsletter_welcomes (participant_id) {
+        participant_id -> BigInt,
+        mailing_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// Stored answers of creates sent with an `Idempotency-Key`.
+    idempotency_keys (account_id, operation, idempotency_key) {
+        account_id -> BigInt,
+        operation -> Text,
+        idempotency_key -> Text,
+        request_sha256 -> Text,
+        location -> Text,
+        response_body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The outbox: events for the community platform, in commit order.
+    outbox_events (id) {
+        id -> BigInt,
+        event_type -> Text,
+        subject_type -> Text,
+        subject_id -> BigInt,
+        occurred_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -444,6 +486,8 @@ diesel::joinable!(forum_sponsorships -> forums (forum_id));
 diesel::joinable!(forum_sponsorship_threads -> forum_sponsorships (sponsorship_id));
 diesel::joinable!(practice_tip_topics -> practice_tips (practice_tip_id));
 diesel::joinable!(practice_tip_documents -> practice_tips (practice_tip_id));
+diesel::joinable!(newsletter_welcomes -> participants (participant_id));
+diesel::joinable!(newsletter_welcomes -> newsletter_mailings (mailing_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -475,4 +519,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     practice_tips,
     practice_tip_topics,
     practice_tip_documents,
+    newsletter_mailings,
+    newsletter_welcomes,
+    idempotency_keys,
+    outbox_events,
 );

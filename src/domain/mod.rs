@@ -3,7 +3,9 @@
 pub mod catalogue;
 pub mod codes;
 pub mod credit;
+pub mod events;
 pub mod format_rules;
+pub mod newsletter;
 pub mod participant;
 pub mod pdf;
 pub mod practice_tip;

@@ -14,8 +14,9 @@ use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::etag::json_with_etag;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
-use crate::db::models::{contact_sheets, participants, participations, projects};
+use crate::db::models::{contact_sheets, outbox, participants, participations, projects};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::events::EventType;
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::text;
 use crate::error::AppError;
@@ -26,7 +27,7 @@ fn transition(
     actor: i64,
     from: ParticipantStatus,
     to: ParticipantStatus,
-    action: &str,
+    event: EventType,
 ) -> Result<(), AppError> {
     let now = Utc::now().naive_utc();
     let activated_at = (to == ParticipantStatus::Active).then_some(now);
@@ -35,14 +36,15 @@ fn transition(
         conn,
         Change {
             actor: Some(actor),
-            action,
+            action: event.as_str(),
             entity_type: "participant",
             entity_id: id.to_string(),
             before: Some(serde_json::json!({ "status": from })),
             after: Some(serde_json::json!({ "status": to })),
         },
     )?;
-    Ok(())
+    // Last, so the outbox lock is held briefly and always after the participant row.
+    outbox::emit(conn, event, id, now)
 }
 
 fn status_of(row: &participants::Participant) -> ParticipantStatus {
@@ -106,7 +108,7 @@ pub async fn activate(
             caller.account_id,
             ParticipantStatus::Pending,
             ParticipantStatus::Active,
-            "participant.activated",
+            EventType::ParticipantActivated,
         )
     })
     .await?;
@@ -169,7 +171,7 @@ pub async fn end(
             viewer.account_id(),
             from,
             ParticipantStatus::Ended,
-            "participant.ended",
+            EventType::ParticipantEnded,
         )
     })
     .await?;
@@ -209,7 +211,7 @@ pub async fn rejoin(
             caller.account_id,
             ParticipantStatus::Ended,
             ParticipantStatus::Active,
-            "participant.rejoined",
+            EventType::ParticipantRejoined,
         )
     })
     .await?;

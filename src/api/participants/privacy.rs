@@ -18,12 +18,14 @@ use crate::api::private_json;
 use crate::api::sessions::mentees::{QuestionResponse, question_response};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change, Filter};
+use crate::db::models::outbox;
 use crate::db::models::{
     accounts, calendar_feed_tokens, contact_sheets, participants, participations, projects, roles,
     sessions,
 };
 use crate::db::schema;
 use crate::db::{self, DbPool};
+use crate::domain::events::EventType;
 use crate::domain::participant::ParticipantStatus;
 use crate::error::AppError;
 
@@ -261,6 +263,10 @@ pub async fn erase(
                 after: Some(serde_json::json!({ "status": "ended", "erased": true })),
             },
         )?;
+        if row.status != ParticipantStatus::Ended.as_str() {
+            // Erasing a member ends the participation: the community must revoke access.
+            outbox::emit(conn, EventType::ParticipantEnded, id, now)?;
+        }
         let _ = participants::find(conn, id)?;
         Ok(())
     })

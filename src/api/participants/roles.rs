@@ -16,9 +16,11 @@ use crate::api::{created_json, private_json};
 use crate::auth::Caller;
 use crate::config::Settings;
 use crate::db::models::audit_events::{self, Change};
+use crate::db::models::outbox;
 use crate::db::models::participants::{self, ListFilter};
 use crate::db::models::roles::{self, RoleChangeRequest, RolePeriod};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::events::EventType;
 use crate::domain::participant::{ParticipantStatus, ProjectKind, RoleCode, Roles};
 use crate::domain::text;
 use crate::error::AppError;
@@ -235,6 +237,7 @@ fn apply_roles(
     let row = existing(conn, id)?;
     let now = Utc::now().naive_utc();
     participants::set_roles(conn, id, roles.mentee, roles.mentor, now)?;
+    outbox::emit(conn, EventType::ParticipantRolesChanged, id, now)?;
     roles::add_period(
         conn,
         id,

@@ -16,8 +16,10 @@ use crate::api::participants::access::Viewer;
 use crate::api::private_json;
 use crate::auth::Caller;
 use crate::db::models::credits::{self, CreditSource, Earning};
+use crate::db::models::outbox;
 use crate::db::models::practice_tips::{self, PracticeTip, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::events::EventType;
 use crate::domain::practice_tip::{TipState, Transition};
 use crate::domain::text;
 use crate::error::AppError;
@@ -260,6 +262,7 @@ pub async fn publish(
         }
         let now = Utc::now().naive_utc();
         let anonymised = tip.anonymisation_requested;
+        outbox::emit(conn, EventType::PracticeTipPublished, tip.id, now)?;
         let changes = TransitionChanges {
             published_at: Some(Some(now)),
             decided_by: Some(Some(actor)),

@@ -16,8 +16,10 @@ use crate::api::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats;
+use crate::db::models::outbox;
 use crate::db::models::sessions::{self, Session, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::events::EventType;
 use crate::domain::session::{SessionState, Transition, fits_yearly_limit};
 use crate::domain::text;
 use crate::error::AppError;
@@ -187,6 +189,12 @@ pub async fn approve(
         move |conn, session| {
             // The lock row first, so concurrent approvals count one after another.
             sessions::lock_capacity(conn)?;
+            outbox::emit(
+                conn,
+                EventType::SessionApproved,
+                session.id,
+                Utc::now().naive_utc(),
+            )?;
             let rule = formats::rule_on(conn, &session.format_code, session.starts_at.date())?
                 .filter(|r| r.bookable)
                 .ok_or_else(|| {

@@ -252,3 +252,22 @@ pub fn list(
     }
     query.load(conn)
 }
+
+/// The not-erased participant with this (normalised) e-mail or community account id.
+pub fn find_member(
+    conn: &mut DbConnection,
+    email: Option<&str>,
+    community_account_ref: Option<&str>,
+) -> QueryResult<Option<Participant>> {
+    let mut query = participants::table
+        .filter(participants::erased_at.is_null())
+        .order(participants::id.asc())
+        .into_boxed();
+    if let Some(email) = email {
+        query = query.filter(participants::email.eq(email.to_owned()));
+    }
+    if let Some(reference) = community_account_ref {
+        query = query.filter(participants::community_account_ref.eq(reference.to_owned()));
+    }
+    query.first(conn).optional()
+}

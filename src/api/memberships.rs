@@ -1,0 +1,94 @@
+//! Membership lookup for the Klimaschutz-Community (integration accounts and staff): is this
+//! person a participant, in which state and role, so the platform can decide access to the
+//! mentoring area. Nothing more personal is answered.
+//!
+//! A lookup is a `POST` with the e-mail in the JSON body rather than a `GET` with a query
+//! parameter, because personal data must never appear in URLs (they end up in logs and proxies).
+
+use actix_web::{HttpResponse, post, web};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::api::json_object::JsonObject;
+use crate::api::private_json;
+use crate::auth::{Caller, Role};
+use crate::db::models::participants;
+use crate::db::{self, DbPool};
+use crate::domain::participant::{ParticipantStatus, RoleCode, Roles};
+use crate::domain::text;
+use crate::error::AppError;
+
+/// Whom to look up: exactly one of `email` and `community_account_id`.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MembershipLookup {
+    /// The participant's e-mail address (case-insensitive).
+    #[validate(email(message = "must be an e-mail address"), length(max = 254))]
+    #[schema(max_length = 254)]
+    pub email: Option<String>,
+    /// The participant's account id on the community platform.
+    #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 100, format = "single-line")]
+    pub community_account_id: Option<String>,
+}
+
+/// A participant's membership: enough to grant or refuse access, nothing personal.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Membership {
+    /// Participant id (as in the event feed).
+    pub participant_id: i64,
+    /// `active` grants access to the mentoring area; `pending` and `ended` do not.
+    pub status: ParticipantStatus,
+    /// Current roles.
+    pub roles: Vec<RoleCode>,
+}
+
+/// Looks up a participant by e-mail or community account id (integration accounts and staff).
+/// Unknown and erased people are 404.
+#[utoipa::path(
+    tag = "events",
+    operation_id = "create_membership_lookup",
+    request_body = MembershipLookup,
+    responses(
+        (status = 200, description = "The membership.", body = Membership),
+        (status = 404, description = "No participant with this e-mail or community account id.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not exactly one of `email` and `community_account_id`.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/membership-lookups")]
+pub async fn lookup(
+    caller: Caller,
+    body: JsonObject<MembershipLookup>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require(&[Role::Integration, Role::Staff])?;
+    let body = body.into_inner();
+    body.validate()?;
+    if body.email.is_some() == body.community_account_id.is_some() {
+        return Err(AppError::invalid_field(
+            "",
+            "give exactly one of `email` and `community_account_id`",
+        ));
+    }
+    let email = body.email.as_deref().map(text::normalize_login);
+    let reference = body.community_account_id.map(|r| r.trim().to_owned());
+    let found = db::run(&pool, move |conn| {
+        Ok(participants::find_member(
+            conn,
+            email.as_deref(),
+            reference.as_deref(),
+        )?)
+    })
+    .await?
+    .ok_or(AppError::NotFound)?;
+    Ok(private_json(&Membership {
+        participant_id: found.id,
+        status: ParticipantStatus::parse(&found.status).unwrap_or(ParticipantStatus::Pending),
+        roles: Roles {
+            mentee: found.is_mentee,
+            mentor: found.is_mentor,
+        }
+        .codes(),
+    }))
+}
