@@ -20,6 +20,7 @@ mod migrations;
 mod participants;
 mod practice_tips;
 mod privacy;
+mod proof;
 mod session_documentation;
 mod sessions;
 mod sponsorship_helpers;

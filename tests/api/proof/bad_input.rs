@@ -1,0 +1,1 @@
+//! Bad input over every write endpoint.

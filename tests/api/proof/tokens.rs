@@ -1,0 +1,1 @@
+//! Token attacks beyond `auth.rs`.
