@@ -7,6 +7,9 @@ mod matrix_rows;
 mod tokens;
 mod world;
 
+use diesel::sql_types::BigInt;
+use diesel::{QueryableByName, RunQueryDsl};
+use mentoring_api::db::DbConnection;
 use reqwest::{Method, Response};
 use serde_json::Value;
 
@@ -67,4 +70,42 @@ pub async fn send(
             .body(bytes.clone()),
     };
     req.send().await.expect("request is answered")
+}
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = BigInt)]
+    n: i64,
+}
+
+/// The tables of the portable schema, read from `src/db/schema.rs`.
+fn table_names() -> Vec<&'static str> {
+    include_str!("../../../src/db/schema.rs")
+        .lines()
+        .filter(|line| line.starts_with("    ") && !line.starts_with("     "))
+        .filter_map(|line| line.trim().strip_suffix(") {"))
+        .filter_map(|head| head.split_once(" ("))
+        .map(|(name, _)| name)
+        .collect()
+}
+
+/// Row counts of every table: the "database unchanged" snapshot.
+pub async fn snapshot(app: &TestApp) -> Vec<(&'static str, i64)> {
+    let pool = app.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().expect("connection");
+        table_names()
+            .into_iter()
+            .map(|table| {
+                let query = diesel::sql_query(format!("SELECT COUNT(*) AS n FROM {table}"));
+                let count: Count = match &mut *conn {
+                    DbConnection::Postgresql(c) => query.get_result(c),
+                    DbConnection::Sqlite(c) => query.get_result(c),
+                }
+                .expect("count rows");
+                (table, count.n)
+            })
+            .collect()
+    })
+    .await
+    .unwrap()
 }
