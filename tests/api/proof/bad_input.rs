@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::matrix_rows::{Row, all};
 use super::world::{CALLERS, Caller, World, build};
-use super::{Payload, fill, snapshot, split_op};
+use super::{Payload, fill, operations, snapshot, spec, split_op};
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 use mutations::{Raw, file_mutations, json_mutations};
@@ -121,7 +121,7 @@ async fn attack(app: &TestApp, world: &World, doc: &Value, row: &Row) -> Vec<Str
 
 async fn bad_bodies_are_4xx_problems_and_change_nothing(app: TestApp) {
     let world = build(&app).await;
-    let doc: Value = serde_json::from_str(&mentoring_api::openapi::document_json()).unwrap();
+    let doc: Value = spec();
     let before = snapshot(&app).await;
     let mut problems = Vec::new();
     let mut attacked = 0;
@@ -135,13 +135,7 @@ async fn bad_bodies_are_4xx_problems_and_change_nothing(app: TestApp) {
         problems.len(),
         problems.join("\n")
     );
-    let with_bodies = doc["paths"]
-        .as_object()
-        .unwrap()
-        .values()
-        .flat_map(|item| item.as_object().unwrap().values())
-        .filter(|op| op["requestBody"].is_object())
-        .count();
+    let with_bodies = operations(|op| op["requestBody"].is_object()).len();
     assert_eq!(
         attacked, with_bodies,
         "every operation with a body was attacked"
@@ -155,7 +149,7 @@ async fn bad_bodies_are_4xx_problems_and_change_nothing(app: TestApp) {
 
 async fn pagination_abuse_is_a_400_problem(app: TestApp) {
     let staff = app.staff_token().await;
-    let doc: Value = serde_json::from_str(&mentoring_api::openapi::document_json()).unwrap();
+    let doc: Value = spec();
     let lists: Vec<String> = doc["paths"]
         .as_object()
         .unwrap()

@@ -7,6 +7,8 @@ mod matrix_rows;
 mod tokens;
 mod world;
 
+use std::collections::BTreeSet;
+
 use diesel::sql_types::BigInt;
 use diesel::{QueryableByName, RunQueryDsl};
 use mentoring_api::db::DbConnection;
@@ -21,6 +23,25 @@ pub enum Payload {
     None,
     Json(Value),
     File(&'static str, Vec<u8>),
+}
+
+/// The generated OpenAPI document.
+pub fn spec() -> Value {
+    serde_json::from_str(&mentoring_api::openapi::document_json()).unwrap()
+}
+
+/// The `METHOD /path` of every operation of the spec that `keep` accepts.
+pub fn operations(keep: fn(&Value) -> bool) -> BTreeSet<String> {
+    let doc = spec();
+    let mut ops = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if keep(op) {
+                ops.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    ops
 }
 
 /// Splits `"GET /api/v1/x/{id}"` into the method and the path template.

@@ -2,7 +2,7 @@
 
 use serde_json::json;
 
-use super::{Row, empty, ids, pdf, row};
+use super::{Row, empty, ids, no_body, pdf, row};
 use crate::proof::Payload;
 use crate::sponsorship_helpers::today;
 
@@ -24,7 +24,7 @@ pub fn participant_writes() -> Vec<Row> {
         row(
             "POST /api/v1/participants/{id}/projects/{project_id}/contact-sheet/confirmation",
             |w| ids(&[w.owner_id, w.owner_project]),
-            empty,
+            no_body,
             "401 403 403 403 403 403 403 409",
         ),
         row(
@@ -60,7 +60,7 @@ pub fn participant_writes() -> Vec<Row> {
         row(
             "POST /api/v1/participants/{id}/activation",
             |w| ids(&[w.pending_id]),
-            empty,
+            no_body,
             "401 403 403 403 403 403 403 409",
         ),
         row(
@@ -87,19 +87,19 @@ pub fn participant_writes() -> Vec<Row> {
         row(
             "POST /api/v1/forums/{id}/retirement",
             |w| ids(&[w.forum]),
-            empty,
+            no_body,
             "401 403 403 403 403 403 403 200",
         ),
         row(
             "POST /api/v1/accounts/{id}/deactivation",
             |w| ids(&[w.spare_account]),
-            empty,
+            no_body,
             "401 403 403 403 403 403 403 200",
         ),
         row(
             "POST /api/v1/accounts/{id}/reactivation",
             |w| ids(&[w.spare_account]),
-            empty,
+            no_body,
             "401 403 403 403 403 403 403 200",
         ),
         row(
@@ -111,13 +111,13 @@ pub fn participant_writes() -> Vec<Row> {
         row(
             "POST /api/v1/participants/{id}/rejoining",
             |w| ids(&[w.owner_id]),
-            empty,
+            no_body,
             "401 403 403 403 403 403 403 200",
         ),
         row(
             "POST /api/v1/participants/{id}/erasure",
             |w| ids(&[w.owner_id]),
-            empty,
+            no_body,
             "401 403 403 403 403 403 403 204",
         ),
     ]

@@ -143,7 +143,7 @@ pub fn writes() -> Vec<Row> {
         row(
             "POST /api/v1/calendar-feed-tokens",
             none,
-            empty,
+            no_body,
             "401 403 201 201 403 403 201 201",
         ),
         row(
