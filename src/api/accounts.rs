@@ -68,7 +68,12 @@ pub struct NewStaffAccount {
     pub email: String,
     /// Initial password (12–1024 characters).
     #[validate(custom(function = "text::password"))]
-    #[schema(min_length = 12, max_length = 1024, format = Password)]
+    #[schema(
+        min_length = 12,
+        max_length = 1024,
+        format = Password,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub password: String,
     /// Name shown to others.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]

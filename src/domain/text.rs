@@ -43,12 +43,19 @@ pub fn multi_line(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
-/// A password: 12 to 1024 characters of any kind (NIST SP 800-63B: length, not composition).
+/// A password: 12 to 1024 characters of any kind (NIST SP 800-63B: length, not composition),
+/// except control characters, which no keyboard types and some clients cut at (NUL).
 pub fn password(value: &str) -> Result<(), ValidationError> {
     if !(12..=1024).contains(&value.chars().count()) {
         return Err(error(
             "password_length",
             "must be 12 to 1024 characters long",
+        ));
+    }
+    if value.chars().any(char::is_control) {
+        return Err(error(
+            "control_character",
+            "must not contain control characters",
         ));
     }
     Ok(())
@@ -114,5 +121,12 @@ mod tests {
         assert!(password("elf zeichen").is_err());
         assert!(password("zwölf zeichen").is_ok());
         assert!(password(&"x".repeat(1025)).is_err());
+    }
+
+    #[test]
+    fn password_refuses_control_characters() {
+        assert!(password("zwölf\0zeichen").is_err());
+        assert!(password("zwölf zeichen\r\n").is_err());
+        assert!(password("zwölf zeichen 🌍 ok").is_ok());
     }
 }

@@ -22,6 +22,7 @@ mod newsletter;
 mod participants;
 mod practice_tips;
 mod privacy;
+mod proof;
 mod role_helpers;
 mod session_documentation;
 mod sessions;

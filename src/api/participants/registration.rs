@@ -60,7 +60,12 @@ pub struct RegistrationRequest {
     pub phone: String,
     /// Password for the participant's account (12–1024 characters).
     #[validate(custom(function = "text::password"))]
-    #[schema(min_length = 12, max_length = 1024, format = Password)]
+    #[schema(
+        min_length = 12,
+        max_length = 1024,
+        format = Password,
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+    )]
     pub password: String,
     /// Self-assessed experience.
     pub experience: Experience,

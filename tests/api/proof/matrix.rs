@@ -1,0 +1,158 @@
+//! The authorization matrix: every operation × every kind of caller gets the status of the table,
+//! every refusal is problem+json, and what callers other than the owner and staff read never
+//! holds contact data. A meta-test keeps the table complete.
+
+use std::collections::BTreeSet;
+
+use reqwest::Method;
+use serde_json::Value;
+
+use super::matrix_rows::{Row, all};
+use super::world::{CALLERS, Caller, World, build};
+use super::{Payload, fill, operations, send, split_op};
+use crate::helpers::TestApp;
+use crate::on_both_backends;
+
+/// Keys that carry contact data or secrets.
+const PERSONAL_KEYS: [&str; 2] = ["email", "phone"];
+const SECRET_KEYS: [&str; 4] = ["password", "password_hash", "token_hash", "secret_hash"];
+
+#[test]
+fn every_operation_of_the_spec_has_a_row() {
+    let rows: Vec<String> = all().iter().map(|r| r.op.to_owned()).collect();
+    let covered: BTreeSet<String> = rows.iter().cloned().collect();
+    assert_eq!(covered.len(), rows.len(), "an operation has two rows");
+    let spec = operations(|_| true);
+    let missing: Vec<_> = spec.difference(&covered).collect();
+    let unknown: Vec<_> = covered.difference(&spec).collect();
+    assert!(missing.is_empty(), "operations without rows: {missing:#?}");
+    assert!(unknown.is_empty(), "rows for no operation: {unknown:#?}");
+    for row in all() {
+        assert_eq!(
+            row.expect.split(' ').count(),
+            CALLERS.len(),
+            "{}: one status per caller",
+            row.op
+        );
+    }
+}
+
+on_both_backends!(every_caller_gets_the_status_of_the_table);
+
+/// Whether `status` is one of the table's `200|409` alternatives.
+fn allowed(expected: &str, status: u16) -> bool {
+    expected.split('|').any(|s| s == status.to_string())
+}
+
+/// All object keys anywhere in `value`.
+fn keys(value: &Value, out: &mut BTreeSet<String>) {
+    match value {
+        Value::Object(map) => {
+            for (key, inner) in map {
+                out.insert(key.clone());
+                keys(inner, out);
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|item| keys(item, out)),
+        _ => {}
+    }
+}
+
+/// May `caller` see contact data in what `op` answers? Their own, staff everything, and active
+/// participants each other's in the directory (§ 5.1).
+fn sees_contact_data(op: &str, caller: Caller) -> bool {
+    let active = matches!(caller, Caller::Mentee | Caller::Other | Caller::Owner);
+    matches!(caller, Caller::Owner | Caller::Staff)
+        || op == "GET /api/v1/me"
+        || (op == "GET /api/v1/directory" && active)
+}
+
+/// Sends one cell and returns the status, checking the body rules on the way.
+async fn cell(app: &TestApp, world: &World, row: &Row, caller: Caller) -> u16 {
+    let (method, template) = split_op(row.op);
+    let path = fill(template, &(row.params)(world));
+    let payload = (row.body)(world);
+    let res = send(app, method.clone(), &path, world.token(caller), &payload).await;
+    let status = res.status().as_u16();
+    let content_type = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let body = res.bytes().await.unwrap();
+    assert!(status < 500, "{} as {caller:?}: {status}", row.op);
+    if status == 422 && std::env::var("PROOF_PRINT").is_ok() {
+        eprintln!(
+            "422 {} as {caller:?}: {}",
+            row.op,
+            String::from_utf8_lossy(&body)
+        );
+    }
+    if status >= 400 {
+        assert_eq!(
+            content_type, "application/problem+json",
+            "{} as {caller:?}",
+            row.op
+        );
+    } else if method == Method::GET && content_type.starts_with("application/json") {
+        let json: Value = serde_json::from_slice(&body).unwrap();
+        let mut seen = BTreeSet::new();
+        keys(&json, &mut seen);
+        for key in SECRET_KEYS {
+            assert!(
+                !seen.contains(key),
+                "{} as {caller:?} shows `{key}`",
+                row.op
+            );
+        }
+        if !sees_contact_data(row.op, caller) {
+            for key in PERSONAL_KEYS {
+                assert!(
+                    !seen.contains(key),
+                    "{} as {caller:?} shows `{key}`",
+                    row.op
+                );
+            }
+        }
+    }
+    status
+}
+
+async fn every_caller_gets_the_status_of_the_table(app: TestApp) {
+    let world = build(&app).await;
+    let with_bodies = operations(|op| op["requestBody"].is_object());
+    for row in all() {
+        let sends_body = !matches!((row.body)(&world), Payload::None);
+        assert_eq!(
+            sends_body,
+            with_bodies.contains(row.op),
+            "{}: body as in the spec",
+            row.op
+        );
+    }
+    let print = std::env::var("PROOF_PRINT").is_ok();
+    let mut failures = Vec::new();
+    for row in all() {
+        let expected: Vec<&str> = row.expect.split(' ').collect();
+        let mut got = Vec::new();
+        for (n, caller) in CALLERS.into_iter().enumerate() {
+            let status = cell(&app, &world, &row, caller).await;
+            if !allowed(expected[n], status) {
+                failures.push(format!(
+                    "{} as {caller:?}: expected {}, got {status}",
+                    row.op, expected[n]
+                ));
+            }
+            got.push(status.to_string());
+        }
+        if print {
+            eprintln!("ROW {:<80} \"{}\"", row.op, got.join(" "));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}

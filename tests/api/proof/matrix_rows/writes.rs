@@ -1,0 +1,251 @@
+//! Creates and state changes of catalogues, sessions, sponsorships and practice tips.
+
+use serde_json::json;
+
+use super::{Row, empty, ids, no_body, none, pdf, reason, row};
+use crate::helpers::PASSWORD;
+use crate::participant_helpers::registration;
+use crate::proof::Payload;
+use crate::session_helpers::proposal;
+use crate::sponsorship_helpers::{application, months_end, today};
+
+/// Creates and state changes, ordered so each finds the state the table expects.
+pub fn writes() -> Vec<Row> {
+    vec![
+        row(
+            "POST /api/v1/auth/token",
+            none,
+            |_| Payload::Json(json!({"email": "spare@example.org", "password": PASSWORD})),
+            "200 200 200 200 200 200 200 200",
+        ),
+        row(
+            "POST /api/v1/registrations",
+            none,
+            |w| {
+                let email = format!("new{}@example.org", w.unique());
+                Payload::Json(registration(&email, "first_project", &["mentee"]))
+            },
+            "201 201 201 201 201 201 201 201",
+        ),
+        row(
+            "POST /api/v1/staff-accounts",
+            none,
+            |w| {
+                Payload::Json(json!({"email": format!("staff{}@example.org", w.unique()),
+                    "password": PASSWORD, "display_name": "SK:KK"}))
+            },
+            "401 403 403 403 403 403 403 201",
+        ),
+        row(
+            "POST /api/v1/integration-accounts",
+            none,
+            |_| Payload::Json(json!({"display_name": "Community"})),
+            "401 403 403 403 403 403 403 201",
+        ),
+        row(
+            "POST /api/v1/topics",
+            none,
+            |_| Payload::Json(json!({"group": "local_politics", "title_de": "Neues Thema"})),
+            "401 403 201 201 403 403 201 201",
+        ),
+        row(
+            "POST /api/v1/topics/{id}/acceptance",
+            |w| ids(&[w.proposed_topic]),
+            empty,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "POST /api/v1/topics/{id}/declination",
+            |w| ids(&[w.proposed_topic]),
+            empty,
+            "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "POST /api/v1/forums",
+            none,
+            |w| {
+                Payload::Json(
+                    json!({"code": format!("forum_{}", w.unique()), "name_de": "Forum",
+                    "name_en": "Forum", "audience": "ksm_only"}),
+                )
+            },
+            "401 403 403 403 403 403 403 201",
+        ),
+        row(
+            "POST /api/v1/sessions",
+            none,
+            |w| Payload::Json(proposal("webinar", w.topic, 60, &[])),
+            "401 403 403 201 403 403 201 403",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/approval",
+            |w| ids(&[w.session]),
+            empty,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/signup",
+            |w| ids(&[w.session]),
+            no_body,
+            "401 403 204 403 403 403 403 403",
+        ),
+        row(
+            "DELETE /api/v1/sessions/{id}/signup",
+            |w| ids(&[w.session]),
+            no_body,
+            "401 403 204 403 403 403 403 403",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/questions",
+            |w| ids(&[w.session]),
+            |_| Payload::Json(json!({"body": "Wie fange ich an?"})),
+            "401 403 201 403 403 403 403 403",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/holding",
+            |w| ids(&[w.session]),
+            |_| Payload::Json(json!({"people_reached": 12})),
+            "401 403 403 403 403 403 409 409",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/documentation",
+            |w| ids(&[w.held_session]),
+            |_| {
+                Payload::Json(json!({"summary": "Impulse und Diskussion.",
+                    "results": "Checkliste.", "people_reached": 20}))
+            },
+            "401 403 403 403 403 403 409 409",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/attachments",
+            |w| ids(&[w.held_session]),
+            pdf,
+            "401 403 403 403 403 403 201 201",
+        ),
+        row(
+            "DELETE /api/v1/sessions/{id}/attachments/{attachment_id}",
+            |w| ids(&[w.held_session, w.attachment]),
+            no_body,
+            "401 403 403 403 403 403 204 404",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/cancellation",
+            |w| ids(&[w.session]),
+            reason,
+            "401 403 403 403 403 403 200 409",
+        ),
+        row(
+            "POST /api/v1/sessions/{id}/declination",
+            |w| ids(&[w.session]),
+            reason,
+            "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "POST /api/v1/calendar-feed-tokens",
+            none,
+            no_body,
+            "401 403 201 201 403 403 201 201",
+        ),
+        row(
+            "DELETE /api/v1/calendar-feed-tokens/current",
+            none,
+            no_body,
+            "401 403 204 204 403 403 204 204",
+        ),
+        row(
+            "POST /api/v1/forum-sponsorships",
+            none,
+            |w| {
+                let start = today() + chrono::Duration::days(400);
+                let mut body = application(w.forum, start, months_end(start, 6), 20);
+                body["participant_id"] = json!(w.owner_id);
+                Payload::Json(body)
+            },
+            "401 403 403 403 403 403 201 409",
+        ),
+        row(
+            "POST /api/v1/forum-sponsorships/{id}/approval",
+            |w| ids(&[w.sponsorship]),
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "PUT /api/v1/forum-sponsorships/{id}/evidence",
+            |w| ids(&[w.sponsorship]),
+            |_| Payload::Json(json!({"post_count": 4, "thread_titles": ["Wärmeplanung"]})),
+            "401 403 404 404 403 403 409 409",
+        ),
+        row(
+            "POST /api/v1/forum-sponsorships/{id}/completion",
+            |w| ids(&[w.sponsorship]),
+            no_body,
+            "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "POST /api/v1/forum-sponsorships/{id}/credit-decision",
+            |w| ids(&[w.sponsorship]),
+            |_| Payload::Json(json!({"credit_hours": 5, "reason": "Teilweise"})),
+            "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "POST /api/v1/forum-sponsorships/{id}/declination",
+            |w| ids(&[w.sponsorship]),
+            reason,
+            "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "POST /api/v1/forum-sponsorships/{id}/withdrawal",
+            |w| ids(&[w.sponsorship]),
+            reason,
+            "401 403 404 404 403 403 200 409",
+        ),
+        row(
+            "POST /api/v1/practice-tips",
+            none,
+            |w| Payload::Json(crate::practice_tips::new_tip("Neu", "text", w.topic)),
+            "401 403 403 201 403 403 201 403",
+        ),
+        row(
+            "PATCH /api/v1/practice-tips/{id}",
+            |w| ids(&[w.tip]),
+            |_| Payload::Json(json!({"title": "Klimaschutz im Haushalt"})),
+            "401 403 404 404 403 403 200 403",
+        ),
+        row(
+            "PUT /api/v1/practice-tips/{id}/document",
+            |w| ids(&[w.tip]),
+            pdf,
+            "401 403 404 404 403 403 200 403",
+        ),
+        row(
+            "POST /api/v1/practice-tips/{id}/submission",
+            |w| ids(&[w.tip]),
+            no_body,
+            "401 403 404 404 403 403 200 403",
+        ),
+        row(
+            "POST /api/v1/practice-tips/{id}/publication",
+            |w| ids(&[w.tip]),
+            empty,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "POST /api/v1/practice-tips/{id}/change-request",
+            |w| ids(&[w.tip]),
+            |_| Payload::Json(json!({"review_note": "Bitte kürzen."})),
+            "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "POST /api/v1/practice-tips/{id}/rejection",
+            |w| ids(&[w.tip]),
+            reason,
+            "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "POST /api/v1/practice-tips/{id}/withdrawal",
+            |w| ids(&[w.tip]),
+            reason,
+            "401 403 403 403 403 403 403 200",
+        ),
+    ]
+}
