@@ -39,22 +39,102 @@ impl Created {
 
 /// (target state, format, days from today, title)
 const SESSIONS: &[(SessionState, &str, i64, &str)] = &[
-    (SessionState::Documented, "webinar", -120, "Kommunale Wärmeplanung starten"),
-    (SessionState::Documented, "webinar", -90, "Fördermittel für Klimaschutzprojekte"),
-    (SessionState::Documented, "regional_meeting", -75, "Regionaltreffen Nord: Klimaanpassung"),
-    (SessionState::Documented, "webinar", -60, "Beteiligung in der Verwaltung"),
-    (SessionState::Documented, "expert_event_session", -45, "Energiemanagement in Liegenschaften"),
-    (SessionState::Documented, "webinar", -30, "Klimaschutz im Haushalt verankern"),
-    (SessionState::Held, "webinar", -10, "Radverkehr im ländlichen Raum"),
-    (SessionState::Held, "regional_meeting", -5, "Regionaltreffen Süd: Photovoltaik"),
-    (SessionState::Approved, "webinar", 14, "Öffentlichkeitsarbeit mit kleinem Budget"),
-    (SessionState::Approved, "webinar", 40, "Treibhausgasbilanz fortschreiben"),
-    (SessionState::Approved, "expert_event_session", 60, "Kommunale Wärmenetze"),
-    (SessionState::Proposed, "webinar", 21, "Klimaschutzkonzept und Politik"),
-    (SessionState::Proposed, "regional_meeting", 35, "Regionaltreffen Ost: Netzwerke"),
-    (SessionState::Proposed, "webinar", 70, "Nachhaltige Beschaffung"),
-    (SessionState::Declined, "webinar", 28, "Doppelte Terminanfrage"),
-    (SessionState::Cancelled, "webinar", 50, "Abgesagter Austausch"),
+    (
+        SessionState::Documented,
+        "webinar",
+        -120,
+        "Kommunale Wärmeplanung starten",
+    ),
+    (
+        SessionState::Documented,
+        "webinar",
+        -90,
+        "Fördermittel für Klimaschutzprojekte",
+    ),
+    (
+        SessionState::Documented,
+        "regional_meeting",
+        -75,
+        "Regionaltreffen Nord: Klimaanpassung",
+    ),
+    (
+        SessionState::Documented,
+        "webinar",
+        -60,
+        "Beteiligung in der Verwaltung",
+    ),
+    (
+        SessionState::Documented,
+        "expert_event_session",
+        -45,
+        "Energiemanagement in Liegenschaften",
+    ),
+    (
+        SessionState::Documented,
+        "webinar",
+        -30,
+        "Klimaschutz im Haushalt verankern",
+    ),
+    (
+        SessionState::Held,
+        "webinar",
+        -10,
+        "Radverkehr im ländlichen Raum",
+    ),
+    (
+        SessionState::Held,
+        "regional_meeting",
+        -5,
+        "Regionaltreffen Süd: Photovoltaik",
+    ),
+    (
+        SessionState::Approved,
+        "webinar",
+        14,
+        "Öffentlichkeitsarbeit mit kleinem Budget",
+    ),
+    (
+        SessionState::Approved,
+        "webinar",
+        40,
+        "Treibhausgasbilanz fortschreiben",
+    ),
+    (
+        SessionState::Approved,
+        "expert_event_session",
+        60,
+        "Kommunale Wärmenetze",
+    ),
+    (
+        SessionState::Proposed,
+        "webinar",
+        21,
+        "Klimaschutzkonzept und Politik",
+    ),
+    (
+        SessionState::Proposed,
+        "regional_meeting",
+        35,
+        "Regionaltreffen Ost: Netzwerke",
+    ),
+    (
+        SessionState::Proposed,
+        "webinar",
+        70,
+        "Nachhaltige Beschaffung",
+    ),
+    (
+        SessionState::Declined,
+        "webinar",
+        28,
+        "Doppelte Terminanfrage",
+    ),
+    (
+        SessionState::Cancelled,
+        "webinar",
+        50,
+        "Abgesagter Austausch",
+    ),
 ];
 
 /// Creates the sessions, sponsorships and tips, one transaction each.
@@ -155,7 +235,14 @@ fn session(
         &[topic],
     )?;
     let id = row.id;
-    audit(conn, staff, "session.proposed", "session", id, json!({"state": "proposed"}))?;
+    audit(
+        conn,
+        staff,
+        "session.proposed",
+        "session",
+        id,
+        json!({"state": "proposed"}),
+    )?;
     let decided = TransitionChanges {
         decided_by: Some(Some(staff)),
         decided_at: Some(Some(now)),
@@ -184,7 +271,14 @@ fn session(
         people_reached: Some(Some(12 + (id as i32 * 7) % 30)),
         ..TransitionChanges::default()
     };
-    move_session(conn, staff, id, SessionState::Approved, SessionState::Held, &held)?;
+    move_session(
+        conn,
+        staff,
+        id,
+        SessionState::Approved,
+        SessionState::Held,
+        &held,
+    )?;
     if target == SessionState::Held {
         return Ok(Vec::new());
     }
@@ -193,14 +287,22 @@ fn session(
         &Documentation {
             session_id: id,
             summary: "Zwei Impulse aus der Praxis, danach Austausch in Kleingruppen.".to_owned(),
-            results: "Checkliste für den Einstieg; offene Fragen für das nächste Treffen.".to_owned(),
+            results: "Checkliste für den Einstieg; offene Fragen für das nächste Treffen."
+                .to_owned(),
             filed_by: mentors[0],
             filed_at: now,
         },
         &[],
     )?;
     let none = TransitionChanges::default();
-    move_session(conn, staff, id, SessionState::Held, SessionState::Documented, &none)?;
+    move_session(
+        conn,
+        staff,
+        id,
+        SessionState::Held,
+        SessionState::Documented,
+        &none,
+    )?;
     mentors
         .iter()
         .map(|&participant_id| {

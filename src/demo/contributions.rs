@@ -20,7 +20,7 @@ use super::people::Cast;
 const SPONSORSHIPS: &[(SponsorshipState, i64, i64, i32)] = &[
     (SponsorshipState::Completed, -400, 6, 40),
     (SponsorshipState::Completed, -300, 6, 20),
-    (SponsorshipState::Completed, -250, 12, 40),
+    (SponsorshipState::Completed, -520, 12, 40),
     (SponsorshipState::Approved, -60, 6, 40),
     (SponsorshipState::Approved, -20, 12, 20),
     (SponsorshipState::Applied, 30, 6, 40),
@@ -30,12 +30,36 @@ const SPONSORSHIPS: &[(SponsorshipState, i64, i64, i32)] = &[
 
 /// (target state, kind, title)
 const TIPS: &[(TipState, TipKind, &str)] = &[
-    (TipState::Published, TipKind::Text, "Klimaschutz in den Haushaltsplan bringen"),
-    (TipState::Published, TipKind::Slides, "Bürgerbeteiligung zur Wärmeplanung"),
-    (TipState::Published, TipKind::Text, "Energiecontrolling mit Bordmitteln"),
-    (TipState::Submitted, TipKind::Text, "Förderanträge ohne Stress"),
-    (TipState::ChangesRequested, TipKind::Slides, "Radverkehrskonzept in 90 Tagen"),
-    (TipState::Draft, TipKind::Text, "Klimafolgenanpassung im Bauamt"),
+    (
+        TipState::Published,
+        TipKind::Text,
+        "Klimaschutz in den Haushaltsplan bringen",
+    ),
+    (
+        TipState::Published,
+        TipKind::Slides,
+        "Bürgerbeteiligung zur Wärmeplanung",
+    ),
+    (
+        TipState::Published,
+        TipKind::Text,
+        "Energiecontrolling mit Bordmitteln",
+    ),
+    (
+        TipState::Submitted,
+        TipKind::Text,
+        "Förderanträge ohne Stress",
+    ),
+    (
+        TipState::ChangesRequested,
+        TipKind::Slides,
+        "Radverkehrskonzept in 90 Tagen",
+    ),
+    (
+        TipState::Draft,
+        TipKind::Text,
+        "Klimafolgenanpassung im Bauamt",
+    ),
 ];
 
 /// Creates the sponsorships and tips, one transaction each, counting into `created`.
@@ -48,7 +72,10 @@ pub async fn create(
     created: &mut Created,
 ) -> Result<(), AppError> {
     let forum_ids: Vec<i64> = db::run(pool, |conn| {
-        Ok(forums::list(conn, false)?.into_iter().map(|f| f.id).collect())
+        Ok(forums::list(conn, false)?
+            .into_iter()
+            .map(|f| f.id)
+            .collect())
     })
     .await?;
     for (k, &(state, days, months, hours)) in SPONSORSHIPS.iter().enumerate() {
@@ -68,7 +95,10 @@ pub async fn create(
     for (k, &(state, kind, title)) in TIPS.iter().enumerate() {
         let author = cast.mentors[(k + 5) % cast.mentors.len()];
         let topic = topic_ids[k % topic_ids.len()];
-        let credit = db::write(pool, move |conn| tip(conn, staff, state, kind, title, author, topic)).await?;
+        let credit = db::write(pool, move |conn| {
+            tip(conn, staff, state, kind, title, author, topic)
+        })
+        .await?;
         created.practice_tips += 1;
         if let Some(credit) = credit {
             created.credit(&credit);
@@ -107,7 +137,14 @@ fn sponsorship(
     )?;
     let id = row.id;
     let entity = "forum_sponsorship";
-    audit(conn, staff, "forum_sponsorship.applied", entity, id, json!({"state": "applied"}))?;
+    audit(
+        conn,
+        staff,
+        "forum_sponsorship.applied",
+        entity,
+        id,
+        json!({"state": "applied"}),
+    )?;
     if target == SponsorshipState::Applied {
         return Ok(None);
     }
@@ -123,10 +160,18 @@ fn sponsorship(
     } else {
         SponsorshipState::Approved
     };
-    let moved = forum_sponsorships::update(conn, id, SponsorshipState::Applied, first, &decided, now)?;
+    let moved =
+        forum_sponsorships::update(conn, id, SponsorshipState::Applied, first, &decided, now)?;
     moved.ok_or(AppError::NotFound)?;
     let action = format!("forum_sponsorship.{}", first.as_str());
-    audit(conn, staff, &action, entity, id, json!({"state": first.as_str()}))?;
+    audit(
+        conn,
+        staff,
+        &action,
+        entity,
+        id,
+        json!({"state": first.as_str()}),
+    )?;
     if target != SponsorshipState::Completed {
         return Ok(None);
     }
@@ -149,9 +194,17 @@ fn sponsorship(
         ..Changes::default()
     };
     let (approved, done) = (SponsorshipState::Approved, SponsorshipState::Completed);
-    forum_sponsorships::update(conn, id, approved, done, &completed, now)?.ok_or(AppError::NotFound)?;
+    forum_sponsorships::update(conn, id, approved, done, &completed, now)?
+        .ok_or(AppError::NotFound)?;
     let after = json!({"state": "completed", "credit_hours": credit.hours});
-    audit(conn, staff, "forum_sponsorship.completed", entity, id, after)?;
+    audit(
+        conn,
+        staff,
+        "forum_sponsorship.completed",
+        entity,
+        id,
+        after,
+    )?;
     Ok(Some(credit))
 }
 
@@ -184,7 +237,14 @@ fn tip(
         &[topic],
     )?;
     let id = row.id;
-    audit(conn, staff, "practice_tip.created", "practice_tip", id, json!({"state": "draft"}))?;
+    audit(
+        conn,
+        staff,
+        "practice_tip.created",
+        "practice_tip",
+        id,
+        json!({"state": "draft"}),
+    )?;
     if target == TipState::Draft {
         return Ok(None);
     }
@@ -192,7 +252,14 @@ fn tip(
         submitted_at: Some(Some(now)),
         ..TransitionChanges::default()
     };
-    move_tip(conn, staff, id, TipState::Draft, TipState::Submitted, &submitted)?;
+    move_tip(
+        conn,
+        staff,
+        id,
+        TipState::Draft,
+        TipState::Submitted,
+        &submitted,
+    )?;
     let decided = TransitionChanges {
         decided_by: Some(Some(staff)),
         published_at: (target == TipState::Published).then_some(Some(now)),
@@ -235,5 +302,12 @@ fn move_tip(
     let now = Utc::now().naive_utc();
     practice_tips::transition(conn, id, from, to, changes, now)?.ok_or(AppError::NotFound)?;
     let action = format!("practice_tip.{}", to.as_str());
-    audit(conn, staff, &action, "practice_tip", id, json!({"from": from.as_str(), "state": to.as_str()}))
+    audit(
+        conn,
+        staff,
+        &action,
+        "practice_tip",
+        id,
+        json!({"from": from.as_str(), "state": to.as_str()}),
+    )
 }

@@ -39,7 +39,11 @@ pub struct Summary {
 
 /// Seeds the demo programme; refuses (409) when the database already holds an account.
 /// `today` anchors every date, so a run is reproducible.
-pub async fn seed(pool: &DbPool, staff_password: String, today: NaiveDate) -> Result<Summary, AppError> {
+pub async fn seed(
+    pool: &DbPool,
+    staff_password: String,
+    today: NaiveDate,
+) -> Result<Summary, AppError> {
     let existing: i64 = db::run(pool, |conn| Ok(accounts::table.count().get_result(conn)?)).await?;
     if existing > 0 {
         return Err(AppError::Conflict(

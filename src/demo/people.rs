@@ -20,23 +20,87 @@ use crate::error::AppError;
 use super::{DEMO_PARTICIPANT_PASSWORD, PARTICIPANTS};
 
 const FIRST_NAMES: &[(&str, &str)] = &[
-    ("ms", "Anna"), ("mr", "Jonas"), ("ms", "Lea"), ("mr", "Lukas"), ("ms", "Marie"),
-    ("mr", "Felix"), ("ms", "Sophie"), ("mr", "Paul"), ("ms", "Hannah"), ("mr", "Maximilian"),
-    ("ms", "Clara"), ("mr", "Tobias"), ("ms", "Johanna"), ("mr", "Florian"), ("ms", "Katharina"),
-    ("mr", "Matthias"), ("ms", "Julia"), ("mr", "Stefan"), ("ms", "Greta"), ("mr", "Henrik"),
+    ("ms", "Anna"),
+    ("mr", "Jonas"),
+    ("ms", "Lea"),
+    ("mr", "Lukas"),
+    ("ms", "Marie"),
+    ("mr", "Felix"),
+    ("ms", "Sophie"),
+    ("mr", "Paul"),
+    ("ms", "Hannah"),
+    ("mr", "Maximilian"),
+    ("ms", "Clara"),
+    ("mr", "Tobias"),
+    ("ms", "Johanna"),
+    ("mr", "Florian"),
+    ("ms", "Katharina"),
+    ("mr", "Matthias"),
+    ("ms", "Julia"),
+    ("mr", "Stefan"),
+    ("ms", "Greta"),
+    ("mr", "Henrik"),
 ];
 const LAST_NAMES: &[&str] = &[
-    "Müller", "Schmidt", "Schneider", "Fischer", "Weber", "Meyer", "Wagner", "Becker", "Schulz",
-    "Hoffmann", "Schäfer", "Koch", "Bauer", "Richter", "Klein", "Wolf", "Schröder", "Neumann",
-    "Schwarz", "Zimmermann", "Braun", "Krüger", "Hofmann", "Hartmann", "Lange", "Schmitt",
-    "Werner", "Krause", "Meier", "Lehmann", "Schmid", "Schulze", "Maier", "Köhler", "Herrmann",
-    "König", "Walter", "Mayer", "Huber", "Kaiser",
+    "Müller",
+    "Schmidt",
+    "Schneider",
+    "Fischer",
+    "Weber",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Schulz",
+    "Hoffmann",
+    "Schäfer",
+    "Koch",
+    "Bauer",
+    "Richter",
+    "Klein",
+    "Wolf",
+    "Schröder",
+    "Neumann",
+    "Schwarz",
+    "Zimmermann",
+    "Braun",
+    "Krüger",
+    "Hofmann",
+    "Hartmann",
+    "Lange",
+    "Schmitt",
+    "Werner",
+    "Krause",
+    "Meier",
+    "Lehmann",
+    "Schmid",
+    "Schulze",
+    "Maier",
+    "Köhler",
+    "Herrmann",
+    "König",
+    "Walter",
+    "Mayer",
+    "Huber",
+    "Kaiser",
 ];
 /// One municipality per federal state, in `FederalState::ALL` order.
 const MUNICIPALITIES: &[&str] = &[
-    "Freiburg im Breisgau", "Landkreis Ebersberg", "Berlin-Pankow", "Potsdam", "Bremerhaven",
-    "Hamburg-Altona", "Darmstadt", "Greifswald", "Landkreis Osnabrück", "Münster", "Mainz",
-    "Saarbrücken", "Leipzig", "Magdeburg", "Kiel", "Jena",
+    "Freiburg im Breisgau",
+    "Landkreis Ebersberg",
+    "Berlin-Pankow",
+    "Potsdam",
+    "Bremerhaven",
+    "Hamburg-Altona",
+    "Darmstadt",
+    "Greifswald",
+    "Landkreis Osnabrück",
+    "Münster",
+    "Mainz",
+    "Saarbrücken",
+    "Leipzig",
+    "Magdeburg",
+    "Kiel",
+    "Jena",
 ];
 
 /// Who the demo registered, by what they can do.
@@ -82,11 +146,7 @@ fn person(i: usize, today: NaiveDate, rng: &mut StdRng) -> Person {
         salutation,
         first_name,
         last_name,
-        email: format!(
-            "{}.{}@example.org",
-            ascii(first_name),
-            ascii(last_name)
-        ),
+        email: format!("{}.{}@example.org", ascii(first_name), ascii(last_name)),
         state: FederalState::ALL[i % FederalState::ALL.len()],
         municipality: MUNICIPALITIES[i % MUNICIPALITIES.len()],
         kind,
@@ -225,11 +285,25 @@ fn register(
     contact_sheets::confirm(conn, project.id, staff, now)?;
     participations::start(conn, participant.id, p.project_start, staff)?;
     let (pending, active) = (ParticipantStatus::Pending, ParticipantStatus::Active);
-    transition(conn, participant.id, staff, pending, active, "participant.activated")?;
+    transition(
+        conn,
+        participant.id,
+        staff,
+        pending,
+        active,
+        "participant.activated",
+    )?;
     if p.status == ParticipantStatus::Ended {
         participations::end(conn, participant.id, today, "Stellenwechsel", staff)?;
         let ended = ParticipantStatus::Ended;
-        transition(conn, participant.id, staff, active, ended, "participant.ended")?;
+        transition(
+            conn,
+            participant.id,
+            staff,
+            active,
+            ended,
+            "participant.ended",
+        )?;
     }
     Ok(participant.id)
 }
