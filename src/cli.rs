@@ -36,6 +36,9 @@ pub enum Command {
         #[arg(long, default_value = "SK:KK")]
         display_name: String,
     },
+    /// Fill an empty database with a demo programme; the staff password comes from
+    /// STAFF_PASSWORD or is generated and printed.
+    SeedDemo,
 }
 
 type BoxError = Box<dyn std::error::Error>;
@@ -81,7 +84,39 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             println!("created staff account {} ({})", account.id, account.login);
             Ok(())
         }
+        Command::SeedDemo => seed_demo().await,
     }
+}
+
+async fn seed_demo() -> Result<(), BoxError> {
+    let settings = Settings::from_env()?;
+    let pool = prepare_database(&settings)?;
+    let (password, generated) = match std::env::var("STAFF_PASSWORD") {
+        Ok(p) => (p, false),
+        Err(_) => (crate::auth::secret::random_hex(12), true),
+    };
+    let summary = crate::demo::seed(&pool, password.clone(), crate::demo::today())
+        .await
+        .map_err(describe)?;
+    println!(
+        "demo programme: {} participants, {} sessions, {} forum sponsorships, {} practice tips, \
+         {} credits ({} h)",
+        summary.participants,
+        summary.sessions,
+        summary.sponsorships,
+        summary.practice_tips,
+        summary.credits,
+        summary.credit_hours
+    );
+    println!("staff login: {}", crate::demo::DEMO_STAFF_EMAIL);
+    if generated {
+        println!("staff password: {password}");
+    }
+    println!(
+        "participants log in with their e-mail (e.g. anna.mueller@example.org) and the password {}",
+        crate::demo::DEMO_PARTICIPANT_PASSWORD
+    );
+    Ok(())
 }
 
 fn read_password_line() -> Result<String, BoxError> {

@@ -11,6 +11,7 @@ mod calendar;
 mod catalogues;
 mod contract;
 mod credit_reports;
+mod demo_data;
 mod errors;
 mod events;
 mod forum_sponsorship_rules;

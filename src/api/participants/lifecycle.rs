@@ -21,7 +21,9 @@ use crate::domain::participant::ParticipantStatus;
 use crate::domain::text;
 use crate::error::AppError;
 
-fn transition(
+/// Moves a participant from one status to another (conditional on `from`), with its audit event;
+/// shared with the demo seeding.
+pub(crate) fn transition(
     conn: &mut DbConnection,
     id: i64,
     actor: i64,
