@@ -1,6 +1,6 @@
 //! Seeds a benchmark database at a chosen scale: participants (with account, project,
-//! participation and role period), ten years of sessions from 2020 (two mentors each; past ones
-//! documented, later ones approved) and one credit per mentor of every documented session.
+//! participation and role period), ten years of sessions from 2020 in id order (two mentors each;
+//! past ones documented, later ones approved) and one credit per mentor of every documented session.
 //! Set-based `INSERT … SELECT` over a recursive counter, one transaction, so 1M credits take
 //! seconds, not hours. Every participant logs in as `p<id>@bench.example` with the staff password.
 //!
@@ -72,8 +72,9 @@ fn seed_sql(d: &Dialect, staff: i64, participants: i64, sessions: i64, past_days
     let n = counter(participants);
     let s = counter(sessions);
     let mentors = participants / 3;
-    // Session s: days spread over ten years; mentors 3k (mentor only) and 3k-1 (both roles).
-    let offset = format!("((s.i * 7) % {DAYS})");
+    // Session s: ids in date order over ten years, as the service creates them; mentors 3k
+    // (mentor only) and 3k-1 (both roles).
+    let offset = format!("((s.i * {DAYS}) / {sessions})");
     let m1 = format!("(3 * (s.i % {mentors}) + 3)");
     format!(
         "
@@ -113,7 +114,7 @@ SELECT m.participant_id, 'webinar', 'session', m.session_id, {earned}, r.credit_
         starts = d.at(&offset, 10),
         ends = d.at(&offset, 12),
         year = d.year(&offset),
-        earned = d.day(&format!("((m.session_id * 7) % {DAYS})")),
+        earned = d.day(&format!("((m.session_id * {DAYS}) / {sessions})")),
     )
 }
 
