@@ -85,11 +85,40 @@ fn utc(t: NaiveDateTime) -> DateTime<Utc> {
 }
 
 fn response(conn: &mut DbConnection, s: Session) -> Result<SessionResponse, AppError> {
+    let topic_ids = sessions::topics_of(conn, s.id)?;
+    let mentor_ids = sessions::mentors_of(conn, s.id)?;
+    response_with(s, topic_ids, mentor_ids)
+}
+
+/// The bodies of a list page: mentors and topics in two queries for all rows, not two per row.
+fn responses(
+    conn: &mut DbConnection,
+    rows: Vec<Session>,
+) -> Result<Vec<SessionResponse>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|s| s.id).collect();
+    let mut topics = sessions::topics_of_many(conn, &ids)?;
+    let mut mentors = sessions::mentors_of_many(conn, &ids)?;
+    rows.into_iter()
+        .map(|s| {
+            let (topic_ids, mentor_ids) = (
+                topics.remove(&s.id).unwrap_or_default(),
+                mentors.remove(&s.id).unwrap_or_default(),
+            );
+            response_with(s, topic_ids, mentor_ids)
+        })
+        .collect()
+}
+
+fn response_with(
+    s: Session,
+    topic_ids: Vec<i64>,
+    mentor_ids: Vec<i64>,
+) -> Result<SessionResponse, AppError> {
     let state = SessionState::parse(&s.state)
         .ok_or_else(|| AppError::internal(format!("unknown state of session {}", s.id)))?;
     Ok(SessionResponse {
-        topic_ids: sessions::topics_of(conn, s.id)?,
-        mentor_ids: sessions::mentors_of(conn, s.id)?,
+        topic_ids,
+        mentor_ids,
         id: s.id,
         format_code: s.format_code,
         title: s.title,

@@ -7,7 +7,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{SessionList, SessionResponse, active_participant, response, visible};
+use super::{SessionList, SessionResponse, active_participant, response, responses, visible};
 use crate::api::etag::json_with_etag;
 use crate::api::json_object::JsonObject;
 use crate::api::pagination::PageParams;
@@ -292,11 +292,7 @@ pub async fn list(
         }
         let rows = sessions::list(conn, &query, page.fetch())?;
         let (rows, next) = page.finish(rows, |s| s.id);
-        let items = rows
-            .into_iter()
-            .map(|s| response(conn, s))
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok((items, next))
+        Ok((responses(conn, rows)?, next))
     })
     .await?;
     Ok(private_json(&SessionList { items, next_cursor }))

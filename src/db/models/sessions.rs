@@ -1,5 +1,7 @@
 //! The `sessions` table with its mentors and topics.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -121,6 +123,47 @@ pub fn topics_of(conn: &mut DbConnection, session_id: i64) -> QueryResult<Vec<i6
         .select(session_topics::topic_id)
         .order(session_topics::topic_id.asc())
         .load(conn)
+}
+
+/// Ids linked to each of `session_ids` (ascending per session), in one query: `(session, id)`.
+fn grouped(pairs: Vec<(i64, i64)>) -> HashMap<i64, Vec<i64>> {
+    let mut map: HashMap<i64, Vec<i64>> = HashMap::new();
+    for (session, id) in pairs {
+        map.entry(session).or_default().push(id);
+    }
+    map
+}
+
+/// The mentor ids of several sessions in one query (list pages without N+1).
+pub fn mentors_of_many(
+    conn: &mut DbConnection,
+    session_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<i64>>> {
+    session_mentors::table
+        .filter(session_mentors::session_id.eq_any(session_ids))
+        .select((session_mentors::session_id, session_mentors::participant_id))
+        .order((
+            session_mentors::session_id.asc(),
+            session_mentors::participant_id.asc(),
+        ))
+        .load(conn)
+        .map(grouped)
+}
+
+/// The topic ids of several sessions in one query (list pages without N+1).
+pub fn topics_of_many(
+    conn: &mut DbConnection,
+    session_ids: &[i64],
+) -> QueryResult<HashMap<i64, Vec<i64>>> {
+    session_topics::table
+        .filter(session_topics::session_id.eq_any(session_ids))
+        .select((session_topics::session_id, session_topics::topic_id))
+        .order((
+            session_topics::session_id.asc(),
+            session_topics::topic_id.asc(),
+        ))
+        .load(conn)
+        .map(grouped)
 }
 
 /// Filters for the session list.
