@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use reqwest::Method;
 use serde_json::Value;
 
+use super::documented::undocumented_keys;
 use super::matrix_rows::{Row, all};
 use super::world::{CALLERS, Caller, World, build};
 use super::{Payload, fill, operations, send, split_op};
@@ -96,6 +97,12 @@ async fn cell(app: &TestApp, world: &World, row: &Row, caller: Caller) -> u16 {
         );
     } else if method == Method::GET && content_type.starts_with("application/json") {
         let json: Value = serde_json::from_slice(&body).unwrap();
+        let extra = undocumented_keys(row.op, status, &json);
+        assert!(
+            extra.is_empty(),
+            "{} as {caller:?} answers keys its schema does not document: {extra:?}",
+            row.op
+        );
         let mut seen = BTreeSet::new();
         keys(&json, &mut seen);
         for key in SECRET_KEYS {

@@ -2,6 +2,7 @@
 //! over every write endpoint. The fixture world and the request sender live here.
 
 mod bad_input;
+mod documented;
 mod matrix;
 mod matrix_rows;
 mod tokens;
