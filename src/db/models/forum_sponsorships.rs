@@ -4,7 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{catalogue_locks, forum_sponsorship_threads, forum_sponsorships};
+use crate::db::schema::{forum_sponsorship_threads, forum_sponsorships};
 use crate::domain::sponsorship::{OCCUPYING, SponsorshipState};
 use crate::error::AppError;
 
@@ -192,16 +192,7 @@ pub fn of_participant(
 /// Serialises approvals: updates the `forum_sponsorships` lock row, which blocks every other
 /// transaction doing the same until this one ends. Call it first in the transaction.
 pub fn lock_capacity(conn: &mut DbConnection) -> Result<(), AppError> {
-    let updated = diesel::update(catalogue_locks::table.find("forum_sponsorships"))
-        .set(catalogue_locks::acquisitions.eq(catalogue_locks::acquisitions + 1))
-        .execute(conn)?;
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(AppError::internal(
-            "the `forum_sponsorships` row of catalogue_locks is missing",
-        ))
-    }
+    crate::db::models::locks::acquire(conn, "forum_sponsorships")
 }
 
 /// Sets `changes` (and moves the state from `from` to `to`) if the sponsorship still is in

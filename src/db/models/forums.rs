@@ -4,7 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::{catalogue_locks, forums};
+use crate::db::schema::forums;
 use crate::error::AppError;
 
 /// One row of `forums`.
@@ -68,16 +68,7 @@ pub fn count_active(conn: &mut DbConnection) -> QueryResult<i64> {
 /// counting. (SQLite's `BEGIN IMMEDIATE` already serialises writers; on PostgreSQL the row lock
 /// does, portably, where `SELECT ... FOR UPDATE` on the count would not.)
 pub fn lock_creation(conn: &mut DbConnection) -> Result<(), AppError> {
-    let updated = diesel::update(catalogue_locks::table.find("forums"))
-        .set(catalogue_locks::acquisitions.eq(catalogue_locks::acquisitions + 1))
-        .execute(conn)?;
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(AppError::internal(
-            "the `forums` row of catalogue_locks is missing",
-        ))
-    }
+    crate::db::models::locks::acquire(conn, "forums")
 }
 
 /// Inserts a forum and returns the stored row.

@@ -7,7 +7,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{
-    catalogue_locks, session_mentors, session_questions, session_signups, session_topics, sessions,
+    session_mentors, session_questions, session_signups, session_topics, sessions,
 };
 use crate::domain::session::{SCHEDULED, SessionState};
 use crate::error::AppError;
@@ -241,16 +241,7 @@ pub fn upcoming(
 /// Serialises approvals: updates the `sessions` lock row, which blocks every other transaction
 /// doing the same until this one ends. Call it first in the transaction, before counting.
 pub fn lock_capacity(conn: &mut DbConnection) -> Result<(), AppError> {
-    let updated = diesel::update(catalogue_locks::table.find("sessions"))
-        .set(catalogue_locks::acquisitions.eq(catalogue_locks::acquisitions + 1))
-        .execute(conn)?;
-    if updated == 1 {
-        Ok(())
-    } else {
-        Err(AppError::internal(
-            "the `sessions` row of catalogue_locks is missing",
-        ))
-    }
+    crate::db::models::locks::acquire(conn, "sessions")
 }
 
 /// How many sessions of the format in the calendar year are scheduled (approved or later).
