@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
 use crate::participant_helpers::registration;
+use crate::session_helpers::accepted_topic;
 
 /// Today (UTC), the day the server judges running years by.
 fn today() -> NaiveDate {
@@ -103,15 +104,7 @@ async fn held_webinar(
     mentor: &str,
     hours_ago: i64,
 ) -> (i64, NaiveDate) {
-    let topics = app.get_json("/api/v1/topics?limit=200", staff).await;
-    let topic = topics["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["status"] == "accepted")
-        .expect("a seeded accepted topic")["id"]
-        .as_i64()
-        .unwrap();
+    let topic = accepted_topic(app, staff).await;
     let starts = Utc::now() - Duration::hours(hours_ago);
     let body = json!({
         "format_code": "webinar",

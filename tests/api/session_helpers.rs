@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use crate::helpers::TestApp;
 
 /// An accepted topic's id.
-async fn accepted_topic(app: &TestApp, token: &str) -> i64 {
+pub async fn accepted_topic(app: &TestApp, token: &str) -> i64 {
     let topics = app.get_json("/api/v1/topics?limit=200", token).await;
     topics["items"]
         .as_array()

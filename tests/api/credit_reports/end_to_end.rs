@@ -10,6 +10,7 @@ use super::{get_as, held_webinar, participant, registration_with, start_for_year
 use crate::helpers::TestApp;
 use crate::on_both_backends;
 use crate::practice_tips::{create, new_tip, step as tip_step, upload_pages};
+use crate::session_helpers::accepted_topic;
 use crate::sponsorship_helpers::{application, apply, forum, months_end, put_evidence, step};
 
 on_both_backends!(credits_from_all_three_workflows_reach_the_report_and_the_nki_text);
@@ -57,15 +58,7 @@ async fn credits_from_all_three_workflows_reach_the_report_and_the_nki_text(app:
     );
 
     // A practice tip, published: 40 h today.
-    let topics = app.get_json("/api/v1/topics?limit=200", &staff).await;
-    let topic = topics["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["status"] == "accepted")
-        .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let topic = accepted_topic(&app, &staff).await;
     let tip = create(
         &app,
         &mentor,
