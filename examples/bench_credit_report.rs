@@ -34,6 +34,7 @@ fn settings(database_url: &str) -> Settings {
         workers: Some(2),
         funding_agency_name: "PtJ".to_owned(),
         max_forums: 12,
+        webhooks: Default::default(),
     }
 }
 

@@ -4,6 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::db::{Backend, sqlite_path};
+use crate::domain::webhooks::DeliveryPolicy;
 
 /// The minimum length of a configured JWT signing secret.
 pub const MIN_JWT_SECRET_BYTES: usize = 32;
@@ -54,10 +55,18 @@ pub struct Settings {
     pub funding_agency_name: String,
     /// Most forums that may be active (not retired) at once (`MAX_FORUMS`, default 12, § 3.2.1).
     pub max_forums: u32,
+    /// How webhooks are delivered (`WEBHOOK_TIMEOUT_SECONDS`, `WEBHOOK_RETRY_BASE_SECONDS`,
+    /// `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_DISABLE_AFTER_FAILURES`).
+    pub webhooks: DeliveryPolicy,
 }
 
 /// Default of `MAX_FORUMS`: "bis zu 12 Unterforen" (§ 5.4).
 pub const DEFAULT_MAX_FORUMS: u32 = 12;
+
+/// The address the server actually listens on (port 0 resolved), so that webhooks are never
+/// sent to the service itself; shared as `web::Data<ListenAddress>`.
+#[derive(Debug, Clone, Copy)]
+pub struct ListenAddress(pub std::net::SocketAddr);
 
 /// The catalogue limits handlers need, shared as `web::Data<CatalogueLimits>`.
 #[derive(Debug, Clone, Copy)]
@@ -159,6 +168,7 @@ impl Settings {
             funding_agency_name: var("FUNDING_AGENCY_NAME")
                 .unwrap_or_else(|| DEFAULT_FUNDING_AGENCY.to_owned()),
             max_forums,
+            webhooks: webhook_policy()?,
         })
     }
 
@@ -168,6 +178,41 @@ impl Settings {
             max_forums: self.max_forums,
         }
     }
+}
+
+/// The delivery policy, defaults overridden by the `WEBHOOK_*` variables.
+fn webhook_policy() -> Result<DeliveryPolicy, ConfigError> {
+    let defaults = DeliveryPolicy::default();
+    let seconds = |name: &'static str, default: std::time::Duration, max: u64| {
+        let value: u64 = parse_var(name, default.as_secs())?;
+        if !(1..=max).contains(&value) {
+            return Err(ConfigError::Invalid {
+                name,
+                reason: format!("must be between 1 and {max} seconds"),
+            });
+        }
+        Ok(std::time::Duration::from_secs(value))
+    };
+    let count = |name: &'static str, default: i32| {
+        let value: i32 = parse_var(name, default)?;
+        if !(1..=1000).contains(&value) {
+            return Err(ConfigError::Invalid {
+                name,
+                reason: "must be between 1 and 1000".to_owned(),
+            });
+        }
+        Ok(value)
+    };
+    Ok(DeliveryPolicy {
+        timeout: seconds("WEBHOOK_TIMEOUT_SECONDS", defaults.timeout, 120)?,
+        retry_base: seconds("WEBHOOK_RETRY_BASE_SECONDS", defaults.retry_base, 86_400)?,
+        max_attempts: count("WEBHOOK_MAX_ATTEMPTS", defaults.max_attempts)?,
+        disable_after_failures: count(
+            "WEBHOOK_DISABLE_AFTER_FAILURES",
+            defaults.disable_after_failures,
+        )?,
+        ..defaults
+    })
 }
 
 /// Refuses secrets shorter than [`MIN_JWT_SECRET_BYTES`].

@@ -20,3 +20,4 @@ pub mod openapi;
 pub mod request_context;
 pub mod routes;
 pub mod startup;
+pub mod webhook_worker;

@@ -25,8 +25,8 @@ see docs/API-DESIGN.md for the conventions.",
     ),
     servers((url = "/", description = "This server")),
     security(("bearer" = [])),
-    components(schemas(Problem)),
-    modifiers(&BearerScheme),
+    components(schemas(Problem, crate::api::events::WebhookMessage)),
+    modifiers(&BearerScheme, &WebhookPush),
     tags(
         (name = "health", description = "Liveness and readiness probes."),
         (name = "auth", description = "Logging in and the caller's own account."),
@@ -42,6 +42,7 @@ see docs/API-DESIGN.md for the conventions.",
         (name = "credit-reports", description = "Credit reports per project year for the NKI final report (the mentor and staff), the staff overview and the programme dashboard."),
         (name = "newsletter", description = "The mentoring newsletter: recipients and mailings with whom each welcomes (staff only)."),
         (name = "events", description = "For the Klimaschutz-Community: the event feed (outbox, in commit order) and membership lookups (integration accounts and staff)."),
+        (name = "webhooks", description = "Push instead of polling: staff register endpoints that receive the events of the feed, signed the Standard Webhooks way (see `webhooks` in this document), retried with backoff, and replay failed deliveries."),
     )
 )]
 pub struct ApiDoc;
@@ -60,6 +61,77 @@ impl Modify for BearerScheme {
                     .description(Some("An access token from `POST /api/v1/auth/token`."))
                     .build(),
             ),
+        );
+    }
+}
+
+/// Documents the push every registered endpoint receives (OpenAPI `webhooks`).
+struct WebhookPush;
+
+impl Modify for WebhookPush {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{
+            HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem,
+        };
+        use utoipa::openapi::request_body::RequestBodyBuilder;
+        use utoipa::openapi::security::SecurityRequirement;
+        use utoipa::openapi::{PathsBuilder, Required};
+        let header = |name: &str, description: &str| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .description(Some(description))
+                .schema(Some(
+                    utoipa::openapi::ObjectBuilder::new()
+                        .schema_type(utoipa::openapi::Type::String),
+                ))
+                .build()
+        };
+        let operation = OperationBuilder::new()
+            .operation_id(Some("receive_mentoring_event"))
+            .tag("webhooks")
+            .summary(Some("An event pushed to a registered endpoint"))
+            .description(Some(
+                "Sent by the service to each enabled endpoint subscribed to the event's type, at least \
+once: verify the signature (any Standard Webhooks library does it), drop repeated `webhook-id`s and answer \
+2xx quickly. Any other answer or no answer within the timeout is retried with exponential backoff (or after \
+`Retry-After`); 410 Gone disables the endpoint.",
+            ))
+            .parameter(header("webhook-id", "`evt_` and the event id; the same on every attempt."))
+            .parameter(header("webhook-timestamp", "Unix seconds of this attempt; reject old ones."))
+            .parameter(header(
+                "webhook-signature",
+                "`v1,` and the base64 HMAC-SHA256 of `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded secret after `whsec_`.",
+            ))
+            .request_body(Some(
+                RequestBodyBuilder::new()
+                    .content(
+                        "application/json",
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("WebhookMessage")))
+                            .build(),
+                    )
+                    .required(Some(Required::True))
+                    .build(),
+            ))
+            .response(
+                "2XX",
+                ResponseBuilder::new().description("Received; not sent again."),
+            )
+            .response(
+                "410",
+                ResponseBuilder::new().description("Gone: the service disables the endpoint."),
+            )
+            .security(SecurityRequirement::default())
+            .build();
+        openapi.webhooks = Some(
+            PathsBuilder::new()
+                .path(
+                    "mentoring-event",
+                    PathItem::new(HttpMethod::Post, operation),
+                )
+                .build(),
         );
     }
 }

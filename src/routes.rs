@@ -40,7 +40,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(forum_sponsorship_routes)
                 .configure(practice_tip_routes)
                 .configure(credit_report_routes)
-                .configure(newsletter_and_event_routes),
+                .configure(newsletter_and_event_routes)
+                .configure(webhook_routes),
         );
 }
 
@@ -141,6 +142,18 @@ fn newsletter_and_event_routes(cfg: &mut ServiceConfig) {
         .service(mailings::get)
         .service(api::events::list)
         .service(api::memberships::lookup);
+}
+
+fn webhook_routes(cfg: &mut ServiceConfig) {
+    use api::webhooks::{deliveries, endpoints};
+    cfg.service(endpoints::create)
+        .service(endpoints::list)
+        .service(endpoints::get)
+        .service(endpoints::update)
+        .service(endpoints::remove)
+        .service(endpoints::rotate_secret)
+        .service(deliveries::list)
+        .service(deliveries::replay);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

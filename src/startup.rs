@@ -3,7 +3,7 @@
 use std::net::TcpListener;
 
 use actix_cors::Cors;
-use actix_web::dev::Server;
+use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use utoipa_actix_web::AppExt;
@@ -11,10 +11,11 @@ use utoipa_swagger_ui::SwaggerUi;
 
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
-use crate::config::Settings;
+use crate::config::{ListenAddress, Settings};
 use crate::db::{self, DbPool};
 use crate::error;
 use crate::routes::{self, RouteCatalog};
+use crate::webhook_worker::Worker;
 
 /// Largest accepted JSON body.
 pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
@@ -24,6 +25,7 @@ pub struct Application {
     port: u16,
     server: Server,
     pool: DbPool,
+    worker: Worker,
 }
 
 /// Why the service could not start.
@@ -62,9 +64,15 @@ impl Application {
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
         let pool = prepare_database(&settings)?;
         let listener = TcpListener::bind(&settings.bind_addr)?;
-        let port = listener.local_addr()?.port();
+        let address = listener.local_addr()?;
         let server = run(listener, pool.clone(), &settings)?;
-        Ok(Self { port, server, pool })
+        let worker = Worker::new(pool.clone(), settings.webhooks, address);
+        Ok(Self {
+            port: address.port(),
+            server,
+            pool,
+            worker,
+        })
     }
 
     /// The port the server listens on.
@@ -77,9 +85,19 @@ impl Application {
         self.pool.clone()
     }
 
-    /// Serves until SIGTERM/SIGINT, then finishes in-flight requests.
+    /// A handle to stop the server (tests restart the service with it).
+    pub fn handle(&self) -> ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until SIGTERM/SIGINT (or [`ServerHandle::stop`]), then finishes in-flight
+    /// requests. The webhook worker runs alongside and stops with the server; what it had not
+    /// delivered is in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let worker = tokio::spawn(self.worker.run());
+        let served = self.server.await;
+        worker.abort();
+        served
     }
 }
 
@@ -111,6 +129,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
     let limits = web::Data::new(settings.catalogue_limits());
     let origins = settings.cors_origins.clone();
     let shared_settings = web::Data::new(settings.clone());
+    let listen_address = web::Data::new(ListenAddress(listener.local_addr()?));
     let mut server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -122,6 +141,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .app_data(throttle.clone())
             .app_data(limits.clone())
             .app_data(catalog.clone())
+            .app_data(listen_address.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(JSON_LIMIT_BYTES)

@@ -46,16 +46,55 @@ pub struct EventPage {
     pub has_more: bool,
 }
 
-fn response(row: OutboxEvent) -> Result<EventResponse, AppError> {
-    let event_type = EventType::parse(&row.event_type)
-        .ok_or_else(|| AppError::internal(format!("unknown event type in outbox {}", row.id)))?;
-    Ok(EventResponse {
-        id: row.id,
-        event_type,
-        subject_type: row.subject_type,
-        subject_id: row.subject_id,
-        occurred_at: row.occurred_at.and_utc(),
-    })
+impl EventResponse {
+    /// The event of an outbox row.
+    pub fn of(row: &OutboxEvent) -> Result<Self, AppError> {
+        let event_type = EventType::parse(&row.event_type).ok_or_else(|| {
+            AppError::internal(format!("unknown event type in outbox {}", row.id))
+        })?;
+        Ok(EventResponse {
+            id: row.id,
+            event_type,
+            subject_type: row.subject_type.clone(),
+            subject_id: row.subject_id,
+            occurred_at: row.occurred_at.and_utc(),
+        })
+    }
+
+    /// The `webhook-id` of its pushes: the same for every attempt and endpoint, so receivers
+    /// can drop repeats.
+    pub fn webhook_id(&self) -> String {
+        format!("evt_{}", self.id)
+    }
+}
+
+/// The body of a webhook push (Standard Webhooks layout): the event of the feed in `data`.
+/// Headers: `webhook-id` (`evt_` and the event id; the same on every retry), `webhook-timestamp`
+/// (Unix seconds of the attempt) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of
+/// `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the
+/// endpoint's secret after `whsec_`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookMessage {
+    /// The event type, as in `data.type`.
+    #[serde(rename = "type")]
+    #[schema(rename = "type")]
+    pub event_type: EventType,
+    /// When the event happened.
+    pub timestamp: DateTime<Utc>,
+    /// The event, exactly as `GET /api/v1/events` lists it.
+    pub data: EventResponse,
+}
+
+impl WebhookMessage {
+    /// The message pushed for an outbox row.
+    pub fn of(row: &OutboxEvent) -> Result<Self, AppError> {
+        let data = EventResponse::of(row)?;
+        Ok(WebhookMessage {
+            event_type: data.event_type,
+            timestamp: data.occurred_at,
+            data,
+        })
+    }
 }
 
 /// The events after `cursor`, oldest first (integration accounts and staff). Poll with the
@@ -85,7 +124,10 @@ pub async fn list(
         .map(|e| encode_cursor(e.id))
         .or_else(|| paging.cursor.clone());
     Ok(private_json(&EventPage {
-        items: rows.into_iter().map(response).collect::<Result<_, _>>()?,
+        items: rows
+            .iter()
+            .map(EventResponse::of)
+            .collect::<Result<_, _>>()?,
         next_cursor,
         has_more,
     }))

@@ -19,6 +19,7 @@ pub mod query_text;
 pub mod sessions;
 pub mod topics;
 pub mod upload;
+pub mod webhooks;
 
 use actix_web::HttpResponse;
 use actix_web::http::header;

@@ -470,6 +470,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Webhook endpoints of the Klimaschutz-Community (staff register them).
+    webhook_endpoints (id) {
+        id -> BigInt,
+        url -> Text,
+        event_types -> Text,
+        secret -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        consecutive_failures -> Integer,
+        fanned_out_until -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        version -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// One delivery of an outbox event to a webhook endpoint, with its retry state.
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        event_id -> BigInt,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_attempt_at -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -488,6 +522,8 @@ diesel::joinable!(practice_tip_topics -> practice_tips (practice_tip_id));
 diesel::joinable!(practice_tip_documents -> practice_tips (practice_tip_id));
 diesel::joinable!(newsletter_welcomes -> participants (participant_id));
 diesel::joinable!(newsletter_welcomes -> newsletter_mailings (mailing_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -523,4 +559,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     newsletter_welcomes,
     idempotency_keys,
     outbox_events,
+    webhook_endpoints,
+    webhook_deliveries,
 );

@@ -13,3 +13,4 @@ pub mod session;
 pub mod sponsorship;
 pub mod text;
 pub mod upload;
+pub mod webhooks;

@@ -32,24 +32,6 @@ fn feed_path(created: &Value) -> String {
     url[start..].to_owned()
 }
 
-/// The Python interpreter with the `icalendar` package: `ICS_CHECK_PYTHON`, else the project's
-/// `.venv` (made by `.ci/run`). `None` when neither exists; CI sets `REQUIRE_ICS_CHECK=1`.
-fn ics_python() -> Option<String> {
-    if let Ok(python) = std::env::var("ICS_CHECK_PYTHON") {
-        return Some(python);
-    }
-    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
-    if std::path::Path::new(venv).exists() {
-        return Some(venv.to_owned());
-    }
-    assert!(
-        std::env::var("REQUIRE_ICS_CHECK").is_err(),
-        "REQUIRE_ICS_CHECK is set but no Python with `icalendar` was found"
-    );
-    eprintln!("note: no .venv with `icalendar`; the independent ICS parse was skipped");
-    None
-}
-
 /// Parses the feed with `tests/ics/check_ics.py`; returns its events.
 fn parse_independently(python: &str, ics: &str) -> Vec<Value> {
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/ics/check_ics.py");
@@ -112,7 +94,7 @@ async fn feed_lists_approved_upcoming_sessions_and_parses_independently(app: Tes
         assert!(!ics.contains(&format!("UID:session-{absent}@")));
     }
 
-    if let Some(python) = ics_python() {
+    if let Some(python) = crate::helpers::venv_python("icalendar") {
         let events = parse_independently(&python, &ics);
         assert_eq!(events.len(), 1);
         assert_eq!(

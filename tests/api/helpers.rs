@@ -1,14 +1,17 @@
 //! Test harness: a real server on a free port over a fresh database per test, on SQLite and on
 //! PostgreSQL (`TEST_POSTGRES_URL`, default the local server on 127.0.0.1:5432).
 
+use actix_web::dev::ServerHandle;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
 use mentoring_api::config::{Secret, Settings};
 use mentoring_api::db::DbPool;
+use mentoring_api::domain::webhooks::DeliveryPolicy;
 use mentoring_api::startup::Application;
 use rand::Rng;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
+use std::time::Duration;
 
 /// The JWT secret of every test server (tests forge tokens with it).
 pub const TEST_JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
@@ -46,6 +49,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub pool: DbPool,
+    database_url: String,
+    handle: ServerHandle,
     _database: TestDatabase,
 }
 
@@ -99,16 +104,26 @@ pub fn test_settings(database_url: &str) -> Settings {
         workers: Some(1),
         funding_agency_name: "Projektträger Jülich (PtJ)".to_owned(),
         max_forums: 12,
+        webhooks: fast_webhooks(),
+    }
+}
+
+/// Webhook timing for tests: polls every 50 ms, retries after 100 ms doubling up to 2 s.
+pub fn fast_webhooks() -> DeliveryPolicy {
+    DeliveryPolicy {
+        poll_interval: Duration::from_millis(50),
+        timeout: Duration::from_secs(2),
+        retry_base: Duration::from_millis(100),
+        retry_max: Duration::from_secs(2),
+        max_attempts: 4,
+        disable_after_failures: 6,
     }
 }
 
 /// Starts a server on a fresh database; `None` when PostgreSQL tests are switched off.
 pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
     let (database_url, database) = create_database(backend)?;
-    let app = Application::build(test_settings(&database_url)).expect("server starts");
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let pool = app.pool();
-    tokio::spawn(app.run_until_stopped());
+    let (address, pool, handle) = start(&database_url);
     Some(TestApp {
         address,
         client: reqwest::Client::builder()
@@ -116,11 +131,32 @@ pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
             .build()
             .unwrap(),
         pool,
+        database_url,
+        handle,
         _database: database,
     })
 }
 
+fn start(database_url: &str) -> (String, DbPool, ServerHandle) {
+    let app = Application::build(test_settings(database_url)).expect("server starts");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let (pool, handle) = (app.pool(), app.handle());
+    tokio::spawn(app.run_until_stopped());
+    (address, pool, handle)
+}
+
 impl TestApp {
+    /// Stops the server and its webhook worker at once, without waiting for open connections;
+    /// the database stays.
+    pub async fn stop(&self) {
+        self.handle.stop(false).await;
+    }
+
+    /// Starts the service again on the same database (on a new port).
+    pub fn start_again(&mut self) {
+        (self.address, self.pool, self.handle) = start(&self.database_url);
+    }
+
     /// Sends a request with an optional bearer token and JSON body.
     pub async fn request(
         &self,
@@ -230,4 +266,20 @@ macro_rules! on_both_backends {
             }
         )*
     };
+}
+
+/// The project's Python (`.venv`, made by `.ci/run` from `.ci/requirements.txt`) for the checks
+/// that use an independent implementation (`package` names it in messages). `None` when there is
+/// none; with `REQUIRE_PYTHON_CHECKS` set (as in CI) that fails the test instead.
+pub fn venv_python(package: &str) -> Option<String> {
+    let venv = concat!(env!("CARGO_MANIFEST_DIR"), "/.venv/bin/python");
+    if std::path::Path::new(venv).exists() {
+        return Some(venv.to_owned());
+    }
+    assert!(
+        std::env::var("REQUIRE_PYTHON_CHECKS").is_err(),
+        "REQUIRE_PYTHON_CHECKS is set but there is no .venv with `{package}`"
+    );
+    eprintln!("note: no .venv with `{package}`; the independent check was skipped");
+    None
 }

@@ -28,3 +28,4 @@ mod role_helpers;
 mod session_documentation;
 mod sessions;
 mod sponsorship_helpers;
+mod webhooks;

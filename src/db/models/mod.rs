@@ -23,3 +23,5 @@ pub mod roles;
 pub mod session_documentation;
 pub mod sessions;
 pub mod topics;
+pub mod webhook_deliveries;
+pub mod webhook_endpoints;

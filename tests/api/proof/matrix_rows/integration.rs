@@ -1,5 +1,5 @@
 //! The newsletter (staff only) and the Klimaschutz-Community integration: the event feed and the
-//! membership lookup (integration accounts and staff).
+//! membership lookup (integration accounts and staff), webhook endpoints (staff only).
 
 use serde_json::json;
 
@@ -44,6 +44,61 @@ pub fn integration() -> Vec<Row> {
             none,
             |_| Payload::Json(json!({"email": "owner@example.org"})),
             "401 403 403 403 403 200 403 200",
+        ),
+        row(
+            "POST /api/v1/webhooks",
+            none,
+            |_| {
+                Payload::Json(json!({
+                    "url": "https://community.example/hooks/mentoring",
+                    "event_types": ["participant.activated"]
+                }))
+            },
+            "401 403 403 403 403 403 403 201",
+        ),
+        // The world's first endpoint is the one registered just above.
+        row(
+            "GET /api/v1/webhooks",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "GET /api/v1/webhooks/{id}",
+            |_| ids(&[1]),
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "PATCH /api/v1/webhooks/{id}",
+            |_| ids(&[1]),
+            |_| Payload::Json(json!({"enabled": false})),
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "GET /api/v1/webhooks/{id}/deliveries",
+            |_| ids(&[1]),
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        // No delivery failed in the world: staff get 404 (or 409 if one exists but did not fail).
+        row(
+            "POST /api/v1/webhooks/{id}/deliveries/{delivery_id}/replay",
+            |_| ids(&[1, 1]),
+            no_body,
+            "401 403 403 403 403 403 403 404|409",
+        ),
+        row(
+            "POST /api/v1/webhooks/{id}/secret-rotation",
+            |_| ids(&[1]),
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "DELETE /api/v1/webhooks/{id}",
+            |_| ids(&[1]),
+            no_body,
+            "401 403 403 403 403 403 403 204",
         ),
     ]
 }

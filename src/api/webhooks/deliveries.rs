@@ -1,0 +1,174 @@
+//! What the worker delivered to an endpoint, and replaying failed deliveries (staff).
+
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::pagination::PageParams;
+use crate::api::private_json;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::webhook_deliveries::{self, Delivery};
+use crate::db::models::webhook_endpoints;
+use crate::db::{self, DbPool};
+use crate::domain::events::EventType;
+use crate::domain::webhooks::DeliveryStatus;
+use crate::error::AppError;
+
+/// One delivery of an event to an endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookDeliveryResponse {
+    /// Delivery id.
+    pub id: i64,
+    /// The event (as in `GET /api/v1/events`); `webhook-id` is `evt_` and this id.
+    pub event_id: i64,
+    /// The event's type.
+    pub event_type: EventType,
+    /// Where the delivery stands.
+    pub status: DeliveryStatus,
+    /// Attempts made (since the last replay).
+    pub attempts: i32,
+    /// When the worker tries next; `null` unless pending.
+    #[schema(required = true)]
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// When the last attempt was made; `null` before the first.
+    #[schema(required = true)]
+    pub last_attempt_at: Option<DateTime<Utc>>,
+    /// The HTTP status of the last answer; `null` when there was none (timeout, refused).
+    #[schema(required = true)]
+    pub last_status_code: Option<i32>,
+    /// Why the last attempt failed; `null` after a success or before the first attempt.
+    #[schema(required = true)]
+    pub last_error: Option<String>,
+    /// When the event was queued for this endpoint.
+    pub created_at: DateTime<Utc>,
+    /// When the endpoint accepted it; `null` until then.
+    #[schema(required = true)]
+    pub delivered_at: Option<DateTime<Utc>>,
+}
+
+fn response((row, event_type): (Delivery, String)) -> Result<WebhookDeliveryResponse, AppError> {
+    let unknown = |what: &str| AppError::internal(format!("unknown {what} in delivery {}", row.id));
+    let status = DeliveryStatus::parse(&row.status).ok_or_else(|| unknown("status"))?;
+    Ok(WebhookDeliveryResponse {
+        id: row.id,
+        event_id: row.event_id,
+        event_type: EventType::parse(&event_type).ok_or_else(|| unknown("event type"))?,
+        status,
+        attempts: row.attempts,
+        next_attempt_at: (status == DeliveryStatus::Pending).then(|| row.next_attempt_at.and_utc()),
+        last_attempt_at: row.last_attempt_at.map(|t| t.and_utc()),
+        last_status_code: row.last_status_code,
+        last_error: row.last_error,
+        created_at: row.created_at.and_utc(),
+        delivered_at: row.delivered_at.map(|t| t.and_utc()),
+    })
+}
+
+/// Which deliveries to list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryFilter {
+    /// Only deliveries in this state, e.g. `failed` to find what to replay.
+    pub status: Option<DeliveryStatus>,
+}
+
+/// One page of deliveries, oldest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookDeliveryPage {
+    /// The deliveries on this page.
+    pub items: Vec<WebhookDeliveryResponse>,
+    /// Pass as `cursor` to get the next page; `null` on the last page.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+/// The endpoint's deliveries (staff), oldest first; `status=failed` lists what to replay.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "list_webhook_deliveries",
+    params(("id" = i64, Path, description = "Endpoint id."), DeliveryFilter, PageParams),
+    responses((status = 200, description = "One page of deliveries.", body = WebhookDeliveryPage))
+)]
+#[get("/webhooks/{id}/deliveries")]
+pub async fn list(
+    caller: Caller,
+    id: web::Path<i64>,
+    filter: web::Query<DeliveryFilter>,
+    paging: web::Query<PageParams>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let page = paging.page()?;
+    let (id, status) = (id.into_inner(), filter.status);
+    let rows = db::run(&pool, move |conn| {
+        webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)?;
+        Ok(webhook_deliveries::list(
+            conn,
+            id,
+            status,
+            page.after,
+            page.fetch(),
+        )?)
+    })
+    .await?;
+    let (rows, next_cursor) = page.finish(rows, |(d, _)| d.id);
+    Ok(private_json(&WebhookDeliveryPage {
+        items: rows.into_iter().map(response).collect::<Result<_, _>>()?,
+        next_cursor,
+    }))
+}
+
+/// Sends a failed delivery again (staff): it becomes pending with fresh attempts, due now, with
+/// the same `webhook-id` so the receiver can drop it if it got it after all. Audited.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "replay_webhook_delivery",
+    params(
+        ("id" = i64, Path, description = "Endpoint id."),
+        ("delivery_id" = i64, Path, description = "Delivery id.")
+    ),
+    responses(
+        (status = 200, description = "Pending again.", body = WebhookDeliveryResponse),
+        (status = 409, description = "The delivery has not failed, or the endpoint is disabled (enable it first).", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/webhooks/{id}/deliveries/{delivery_id}/replay")]
+pub async fn replay(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let ((endpoint_id, id), actor) = (path.into_inner(), caller.account_id);
+    let delivery = db::write(&pool, move |conn| {
+        let endpoint = webhook_endpoints::find(conn, endpoint_id)?.ok_or(AppError::NotFound)?;
+        webhook_deliveries::find(conn, endpoint_id, id)?.ok_or(AppError::NotFound)?;
+        if !endpoint.enabled {
+            return Err(AppError::Conflict(
+                "the endpoint is disabled; enable it first".to_owned(),
+            ));
+        }
+        if !webhook_deliveries::replay(conn, id, Utc::now().naive_utc())? {
+            return Err(AppError::Conflict(
+                "only a failed delivery can be replayed".to_owned(),
+            ));
+        }
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(actor),
+                action: "webhook_delivery.replayed",
+                entity_type: "webhook_delivery",
+                entity_id: id.to_string(),
+                before: Some(json!({ "status": DeliveryStatus::Failed.as_str() })),
+                after: Some(json!({ "status": DeliveryStatus::Pending.as_str() })),
+            },
+        )?;
+        webhook_deliveries::find(conn, endpoint_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(private_json(&response(delivery)?))
+}

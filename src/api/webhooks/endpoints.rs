@@ -1,0 +1,340 @@
+//! Registering, reading, changing and removing webhook endpoints (staff). Audited; the audit
+//! trail holds ids, event types and states, never the URL or the secret.
+
+use actix_web::{HttpResponse, delete, get, patch, post, web};
+use chrono::Utc;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{WebhookEndpointResponse, WebhookSecretResponse};
+use crate::api::etag::{IfMatchHeader, json_with_etag};
+use crate::api::json_object::JsonObject;
+use crate::api::{created_json, private_json};
+use crate::auth::Caller;
+use crate::config::ListenAddress;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::webhook_endpoints::{self, Endpoint, join_event_types};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::events::EventType;
+use crate::domain::webhooks::{self, DisabledReason};
+use crate::error::AppError;
+
+/// A new endpoint.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewWebhookEndpoint {
+    /// Where to post events: an absolute `http` or `https` URL without credentials, not this
+    /// service itself.
+    #[schema(
+        max_length = 2000,
+        example = "https://community.example/hooks/mentoring"
+    )]
+    pub url: String,
+    /// The event types to receive (at least one).
+    #[schema(min_items = 1)]
+    pub event_types: Vec<EventType>,
+}
+
+/// Changes to an endpoint; omitted fields stay as they are.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookEndpointChanges {
+    /// A new URL.
+    #[schema(max_length = 2000)]
+    pub url: Option<String>,
+    /// New event types (at least one).
+    #[schema(min_items = 1)]
+    pub event_types: Option<Vec<EventType>>,
+    /// `false` stops deliveries (events stay queued); `true` resumes them and resets the count
+    /// of failures, also after the service disabled the endpoint.
+    pub enabled: Option<bool>,
+}
+
+/// All endpoints.
+#[derive(Debug, serde::Serialize, ToSchema)]
+pub struct WebhookEndpointList {
+    /// The endpoints, oldest first.
+    pub items: Vec<WebhookEndpointResponse>,
+    /// Always `null`: the list is complete.
+    #[schema(required = true)]
+    pub next_cursor: Option<String>,
+}
+
+fn checked_url(raw: &str, own: &ListenAddress) -> Result<String, AppError> {
+    webhooks::check_url(raw.trim(), own.0)
+        .map(|url| url.to_string())
+        .map_err(|e| AppError::invalid_field("/url", e))
+}
+
+fn checked_types(types: &[EventType]) -> Result<Vec<EventType>, AppError> {
+    if types.is_empty() {
+        return Err(AppError::invalid_field(
+            "/event_types",
+            "name at least one event type",
+        ));
+    }
+    // The catalogue's order, each type once.
+    Ok(EventType::ALL
+        .iter()
+        .copied()
+        .filter(|t| types.contains(t))
+        .collect())
+}
+
+fn audit(
+    conn: &mut DbConnection,
+    actor: i64,
+    action: &str,
+    endpoint: &Endpoint,
+    before: Option<serde_json::Value>,
+) -> Result<(), AppError> {
+    let after = (action != "webhook_endpoint.deleted")
+        .then(|| json!({ "event_types": endpoint.event_types, "enabled": endpoint.enabled }));
+    audit_events::record(
+        conn,
+        Change {
+            actor: Some(actor),
+            action,
+            entity_type: "webhook_endpoint",
+            entity_id: endpoint.id.to_string(),
+            before,
+            after,
+        },
+    )?;
+    Ok(())
+}
+
+fn location(id: i64) -> String {
+    format!("/api/v1/webhooks/{id}")
+}
+
+/// Registers an endpoint (staff). It receives the events of its types that happen from now on,
+/// signed with the secret in the answer, which is shown only this once.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "create_webhook_endpoint",
+    request_body = NewWebhookEndpoint,
+    responses(
+        (status = 201, description = "Registered; store the secret now.", body = WebhookSecretResponse,
+            headers(("Location" = String, description = "URL of the endpoint."))),
+    )
+)]
+#[post("/webhooks")]
+pub async fn create(
+    caller: Caller,
+    body: JsonObject<NewWebhookEndpoint>,
+    own: web::Data<ListenAddress>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let body = body.into_inner();
+    let url = checked_url(&body.url, &own)?;
+    let types = checked_types(&body.event_types)?;
+    let secret = webhooks::new_secret();
+    let actor = caller.account_id;
+    let stored_secret = secret.clone();
+    let endpoint = db::write(&pool, move |conn| {
+        let now = Utc::now().naive_utc();
+        let endpoint = webhook_endpoints::insert(conn, &url, &types, &stored_secret, actor, now)?;
+        audit(conn, actor, "webhook_endpoint.created", &endpoint, None)?;
+        Ok(endpoint)
+    })
+    .await?;
+    let id = endpoint.id;
+    Ok(created_json(
+        &location(id),
+        &WebhookSecretResponse {
+            endpoint: endpoint.into(),
+            secret,
+        },
+    ))
+}
+
+/// Lists the endpoints (staff).
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "list_webhook_endpoints",
+    responses((status = 200, description = "The endpoints.", body = WebhookEndpointList))
+)]
+#[get("/webhooks")]
+pub async fn list(caller: Caller, pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let rows = db::run(&pool, |conn| Ok(webhook_endpoints::list(conn)?)).await?;
+    Ok(private_json(&WebhookEndpointList {
+        items: rows.into_iter().map(Into::into).collect(),
+        next_cursor: None,
+    }))
+}
+
+/// One endpoint (staff), with its health.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "get_webhook_endpoint",
+    params(("id" = i64, Path, description = "Endpoint id.")),
+    responses((status = 200, description = "The endpoint.", body = WebhookEndpointResponse,
+        headers(("ETag" = String, description = "The endpoint's version."))))
+)]
+#[get("/webhooks/{id}")]
+pub async fn get(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let id = id.into_inner();
+    let endpoint = db::run(&pool, move |conn| {
+        webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(json_with_etag(
+        endpoint.version,
+        &WebhookEndpointResponse::from(endpoint),
+    ))
+}
+
+/// Changes an endpoint (staff; `If-Match` with its `ETag`): URL, event types, enabled.
+/// Enabling resumes the queued deliveries. Audited.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "update_webhook_endpoint",
+    params(
+        ("id" = i64, Path, description = "Endpoint id."),
+        ("If-Match" = String, Header, description = "The `ETag` of the endpoint as read.")
+    ),
+    request_body = WebhookEndpointChanges,
+    responses((status = 200, description = "Changed.", body = WebhookEndpointResponse,
+        headers(("ETag" = String, description = "The endpoint's new version."))))
+)]
+#[patch("/webhooks/{id}")]
+pub async fn update(
+    caller: Caller,
+    id: web::Path<i64>,
+    if_match: IfMatchHeader,
+    body: JsonObject<WebhookEndpointChanges>,
+    own: web::Data<ListenAddress>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let changes = body.into_inner();
+    let url = changes
+        .url
+        .as_deref()
+        .map(|u| checked_url(u, &own))
+        .transpose()?;
+    let types = changes
+        .event_types
+        .as_deref()
+        .map(checked_types)
+        .transpose()?;
+    let if_match = if_match.require()?;
+    let (id, actor) = (id.into_inner(), caller.account_id);
+    let endpoint = db::write(&pool, move |conn| {
+        let current = webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)?;
+        if !if_match.matches(current.version) {
+            return Err(AppError::PreconditionFailed);
+        }
+        let enabled = changes.enabled.unwrap_or(current.enabled);
+        let settings = webhook_endpoints::Settings {
+            url: url.as_deref().unwrap_or(&current.url),
+            event_types: types
+                .as_deref()
+                .map(join_event_types)
+                .unwrap_or_else(|| current.event_types.clone()),
+            enabled,
+            // Switching on clears the reason and the failure count; switching off records staff.
+            disabled_reason: match (current.enabled, enabled) {
+                (false, true) => Some(None),
+                (true, false) => Some(Some(DisabledReason::Staff.as_str())),
+                _ => None,
+            },
+            consecutive_failures: (!current.enabled && enabled).then_some(0),
+        };
+        let endpoint =
+            webhook_endpoints::update(conn, id, if_match.expected(current.version), &settings)?
+                .ok_or(AppError::PreconditionFailed)?;
+        let before = json!({ "event_types": current.event_types, "enabled": current.enabled,
+            "url_changed": url.as_deref().is_some_and(|u| u != current.url) });
+        audit(
+            conn,
+            actor,
+            "webhook_endpoint.updated",
+            &endpoint,
+            Some(before),
+        )?;
+        Ok(endpoint)
+    })
+    .await?;
+    Ok(json_with_etag(
+        endpoint.version,
+        &WebhookEndpointResponse::from(endpoint),
+    ))
+}
+
+/// Removes an endpoint and its deliveries (staff). Audited.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "delete_webhook_endpoint",
+    params(("id" = i64, Path, description = "Endpoint id.")),
+    responses((status = 204, description = "Removed."))
+)]
+#[delete("/webhooks/{id}")]
+pub async fn remove(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let (id, actor) = (id.into_inner(), caller.account_id);
+    db::write(&pool, move |conn| {
+        let endpoint = webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)?;
+        webhook_endpoints::delete(conn, id)?;
+        let before = json!({ "event_types": endpoint.event_types, "enabled": endpoint.enabled });
+        audit(
+            conn,
+            actor,
+            "webhook_endpoint.deleted",
+            &endpoint,
+            Some(before),
+        )
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Replaces the endpoint's signing secret (staff); the new one is shown only in this answer and
+/// signs every attempt from now on, retries included. Audited.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "rotate_webhook_secret",
+    params(("id" = i64, Path, description = "Endpoint id.")),
+    responses((status = 200, description = "The endpoint with its new secret; store it now.", body = WebhookSecretResponse))
+)]
+#[post("/webhooks/{id}/secret-rotation")]
+pub async fn rotate_secret(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let (id, actor) = (id.into_inner(), caller.account_id);
+    let secret = webhooks::new_secret();
+    let stored_secret = secret.clone();
+    let endpoint = db::write(&pool, move |conn| {
+        let endpoint = webhook_endpoints::rotate_secret(conn, id, &stored_secret)?
+            .ok_or(AppError::NotFound)?;
+        audit(
+            conn,
+            actor,
+            "webhook_endpoint.secret_rotated",
+            &endpoint,
+            None,
+        )?;
+        Ok(endpoint)
+    })
+    .await?;
+    Ok(private_json(&WebhookSecretResponse {
+        endpoint: endpoint.into(),
+        secret,
+    }))
+}

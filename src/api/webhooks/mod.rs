@@ -1,0 +1,63 @@
+//! Webhook endpoints of the Klimaschutz-Community (staff only): registering, changing and
+//! removing them, and the deliveries the worker made, with replay of failed ones.
+
+pub mod deliveries;
+pub mod endpoints;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::db::models::webhook_endpoints::Endpoint;
+use crate::domain::events::EventType;
+use crate::domain::webhooks::DisabledReason;
+
+/// A registered endpoint (its secret is shown only when created or rotated).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookEndpointResponse {
+    /// Endpoint id.
+    pub id: i64,
+    /// Where events are posted.
+    #[schema(example = "https://community.example/hooks/mentoring")]
+    pub url: String,
+    /// The event types it receives.
+    pub event_types: Vec<EventType>,
+    /// Whether deliveries are sent; events of a disabled endpoint stay queued until it is enabled.
+    pub enabled: bool,
+    /// Why it is disabled; `null` while enabled.
+    #[schema(required = true)]
+    pub disabled_reason: Option<DisabledReason>,
+    /// Failed attempts in a row (reset by a success); the endpoint is disabled at the
+    /// configured maximum.
+    pub consecutive_failures: i32,
+    /// When it was registered.
+    pub created_at: DateTime<Utc>,
+}
+
+impl From<Endpoint> for WebhookEndpointResponse {
+    fn from(endpoint: Endpoint) -> Self {
+        WebhookEndpointResponse {
+            id: endpoint.id,
+            event_types: endpoint.subscribed(),
+            disabled_reason: endpoint
+                .disabled_reason
+                .as_deref()
+                .and_then(DisabledReason::parse),
+            url: endpoint.url,
+            enabled: endpoint.enabled,
+            consecutive_failures: endpoint.consecutive_failures,
+            created_at: endpoint.created_at.and_utc(),
+        }
+    }
+}
+
+/// An endpoint with its signing secret, answered once when it is created or the secret rotated.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WebhookSecretResponse {
+    /// The endpoint.
+    pub endpoint: WebhookEndpointResponse,
+    /// The signing secret (`whsec_` and base64), for verifying `webhook-signature`. It is not
+    /// shown again: store it now.
+    #[schema(example = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
+    pub secret: String,
+}
