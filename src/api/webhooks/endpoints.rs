@@ -41,7 +41,7 @@ pub struct NewWebhookEndpoint {
 #[serde(deny_unknown_fields)]
 pub struct WebhookEndpointChanges {
     /// A new URL.
-    #[schema(max_length = 2000)]
+    #[schema(max_length = 2000, format = "uri")]
     pub url: Option<String>,
     /// New event types (at least one).
     #[schema(min_items = 1)]

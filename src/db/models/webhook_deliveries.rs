@@ -77,6 +77,19 @@ pub fn fan_out(conn: &mut DbConnection, batch: i64, now: NaiveDateTime) -> Query
     Ok(queued)
 }
 
+/// Whether any pending delivery of an enabled endpoint is due at `now` (a read, so that idle polls
+/// never take SQLite's write lock).
+pub fn any_due(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        webhook_deliveries::table
+            .inner_join(endpoints::table)
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(webhook_deliveries::next_attempt_at.le(now))
+            .filter(endpoints::enabled.eq(true)),
+    ))
+    .get_result(conn)
+}
+
 /// Claims up to `limit` pending deliveries of enabled endpoints that are due at `now`, reserving
 /// each until `lease_until`.
 pub fn claim_due(
