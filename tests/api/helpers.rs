@@ -128,6 +128,9 @@ pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
         address,
         client: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // Idle connections are dropped before the server's 5 s keep-alive ends, so a request
+            // never goes out on a connection the server is closing (a rare `IncompleteMessage`).
+            .pool_idle_timeout(Duration::from_secs(3))
             .build()
             .unwrap(),
         pool,

@@ -73,7 +73,7 @@ pub struct SessionResponse {
 /// One page of sessions.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct SessionList {
-    /// Sessions in the order they were proposed.
+    /// Sessions in calendar order: soonest start first (ties by id).
     pub items: Vec<SessionResponse>,
     /// Cursor of the next page; `null` on the last.
     #[schema(required = true)]

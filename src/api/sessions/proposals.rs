@@ -254,7 +254,7 @@ pub async fn create(
 }
 
 /// Lists sessions: staff see all; active participants approved, held and documented ones plus
-/// those they mentor.
+/// those they mentor; soonest start first.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "list_sessions",

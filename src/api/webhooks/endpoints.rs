@@ -105,6 +105,11 @@ fn audit(
     Ok(())
 }
 
+/// 200 with the endpoint and its version as `ETag`.
+fn with_etag(endpoint: Endpoint) -> HttpResponse {
+    json_with_etag(endpoint.version, &WebhookEndpointResponse::from(endpoint))
+}
+
 fn location(id: i64) -> String {
     format!("/api/v1/webhooks/{id}")
 }
@@ -187,10 +192,7 @@ pub async fn get(
         webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    Ok(json_with_etag(
-        endpoint.version,
-        &WebhookEndpointResponse::from(endpoint),
-    ))
+    Ok(with_etag(endpoint))
 }
 
 /// Changes an endpoint (staff; `If-Match` with its `ETag`): URL, event types, enabled.
@@ -203,8 +205,12 @@ pub async fn get(
         ("If-Match" = String, Header, description = "The `ETag` of the endpoint as read.")
     ),
     request_body = WebhookEndpointChanges,
-    responses((status = 200, description = "Changed.", body = WebhookEndpointResponse,
-        headers(("ETag" = String, description = "The endpoint's new version."))))
+    responses(
+        (status = 200, description = "Changed.", body = WebhookEndpointResponse,
+            headers(("ETag" = String, description = "The endpoint's new version."))),
+        (status = 412, description = "`If-Match` names an outdated version; read the endpoint again.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 428, description = "`If-Match` is missing.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
 )]
 #[patch("/webhooks/{id}")]
 pub async fn update(
@@ -265,10 +271,7 @@ pub async fn update(
         Ok(endpoint)
     })
     .await?;
-    Ok(json_with_etag(
-        endpoint.version,
-        &WebhookEndpointResponse::from(endpoint),
-    ))
+    Ok(with_etag(endpoint))
 }
 
 /// Removes an endpoint and its deliveries (staff). Audited.

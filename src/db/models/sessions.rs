@@ -181,12 +181,30 @@ pub struct ListFilter {
     pub after: Option<i64>,
 }
 
-/// Sessions in id order (the order they were proposed), at most `limit`.
+/// Sessions in calendar order (start, then id), at most `limit`. The keyset continues after the
+/// cursor row's `(starts_at, id)`, so a page starting at `from` reads the index
+/// `sessions_by_start` from there instead of walking past every earlier session.
 pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryResult<Vec<Session>> {
     let mut query = sessions::table
-        .order(sessions::id.asc())
+        .order((sessions::starts_at.asc(), sessions::id.asc()))
         .limit(limit)
         .into_boxed();
+    if let Some(id) = filter.after {
+        let anchor: Option<NaiveDateTime> = sessions::table
+            .find(id)
+            .select(sessions::starts_at)
+            .first(conn)
+            .optional()?;
+        // A cursor naming no session is a position past the end: an empty page.
+        let Some(anchor) = anchor else {
+            return Ok(Vec::new());
+        };
+        query = query.filter(
+            sessions::starts_at
+                .gt(anchor)
+                .or(sessions::starts_at.eq(anchor).and(sessions::id.gt(id))),
+        );
+    }
     if let Some(code) = &filter.format_code {
         query = query.filter(sessions::format_code.eq(code.clone()));
     }
@@ -217,9 +235,6 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryRe
                 .eq_any(states.clone())
                 .or(sessions::id.eq_any(mentored)),
         );
-    }
-    if let Some(id) = filter.after {
-        query = query.filter(sessions::id.gt(id));
     }
     query.load(conn)
 }
