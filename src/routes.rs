@@ -153,7 +153,8 @@ fn webhook_routes(cfg: &mut ServiceConfig) {
         .service(endpoints::remove)
         .service(endpoints::rotate_secret)
         .service(deliveries::list)
-        .service(deliveries::replay);
+        .service(deliveries::replay)
+        .service(deliveries::replay_failed);
 }
 
 /// Which methods each documented path accepts; answers 405-vs-404 for unmatched requests.

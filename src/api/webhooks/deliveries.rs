@@ -172,3 +172,55 @@ pub async fn replay(
     .await?;
     Ok(private_json(&response(delivery)?))
 }
+
+/// How many failed deliveries a bulk replay made pending again.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ReplayCount {
+    /// Deliveries that are pending again (0 when none had failed).
+    pub replayed: usize,
+}
+
+/// Sends every failed delivery of the endpoint again (staff), e.g. after the receiver was down
+/// for longer than the retries last; each keeps its `webhook-id`. Audited with the count.
+#[utoipa::path(
+    tag = "webhooks",
+    operation_id = "replay_failed_webhook_deliveries",
+    params(("id" = i64, Path, description = "Endpoint id.")),
+    responses(
+        (status = 200, description = "The failed deliveries are pending again.", body = ReplayCount),
+        (status = 409, description = "The endpoint is disabled (enable it first).", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/webhooks/{id}/deliveries/replay")]
+pub async fn replay_failed(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    let (endpoint_id, actor) = (id.into_inner(), caller.account_id);
+    let replayed = db::write(&pool, move |conn| {
+        let endpoint = webhook_endpoints::find(conn, endpoint_id)?.ok_or(AppError::NotFound)?;
+        if !endpoint.enabled {
+            return Err(AppError::Conflict(
+                "the endpoint is disabled; enable it first".to_owned(),
+            ));
+        }
+        let replayed =
+            webhook_deliveries::replay_failed(conn, endpoint_id, Utc::now().naive_utc())?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(actor),
+                action: "webhook_deliveries.replayed",
+                entity_type: "webhook_endpoint",
+                entity_id: endpoint_id.to_string(),
+                before: None,
+                after: Some(json!({ "replayed": replayed })),
+            },
+        )?;
+        Ok(replayed)
+    })
+    .await?;
+    Ok(private_json(&ReplayCount { replayed }))
+}

@@ -229,3 +229,22 @@ pub fn replay(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResu
     .execute(conn)?;
     Ok(changed == 1)
 }
+
+/// Makes every failed delivery of the endpoint pending again, due at `now`; how many.
+pub fn replay_failed(
+    conn: &mut DbConnection,
+    endpoint_id: i64,
+    now: NaiveDateTime,
+) -> QueryResult<usize> {
+    diesel::update(
+        webhook_deliveries::table
+            .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str())),
+    )
+    .set((
+        webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+        webhook_deliveries::attempts.eq(0),
+        webhook_deliveries::next_attempt_at.eq(now),
+    ))
+    .execute(conn)
+}

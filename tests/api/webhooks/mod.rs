@@ -335,6 +335,10 @@ async fn repeated_failure_disables_and_enabling_delivers_what_queued(app: TestAp
         "{audit}"
     );
 
+    let bulk = format!("/api/v1/webhooks/{id}/deliveries/replay");
+    let res = app.post(&bulk, Some(&staff), &json!({})).await;
+    assert_problem(res, StatusCode::CONFLICT).await;
+
     receiver.answer(&[status(200)]);
     let enabled = enable(&app, &staff, id).await;
     assert_eq!(enabled["consecutive_failures"], 0);
@@ -344,6 +348,15 @@ async fn repeated_failure_disables_and_enabling_delivers_what_queued(app: TestAp
     })
     .await;
     assert_eq!(items[1]["attempts"], 3);
+    // After the outage, every failed delivery goes out again with one call.
+    let res = app.post(&bulk, Some(&staff), &json!({})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.json::<Value>().await.unwrap()["replayed"], 1);
+    let items = wait_for_deliveries(&app, &staff, id, |d| {
+        statuses(d) == ["succeeded", "succeeded", "succeeded"]
+    })
+    .await;
+    assert_eq!(items[0]["attempts"], 1);
 }
 
 async fn a_restart_loses_no_pending_delivery(mut app: TestApp) {

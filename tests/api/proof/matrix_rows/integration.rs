@@ -88,6 +88,13 @@ pub fn integration() -> Vec<Row> {
             no_body,
             "401 403 403 403 403 403 403 404|409",
         ),
+        // The endpoint was disabled by the PATCH row above: 409 for staff.
+        row(
+            "POST /api/v1/webhooks/{id}/deliveries/replay",
+            |_| ids(&[1]),
+            no_body,
+            "401 403 403 403 403 403 403 409",
+        ),
         row(
             "POST /api/v1/webhooks/{id}/secret-rotation",
             |_| ids(&[1]),
