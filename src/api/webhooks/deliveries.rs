@@ -11,7 +11,6 @@ use crate::api::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::webhook_deliveries::{self, Delivery};
-use crate::db::models::webhook_endpoints;
 use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
 use crate::domain::webhooks::DeliveryStatus;
@@ -104,7 +103,7 @@ pub async fn list(
     let page = paging.page()?;
     let (id, status) = (id.into_inner(), filter.status);
     let rows = db::run(&pool, move |conn| {
-        webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)?;
+        super::existing(conn, id)?;
         Ok(webhook_deliveries::list(
             conn,
             id,
@@ -144,13 +143,9 @@ pub async fn replay(
     caller.require_staff()?;
     let ((endpoint_id, id), actor) = (path.into_inner(), caller.account_id);
     let delivery = db::write(&pool, move |conn| {
-        let endpoint = webhook_endpoints::find(conn, endpoint_id)?.ok_or(AppError::NotFound)?;
+        let endpoint = super::existing(conn, endpoint_id)?;
         webhook_deliveries::find(conn, endpoint_id, id)?.ok_or(AppError::NotFound)?;
-        if !endpoint.enabled {
-            return Err(AppError::Conflict(
-                "the endpoint is disabled; enable it first".to_owned(),
-            ));
-        }
+        super::require_enabled(&endpoint)?;
         if !webhook_deliveries::replay(conn, id, Utc::now().naive_utc())? {
             return Err(AppError::Conflict(
                 "only a failed delivery can be replayed".to_owned(),
@@ -200,12 +195,7 @@ pub async fn replay_failed(
     caller.require_staff()?;
     let (endpoint_id, actor) = (id.into_inner(), caller.account_id);
     let replayed = db::write(&pool, move |conn| {
-        let endpoint = webhook_endpoints::find(conn, endpoint_id)?.ok_or(AppError::NotFound)?;
-        if !endpoint.enabled {
-            return Err(AppError::Conflict(
-                "the endpoint is disabled; enable it first".to_owned(),
-            ));
-        }
+        super::require_enabled(&super::existing(conn, endpoint_id)?)?;
         let replayed =
             webhook_deliveries::replay_failed(conn, endpoint_id, Utc::now().naive_utc())?;
         audit_events::record(

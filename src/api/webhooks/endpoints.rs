@@ -188,10 +188,7 @@ pub async fn get(
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
     let id = id.into_inner();
-    let endpoint = db::run(&pool, move |conn| {
-        webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)
-    })
-    .await?;
+    let endpoint = db::run(&pool, move |conn| super::existing(conn, id)).await?;
     Ok(with_etag(endpoint))
 }
 
@@ -236,12 +233,12 @@ pub async fn update(
     let if_match = if_match.require()?;
     let (id, actor) = (id.into_inner(), caller.account_id);
     let endpoint = db::write(&pool, move |conn| {
-        let current = webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let current = super::existing(conn, id)?;
         if !if_match.matches(current.version) {
             return Err(AppError::PreconditionFailed);
         }
         let enabled = changes.enabled.unwrap_or(current.enabled);
-        let settings = webhook_endpoints::Settings {
+        let settings = webhook_endpoints::EndpointUpdate {
             url: url.as_deref().unwrap_or(&current.url),
             event_types: types
                 .as_deref()
@@ -290,7 +287,7 @@ pub async fn remove(
     caller.require_staff()?;
     let (id, actor) = (id.into_inner(), caller.account_id);
     db::write(&pool, move |conn| {
-        let endpoint = webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let endpoint = super::existing(conn, id)?;
         webhook_endpoints::delete(conn, id)?;
         let before = json!({ "event_types": endpoint.event_types, "enabled": endpoint.enabled });
         audit(

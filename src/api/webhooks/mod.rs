@@ -8,9 +8,27 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::db::models::webhook_endpoints::Endpoint;
+use crate::db::DbConnection;
+use crate::db::models::webhook_endpoints::{self, Endpoint};
 use crate::domain::events::EventType;
 use crate::domain::webhooks::DisabledReason;
+use crate::error::AppError;
+
+/// The endpoint, or 404.
+fn existing(conn: &mut DbConnection, id: i64) -> Result<Endpoint, AppError> {
+    webhook_endpoints::find(conn, id)?.ok_or(AppError::NotFound)
+}
+
+/// Replays go nowhere while the endpoint is off: 409.
+fn require_enabled(endpoint: &Endpoint) -> Result<(), AppError> {
+    if endpoint.enabled {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "the endpoint is disabled; enable it first".to_owned(),
+        ))
+    }
+}
 
 /// A registered endpoint (its secret is shown only when created or rotated).
 #[derive(Debug, Serialize, ToSchema)]

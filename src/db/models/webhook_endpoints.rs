@@ -93,7 +93,7 @@ pub fn list(conn: &mut DbConnection) -> QueryResult<Vec<Endpoint>> {
 /// What staff change on an endpoint.
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = webhook_endpoints)]
-pub struct Settings<'a> {
+pub struct EndpointUpdate<'a> {
     pub url: &'a str,
     pub event_types: String,
     pub enabled: bool,
@@ -106,7 +106,7 @@ pub fn update(
     conn: &mut DbConnection,
     id: i64,
     expected_version: i64,
-    settings: &Settings<'_>,
+    settings: &EndpointUpdate<'_>,
 ) -> QueryResult<Option<Endpoint>> {
     diesel::update(
         webhook_endpoints::table
