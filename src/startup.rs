@@ -9,6 +9,7 @@ use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
+use crate::auth::AccountCache;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::config::{ListenAddress, Settings};
@@ -150,6 +151,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
         settings.token_ttl_secs,
     ));
     let throttle = web::Data::new(LoginThrottle::default());
+    let account_cache = web::Data::new(AccountCache::default());
     let limits = web::Data::new(settings.catalogue_limits());
     let origins = settings.cors_origins.clone();
     let shared_settings = web::Data::new(settings.clone());
@@ -163,6 +165,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .app_data(shared_settings.clone())
             .app_data(keys.clone())
             .app_data(throttle.clone())
+            .app_data(account_cache.clone())
             .app_data(limits.clone())
             .app_data(catalog.clone())
             .app_data(listen_address.clone())

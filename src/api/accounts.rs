@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::api::pagination::PageParams;
 use crate::api::{created_json, private_json};
 use crate::auth::secret::random_hex;
-use crate::auth::{Caller, Role, password};
+use crate::auth::{AccountCache, Caller, Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::{self, DbPool};
@@ -284,6 +284,7 @@ async fn set_disabled(
     id: i64,
     disable: bool,
     pool: &DbPool,
+    accounts_seen: &AccountCache,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
     if disable && id == caller.account_id {
@@ -317,10 +318,12 @@ async fn set_disabled(
         Ok(after)
     })
     .await?;
+    accounts_seen.forget(id);
     Ok(private_json(&AccountResponse::from(account)))
 }
 
-/// Disables an account: its tokens stop working at once and it can no longer log in.
+/// Disables an account: its tokens stop working at once (on other instances sharing the database
+/// within a second) and it can no longer log in.
 #[utoipa::path(
     tag = "accounts",
     operation_id = "deactivate_account",
@@ -335,8 +338,9 @@ pub async fn deactivate(
     caller: Caller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
+    accounts_seen: web::Data<AccountCache>,
 ) -> Result<HttpResponse, AppError> {
-    set_disabled(caller, id.into_inner(), true, &pool).await
+    set_disabled(caller, id.into_inner(), true, &pool, &accounts_seen).await
 }
 
 /// Enables a disabled account again.
@@ -351,6 +355,7 @@ pub async fn reactivate(
     caller: Caller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
+    accounts_seen: web::Data<AccountCache>,
 ) -> Result<HttpResponse, AppError> {
-    set_disabled(caller, id.into_inner(), false, &pool).await
+    set_disabled(caller, id.into_inner(), false, &pool, &accounts_seen).await
 }

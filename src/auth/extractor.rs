@@ -7,6 +7,7 @@ use actix_web::http::header;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
 use crate::auth::Role;
+use crate::auth::account_cache::{AccountCache, Lookup};
 use crate::auth::jwt::TokenKeys;
 use crate::db::{self, DbPool, models::accounts};
 use crate::error::AppError;
@@ -63,27 +64,36 @@ fn bearer_token(req: &HttpRequest) -> Result<String, AppError> {
 
 async fn authenticate(req: HttpRequest) -> Result<Caller, AppError> {
     let token = bearer_token(&req)?;
-    let keys = req
-        .app_data::<web::Data<TokenKeys>>()
-        .ok_or_else(|| AppError::internal("TokenKeys missing from app data"))?;
+    let keys = app_data::<TokenKeys>(&req)?;
     let invalid = || AppError::Unauthorized("the token is invalid or has expired".to_owned());
     let claims = keys.verify(&token).map_err(|_| invalid())?;
     let account_id: i64 = claims.sub.parse().map_err(|_| invalid())?;
-    let pool = req
-        .app_data::<web::Data<DbPool>>()
-        .ok_or_else(|| AppError::internal("DbPool missing from app data"))?
-        .clone();
-    let account = db::run(&pool, move |conn| Ok(accounts::find(conn, account_id)?)).await?;
-    let account = account
-        .filter(|a| a.disabled_at.is_none())
-        .ok_or_else(invalid)?;
-    let role = Role::parse(&account.role).ok_or_else(invalid)?;
+    let cache = app_data::<AccountCache>(&req)?;
+    let role = match cache.lookup(account_id) {
+        Lookup::Enabled(role) => role,
+        Lookup::Unknown(epoch) => {
+            let pool = app_data::<DbPool>(&req)?;
+            let account = db::run(&pool, move |conn| Ok(accounts::find(conn, account_id)?)).await?;
+            let account = account
+                .filter(|a| a.disabled_at.is_none())
+                .ok_or_else(invalid)?;
+            let role = Role::parse(&account.role).ok_or_else(invalid)?;
+            cache.remember(epoch, account_id, role);
+            role
+        }
+    };
     if role != claims.role {
         return Err(invalid());
     }
-    Ok(Caller {
-        account_id: account.id,
-        role,
+    Ok(Caller { account_id, role })
+}
+
+fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, AppError> {
+    req.app_data::<web::Data<T>>().cloned().ok_or_else(|| {
+        AppError::internal(format!(
+            "{} missing from app data",
+            std::any::type_name::<T>()
+        ))
     })
 }
 

@@ -1,6 +1,7 @@
 //! Authentication and authorisation: roles, password hashing, access tokens, the caller
 //! extractor and the failed-login throttle.
 
+pub mod account_cache;
 pub mod extractor;
 pub mod jwt;
 pub mod password;
@@ -8,5 +9,6 @@ pub mod role;
 pub mod secret;
 pub mod throttle;
 
+pub use account_cache::AccountCache;
 pub use extractor::Caller;
 pub use role::Role;

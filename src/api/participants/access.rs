@@ -88,7 +88,11 @@ pub fn own_record(
 ) -> Result<(Viewer, Participant), AppError> {
     let viewer = Viewer::load(conn, caller)?;
     viewer.require_self_or_staff(participant_id)?;
-    let row = existing(conn, participant_id)?;
+    let row = match &viewer {
+        // Their own record, just read: no second query for the same row.
+        Viewer::Participant(own) if own.erased_at.is_none() => (**own).clone(),
+        _ => existing(conn, participant_id)?,
+    };
     Ok((viewer, row))
 }
 

@@ -16,7 +16,7 @@ use super::views::{ParticipantResponse, ProjectResponse, assemble_one, today};
 use crate::api::audit::AuditEventResponse;
 use crate::api::private_json;
 use crate::api::sessions::mentees::{QuestionResponse, question_response};
-use crate::auth::Caller;
+use crate::auth::{AccountCache, Caller};
 use crate::db::models::audit_events::{self, Change, Filter};
 use crate::db::models::outbox;
 use crate::db::models::{
@@ -209,11 +209,12 @@ pub async fn erase(
     caller: Caller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
+    accounts_seen: web::Data<AccountCache>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
     let id = id.into_inner();
     let today = today();
-    db::write(&pool, move |conn| {
+    let account_id = db::write(&pool, move |conn| {
         use schema::{accounts as a, participants as p};
         let row = existing(conn, id)?;
         let now = Utc::now().naive_utc();
@@ -268,8 +269,9 @@ pub async fn erase(
             outbox::emit(conn, EventType::ParticipantEnded, id, now)?;
         }
         let _ = participants::find(conn, id)?;
-        Ok(())
+        Ok(row.account_id)
     })
     .await?;
+    accounts_seen.forget(account_id);
     Ok(HttpResponse::NoContent().finish())
 }
