@@ -66,8 +66,14 @@ fn accepted_client_id(value: &HeaderValue) -> Option<String> {
 }
 
 fn generate_id() -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let bytes: [u8; 16] = rand::rng().random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    let mut id = String::with_capacity(32);
+    for b in bytes {
+        id.push(char::from(HEX[usize::from(b >> 4)]));
+        id.push(char::from(HEX[usize::from(b & 0x0f)]));
+    }
+    id
 }
 
 /// Middleware: assigns the id, runs the request inside its context, echoes the header and logs

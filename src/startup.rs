@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::{ErrorHandlers, Logger, from_fn};
+use actix_web::middleware::{Condition, ErrorHandlers, Logger, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -210,13 +210,16 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .wrap(cors(&origins))
             .wrap(ErrorHandlers::new().default_handler(error::render_framework_error))
             .wrap(from_fn(crate::request_context::middleware))
-            .wrap(
+            // The access log captures method and path per request; with info logging off (the
+            // level is fixed at start) that would be work for nothing.
+            .wrap(Condition::new(
+                log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info),
                 Logger::new("%{method}xi %{path}xi %s %b %Dms req=%{x-request-id}o")
                     .custom_request_replace("method", |req| req.method().to_string())
                     .custom_request_replace("path", |req| {
                         crate::request_context::loggable_path(req.path()).into_owned()
                     }),
-            )
+            ))
     })
     .listen(listener)?
     .shutdown_timeout(30);
