@@ -1,6 +1,7 @@
 //! Database access: one connection type over PostgreSQL and SQLite, the pool, migrations,
 //! transactions and the bridge that runs blocking diesel code off the actix workers.
 
+pub mod bound_list;
 pub mod migrations;
 pub mod models;
 pub mod schema;

@@ -7,6 +7,7 @@ mod session_helpers;
 
 mod accounts;
 mod auth;
+mod bound_list;
 mod calendar;
 mod catalogues;
 mod contract;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_codes;
 use crate::db::models::credits::Credit;
 use crate::db::models::participants::Participant;
 use crate::db::schema::{credits, participants, participations, sessions};
@@ -90,7 +91,7 @@ pub fn sessions_per_format(conn: &mut DbConnection, year: i32) -> QueryResult<Ve
     ];
     sessions::table
         .filter(sessions::calendar_year.eq(year))
-        .filter(sessions::state.eq_any(using))
+        .filter(in_codes(sessions::state, using))
         .group_by(sessions::format_code)
         .select((sessions::format_code, diesel::dsl::count_star()))
         .load(conn)

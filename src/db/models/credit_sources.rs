@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_ids;
 use crate::db::models::credits::{Credit, CreditSource};
 use crate::db::schema::{
     forum_sponsorships, forums, practice_tip_topics, practice_tips, session_topics, sessions,
@@ -100,7 +101,7 @@ pub fn session_details(
         Option<i32>,
     );
     let rows: Vec<Row> = sessions::table
-        .filter(sessions::id.eq_any(ids))
+        .filter(in_ids(sessions::id, ids))
         .select((
             sessions::id,
             sessions::title,
@@ -113,7 +114,7 @@ pub fn session_details(
         .load(conn)?;
     let topic_rows: Vec<(i64, String, Option<String>)> = session_topics::table
         .inner_join(topics::table.on(topics::id.eq(session_topics::topic_id)))
-        .filter(session_topics::session_id.eq_any(ids))
+        .filter(in_ids(session_topics::session_id, ids))
         .order((session_topics::session_id.asc(), topics::title_de.asc()))
         .select((
             session_topics::session_id,
@@ -152,7 +153,7 @@ pub fn forum_sponsorship_details(
     }
     let rows: Vec<(i64, NaiveDate, NaiveDate, Option<i32>, String)> = forum_sponsorships::table
         .inner_join(forums::table)
-        .filter(forum_sponsorships::id.eq_any(ids))
+        .filter(in_ids(forum_sponsorships::id, ids))
         .select((
             forum_sponsorships::id,
             forum_sponsorships::starts_on,
@@ -186,12 +187,12 @@ pub fn practice_tip_details(
         return Ok(HashMap::new());
     }
     let rows: Vec<(i64, String)> = practice_tips::table
-        .filter(practice_tips::id.eq_any(ids))
+        .filter(in_ids(practice_tips::id, ids))
         .select((practice_tips::id, practice_tips::title))
         .load(conn)?;
     let topic_rows: Vec<(i64, String, Option<String>)> = practice_tip_topics::table
         .inner_join(topics::table.on(topics::id.eq(practice_tip_topics::topic_id)))
-        .filter(practice_tip_topics::practice_tip_id.eq_any(ids))
+        .filter(in_ids(practice_tip_topics::practice_tip_id, ids))
         .order((
             practice_tip_topics::practice_tip_id.asc(),
             topics::title_de.asc(),

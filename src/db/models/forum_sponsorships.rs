@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_codes;
 use crate::db::schema::{forum_sponsorship_threads, forum_sponsorships};
 use crate::domain::sponsorship::{OCCUPYING, SponsorshipState};
 use crate::error::AppError;
@@ -124,7 +125,7 @@ pub fn list(
     }
     if let Some(day) = filter.active_on {
         query = query
-            .filter(fs::state.eq_any(OCCUPYING.iter().map(|s| s.as_str())))
+            .filter(in_codes(fs::state, OCCUPYING.iter().map(|s| s.as_str())))
             .filter(fs::starts_on.le(day))
             .filter(fs::effective_ends_on.ge(day));
     }
@@ -144,7 +145,7 @@ pub fn occupying(
     use forum_sponsorships as fs;
     fs::table
         .filter(fs::forum_id.eq(forum_id))
-        .filter(fs::state.eq_any(OCCUPYING.iter().map(|s| s.as_str())))
+        .filter(in_codes(fs::state, OCCUPYING.iter().map(|s| s.as_str())))
         .filter(fs::starts_on.le(until))
         .filter(fs::effective_ends_on.ge(from))
         .filter(fs::effective_ends_on.ge(fs::starts_on))
@@ -171,7 +172,7 @@ pub fn overlaps_own(
         fs::table
             .filter(fs::forum_id.eq(forum_id))
             .filter(fs::participant_id.eq(participant_id))
-            .filter(fs::state.eq_any(open.iter().map(|s| s.as_str())))
+            .filter(in_codes(fs::state, open.iter().map(|s| s.as_str())))
             .filter(fs::starts_on.le(until))
             .filter(fs::effective_ends_on.ge(from)),
     ))

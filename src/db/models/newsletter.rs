@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_ids;
 use crate::db::models::locks;
 use crate::db::models::participants::Participant;
 use crate::db::schema::{newsletter_mailings, newsletter_welcomes, participants};
@@ -118,7 +119,7 @@ pub fn welcome_counts(
     mailing_ids: &[i64],
 ) -> QueryResult<Vec<(i64, i64)>> {
     newsletter_welcomes::table
-        .filter(newsletter_welcomes::mailing_id.eq_any(mailing_ids))
+        .filter(in_ids(newsletter_welcomes::mailing_id, mailing_ids))
         .group_by(newsletter_welcomes::mailing_id)
         .select((newsletter_welcomes::mailing_id, diesel::dsl::count_star()))
         .load(conn)

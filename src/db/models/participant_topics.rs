@@ -3,6 +3,7 @@
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_ids;
 use crate::db::schema::participant_topics;
 
 /// Expertise offered.
@@ -44,7 +45,7 @@ pub fn of_participants(
     ids: &[i64],
 ) -> QueryResult<Vec<(i64, i64, String)>> {
     participant_topics::table
-        .filter(participant_topics::participant_id.eq_any(ids))
+        .filter(in_ids(participant_topics::participant_id, ids))
         .order(participant_topics::topic_id.asc())
         .select((
             participant_topics::participant_id,

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_codes;
 use crate::db::schema::{participant_topics, participants, projects};
 
 /// One row of `participants`.
@@ -233,8 +234,8 @@ pub fn list(
                     .is_null()
                     .or(projects::end_date.ge(today)),
             )
-            .filter(projects::federal_state.eq_any(states))
-            .filter(projects::kind.eq_any(kinds));
+            .filter(in_codes(projects::federal_state, states))
+            .filter(in_codes(projects::kind, kinds));
         query = query.filter(participants::id.eq_any(running));
     }
     if let Some(topic_id) = filter.topic_id {

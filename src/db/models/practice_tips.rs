@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::{in_codes, in_ids};
 use crate::db::models::participants::escape_like;
 use crate::db::schema::{practice_tip_documents, practice_tip_topics, practice_tips};
 use crate::domain::practice_tip::TipState;
@@ -204,7 +205,7 @@ pub fn update_content(
     let target = practice_tips::table
         .filter(practice_tips::id.eq(id))
         .filter(practice_tips::version.eq(version))
-        .filter(practice_tips::state.eq_any(editable));
+        .filter(in_codes(practice_tips::state, editable));
     let bump = (
         practice_tips::version.eq(practice_tips::version + 1),
         practice_tips::updated_at.eq(now),
@@ -316,16 +317,16 @@ pub fn delete_unpublished_of(conn: &mut DbConnection, author_id: i64) -> QueryRe
     let kept = [TipState::Published.as_str(), TipState::Withdrawn.as_str()];
     let ids: Vec<i64> = practice_tips::table
         .filter(practice_tips::author_id.eq(author_id))
-        .filter(practice_tips::state.ne_all(kept))
+        .filter(diesel::dsl::not(in_codes(practice_tips::state, kept)))
         .select(practice_tips::id)
         .load(conn)?;
     diesel::delete(
-        practice_tip_documents::table.filter(practice_tip_documents::practice_tip_id.eq_any(&ids)),
+        practice_tip_documents::table.filter(in_ids(practice_tip_documents::practice_tip_id, &ids)),
     )
     .execute(conn)?;
     diesel::delete(
-        practice_tip_topics::table.filter(practice_tip_topics::practice_tip_id.eq_any(&ids)),
+        practice_tip_topics::table.filter(in_ids(practice_tip_topics::practice_tip_id, &ids)),
     )
     .execute(conn)?;
-    diesel::delete(practice_tips::table.filter(practice_tips::id.eq_any(&ids))).execute(conn)
+    diesel::delete(practice_tips::table.filter(in_ids(practice_tips::id, &ids))).execute(conn)
 }

@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_ids;
 use crate::db::schema::projects;
 use crate::domain::participant::{ProjectDates, current_project};
 
@@ -70,7 +71,7 @@ pub fn of_participant(conn: &mut DbConnection, participant_id: i64) -> QueryResu
 /// The projects of many participants at once (one query for a whole page).
 pub fn of_participants(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Project>> {
     projects::table
-        .filter(projects::participant_id.eq_any(ids))
+        .filter(in_ids(projects::participant_id, ids))
         .order((projects::start_date.asc(), projects::id.asc()))
         .load(conn)
 }

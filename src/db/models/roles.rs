@@ -4,6 +4,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_ids;
 use crate::db::schema::{funding_agency_notifications, role_change_requests, role_periods};
 
 /// One row of `role_periods`.
@@ -188,7 +189,10 @@ pub fn notifications(
     participant_ids: &[i64],
 ) -> QueryResult<Vec<Notification>> {
     funding_agency_notifications::table
-        .filter(funding_agency_notifications::participant_id.eq_any(participant_ids))
+        .filter(in_ids(
+            funding_agency_notifications::participant_id,
+            participant_ids,
+        ))
         .order(funding_agency_notifications::id.asc())
         .load(conn)
 }

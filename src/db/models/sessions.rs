@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::{in_codes, in_ids};
 use crate::db::schema::{
     session_mentors, session_questions, session_signups, session_topics, sessions,
 };
@@ -140,7 +141,7 @@ pub fn mentors_of_many(
     session_ids: &[i64],
 ) -> QueryResult<HashMap<i64, Vec<i64>>> {
     session_mentors::table
-        .filter(session_mentors::session_id.eq_any(session_ids))
+        .filter(in_ids(session_mentors::session_id, session_ids))
         .select((session_mentors::session_id, session_mentors::participant_id))
         .order((
             session_mentors::session_id.asc(),
@@ -156,7 +157,7 @@ pub fn topics_of_many(
     session_ids: &[i64],
 ) -> QueryResult<HashMap<i64, Vec<i64>>> {
     session_topics::table
-        .filter(session_topics::session_id.eq_any(session_ids))
+        .filter(in_ids(session_topics::session_id, session_ids))
         .select((session_topics::session_id, session_topics::topic_id))
         .order((
             session_topics::session_id.asc(),
@@ -230,11 +231,7 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryRe
         let mentored = session_mentors::table
             .filter(session_mentors::participant_id.eq(filter.mentor_participant_id.unwrap_or(-1)))
             .select(session_mentors::session_id);
-        query = query.filter(
-            sessions::state
-                .eq_any(states.clone())
-                .or(sessions::id.eq_any(mentored)),
-        );
+        query = query.filter(in_codes(sessions::state, states).or(sessions::id.eq_any(mentored)));
     }
     query.load(conn)
 }
@@ -264,7 +261,10 @@ pub fn count_scheduled(conn: &mut DbConnection, format_code: &str, year: i32) ->
     sessions::table
         .filter(sessions::format_code.eq(format_code))
         .filter(sessions::calendar_year.eq(year))
-        .filter(sessions::state.eq_any(SCHEDULED.iter().map(|s| s.as_str())))
+        .filter(in_codes(
+            sessions::state,
+            SCHEDULED.iter().map(|s| s.as_str()),
+        ))
         .count()
         .get_result(conn)
 }

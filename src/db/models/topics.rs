@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_ids;
 use crate::db::schema::topics;
 use crate::domain::catalogue::TopicStatus;
 use crate::error::{AppError, FieldProblem};
@@ -111,7 +112,7 @@ pub fn require_accepted(
     ids: &[i64],
 ) -> Result<(), AppError> {
     let accepted: Vec<i64> = topics::table
-        .filter(topics::id.eq_any(ids))
+        .filter(in_ids(topics::id, ids))
         .filter(topics::status.eq(TopicStatus::Accepted.as_str()))
         .select(topics::id)
         .load(conn)?;
