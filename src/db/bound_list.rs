@@ -5,14 +5,18 @@
 //! and marks the statement as not cacheable: every list page re-parsed its follow-up queries
 //! (about a quarter of a SQLite session page's CPU). Here SQLite reads a JSON array bound as text
 //! (`IN (SELECT value FROM json_each(?))`) and PostgreSQL an array literal cast to an array
-//! (`= ANY(CAST(? AS BIGINT[]))`, the plan diesel's own `= ANY($1)` gets). Lists in queries should
-//! use [`in_ids`] / [`in_codes`] rather than `eq_any` with values (a `Vec`, a slice or a constant
-//! array alike); `eq_any` stays right for a subquery, which is cached as it is.
+//! (`= ANY(CAST(? AS BIGINT[]))`, the plan diesel's own `= ANY($1)` gets). A list of exactly one
+//! value is a plain `column = ?` on both: SQLite would otherwise build a temporary table for the
+//! list, and an equality lets an index on `(column, …)` deliver the rows already in order (one
+//! record's projects, topics and notifications). Lists in queries should use [`in_ids`] /
+//! [`in_codes`] rather than `eq_any` with values (a `Vec`, a slice or a constant array alike);
+//! `eq_any` stays right for a subquery, which is cached as it is.
 
 use diesel::expression::{AppearsOnTable, Expression, ValidGrouping};
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
-use diesel::sql_types::{BigInt, Bool, Text};
+use diesel::serialize::ToSql;
+use diesel::sql_types::{BigInt, Bool, HasSqlType, Text};
 use diesel::sqlite::Sqlite;
 use diesel::{Connection, QueryResult};
 
@@ -22,8 +26,10 @@ type MultiBackend = <DbConnection as Connection>::Backend;
 
 /// `column IN (list)`, the list bound once; built by [`in_ids`] or [`in_codes`].
 #[derive(Debug, Clone)]
-pub struct InBoundList<C> {
+pub struct InBoundList<C, T> {
     column: C,
+    /// The only value when the list has exactly one: the condition is then `column = value`.
+    single: Option<T>,
     /// The list as a JSON array, for SQLite's `json_each`.
     json: String,
     /// The list as a PostgreSQL array literal, e.g. `{1,2}` or `{"a","b"}`.
@@ -33,13 +39,14 @@ pub struct InBoundList<C> {
 }
 
 /// `column IN (ids)` for an id column.
-pub fn in_ids<C>(column: C, ids: &[i64]) -> InBoundList<C>
+pub fn in_ids<C>(column: C, ids: &[i64]) -> InBoundList<C, i64>
 where
     C: Expression<SqlType = BigInt>,
 {
     let items: Vec<String> = ids.iter().map(i64::to_string).collect();
     InBoundList {
         column,
+        single: only(ids).copied(),
         json: format!("[{}]", items.join(",")),
         pg_array: format!("{{{}}}", items.join(",")),
         pg_type: "BIGINT[]",
@@ -47,7 +54,7 @@ where
 }
 
 /// `column IN (codes)` for a text column (states, kinds).
-pub fn in_codes<C, S>(column: C, codes: impl IntoIterator<Item = S>) -> InBoundList<C>
+pub fn in_codes<C, S>(column: C, codes: impl IntoIterator<Item = S>) -> InBoundList<C, String>
 where
     C: Expression<SqlType = Text>,
     S: AsRef<str>,
@@ -57,9 +64,18 @@ where
     let quoted: Vec<String> = codes.iter().map(|c| pg_quoted(c)).collect();
     InBoundList {
         column,
+        single: only(&codes).map(|c| (*c).to_owned()),
         json: serde_json::to_string(&codes).expect("a list of strings serialises"),
         pg_array: format!("{{{}}}", quoted.join(",")),
         pg_type: "TEXT[]",
+    }
+}
+
+/// The element of a one-element list.
+fn only<T>(list: &[T]) -> Option<&T> {
+    match list {
+        [value] => Some(value),
+        _ => None,
     }
 }
 
@@ -77,56 +93,90 @@ fn pg_quoted(value: &str) -> String {
     out
 }
 
-impl<C: Expression> Expression for InBoundList<C> {
+impl<C: Expression, T> Expression for InBoundList<C, T> {
     type SqlType = Bool;
 }
 
-impl<C, QS> AppearsOnTable<QS> for InBoundList<C> where C: AppearsOnTable<QS> {}
+impl<C, T, QS> AppearsOnTable<QS> for InBoundList<C, T> where C: AppearsOnTable<QS> {}
 
-impl<C, GB> ValidGrouping<GB> for InBoundList<C>
+impl<C, T, GB> ValidGrouping<GB> for InBoundList<C, T>
 where
     C: ValidGrouping<GB>,
 {
     type IsAggregate = C::IsAggregate;
 }
 
-impl<C> QueryId for InBoundList<C> {
+impl<C, T> QueryId for InBoundList<C, T> {
     type QueryId = ();
-    // No static id: the statement cache keys it by its SQL text, which is the same for any list.
+    // No static id: the statement cache keys it by its SQL text, which is one text for any list
+    // of several values and one for a single value.
     const HAS_STATIC_QUERY_ID: bool = false;
 }
 
-impl<C> QueryFragment<Sqlite> for InBoundList<C>
+impl<C, T> InBoundList<C, T>
 where
-    C: QueryFragment<Sqlite>,
+    C: Expression,
 {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+    /// `(column = ?)` for a single value, else `(column <list>)` with `list` writing the rest.
+    fn walk<'b, DB>(
+        &'b self,
+        mut out: AstPass<'_, 'b, DB>,
+        list: impl FnOnce(AstPass<'_, 'b, DB>) -> QueryResult<()>,
+    ) -> QueryResult<()>
+    where
+        DB: diesel::backend::Backend + HasSqlType<C::SqlType>,
+        C: QueryFragment<DB>,
+        T: ToSql<C::SqlType, DB>,
+    {
         out.push_sql("(");
         self.column.walk_ast(out.reborrow())?;
-        out.push_sql(" IN (SELECT value FROM json_each(");
-        out.push_bind_param::<Text, _>(&self.json)?;
-        out.push_sql(")))");
+        match &self.single {
+            Some(value) => {
+                out.push_sql(" = ");
+                out.push_bind_param::<C::SqlType, T>(value)?;
+            }
+            None => list(out.reborrow())?,
+        }
+        out.push_sql(")");
         Ok(())
     }
 }
 
-impl<C> QueryFragment<Pg> for InBoundList<C>
+impl<C, T> QueryFragment<Sqlite> for InBoundList<C, T>
 where
-    C: QueryFragment<Pg>,
+    C: Expression + QueryFragment<Sqlite>,
+    Sqlite: HasSqlType<C::SqlType>,
+    T: ToSql<C::SqlType, Sqlite>,
 {
-    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        out.push_sql("(");
-        self.column.walk_ast(out.reborrow())?;
-        out.push_sql(" = ANY(CAST(");
-        out.push_bind_param::<Text, _>(&self.pg_array)?;
-        out.push_sql(" AS ");
-        out.push_sql(self.pg_type);
-        out.push_sql(")))");
-        Ok(())
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        self.walk(out, |mut out| {
+            out.push_sql(" IN (SELECT value FROM json_each(");
+            out.push_bind_param::<Text, _>(&self.json)?;
+            out.push_sql("))");
+            Ok(())
+        })
     }
 }
 
-impl<C> QueryFragment<MultiBackend> for InBoundList<C>
+impl<C, T> QueryFragment<Pg> for InBoundList<C, T>
+where
+    C: Expression + QueryFragment<Pg>,
+    Pg: HasSqlType<C::SqlType>,
+    T: ToSql<C::SqlType, Pg>,
+{
+    fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
+        self.walk(out, |mut out| {
+            out.push_sql(" = ANY(CAST(");
+            out.push_bind_param::<Text, _>(&self.pg_array)?;
+            out.push_sql(" AS ");
+            out.push_sql(self.pg_type);
+            out.push_sql("))");
+            Ok(())
+        })
+    }
+}
+
+impl<C, T> QueryFragment<MultiBackend> for InBoundList<C, T>
 where
     Self: QueryFragment<Sqlite> + QueryFragment<Pg>,
 {
@@ -159,11 +209,34 @@ mod tests {
         let ids = vec![3_i64, 1, 2];
         let ours = sessions::table.filter(in_ids(sessions::id, &ids));
         assert_eq!(cacheable(&ours), (true, true));
+        let one = sessions::table.filter(in_ids(sessions::id, &[7]));
+        assert_eq!(cacheable(&one), (true, true));
         let codes = sessions::table.filter(in_codes(sessions::state, ["held"]));
         assert_eq!(cacheable(&codes), (true, true));
         // The reason this module exists: SQLite's `IN (?, ?, ?)` is never cached.
         let theirs = sessions::table.filter(sessions::id.eq_any(ids));
         assert_eq!(cacheable(&theirs), (true, false));
+    }
+
+    #[test]
+    fn one_value_is_an_equality_and_several_a_bound_list() {
+        let sql = |ids: &[i64]| {
+            let query = sessions::table
+                .select(sessions::id)
+                .filter(in_ids(sessions::id, ids));
+            let sqlite = diesel::debug_query::<Sqlite, _>(&query).to_string();
+            let pg = diesel::debug_query::<Pg, _>(&query).to_string();
+            (sqlite, pg)
+        };
+        let (sqlite, pg) = sql(&[7]);
+        assert!(sqlite.contains("(`sessions`.`id` = ?)"), "{sqlite}");
+        assert!(pg.contains(r#"("sessions"."id" = $1)"#), "{pg}");
+        let (sqlite, pg) = sql(&[7, 8]);
+        assert!(
+            sqlite.contains("IN (SELECT value FROM json_each(?))"),
+            "{sqlite}"
+        );
+        assert!(pg.contains("= ANY(CAST($1 AS BIGINT[]))"), "{pg}");
     }
 
     #[test]

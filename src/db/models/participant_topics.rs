@@ -5,6 +5,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::participant_topics;
+use crate::on_backend;
 
 /// Expertise offered.
 pub const EXPERTISE: &str = "expertise";
@@ -44,13 +45,15 @@ pub fn of_participants(
     conn: &mut DbConnection,
     ids: &[i64],
 ) -> QueryResult<Vec<(i64, i64, String)>> {
-    participant_topics::table
-        .filter(in_ids(participant_topics::participant_id, ids))
-        .order(participant_topics::topic_id.asc())
-        .select((
-            participant_topics::participant_id,
-            participant_topics::topic_id,
-            participant_topics::kind,
-        ))
-        .load(conn)
+    on_backend!(conn, |c| {
+        participant_topics::table
+            .filter(in_ids(participant_topics::participant_id, ids))
+            .order(participant_topics::topic_id.asc())
+            .select((
+                participant_topics::participant_id,
+                participant_topics::topic_id,
+                participant_topics::kind,
+            ))
+            .load(c)
+    })
 }

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_codes;
 use crate::db::schema::{participant_topics, participants, projects};
+use crate::on_backend;
 
 /// One row of `participants`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -86,10 +87,12 @@ pub fn find_by_account(
     conn: &mut DbConnection,
     account_id: i64,
 ) -> QueryResult<Option<Participant>> {
-    participants::table
-        .filter(participants::account_id.eq(account_id))
-        .first(conn)
-        .optional()
+    on_backend!(conn, |c| {
+        participants::table
+            .filter(participants::account_id.eq(account_id))
+            .first(c)
+            .optional()
+    })
 }
 
 /// Applies contact changes if the row still has `expected_version`; `false` when it moved on.

@@ -7,6 +7,7 @@ use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::projects;
 use crate::domain::participant::{ProjectDates, current_project};
+use crate::on_backend;
 
 /// One row of `projects`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -70,10 +71,12 @@ pub fn of_participant(conn: &mut DbConnection, participant_id: i64) -> QueryResu
 
 /// The projects of many participants at once (one query for a whole page).
 pub fn of_participants(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<Project>> {
-    projects::table
-        .filter(in_ids(projects::participant_id, ids))
-        .order((projects::start_date.asc(), projects::id.asc()))
-        .load(conn)
+    on_backend!(conn, |c| {
+        projects::table
+            .filter(in_ids(projects::participant_id, ids))
+            .order((projects::start_date.asc(), projects::id.asc()))
+            .load(c)
+    })
 }
 
 /// The current project among `projects` on `today` (see `domain::participant::current_project`).

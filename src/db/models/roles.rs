@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::{funding_agency_notifications, role_change_requests, role_periods};
+use crate::on_backend;
 
 /// One row of `role_periods`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -188,11 +189,13 @@ pub fn notifications(
     conn: &mut DbConnection,
     participant_ids: &[i64],
 ) -> QueryResult<Vec<Notification>> {
-    funding_agency_notifications::table
-        .filter(in_ids(
-            funding_agency_notifications::participant_id,
-            participant_ids,
-        ))
-        .order(funding_agency_notifications::id.asc())
-        .load(conn)
+    on_backend!(conn, |c| {
+        funding_agency_notifications::table
+            .filter(in_ids(
+                funding_agency_notifications::participant_id,
+                participant_ids,
+            ))
+            .order(funding_agency_notifications::id.asc())
+            .load(c)
+    })
 }

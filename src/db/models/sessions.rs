@@ -12,6 +12,7 @@ use crate::db::schema::{
 };
 use crate::domain::session::{SCHEDULED, SessionState};
 use crate::error::AppError;
+use crate::on_backend;
 
 /// One row of `sessions`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -140,15 +141,17 @@ pub fn mentors_of_many(
     conn: &mut DbConnection,
     session_ids: &[i64],
 ) -> QueryResult<HashMap<i64, Vec<i64>>> {
-    session_mentors::table
-        .filter(in_ids(session_mentors::session_id, session_ids))
-        .select((session_mentors::session_id, session_mentors::participant_id))
-        .order((
-            session_mentors::session_id.asc(),
-            session_mentors::participant_id.asc(),
-        ))
-        .load(conn)
-        .map(grouped)
+    on_backend!(conn, |c| {
+        session_mentors::table
+            .filter(in_ids(session_mentors::session_id, session_ids))
+            .select((session_mentors::session_id, session_mentors::participant_id))
+            .order((
+                session_mentors::session_id.asc(),
+                session_mentors::participant_id.asc(),
+            ))
+            .load(c)
+    })
+    .map(grouped)
 }
 
 /// The topic ids of several sessions in one query (list pages without N+1).
@@ -156,15 +159,17 @@ pub fn topics_of_many(
     conn: &mut DbConnection,
     session_ids: &[i64],
 ) -> QueryResult<HashMap<i64, Vec<i64>>> {
-    session_topics::table
-        .filter(in_ids(session_topics::session_id, session_ids))
-        .select((session_topics::session_id, session_topics::topic_id))
-        .order((
-            session_topics::session_id.asc(),
-            session_topics::topic_id.asc(),
-        ))
-        .load(conn)
-        .map(grouped)
+    on_backend!(conn, |c| {
+        session_topics::table
+            .filter(in_ids(session_topics::session_id, session_ids))
+            .select((session_topics::session_id, session_topics::topic_id))
+            .order((
+                session_topics::session_id.asc(),
+                session_topics::topic_id.asc(),
+            ))
+            .load(c)
+    })
+    .map(grouped)
 }
 
 /// Filters for the session list.
@@ -186,54 +191,59 @@ pub struct ListFilter {
 /// cursor row's `(starts_at, id)`, so a page starting at `from` reads the index
 /// `sessions_by_start` from there instead of walking past every earlier session.
 pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryResult<Vec<Session>> {
-    let mut query = sessions::table
-        .order((sessions::starts_at.asc(), sessions::id.asc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some(id) = filter.after {
-        let anchor: Option<NaiveDateTime> = sessions::table
-            .find(id)
-            .select(sessions::starts_at)
-            .first(conn)
-            .optional()?;
-        // A cursor naming no session is a position past the end: an empty page.
-        let Some(anchor) = anchor else {
-            return Ok(Vec::new());
-        };
-        query = query.filter(
-            sessions::starts_at
-                .gt(anchor)
-                .or(sessions::starts_at.eq(anchor).and(sessions::id.gt(id))),
-        );
-    }
-    if let Some(code) = &filter.format_code {
-        query = query.filter(sessions::format_code.eq(code.clone()));
-    }
-    if let Some(topic) = filter.topic_id {
-        query = query.filter(
-            sessions::id.eq_any(
-                session_topics::table
-                    .filter(session_topics::topic_id.eq(topic))
-                    .select(session_topics::session_id),
-            ),
-        );
-    }
-    if let Some(from) = filter.from {
-        query = query.filter(sessions::starts_at.ge(from));
-    }
-    if let Some(to) = filter.to {
-        query = query.filter(sessions::starts_at.lt(to));
-    }
-    if let Some(state) = &filter.state {
-        query = query.filter(sessions::state.eq(state.clone()));
-    }
-    if let Some(states) = &filter.visible_states {
-        let mentored = session_mentors::table
-            .filter(session_mentors::participant_id.eq(filter.mentor_participant_id.unwrap_or(-1)))
-            .select(session_mentors::session_id);
-        query = query.filter(in_codes(sessions::state, states).or(sessions::id.eq_any(mentored)));
-    }
-    query.load(conn)
+    on_backend!(conn, |c| {
+        let mut query = sessions::table
+            .order((sessions::starts_at.asc(), sessions::id.asc()))
+            .limit(limit)
+            .into_boxed();
+        if let Some(id) = filter.after {
+            let anchor: Option<NaiveDateTime> = sessions::table
+                .find(id)
+                .select(sessions::starts_at)
+                .first(c)
+                .optional()?;
+            // A cursor naming no session is a position past the end: an empty page.
+            let Some(anchor) = anchor else {
+                return Ok(Vec::new());
+            };
+            query = query.filter(
+                sessions::starts_at
+                    .gt(anchor)
+                    .or(sessions::starts_at.eq(anchor).and(sessions::id.gt(id))),
+            );
+        }
+        if let Some(code) = &filter.format_code {
+            query = query.filter(sessions::format_code.eq(code.clone()));
+        }
+        if let Some(topic) = filter.topic_id {
+            query = query.filter(
+                sessions::id.eq_any(
+                    session_topics::table
+                        .filter(session_topics::topic_id.eq(topic))
+                        .select(session_topics::session_id),
+                ),
+            );
+        }
+        if let Some(from) = filter.from {
+            query = query.filter(sessions::starts_at.ge(from));
+        }
+        if let Some(to) = filter.to {
+            query = query.filter(sessions::starts_at.lt(to));
+        }
+        if let Some(state) = &filter.state {
+            query = query.filter(sessions::state.eq(state.clone()));
+        }
+        if let Some(states) = &filter.visible_states {
+            let mentored = session_mentors::table
+                .filter(
+                    session_mentors::participant_id.eq(filter.mentor_participant_id.unwrap_or(-1)),
+                )
+                .select(session_mentors::session_id);
+            query =
+                query.filter(in_codes(sessions::state, states).or(sessions::id.eq_any(mentored)));
+        }
+        query.load(c)
+    })
 }
 
 /// Approved sessions that have not ended by `now`, soonest first (the calendar feed).
