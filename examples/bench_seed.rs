@@ -201,12 +201,16 @@ async fn main() {
     // leaves pages without visibility-map bits and hint bits (index-only scans would visit the
     // heap, the first reads would write) and autovacuum would start on the new tables during
     // the measurements; on SQLite the WAL would still hold the whole seed.
-    let settle = if postgres {
-        "VACUUM (ANALYZE); CHECKPOINT"
+    // One statement per call: PostgreSQL runs a multi-statement string as one transaction,
+    // where VACUUM may not run.
+    let settle: &[&str] = if postgres {
+        &["VACUUM (ANALYZE)", "CHECKPOINT"]
     } else {
-        "PRAGMA wal_checkpoint(TRUNCATE)"
+        &["PRAGMA wal_checkpoint(TRUNCATE)"]
     };
-    conn.batch_execute(settle).expect("settled");
+    for statement in settle {
+        conn.batch_execute(statement).expect("settled");
+    }
     let count: i64 = mentoring_api::db::schema::credits::table
         .count()
         .get_result(&mut conn)
