@@ -109,7 +109,8 @@ fn responses(
         .collect()
 }
 
-fn response_with(
+/// The body of a session from its row and its topic and mentor ids (each ascending).
+pub(super) fn response_with(
     s: Session,
     topic_ids: Vec<i64>,
     mentor_ids: Vec<i64>,

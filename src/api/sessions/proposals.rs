@@ -7,7 +7,9 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{SessionList, SessionResponse, active_participant, response, responses, visible};
+use super::{
+    SessionList, SessionResponse, active_participant, response, response_with, responses, visible,
+};
 use crate::api::etag::json_with_etag;
 use crate::api::json_object::JsonObject;
 use crate::api::pagination::PageParams;
@@ -244,7 +246,10 @@ pub async fn create(
                 })),
             },
         )?;
-        response(conn, session)
+        // Built from what was just written (the reads would return exactly this, ascending).
+        let mut mentor_ids = mentors;
+        mentor_ids.sort_unstable();
+        response_with(session, topic_ids, mentor_ids)
     })
     .await?;
     Ok(created_json(

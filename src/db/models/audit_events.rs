@@ -22,8 +22,10 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
 }
 
+/// A `None` is written as NULL, not `DEFAULT` (these columns have no default), so the
+/// statement's text never varies and diesel keeps it prepared (every write records one).
 #[derive(Debug, Insertable)]
-#[diesel(table_name = audit_events)]
+#[diesel(table_name = audit_events, treat_none_as_default_value = false)]
 struct NewAuditEvent<'a> {
     occurred_at: NaiveDateTime,
     actor_account_id: Option<i64>,

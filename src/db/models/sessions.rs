@@ -41,9 +41,10 @@ pub struct Session {
     pub updated_at: NaiveDateTime,
 }
 
-/// Insert form for `sessions`.
+/// Insert form for `sessions`. A `None` is written as NULL, not `DEFAULT` (these columns have no
+/// default), so the statement's text never varies and diesel keeps it prepared.
 #[derive(Debug, Insertable)]
-#[diesel(table_name = sessions)]
+#[diesel(table_name = sessions, treat_none_as_default_value = false)]
 pub struct NewSession<'a> {
     pub format_code: &'a str,
     pub title: &'a str,
