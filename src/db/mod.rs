@@ -31,8 +31,9 @@ pub enum DbConnection {
 /// passes over it (statement-cache check, cache key, bind collection), even when the prepared
 /// statement is cached: measured at about a fifth of a SQLite participant read's CPU. On the
 /// backend's own connection a statically typed query is looked up in the statement cache by its
-/// type and its SQL is never rendered again. Transactions are unaffected: `DbConnection` runs them
-/// on this same inner connection.
+/// type and its SQL is never rendered again (a query with a part that has no static id, such as a
+/// boxed query or a bound list, renders it once, for the cache key). Transactions are
+/// unaffected: `DbConnection` runs them on this same inner connection.
 #[macro_export]
 macro_rules! on_backend {
     ($conn:expr, |$c:ident| $body:expr) => {
