@@ -28,14 +28,57 @@ type MultiBackend = <DbConnection as Connection>::Backend;
 #[derive(Debug, Clone)]
 pub struct InBoundList<C, T> {
     column: C,
-    /// The only value when the list has exactly one: the condition is then `column = value`.
-    single: Option<T>,
-    /// The list as a JSON array, for SQLite's `json_each`.
-    json: String,
-    /// The list as a PostgreSQL array literal, e.g. `{1,2}` or `{"a","b"}`.
-    pg_array: String,
-    /// The PostgreSQL element type the literal is cast to.
-    pg_type: &'static str,
+    values: Values<T>,
+}
+
+/// What is bound: the one value (the condition is then `column = value`) or the whole list.
+#[derive(Debug, Clone)]
+enum Values<T> {
+    One(T),
+    Many {
+        /// The list as a JSON array, for SQLite's `json_each`.
+        json: String,
+        /// The list as a PostgreSQL array literal, e.g. `{1,2}` or `{"a","b"}`.
+        pg_array: String,
+    },
+}
+
+/// An element type of a bound list: how it is written in either literal.
+trait ListItem {
+    /// The PostgreSQL array type the literal is cast to.
+    const PG_ARRAY: &'static str;
+    fn to_json(&self) -> String;
+    fn to_pg(&self) -> String;
+}
+
+impl ListItem for i64 {
+    const PG_ARRAY: &'static str = "BIGINT[]";
+    fn to_json(&self) -> String {
+        self.to_string()
+    }
+    fn to_pg(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl ListItem for String {
+    const PG_ARRAY: &'static str = "TEXT[]";
+    fn to_json(&self) -> String {
+        serde_json::Value::from(self.as_str()).to_string()
+    }
+    /// Double-quoted, `"` and `\` escaped.
+    fn to_pg(&self) -> String {
+        let mut out = String::with_capacity(self.len() + 2);
+        out.push('"');
+        for c in self.chars() {
+            if c == '"' || c == '\\' {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+        out
+    }
 }
 
 /// `column IN (ids)` for an id column.
@@ -43,14 +86,7 @@ pub fn in_ids<C>(column: C, ids: &[i64]) -> InBoundList<C, i64>
 where
     C: Expression<SqlType = BigInt>,
 {
-    let items: Vec<String> = ids.iter().map(i64::to_string).collect();
-    InBoundList {
-        column,
-        single: only(ids).copied(),
-        json: format!("[{}]", items.join(",")),
-        pg_array: format!("{{{}}}", items.join(",")),
-        pg_type: "BIGINT[]",
-    }
+    bound(column, ids.to_vec())
 }
 
 /// `column IN (codes)` for a text column (states, kinds).
@@ -59,38 +95,23 @@ where
     C: Expression<SqlType = Text>,
     S: AsRef<str>,
 {
-    let codes: Vec<S> = codes.into_iter().collect();
-    let codes: Vec<&str> = codes.iter().map(AsRef::as_ref).collect();
-    let quoted: Vec<String> = codes.iter().map(|c| pg_quoted(c)).collect();
-    InBoundList {
+    bound(
         column,
-        single: only(&codes).map(|c| (*c).to_owned()),
-        json: serde_json::to_string(&codes).expect("a list of strings serialises"),
-        pg_array: format!("{{{}}}", quoted.join(",")),
-        pg_type: "TEXT[]",
-    }
+        codes.into_iter().map(|c| c.as_ref().to_owned()).collect(),
+    )
 }
 
-/// The element of a one-element list.
-fn only<T>(list: &[T]) -> Option<&T> {
-    match list {
-        [value] => Some(value),
-        _ => None,
-    }
-}
-
-/// One element of a PostgreSQL array literal: double-quoted, `"` and `\` escaped.
-fn pg_quoted(value: &str) -> String {
-    let mut out = String::with_capacity(value.len() + 2);
-    out.push('"');
-    for c in value.chars() {
-        if c == '"' || c == '\\' {
-            out.push('\\');
+fn bound<C, T: ListItem>(column: C, mut list: Vec<T>) -> InBoundList<C, T> {
+    let values = if list.len() == 1 {
+        Values::One(list.remove(0))
+    } else {
+        let joined = |write: fn(&T) -> String| list.iter().map(write).collect::<Vec<_>>().join(",");
+        Values::Many {
+            json: format!("[{}]", joined(T::to_json)),
+            pg_array: format!("{{{}}}", joined(T::to_pg)),
         }
-        out.push(c);
-    }
-    out.push('"');
-    out
+    };
+    InBoundList { column, values }
 }
 
 impl<C: Expression, T> Expression for InBoundList<C, T> {
@@ -117,11 +138,12 @@ impl<C, T> InBoundList<C, T>
 where
     C: Expression,
 {
-    /// `(column = ?)` for a single value, else `(column <list>)` with `list` writing the rest.
+    /// `(column = ?)` for a single value, else `(column <list>)` with `list` writing the rest
+    /// from the JSON array or the PostgreSQL array literal.
     fn walk<'b, DB>(
         &'b self,
         mut out: AstPass<'_, 'b, DB>,
-        list: impl FnOnce(AstPass<'_, 'b, DB>) -> QueryResult<()>,
+        list: impl FnOnce(AstPass<'_, 'b, DB>, &'b String, &'b String) -> QueryResult<()>,
     ) -> QueryResult<()>
     where
         DB: diesel::backend::Backend + HasSqlType<C::SqlType>,
@@ -130,12 +152,12 @@ where
     {
         out.push_sql("(");
         self.column.walk_ast(out.reborrow())?;
-        match &self.single {
-            Some(value) => {
+        match &self.values {
+            Values::One(value) => {
                 out.push_sql(" = ");
                 out.push_bind_param::<C::SqlType, T>(value)?;
             }
-            None => list(out.reborrow())?,
+            Values::Many { json, pg_array } => list(out.reborrow(), json, pg_array)?,
         }
         out.push_sql(")");
         Ok(())
@@ -149,9 +171,9 @@ where
     T: ToSql<C::SqlType, Sqlite>,
 {
     fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
-        self.walk(out, |mut out| {
+        self.walk(out, |mut out, json, _| {
             out.push_sql(" IN (SELECT value FROM json_each(");
-            out.push_bind_param::<Text, _>(&self.json)?;
+            out.push_bind_param::<Text, _>(json)?;
             out.push_sql("))");
             Ok(())
         })
@@ -162,14 +184,14 @@ impl<C, T> QueryFragment<Pg> for InBoundList<C, T>
 where
     C: Expression + QueryFragment<Pg>,
     Pg: HasSqlType<C::SqlType>,
-    T: ToSql<C::SqlType, Pg>,
+    T: ToSql<C::SqlType, Pg> + ListItem,
 {
     fn walk_ast<'b>(&'b self, out: AstPass<'_, 'b, Pg>) -> QueryResult<()> {
-        self.walk(out, |mut out| {
+        self.walk(out, |mut out, _, pg_array| {
             out.push_sql(" = ANY(CAST(");
-            out.push_bind_param::<Text, _>(&self.pg_array)?;
+            out.push_bind_param::<Text, _>(pg_array)?;
             out.push_sql(" AS ");
-            out.push_sql(self.pg_type);
+            out.push_sql(T::PG_ARRAY);
             out.push_sql("))");
             Ok(())
         })
@@ -241,10 +263,17 @@ mod tests {
 
     #[test]
     fn the_literals_escape_what_needs_escaping() {
-        let list = in_codes(sessions::state, ["a\"b", "c\\d", "plain"]);
-        assert_eq!(list.json, r#"["a\"b","c\\d","plain"]"#);
-        assert_eq!(list.pg_array, r#"{"a\"b","c\\d","plain"}"#);
-        let empty = in_ids(sessions::id, &[]);
-        assert_eq!((empty.json.as_str(), empty.pg_array.as_str()), ("[]", "{}"));
+        fn literals<T>(list: Values<T>) -> (String, String) {
+            match list {
+                Values::Many { json, pg_array } => (json, pg_array),
+                Values::One(_) => panic!("a list of several values"),
+            }
+        }
+        let (json, pg_array) =
+            literals(in_codes(sessions::state, ["a\"b", "c\\d", "plain"]).values);
+        assert_eq!(json, r#"["a\"b","c\\d","plain"]"#);
+        assert_eq!(pg_array, r#"{"a\"b","c\\d","plain"}"#);
+        let (json, pg_array) = literals(in_ids(sessions::id, &[]).values);
+        assert_eq!((json.as_str(), pg_array.as_str()), ("[]", "{}"));
     }
 }
