@@ -1,14 +1,14 @@
 //! Staff and integration accounts, managed by staff.
 
-use crate::api::json_object::JsonObject;
+use crate::api::http::json_object::JsonObject;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::pagination::PageParams;
-use crate::api::{created_json, private_json};
+use crate::api::http::pagination::PageParams;
+use crate::api::http::response::{created_json, private_json};
 use crate::auth::secret::random_hex;
 use crate::auth::{AccountCache, Caller, Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};

@@ -5,9 +5,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::pagination::PageParams;
-use crate::api::private_json;
-use crate::api::query_text::require_plain;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::query_text::require_plain;
+use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, AuditEvent, Filter};
 use crate::db::{self, DbPool};

@@ -1,13 +1,13 @@
 //! Logging in (`POST /auth/token`) and asking who one is (`GET /me`).
 
-use crate::api::json_object::JsonObject;
+use crate::api::http::json_object::JsonObject;
 use std::time::Instant;
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::api::private_json;
+use crate::api::http::response::private_json;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::{Caller, Role, password};

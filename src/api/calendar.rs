@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::api::created_json;
-use crate::api::participants::access::Viewer;
+use crate::api::access::Viewer;
+use crate::api::http::response::created_json;
 use crate::auth::Caller;
 use crate::auth::secret::{random_hex, sha256_hex};
 use crate::db::models::audit_events::{self, Change};

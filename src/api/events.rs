@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::pagination::{PageParams, encode_cursor};
-use crate::api::private_json;
+use crate::api::http::pagination::{PageParams, encode_cursor};
+use crate::api::http::response::private_json;
 use crate::auth::{Caller, Role};
 use crate::db::models::outbox::{self, OutboxEvent};
 use crate::db::{self, DbPool};

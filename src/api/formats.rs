@@ -7,9 +7,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::api::etag::IfMatchHeader;
-use crate::api::json_object::JsonObject;
-use crate::api::language::Lang;
+use crate::api::http::etag::IfMatchHeader;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::language::Lang;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats::{self, Format, FormatRule, NewFormatRule};

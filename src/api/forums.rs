@@ -8,8 +8,8 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::json_object::JsonObject;
-use crate::api::language::Lang;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::language::Lang;
 use crate::auth::Caller;
 use crate::config::CatalogueLimits;
 use crate::db::models::audit_events::{self, Change};

@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use crate::api::json_object::JsonObject;
-use crate::api::private_json;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::response::private_json;
 use crate::auth::{Caller, Role};
 use crate::db::models::participants;
 use crate::db::{self, DbPool};

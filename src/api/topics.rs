@@ -9,10 +9,10 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use crate::api::json_object::JsonObject;
-use crate::api::language::Lang;
-use crate::api::pagination::PageParams;
-use crate::api::participants::access::Viewer;
+use crate::api::access::Viewer;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::language::Lang;
+use crate::api::http::pagination::PageParams;
 use crate::auth::{Caller, Role};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::topics::{self, Decision, NewTopic, Topic};

@@ -32,7 +32,7 @@ macro_rules! code_enum {
             }
 
             /// Human label in the requested language.
-            pub fn label(self, lang: $crate::api::language::Lang) -> &'static str {
+            pub fn label(self, lang: $crate::api::http::language::Lang) -> &'static str {
                 match self { $($name::$variant => lang.pick($de, $en),)+ }
             }
         }

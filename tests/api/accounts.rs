@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, assert_problem};
+use crate::support::app::{PASSWORD, TestApp, assert_problem};
 use crate::on_both_backends;
 
 on_both_backends!(

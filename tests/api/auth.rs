@@ -6,7 +6,7 @@ use jsonwebtoken::{EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TEST_JWT_SECRET, TestApp, assert_problem};
+use crate::support::app::{PASSWORD, TEST_JWT_SECRET, TestApp, assert_problem};
 use crate::on_both_backends;
 
 on_both_backends!(

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use mentoring_api::db::DbConnection;
 use mentoring_api::db::bound_list::{in_codes, in_ids};
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 use crate::on_both_backends;
 
 diesel::table! { bound_list_items (id) { id -> BigInt, code -> Text, } }

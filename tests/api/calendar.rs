@@ -7,10 +7,10 @@ use std::process::{Command, Stdio};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::registration;
-use crate::session_helpers::{cast, held_session, post_status, proposal, propose};
+use crate::support::participants::registration;
+use crate::support::sessions::{cast, held_session, post_status, proposal, propose};
 
 on_both_backends!(
     feed_lists_approved_upcoming_sessions_and_parses_independently,
@@ -94,7 +94,7 @@ async fn feed_lists_approved_upcoming_sessions_and_parses_independently(app: Tes
         assert!(!ics.contains(&format!("UID:session-{absent}@")));
     }
 
-    if let Some(python) = crate::helpers::venv_python("icalendar") {
+    if let Some(python) = crate::support::app::venv_python("icalendar") {
         let events = parse_independently(&python, &ics);
         assert_eq!(events.len(), 1);
         assert_eq!(

@@ -8,7 +8,7 @@ mod topics;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 /// GET with an optional token and an `Accept-Language` header.
 async fn get_in(app: &TestApp, path: &str, token: Option<&str>, lang: &str) -> Response {

@@ -12,9 +12,9 @@ use mentoring_api::db::models::credits::{self, CreditSource, Earning};
 use reqwest::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
-use crate::participant_helpers::registration;
-use crate::session_helpers::accepted_topic;
+use crate::support::app::TestApp;
+use crate::support::participants::registration;
+use crate::support::sessions::accepted_topic;
 
 /// Today (UTC), the day the server judges running years by.
 fn today() -> NaiveDate {

@@ -4,11 +4,11 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::{PDF, registration};
+use crate::support::participants::{PDF, registration};
 use crate::practice_tips;
-use crate::session_helpers::proposal;
+use crate::support::sessions::proposal;
 
 on_both_backends!(
     lifecycle_and_role_changes_are_events_in_order_and_the_feed_resumes,

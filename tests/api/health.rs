@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 use crate::on_both_backends;
 
 on_both_backends!(

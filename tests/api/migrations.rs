@@ -2,7 +2,7 @@
 
 use mentoring_api::db::migrations;
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 use crate::on_both_backends;
 
 on_both_backends!(migrations_revert_and_reapply_cleanly);

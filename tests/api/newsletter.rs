@@ -5,9 +5,9 @@ use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::registration;
+use crate::support::participants::registration;
 
 on_both_backends!(
     mailings_welcome_consenting_new_participants_once_and_stay_queryable,

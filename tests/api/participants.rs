@@ -3,9 +3,9 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::{PDF, registration};
+use crate::support::participants::{PDF, registration};
 
 on_both_backends!(
     registration_lifecycle_end_to_end,

@@ -7,9 +7,9 @@ use mentoring_api::db::DbConnection;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp, assert_problem};
+use crate::support::app::{PASSWORD, TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::registration;
+use crate::support::participants::registration;
 
 on_both_backends!(
     export_has_everything_and_erasure_leaves_no_marker_in_any_table,

@@ -6,10 +6,10 @@ use mentoring_api::db::models::credits::{self, CreditSource};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::{PDF, registration};
-use crate::session_helpers::{Cast, audit_of, cast, held_session, post_status};
+use crate::support::participants::{PDF, registration};
+use crate::support::sessions::{Cast, audit_of, cast, held_session, post_status};
 
 on_both_backends!(
     documentation_credits_every_mentor_and_anonymises_on_request,
@@ -60,10 +60,10 @@ async fn session_credits(app: &TestApp, session: i64) -> Vec<(i64, i32, String)>
 /// Proposes, approves and holds a session, then lets the mentee send cases before it is held.
 async fn held_with_cases(app: &TestApp, c: &Cast) -> (i64, i64, i64) {
     // Questions go to approved sessions; a held one takes none, so ask first on a fresh one.
-    let id = crate::session_helpers::propose(
+    let id = crate::support::sessions::propose(
         app,
         &c.mentor,
-        &crate::session_helpers::proposal("webinar", c.topic, -2, &[c.co_mentor_id]),
+        &crate::support::sessions::proposal("webinar", c.topic, -2, &[c.co_mentor_id]),
     )
     .await;
     let path = format!("/api/v1/sessions/{id}");
@@ -264,10 +264,10 @@ async fn documentation_rules_and_roles(app: TestApp) {
 
 /// A plain question (not a case example) on another approved session; returns its id.
 async fn send_case_on_other_session(app: &TestApp, c: &Cast) -> i64 {
-    let other = crate::session_helpers::propose(
+    let other = crate::support::sessions::propose(
         app,
         &c.mentor,
-        &crate::session_helpers::proposal("webinar", c.topic, 5, &[]),
+        &crate::support::sessions::proposal("webinar", c.topic, 5, &[]),
     )
     .await;
     assert_eq!(

@@ -5,10 +5,10 @@ use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::registration;
-use crate::session_helpers::{audit_of, cast, post_status, proposal, propose};
+use crate::support::participants::registration;
+use crate::support::sessions::{audit_of, cast, post_status, proposal, propose};
 
 on_both_backends!(
     lifecycle_from_proposal_to_held_with_signups_and_questions,

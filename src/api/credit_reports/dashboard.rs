@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::language::Lang;
+use crate::api::http::language::Lang;
 use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::db::models::{credit_reports, formats, projects};

@@ -7,7 +7,7 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 
 use super::views::{CreditItem, CreditReport};
-use crate::api::language::Lang;
+use crate::api::http::language::Lang;
 use crate::domain::credit::days_de;
 
 fn date_de(day: NaiveDate) -> String {

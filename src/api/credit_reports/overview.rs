@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::views::{ProjectYearResponse, obligation_of};
-use crate::api::csv_export;
-use crate::api::language::Lang;
-use crate::api::pagination::PageParams;
+use crate::api::http::csv_export;
+use crate::api::http::language::Lang;
+use crate::api::http::pagination::PageParams;
 use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::code_enum;

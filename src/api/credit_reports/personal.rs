@@ -8,9 +8,9 @@ use utoipa::IntoParams;
 
 use super::nki_text;
 use super::views::{CreditReport, ReportInput, format_labels, item, report};
-use crate::api::csv_export;
-use crate::api::language::Lang;
-use crate::api::participants::access::{Viewer, existing};
+use crate::api::access::{Viewer, existing};
+use crate::api::http::csv_export;
+use crate::api::http::language::Lang;
 use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::db::models::projects::{self, Project};

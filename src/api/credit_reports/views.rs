@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::language::Lang;
+use crate::api::http::language::Lang;
 use crate::api::participants::views::ProjectResponse;
 use crate::db::models::credit_sources::{DetailsBySource, SourceDetails};
 use crate::db::models::credits::{Credit, CreditSource};

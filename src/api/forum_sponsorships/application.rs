@@ -11,9 +11,9 @@ use super::{
     FORMAT, SponsorshipResponse, active_mentor, check_capacity, check_option, open_forum,
     period_problem, response,
 };
-use crate::api::created_json;
-use crate::api::json_object::JsonObject;
-use crate::api::participants::access::Viewer;
+use crate::api::access::Viewer;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::response::created_json;
 use crate::api::participants::input::plausible_date;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};

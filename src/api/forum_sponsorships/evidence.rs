@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{FORMAT, SponsorshipResponse, change, check_option, state_of, today, visible};
-use crate::api::json_object::JsonObject;
-use crate::api::participants::access::Viewer;
-use crate::api::private_json;
+use crate::api::access::Viewer;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::formats;

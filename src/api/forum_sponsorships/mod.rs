@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use utoipa::ToSchema;
 
-use crate::api::participants::access::Viewer;
+use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forum_sponsorships::{self as rows, Changes, Sponsorship};

@@ -7,10 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{FORMAT, SponsorshipResponse, response, state_of, today, visible};
-use crate::api::etag::json_with_etag;
-use crate::api::pagination::PageParams;
-use crate::api::participants::access::Viewer;
-use crate::api::private_json;
+use crate::api::access::Viewer;
+use crate::api::http::etag::json_with_etag;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::forum_sponsorships::{self as rows, ListFilter};
 use crate::db::models::{formats, forums};

@@ -7,11 +7,11 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::NewsletterContact;
-use crate::api::idempotency::{self, Created};
-use crate::api::json_object::JsonObject;
-use crate::api::pagination::PageParams;
+use crate::api::http::idempotency::{self, Created};
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::response::private_json;
 use crate::api::participants::input::plausible_date;
-use crate::api::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::newsletter::{self, Mailing};

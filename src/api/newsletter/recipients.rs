@@ -5,10 +5,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::NewsletterContact;
-use crate::api::csv_export;
-use crate::api::language::Lang;
-use crate::api::pagination::PageParams;
-use crate::api::private_json;
+use crate::api::http::csv_export;
+use crate::api::http::language::Lang;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::newsletter;
 use crate::db::{self, DbPool};

@@ -4,12 +4,12 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::access::Viewer;
 use super::views::{ParticipantResponse, assemble, roles_of, today};
-use crate::api::language::Lang;
-use crate::api::pagination::PageParams;
-use crate::api::query_text::require_plain;
-use crate::api::{csv_export, private_json};
+use crate::api::access::Viewer;
+use crate::api::http::language::Lang;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::query_text::require_plain;
+use crate::api::http::{csv_export, response::private_json};
 use crate::auth::Caller;
 use crate::db::models::participants::{self, ListFilter};
 use crate::db::{self, DbPool};

@@ -1,17 +1,17 @@
 //! State transitions: activation (staff, with a confirmed contact sheet), ending (the
 //! participant or staff) and re-joining (staff). Each is audited; history is kept.
 
-use crate::api::json_object::JsonObject;
+use crate::api::http::json_object::JsonObject;
 use actix_web::{HttpResponse, post, web};
 use chrono::{NaiveDate, Utc};
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{existing, own_record};
 use super::input::plausible_date;
 use super::views::{ParticipantResponse, assemble_one, today};
-use crate::api::etag::json_with_etag;
+use crate::api::access::{existing, own_record};
+use crate::api::http::etag::json_with_etag;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::{contact_sheets, outbox, participants, participations, projects};

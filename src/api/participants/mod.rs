@@ -1,7 +1,6 @@
 //! Participants: registration, contact sheets, lifecycle, projects, roles, the directory and
 //! data protection (handbook § 2, § 5.1–5.3).
 
-pub mod access;
 pub mod directory;
 pub mod input;
 pub mod lifecycle;

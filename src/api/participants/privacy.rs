@@ -9,12 +9,13 @@ use diesel::prelude::*;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access::{existing, own_record};
 use super::projects::ContactSheetResponse;
-use super::roles::{RoleChangeResponse, RolePeriodResponse};
+use super::roles::history::RolePeriodResponse;
+use super::roles::requests::RoleChangeResponse;
 use super::views::{ParticipantResponse, ProjectResponse, assemble_one, today};
+use crate::api::access::{existing, own_record};
 use crate::api::audit::AuditEventResponse;
-use crate::api::private_json;
+use crate::api::http::response::private_json;
 use crate::api::sessions::mentees::{QuestionResponse, question_response};
 use crate::auth::{AccountCache, Caller};
 use crate::db::models::audit_events::{self, Change, Filter};

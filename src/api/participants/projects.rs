@@ -1,17 +1,17 @@
 //! A participant's project history (§ 5.3) and the signed contact sheet of each project.
 
-use crate::api::json_object::JsonObject;
+use crate::api::http::json_object::JsonObject;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access::{existing, own_record, own_record_for_change};
 use super::input::ProjectInput;
 use super::registration::insert_project;
 use super::views::{ProjectResponse, today};
-use crate::api::created_json;
-use crate::api::upload::{file_download, read_upload};
+use crate::api::access::{existing, own_record, own_record_for_change};
+use crate::api::http::response::created_json;
+use crate::api::http::upload::{file_download, read_upload};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::contact_sheets::{self, SheetInfo};
@@ -102,7 +102,7 @@ pub async fn list_projects(
         entries(conn, id)
     })
     .await?;
-    Ok(crate::api::private_json(&list))
+    Ok(crate::api::http::response::private_json(&list))
 }
 
 /// Records a new project: phase change KSM1 → KSM2, a new employer or a permanent position
@@ -222,9 +222,9 @@ pub async fn upload_contact_sheet(
         Ok(sheet)
     })
     .await?;
-    Ok(crate::api::private_json(&ContactSheetResponse::from(
-        &sheet,
-    )))
+    Ok(crate::api::http::response::private_json(
+        &ContactSheetResponse::from(&sheet),
+    ))
 }
 
 /// Downloads the stored scan (the participant themself or staff).
@@ -306,7 +306,7 @@ pub async fn confirm_contact_sheet(
         contact_sheets::info(conn, project_id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    Ok(crate::api::private_json(&ContactSheetResponse::from(
-        &sheet,
-    )))
+    Ok(crate::api::http::response::private_json(
+        &ContactSheetResponse::from(&sheet),
+    ))
 }

@@ -1,15 +1,15 @@
 //! One participant's record: read (`ETag`) and edit contact data (`PATCH` with `If-Match`).
 
-use crate::api::json_object::JsonObject;
+use crate::api::http::json_object::JsonObject;
 use actix_web::{HttpResponse, get, patch, web};
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{existing, own_record, own_record_for_change};
 use super::views::{ParticipantResponse, assemble_one, today};
-use crate::api::etag::{IfMatchHeader, json_with_etag};
+use crate::api::access::{existing, own_record, own_record_for_change};
+use crate::api::http::etag::{IfMatchHeader, json_with_etag};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::participants::{self, ContactChanges};

@@ -1,6 +1,6 @@
 //! `POST /registrations`: anyone may register; the participant starts `pending`.
 
-use crate::api::json_object::JsonObject;
+use crate::api::http::json_object::JsonObject;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
@@ -10,7 +10,7 @@ use validator::Validate;
 
 use super::input::{ProjectInput, combine, phone, validated};
 use super::views::{ParticipantResponse, assemble_one, today};
-use crate::api::etag::etag;
+use crate::api::http::etag::etag;
 use crate::auth::{Role, password};
 use crate::db::models::accounts::{self, NewAccount};
 use crate::db::models::audit_events::{self, Change};

@@ -1,6 +1,6 @@
 //! Who may see and change a practice tip.
 
-use crate::api::participants::access::Viewer;
+use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::participants::Participant;
 use crate::db::models::practice_tips::{self, PracticeTip};

@@ -9,11 +9,11 @@ use validator::Validate;
 
 use super::access::{active_participant, editable_by_author, visible};
 use super::views::{PracticeTipList, PracticeTipResponse, response};
-use crate::api::etag::{IfMatchHeader, etag, json_with_etag};
-use crate::api::json_object::JsonObject;
-use crate::api::pagination::PageParams;
-use crate::api::participants::access::Viewer;
-use crate::api::private_json;
+use crate::api::access::Viewer;
+use crate::api::http::etag::{IfMatchHeader, etag, json_with_etag};
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::practice_tips::{self, ContentChanges, ListFilter, NewPracticeTip};
@@ -202,7 +202,10 @@ pub async fn create(
         Ok((tip.version, response(conn, &viewer, tip)?))
     })
     .await?;
-    let mut res = crate::api::created_json(&format!("/api/v1/practice-tips/{}", tip.id), &tip);
+    let mut res = crate::api::http::response::created_json(
+        &format!("/api/v1/practice-tips/{}", tip.id),
+        &tip,
+    );
     res.headers_mut().insert(
         actix_web::http::header::ETAG,
         actix_web::http::header::HeaderValue::from_str(&etag(version))

@@ -5,7 +5,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::access::{is_author_or_staff, state_of};
-use crate::api::participants::access::Viewer;
+use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::credits::{self, CreditSource};
 use crate::db::models::practice_tips::{self, DocumentInfo, PracticeTip};
@@ -119,7 +119,7 @@ pub fn document_response(info: &DocumentInfo, kind: TipKind) -> DocumentResponse
                 code,
                 message: format!(
                     "{} (gelesen: {}; Orientierung: {})",
-                    code.label(crate::api::language::Lang::De),
+                    code.label(crate::api::http::language::Lang::De),
                     info.page_count
                         .map_or_else(|| "unbekannt".to_owned(), |n| n.to_string()),
                     guidance_de(kind)

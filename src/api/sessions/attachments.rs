@@ -9,9 +9,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{require_mentor_or_staff, utc, visible};
-use crate::api::participants::access::Viewer;
-use crate::api::upload::{file_download, read_upload};
-use crate::api::{created_json, private_json};
+use crate::api::access::Viewer;
+use crate::api::http::response::{created_json, private_json};
+use crate::api::http::upload::{file_download, read_upload};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::session_documentation::{self as documentation, AttachmentInfo};

@@ -9,9 +9,9 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{active_mentee, require_mentor_or_staff, utc, visible};
-use crate::api::json_object::JsonObject;
-use crate::api::participants::access::Viewer;
-use crate::api::{created_json, private_json};
+use crate::api::access::Viewer;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::response::{created_json, private_json};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::sessions::{self, NewQuestion, Question, Session};

@@ -13,7 +13,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::participants::access::Viewer;
+use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::participants;
 use crate::db::models::sessions::{self, Session};

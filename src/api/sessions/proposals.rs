@@ -10,12 +10,12 @@ use validator::Validate;
 use super::{
     SessionList, SessionResponse, active_participant, response, response_with, responses, visible,
 };
-use crate::api::etag::json_with_etag;
-use crate::api::json_object::JsonObject;
-use crate::api::pagination::PageParams;
-use crate::api::participants::access::Viewer;
-use crate::api::query_text::require_plain;
-use crate::api::{created_json, private_json};
+use crate::api::access::Viewer;
+use crate::api::http::etag::json_with_etag;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::query_text::require_plain;
+use crate::api::http::response::{created_json, private_json};
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::sessions::{self, ListFilter, NewSession};

@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{SessionResponse, require_mentor_or_staff, response, visible};
-use crate::api::json_object::JsonObject;
-use crate::api::participants::access::Viewer;
-use crate::api::private_json;
+use crate::api::access::Viewer;
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats;

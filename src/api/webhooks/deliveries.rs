@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::pagination::PageParams;
-use crate::api::private_json;
+use crate::api::http::pagination::PageParams;
+use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::webhook_deliveries::{self, Delivery};

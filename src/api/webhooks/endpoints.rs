@@ -8,9 +8,9 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{WebhookEndpointResponse, WebhookSecretResponse};
-use crate::api::etag::{IfMatchHeader, json_with_etag};
-use crate::api::json_object::JsonObject;
-use crate::api::{created_json, private_json};
+use crate::api::http::etag::{IfMatchHeader, json_with_etag};
+use crate::api::http::json_object::JsonObject;
+use crate::api::http::response::{created_json, private_json};
 use crate::auth::Caller;
 use crate::config::ListenAddress;
 use crate::db::models::audit_events::{self, Change};

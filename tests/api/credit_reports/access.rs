@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use super::{get_as, participant, registration_with, start_for_year_two};
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
 
 on_both_backends!(every_role_reads_exactly_the_reports_it_may);

@@ -7,11 +7,11 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{get_as, held_webinar, participant, registration_with, start_for_year_two, today};
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 use crate::on_both_backends;
 use crate::practice_tips::{create, new_tip, step as tip_step, upload_pages};
-use crate::session_helpers::accepted_topic;
-use crate::sponsorship_helpers::{application, apply, forum, months_end, put_evidence, step};
+use crate::support::sessions::accepted_topic;
+use crate::support::sponsorships::{application, apply, forum, months_end, put_evidence, step};
 
 on_both_backends!(credits_from_all_three_workflows_reach_the_report_and_the_nki_text);
 

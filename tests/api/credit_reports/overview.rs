@@ -9,9 +9,9 @@ use super::{
     get_as, grant, held_webinar, participant, registration_with, start_for_year_two, this_year,
     today,
 };
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::registration;
+use crate::support::participants::registration;
 
 on_both_backends!(
     overview_lists_mentors_by_calendar_and_project_year_with_filters_pages_and_csv,

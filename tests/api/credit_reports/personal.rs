@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::{
     get_as, grant, held_webinar, participant, registration_with, revoke, start_for_year_two, today,
 };
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
 
 on_both_backends!(

@@ -5,9 +5,9 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::{cast, create, new_tip, patch, published, step, upload_pages};
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::registration;
+use crate::support::participants::registration;
 
 on_both_backends!(
     roles_see_and_do_exactly_what_they_may,

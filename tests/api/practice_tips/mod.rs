@@ -9,7 +9,7 @@ mod workflow;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 /// A PDF whose page tree declares `pages` pages, with one page object each.
 pub fn pdf_with_pages(pages: usize) -> Vec<u8> {

@@ -5,9 +5,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{cast, create, new_tip, patch, upload_pages};
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::PDF;
+use crate::support::participants::PDF;
 
 on_both_backends!(
     non_pdf_or_oversized_uploads_are_refused_with_a_problem_and_nothing_is_stored,

@@ -11,7 +11,7 @@ use super::documented::undocumented_keys;
 use super::matrix_rows::{Row, all};
 use super::world::{CALLERS, Caller, World, build};
 use super::{Payload, fill, operations, send, split_op};
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 use crate::on_both_backends;
 
 /// Keys that carry contact data or secrets.

@@ -16,7 +16,7 @@ use mentoring_api::db::DbConnection;
 use reqwest::{Method, Response};
 use serde_json::Value;
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 /// What a request carries.
 #[derive(Debug, Clone)]

@@ -8,7 +8,7 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TEST_JWT_SECRET, TestApp, assert_problem};
+use crate::support::app::{TEST_JWT_SECRET, TestApp, assert_problem};
 use crate::on_both_backends;
 
 on_both_backends!(

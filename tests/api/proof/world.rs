@@ -5,10 +5,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
-use crate::participant_helpers::{PDF, registration};
-use crate::session_helpers::{proposal, propose};
-use crate::sponsorship_helpers::{application, apply, forum, months_end, today};
+use crate::support::app::TestApp;
+use crate::support::participants::{PDF, registration};
+use crate::support::sessions::{proposal, propose};
+use crate::support::sponsorships::{application, apply, forum, months_end, today};
 
 /// The kinds of caller, in the order the matrix sends them (the owner and staff last, since
 /// their requests are the ones that change state).

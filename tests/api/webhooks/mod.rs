@@ -12,7 +12,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use crate::helpers::{TestApp, assert_problem, venv_python};
+use crate::support::app::{TestApp, assert_problem, venv_python};
 use crate::on_both_backends;
 use receiver::{Answer, Receiver, status};
 

@@ -19,7 +19,7 @@ pub use writes::writes;
 
 use super::Payload;
 use super::world::World;
-use crate::participant_helpers::PDF;
+use crate::support::participants::PDF;
 
 /// One operation and what each caller gets.
 pub struct Row {

@@ -4,7 +4,7 @@ use serde_json::json;
 
 use super::{Row, empty, ids, no_body, pdf, row};
 use crate::proof::Payload;
-use crate::sponsorship_helpers::today;
+use crate::support::sponsorships::today;
 
 /// Participant records, the programme office's catalogue changes, and the destructive steps.
 pub fn participant_writes() -> Vec<Row> {

@@ -3,11 +3,11 @@
 use serde_json::json;
 
 use super::{Row, empty, ids, no_body, none, pdf, reason, row};
-use crate::helpers::PASSWORD;
-use crate::participant_helpers::registration;
+use crate::support::app::PASSWORD;
+use crate::support::participants::registration;
 use crate::proof::Payload;
-use crate::session_helpers::proposal;
-use crate::sponsorship_helpers::{application, months_end, today};
+use crate::support::sessions::proposal;
+use crate::support::sponsorships::{application, months_end, today};
 
 /// Creates and state changes, ordered so each finds the state the table expects.
 pub fn writes() -> Vec<Row> {

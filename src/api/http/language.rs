@@ -71,7 +71,7 @@ impl Lang {
     /// 200 with a labelled JSON body and the `ETag` of the row version it shows.
     pub fn json_with_etag<T: Serialize>(self, version: i64, body: &T) -> HttpResponse {
         self.respond(HttpResponse::Ok())
-            .insert_header((header::ETAG, crate::api::etag::etag(version)))
+            .insert_header((header::ETAG, crate::api::http::etag::etag(version)))
             .json(body)
     }
 

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::support::app::{PASSWORD, TestApp};
 
 /// A minimal PDF: enough for the magic-byte check.
 pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";

@@ -1,14 +1,17 @@
 //! Forum sponsorships: the lifecycle with evidence and credit, the limit of sponsors per forum
 //! (also under 50 concurrent approvals) and a forum's free slots.
 
+mod rules;
+mod withdrawal;
+
 use chrono::{Duration, NaiveDate, Utc};
 use mentoring_api::db::models::forum_sponsorships::{self as rows, NewSponsorship};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::sponsorship_helpers::{
+use crate::support::sponsorships::{
     BASE, application, apply, audit_actions, credit_of, forum, mentor, months_end, put_evidence,
     step, today,
 };
@@ -239,7 +242,7 @@ async fn third_overlapping_sponsor_gets_409_but_a_later_period_is_accepted(app: 
 async fn fifty_concurrent_approvals_for_the_last_slot_let_exactly_one_win(app: TestApp) {
     let staff_id = app.create_staff("race@example.org").await;
     let staff = app
-        .login("race@example.org", crate::helpers::PASSWORD)
+        .login("race@example.org", crate::support::app::PASSWORD)
         .await;
     let (_, first) = mentor(&app, &staff, "first").await;
     let (other_id, _) = mentor(&app, &staff, "other").await;

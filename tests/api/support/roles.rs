@@ -1,7 +1,7 @@
 //! Tokens of every kind of participant who is not staff, for role-boundary tests.
 
-use crate::helpers::TestApp;
-use crate::participant_helpers::registration;
+use crate::support::app::TestApp;
+use crate::support::participants::registration;
 
 impl TestApp {
     /// Tokens of an active mentee, an active mentor, a pending and an ended participant.

@@ -5,7 +5,7 @@ use chrono::{Duration, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 /// An accepted topic's id.
 pub async fn accepted_topic(app: &TestApp, token: &str) -> i64 {

@@ -265,7 +265,7 @@ macro_rules! on_both_backends {
             mod $name {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn sqlite() {
-                    let app = $crate::helpers::try_spawn($crate::helpers::Backend::Sqlite)
+                    let app = $crate::support::app::try_spawn($crate::support::app::Backend::Sqlite)
                         .await
                         .expect("SQLite is always available");
                     super::$name(app).await;
@@ -273,7 +273,7 @@ macro_rules! on_both_backends {
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn postgres() {
-                    match $crate::helpers::try_spawn($crate::helpers::Backend::Postgres).await {
+                    match $crate::support::app::try_spawn($crate::support::app::Backend::Postgres).await {
                         Some(app) => super::$name(app).await,
                         None => eprintln!("PostgreSQL tests switched off by TEST_POSTGRES_URL=skip"),
                     }

@@ -5,7 +5,7 @@ use mentoring_api::db::models::credits::{self, CreditSource};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::support::app::TestApp;
 
 pub const BASE: &str = "/api/v1/forum-sponsorships";
 

@@ -4,10 +4,10 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::participant_helpers::registration;
-use crate::sponsorship_helpers::{
+use crate::support::participants::registration;
+use crate::support::sponsorships::{
     BASE, application, apply, forum, mentor, months_end, put_evidence, step, today,
 };
 
@@ -80,10 +80,10 @@ async fn periods_of_6_to_12_months_and_40_hours_need_40_weeks(app: TestApp) {
         .await;
     assert_problem(res, StatusCode::CONFLICT).await;
     // Exactly 6 months carry 20 hours (another forum).
-    let other_forum = crate::sponsorship_helpers::forum(&app, 5).await;
+    let other_forum = crate::support::sponsorships::forum(&app, 5).await;
     apply(&app, &token, &application(other_forum, start, six, 20)).await;
     // Staff apply on behalf of a mentor, never of a mentee, and must name one.
-    let third_forum = crate::sponsorship_helpers::forum(&app, 6).await;
+    let third_forum = crate::support::sponsorships::forum(&app, 6).await;
     let mut body = application(third_forum, start, six, 20);
     refused_at(&app, &staff, &body, "/participant_id").await;
     body["participant_id"] = json!(mentee_id);
@@ -147,7 +147,7 @@ async fn every_role_sees_and_does_only_what_it_may(app: TestApp) {
     }
     // A mentor applies only for themself.
     let mut for_other = application(
-        crate::sponsorship_helpers::forum(&app, 1).await,
+        crate::support::sponsorships::forum(&app, 1).await,
         start,
         months_end(start, 6),
         20,

@@ -4,9 +4,9 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::sponsorship_helpers::{
+use crate::support::sponsorships::{
     BASE, application, apply, audit_actions, credit_of, forum, mentor, months_end, put_evidence,
     step, today,
 };

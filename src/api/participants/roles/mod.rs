@@ -1,0 +1,71 @@
+//! Roles over time: requests by participants and decisions by staff ([`requests`]), direct
+//! changes and the role history ([`history`]), and the funding agency's notification about
+//! deviations ([`notifications`]) (§ 2, footnotes 1–2).
+
+pub mod history;
+pub mod notifications;
+pub mod requests;
+
+use chrono::{NaiveDate, Utc};
+
+use crate::api::access::existing;
+use crate::api::participants::views::{roles_of, today};
+use crate::db::DbConnection;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::outbox;
+use crate::db::models::participants::{self};
+use crate::db::models::roles::{self};
+use crate::domain::events::EventType;
+use crate::domain::participant::Roles;
+use crate::error::AppError;
+
+pub(super) fn not_future(effective_on: Option<NaiveDate>) -> Result<NaiveDate, AppError> {
+    let today = today();
+    let date = effective_on.unwrap_or(today);
+    if date > today {
+        return Err(AppError::invalid_field(
+            "/effective_on",
+            "must not be in the future",
+        ));
+    }
+    Ok(date)
+}
+
+/// Changes the current roles, appends the history and audits it.
+pub(super) fn apply_roles(
+    conn: &mut DbConnection,
+    id: i64,
+    roles: Roles,
+    effective_on: NaiveDate,
+    source: &str,
+    actor: i64,
+) -> Result<(), AppError> {
+    let row = existing(conn, id)?;
+    let now = Utc::now().naive_utc();
+    participants::set_roles(conn, id, roles.mentee, roles.mentor, now)?;
+    outbox::emit(conn, EventType::ParticipantRolesChanged, id, now)?;
+    roles::add_period(
+        conn,
+        id,
+        roles.mentee,
+        roles.mentor,
+        effective_on,
+        source,
+        Some(actor),
+        now,
+    )?;
+    audit_events::record(
+        conn,
+        Change {
+            actor: Some(actor),
+            action: "participant.roles_changed",
+            entity_type: "participant",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({ "roles": roles_of(&row).codes() })),
+            after: Some(
+                serde_json::json!({ "roles": roles.codes(), "effective_on": effective_on, "source": source }),
+            ),
+        },
+    )?;
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! Role-change requests: asked by the participant (or staff for them), decided by staff.
+
+use crate::api::http::json_object::JsonObject;
+use actix_web::{HttpResponse, get, post, web};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{apply_roles, not_future};
+use crate::api::access::{existing, own_record};
+use crate::api::http::response::{created_json, private_json};
+use crate::api::participants::input::plausible_date;
+use crate::api::participants::registration::parse_roles;
+use crate::api::participants::views::roles_of;
+use crate::auth::Caller;
+use crate::db::models::audit_events::{self, Change};
+use crate::db::models::roles::{self, RoleChangeRequest};
+use crate::db::{self, DbPool};
+use crate::domain::participant::{ParticipantStatus, RoleCode, Roles};
+use crate::domain::text;
+use crate::error::AppError;
+
+/// A role-change request as stored.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleChangeResponse {
+    /// Request id.
+    pub id: i64,
+    /// The roles asked for.
+    pub roles: Vec<RoleCode>,
+    /// Why.
+    pub reason: String,
+    /// `requested`, `approved` or `declined`.
+    pub status: RoleChangeStatus,
+    /// When it was filed.
+    pub requested_at: DateTime<Utc>,
+    /// When staff decided.
+    #[schema(required = true)]
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Staff's note on the decision.
+    #[schema(required = true)]
+    pub decision_note: Option<String>,
+}
+
+/// States of a role-change request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum RoleChangeStatus {
+    /// Waiting for staff.
+    Requested,
+    /// Approved; the roles changed.
+    Approved,
+    /// Declined.
+    Declined,
+}
+
+impl From<RoleChangeRequest> for RoleChangeResponse {
+    fn from(r: RoleChangeRequest) -> Self {
+        let roles = Roles {
+            mentee: r.wants_mentee,
+            mentor: r.wants_mentor,
+        };
+        Self {
+            id: r.id,
+            roles: roles.codes(),
+            reason: r.reason,
+            status: match r.status.as_str() {
+                "approved" => RoleChangeStatus::Approved,
+                "declined" => RoleChangeStatus::Declined,
+                _ => RoleChangeStatus::Requested,
+            },
+            requested_at: r.requested_at.and_utc(),
+            decided_at: r.decided_at.map(|t| t.and_utc()),
+            decision_note: r.decision_note,
+        }
+    }
+}
+
+/// A participant's role-change requests, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RoleChangeList {
+    /// The requests.
+    pub items: Vec<RoleChangeResponse>,
+}
+
+/// Asking for other roles.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RoleChangeRequestBody {
+    /// The wanted roles: one or both.
+    #[validate(length(min = 1, max = 2))]
+    #[schema(min_items = 1, max_items = 2)]
+    pub roles: Vec<RoleCode>,
+    /// Why.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(min_length = 1, max_length = 2000, format = "multi-line")]
+    pub reason: String,
+}
+
+/// Requests a role change (the active participant themself, or staff on their behalf).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "create_role_change",
+    params(("id" = i64, Path, description = "Participant id.")),
+    request_body = RoleChangeRequestBody,
+    responses(
+        (status = 201, description = "Filed.", body = RoleChangeResponse,
+            headers(("Location" = String, description = "URL of the request list."))),
+        (status = 409, description = "Another request is open, the roles are unchanged, or the participant is not active.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/role-changes")]
+pub async fn create_role_change(
+    caller: Caller,
+    id: web::Path<i64>,
+    body: JsonObject<RoleChangeRequestBody>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let body = body.into_inner();
+    body.validate()?;
+    let wanted = parse_roles(&body.roles, "/roles")?;
+    let request = db::write(&pool, move |conn| {
+        let (viewer, row) = own_record(conn, &caller, id)?;
+        if row.status != ParticipantStatus::Active.as_str() {
+            return Err(AppError::Conflict(
+                "only active participants can change roles".to_owned(),
+            ));
+        }
+        if roles_of(&row) == wanted {
+            return Err(AppError::Conflict(
+                "the participant already holds these roles".to_owned(),
+            ));
+        }
+        if roles::requests(conn, id)?
+            .iter()
+            .any(|r| r.status == "requested")
+        {
+            return Err(AppError::Conflict(
+                "another role-change request is still open".to_owned(),
+            ));
+        }
+        let now = Utc::now().naive_utc();
+        let request = roles::request(
+            conn,
+            id,
+            wanted.mentee,
+            wanted.mentor,
+            body.reason.trim(),
+            viewer.account_id(),
+            now,
+        )?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(viewer.account_id()),
+                action: "role_change.requested",
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: Some(serde_json::json!({ "roles": roles_of(&row).codes() })),
+                after: Some(
+                    serde_json::json!({ "request_id": request.id, "roles": wanted.codes() }),
+                ),
+            },
+        )?;
+        Ok(request)
+    })
+    .await?;
+    Ok(created_json(
+        &format!("/api/v1/participants/{id}/role-changes"),
+        &RoleChangeResponse::from(request),
+    ))
+}
+
+/// The participant's role-change requests (the participant themself or staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "list_role_changes",
+    params(("id" = i64, Path, description = "Participant id.")),
+    responses((status = 200, description = "The requests, newest first.", body = RoleChangeList))
+)]
+#[get("/participants/{id}/role-changes")]
+pub async fn list_role_changes(
+    caller: Caller,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let items = db::run(&pool, move |conn| {
+        own_record(conn, &caller, id)?;
+        Ok(roles::requests(conn, id)?)
+    })
+    .await?;
+    Ok(private_json(&RoleChangeList {
+        items: items.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// A staff decision on a request.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    /// Note for the participant.
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(min_length = 1, max_length = 2000, format = "multi-line")]
+    pub note: Option<String>,
+    /// From when approved roles apply (default today; not in the future).
+    #[validate(custom(function = "plausible_date"))]
+    pub effective_on: Option<NaiveDate>,
+}
+
+async fn decide(
+    caller: Caller,
+    (id, request_id): (i64, i64),
+    body: Decision,
+    approve: bool,
+    pool: &DbPool,
+) -> Result<HttpResponse, AppError> {
+    caller.require_staff()?;
+    body.validate()?;
+    let effective_on = not_future(body.effective_on)?;
+    let decided = db::write(pool, move |conn| {
+        existing(conn, id)?;
+        let request = roles::requests(conn, id)?
+            .into_iter()
+            .find(|r| r.id == request_id)
+            .ok_or(AppError::NotFound)?;
+        let status = if approve { "approved" } else { "declined" };
+        let now = Utc::now().naive_utc();
+        if !roles::decide(
+            conn,
+            request_id,
+            status,
+            body.note.as_deref().map(str::trim),
+            caller.account_id,
+            now,
+        )? {
+            return Err(AppError::Conflict(
+                "the request was already decided".to_owned(),
+            ));
+        }
+        audit_events::record(
+            conn,
+            Change {
+                actor: Some(caller.account_id),
+                action: if approve {
+                    "role_change.approved"
+                } else {
+                    "role_change.declined"
+                },
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: Some(
+                    serde_json::json!({ "request_id": request_id, "status": "requested" }),
+                ),
+                after: Some(serde_json::json!({ "request_id": request_id, "status": status })),
+            },
+        )?;
+        if approve {
+            let wanted = Roles {
+                mentee: request.wants_mentee,
+                mentor: request.wants_mentor,
+            };
+            apply_roles(conn, id, wanted, effective_on, "request", caller.account_id)?;
+        }
+        roles::requests(conn, id)?
+            .into_iter()
+            .find(|r| r.id == request_id)
+            .ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(private_json(&RoleChangeResponse::from(decided)))
+}
+
+/// Approves a request; the roles change from `effective_on` (staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "approve_role_change",
+    params(("id" = i64, Path, description = "Participant id."), ("request_id" = i64, Path, description = "Request id.")),
+    request_body = Decision,
+    responses(
+        (status = 200, description = "Approved; the roles changed.", body = RoleChangeResponse),
+        (status = 409, description = "Already decided.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/role-changes/{request_id}/approval")]
+pub async fn approve_role_change(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    body: JsonObject<Decision>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    decide(caller, path.into_inner(), body.into_inner(), true, &pool).await
+}
+
+/// Declines a request (staff).
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "decline_role_change",
+    params(("id" = i64, Path, description = "Participant id."), ("request_id" = i64, Path, description = "Request id.")),
+    request_body = Decision,
+    responses(
+        (status = 200, description = "Declined.", body = RoleChangeResponse),
+        (status = 409, description = "Already decided.", body = crate::error::Problem, content_type = "application/problem+json")
+    )
+)]
+#[post("/participants/{id}/role-changes/{request_id}/declination")]
+pub async fn decline_role_change(
+    caller: Caller,
+    path: web::Path<(i64, i64)>,
+    body: JsonObject<Decision>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    decide(caller, path.into_inner(), body.into_inner(), false, &pool).await
+}

@@ -1,0 +1,8 @@
+//! What every test stands on: a real server over a fresh database per backend ([`app`]) and
+//! the steps that bring participants, sessions, roles and sponsorships into a wanted state.
+
+pub mod app;
+pub mod participants;
+pub mod roles;
+pub mod sessions;
+pub mod sponsorships;
