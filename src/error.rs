@@ -3,7 +3,7 @@
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
-use actix_web::{HttpRequest, HttpResponse, ResponseError, error as actix_error, web};
+use actix_web::{HttpRequest, HttpResponse, ResponseError, error as actix_error};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -294,17 +294,6 @@ pub fn query_error(error: actix_error::QueryPayloadError, _req: &HttpRequest) ->
 /// Maps path-parameter failures to 400 problems.
 pub fn path_error(error: actix_error::PathError, _req: &HttpRequest) -> actix_web::Error {
     AppError::BadRequest(format!("invalid path parameter: {error}")).into()
-}
-
-/// The fallback for requests no route took: 405 with `Allow` when the path exists, else 404.
-pub async fn unmatched_route(
-    req: HttpRequest,
-    routes: web::Data<crate::routes::RouteCatalog>,
-) -> Result<HttpResponse, AppError> {
-    Err(match routes.allowed_methods(req.path()) {
-        Some(allowed) => AppError::MethodNotAllowed(allowed),
-        None => AppError::NotFound,
-    })
 }
 
 /// Actix's own framework errors raised outside extractors (e.g. payload limits) as problems.

@@ -3,10 +3,12 @@
 
 use actix_web::dev::ResourceDef;
 use actix_web::http::Method;
+use actix_web::{HttpRequest, HttpResponse, web};
 use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api;
+use crate::error::AppError;
 
 /// Registers every endpoint.
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -198,4 +200,15 @@ impl RouteCatalog {
             .find(|(def, _)| def.is_match(path))
             .map(|(_, methods)| methods.clone())
     }
+}
+
+/// The fallback for requests no route took: 405 with `Allow` when the path exists, else 404.
+pub async fn unmatched_route(
+    req: HttpRequest,
+    routes: web::Data<RouteCatalog>,
+) -> Result<HttpResponse, AppError> {
+    Err(match routes.allowed_methods(req.path()) {
+        Some(allowed) => AppError::MethodNotAllowed(allowed),
+        None => AppError::NotFound,
+    })
 }

@@ -110,6 +110,7 @@ impl Application {
 /// starts and frees most of it again; glibc keeps such freed memory in the process. Once the
 /// workers are up, hand it back to the system: about a third of the idle RSS (see README,
 /// Performance).
+#[allow(unsafe_code)] // the one FFI call, see SAFETY
 async fn release_startup_memory() {
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -124,6 +125,7 @@ async fn release_startup_memory() {
 /// arena (up to eight per core), and each keeps freed memory for itself: with a blocking pool of
 /// database threads that is most of the idle and peak RSS beyond the data itself. Call it before
 /// the server starts its threads.
+#[allow(unsafe_code)] // the one FFI call, see SAFETY
 pub fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only changes glibc's allocator settings; M_ARENA_MAX takes effect for
@@ -206,7 +208,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
                 }
             })))
             .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(SPEC_PATH)))
-            .default_service(web::to(error::unmatched_route))
+            .default_service(web::to(routes::unmatched_route))
             .wrap(cors(&origins))
             .wrap(ErrorHandlers::new().default_handler(error::render_framework_error))
             .wrap(from_fn(crate::request_context::middleware))

@@ -9,13 +9,13 @@ use utoipa::ToSchema;
 
 use crate::api::http::etag::IfMatchHeader;
 use crate::api::http::json_object::JsonObject;
-use crate::api::http::language::Lang;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats::{self, Format, FormatRule, NewFormatRule};
 use crate::db::{self, DbPool};
 use crate::domain::catalogue::FormatGroup;
 use crate::domain::format_rules::{self, RuleTerms, TermsChange};
+use crate::domain::lang::Lang;
 use crate::domain::text;
 use crate::error::{AppError, FieldProblem};
 
@@ -155,10 +155,9 @@ fn format_response(
     let rules = rule_responses(rules);
     let current = format_rules::applicable_index(&starts, today)
         .ok_or_else(|| AppError::internal(format!("format {} has no rule today", format.code)))?;
-    let (group_de, group_en) = group.labels();
     Ok(FormatResponse {
         group,
-        group_label: lang.pick(group_de, group_en).to_owned(),
+        group_label: group.label(lang).to_owned(),
         label: lang.pick(&format.name_de, &format.name_en).to_owned(),
         description: lang
             .pick(&format.description_de, &format.description_en)

@@ -9,13 +9,13 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::http::json_object::JsonObject;
-use crate::api::http::language::Lang;
 use crate::auth::Caller;
 use crate::config::CatalogueLimits;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forums::{self, Forum, NewForum};
 use crate::db::{self, DbPool};
 use crate::domain::catalogue::ForumAudience;
+use crate::domain::lang::Lang;
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -100,7 +100,6 @@ pub struct NewForumRequest {
 fn response(forum: Forum, lang: Lang) -> Result<ForumResponse, AppError> {
     let audience = ForumAudience::parse(&forum.audience)
         .ok_or_else(|| AppError::internal(format!("unknown audience of forum {}", forum.id)))?;
-    let (audience_de, audience_en) = audience.labels();
     Ok(ForumResponse {
         id: forum.id,
         label: lang.pick(&forum.name_de, &forum.name_en).to_owned(),
@@ -108,7 +107,7 @@ fn response(forum: Forum, lang: Lang) -> Result<ForumResponse, AppError> {
         name_de: forum.name_de,
         name_en: forum.name_en,
         audience,
-        audience_label: lang.pick(audience_de, audience_en).to_owned(),
+        audience_label: audience.label(lang).to_owned(),
         retired_at: forum.retired_at.map(|t| t.and_utc()),
         created_at: forum.created_at.and_utc(),
     })

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod codes;
 pub mod credit_reports;
 pub mod events;
 pub mod formats;

@@ -11,13 +11,13 @@ use validator::Validate;
 
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
-use crate::api::http::language::Lang;
 use crate::api::http::pagination::PageParams;
 use crate::auth::{Caller, Role};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::topics::{self, Decision, NewTopic, Topic};
 use crate::db::{self, DbPool};
 use crate::domain::catalogue::{TopicGroup, TopicStatus};
+use crate::domain::lang::Lang;
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -185,11 +185,10 @@ fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppEr
     let status = TopicStatus::parse(&topic.status)
         .ok_or_else(|| AppError::internal(format!("unknown status of topic {}", topic.id)))?;
     let staff = view == View::Everything;
-    let (group_de, group_en) = group.labels();
     Ok(TopicResponse {
         id: topic.id,
         group,
-        group_label: lang.pick(group_de, group_en).to_owned(),
+        group_label: group.label(lang).to_owned(),
         title: lang
             .pick(
                 &topic.title_de,

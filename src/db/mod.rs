@@ -183,7 +183,7 @@ where
     T: Send + 'static,
 {
     let pool = pool.clone();
-    actix_web::web::block(move || {
+    tokio::task::spawn_blocking(move || {
         let mut conn = pool.get().map_err(|_| AppError::ServiceUnavailable)?;
         f(&mut conn)
     })

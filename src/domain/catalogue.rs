@@ -1,56 +1,11 @@
 //! The stable codes of the catalogues (format groups, topic groups and states, forum audiences)
 //! with their German and English labels.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// Declares a code enum: serde and OpenAPI use the snake_case code, `labels` gives (German, English).
-macro_rules! code_enum {
-    (
-        $(#[$meta:meta])*
-        $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $de:literal, $en:literal; )*
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
-        }
-
-        impl $name {
-            /// Every value, in display order.
-            pub const ALL: &'static [$name] = &[$($name::$variant),*];
-
-            /// The stored and serialised code.
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $code,)*
-                }
-            }
-
-            /// Parses a stored code.
-            pub fn parse(code: &str) -> Option<Self> {
-                match code {
-                    $($code => Some($name::$variant),)*
-                    _ => None,
-                }
-            }
-
-            /// The (German, English) label.
-            pub fn labels(self) -> (&'static str, &'static str) {
-                match self {
-                    $($name::$variant => ($de, $en),)*
-                }
-            }
-        }
-    };
-}
+use crate::code_enum;
 
 code_enum! {
     /// The three forms of mentoring (§ 3).
-    FormatGroup {
+    pub enum FormatGroup {
         /// Team mentoring: sessions with a group of mentees (§ 3.1).
         Team = "team", "Team-Mentoring", "Team mentoring";
         /// Online mentoring in the Klimaschutz-Community (§ 3.2).
@@ -62,7 +17,7 @@ code_enum! {
 
 code_enum! {
     /// The three groups of the topic list (§ 4).
-    TopicGroup {
+    pub enum TopicGroup {
         /// Topics from municipal administration.
         MunicipalAdministration = "municipal_administration",
             "Themen aus der Kommunalverwaltung", "Topics from municipal administration";
@@ -78,7 +33,7 @@ code_enum! {
 
 code_enum! {
     /// Where a topic stands: proposals become accepted (usable) or declined.
-    TopicStatus {
+    pub enum TopicStatus {
         /// Proposed, waiting for a staff decision.
         Proposed = "proposed", "vorgeschlagen", "proposed";
         /// On the topic list; sessions and practice tips may use it.
@@ -90,7 +45,7 @@ code_enum! {
 
 code_enum! {
     /// Who may read and post in a forum (§ 3.2.1).
-    ForumAudience {
+    pub enum ForumAudience {
         /// The professional public: every registered community member.
         ProfessionalPublic = "professional_public", "Fachöffentlichkeit", "Professional public";
         /// Only climate-protection managers and climate-protection officers.
@@ -102,6 +57,7 @@ code_enum! {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Serialize;
 
     fn serialised<T: Serialize>(value: T) -> String {
         serde_json::to_value(value)

@@ -1,17 +1,34 @@
 //! Stable machine codes with German and English labels, stored as text.
+//!
+//! The codes' place in the OpenAPI document is written in `api::codes`, their place in the
+//! database in `db`: this module knows neither.
 
-/// Declares an enum of stable codes: serde and OpenAPI use the code, the database stores it,
-/// and `label(lang)` gives the German or English name. The OpenAPI schema is written by hand
-/// because utoipa's derive does not see `serde(rename)` values passed through a macro.
+use crate::domain::lang::Lang;
+
+/// What every code enum offers, for code that works over any of them (the OpenAPI schema, the
+/// database text mapping).
+pub trait Code: Copy + Sized + 'static {
+    /// Every value, in declaration order.
+    const ALL: &'static [Self];
+    /// The enum's doc comment, one line per doc line.
+    const DOC: &'static str;
+    /// The stored and transmitted code.
+    fn code(self) -> &'static str;
+    /// Human label in the requested language.
+    fn label_in(self, lang: Lang) -> &'static str;
+}
+
+/// Declares an enum of stable codes: serde uses the code, the database stores it, and
+/// `label(lang)` gives the German or English name.
 #[macro_export]
 macro_rules! code_enum {
     (
-        $(#[$meta:meta])*
+        $(#[doc = $doc:literal])*
         pub enum $name:ident {
             $( $(#[$vmeta:meta])* $variant:ident = $code:literal, $de:literal, $en:literal; )+
         }
     ) => {
-        $(#[$meta])*
+        $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
         pub enum $name {
             $( $(#[$vmeta])* #[serde(rename = $code)] $variant, )+
@@ -32,22 +49,20 @@ macro_rules! code_enum {
             }
 
             /// Human label in the requested language.
-            pub fn label(self, lang: $crate::api::http::language::Lang) -> &'static str {
+            pub fn label(self, lang: $crate::domain::lang::Lang) -> &'static str {
                 match self { $($name::$variant => lang.pick($de, $en),)+ }
             }
         }
 
-        impl utoipa::PartialSchema for $name {
-            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-                let labels: Vec<String> = vec![$(format!("`{}`: {}", $code, $en)),+];
-                utoipa::openapi::schema::ObjectBuilder::new()
-                    .schema_type(utoipa::openapi::schema::Type::String)
-                    .enum_values(Some([$($code),+]))
-                    .description(Some(labels.join("; ")))
-                    .into()
+        impl $crate::domain::codes::Code for $name {
+            const ALL: &'static [$name] = $name::ALL;
+            const DOC: &'static str = concat!($($doc, "\n"),*);
+            fn code(self) -> &'static str {
+                self.as_str()
+            }
+            fn label_in(self, lang: $crate::domain::lang::Lang) -> &'static str {
+                self.label(lang)
             }
         }
-
-        impl utoipa::ToSchema for $name {}
     };
 }

@@ -5,6 +5,7 @@ pub mod codes;
 pub mod credit;
 pub mod events;
 pub mod format_rules;
+pub mod lang;
 pub mod newsletter;
 pub mod participant;
 pub mod pdf;

@@ -265,7 +265,7 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_label_in_both_languages() {
-        use crate::api::http::language::Lang;
+        use crate::domain::lang::Lang;
         assert_eq!(FederalState::ALL.len(), 16);
         for kind in ProjectKind::ALL {
             assert_eq!(ProjectKind::parse(kind.as_str()), Some(*kind));

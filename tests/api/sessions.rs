@@ -5,8 +5,8 @@ use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::registration;
 use crate::support::sessions::{audit_of, cast, post_status, proposal, propose};
 
@@ -402,6 +402,48 @@ async fn yearly_limit_holds_under_concurrent_approvals_and_override_is_audited(a
     assert_eq!(events[0]["after"]["capacity_override"], true);
 }
 
+/// One request of a permission table: what is asked, by whom (`None`: anonymous), and the status.
+struct Ask<'a> {
+    post: Option<Value>,
+    path: String,
+    token: Option<&'a str>,
+    expected: StatusCode,
+}
+
+impl Ask<'_> {
+    async fn check(&self, app: &TestApp, step: &str) {
+        let status = match &self.post {
+            Some(body) => app.post(&self.path, self.token, body).await.status(),
+            None => app.get(&self.path, self.token).await.status(),
+        };
+        assert_eq!(
+            status,
+            self.expected,
+            "{step}: {} {}",
+            self.post.as_ref().map_or("GET", |_| "POST"),
+            self.path
+        );
+    }
+}
+
+fn get<'a>(path: &str, token: Option<&'a str>, expected: StatusCode) -> Ask<'a> {
+    Ask {
+        post: None,
+        path: path.to_owned(),
+        token,
+        expected,
+    }
+}
+
+fn post<'a>(path: &str, token: Option<&'a str>, body: Value, expected: StatusCode) -> Ask<'a> {
+    Ask {
+        post: Some(body),
+        path: path.to_owned(),
+        token,
+        expected,
+    }
+}
+
 async fn roles_see_and_do_exactly_what_they_may(app: TestApp) {
     let c = cast(&app).await;
     let (_, _, pending) = app
@@ -414,99 +456,67 @@ async fn roles_see_and_do_exactly_what_they_may(app: TestApp) {
     let integration = app.integration_token(&c.staff).await;
     let id = propose(&app, &c.mentor, &proposal("webinar", c.topic, 10, &[])).await;
     let path = format!("/api/v1/sessions/{id}");
+    let approval = format!("{path}/approval");
+    let declination = format!("{path}/declination");
+    let cancellation = format!("{path}/cancellation");
     let body = proposal("webinar", c.topic, 10, &[]);
-    // Anonymous: 401 everywhere.
-    assert_eq!(
-        app.get("/api/v1/sessions", None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.get(&path, None).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    assert_eq!(
-        app.post("/api/v1/sessions", None, &body).await.status(),
-        StatusCode::UNAUTHORIZED
-    );
+    let reason = json!({"reason": "x"});
+    let list = "/api/v1/sessions";
+    use StatusCode as S;
+
+    let mut proposed = vec![
+        // Anonymous: 401 everywhere.
+        get(list, None, S::UNAUTHORIZED),
+        get(&path, None, S::UNAUTHORIZED),
+        post(list, None, body.clone(), S::UNAUTHORIZED),
+    ];
     // Integration and pending participants: 403.
     for token in [&integration, &pending] {
-        assert_eq!(
-            app.get("/api/v1/sessions", Some(token)).await.status(),
-            StatusCode::FORBIDDEN
-        );
-        assert_eq!(
-            app.get(&path, Some(token)).await.status(),
-            StatusCode::FORBIDDEN
-        );
-        assert_eq!(
-            post_status(&app, "/api/v1/sessions", token, body.clone()).await,
-            StatusCode::FORBIDDEN
-        );
+        proposed.push(get(list, Some(token), S::FORBIDDEN));
+        proposed.push(get(&path, Some(token), S::FORBIDDEN));
+        proposed.push(post(list, Some(token), body.clone(), S::FORBIDDEN));
     }
     // Mentees and staff do not propose.
     for token in [&c.mentee, &c.staff] {
-        assert_eq!(
-            post_status(&app, "/api/v1/sessions", token, body.clone()).await,
-            StatusCode::FORBIDDEN
-        );
+        proposed.push(post(list, Some(token), body.clone(), S::FORBIDDEN));
     }
     // Only staff approve and decline.
     for token in [&c.mentor, &c.mentee, &integration] {
-        assert_eq!(
-            post_status(&app, &format!("{path}/approval"), token, json!({})).await,
-            StatusCode::FORBIDDEN
-        );
-        assert_eq!(
-            post_status(
-                &app,
-                &format!("{path}/declination"),
-                token,
-                json!({"reason": "x"})
-            )
-            .await,
-            StatusCode::FORBIDDEN
-        );
+        proposed.push(post(&approval, Some(token), json!({}), S::FORBIDDEN));
+        proposed.push(post(
+            &declination,
+            Some(token),
+            reason.clone(),
+            S::FORBIDDEN,
+        ));
     }
     // A mentor who is not one of the session's mentors cannot cancel it (nor see a proposal).
-    assert_eq!(
-        post_status(
-            &app,
-            &format!("{path}/cancellation"),
-            &c.co_mentor,
-            json!({"reason": "x"})
-        )
-        .await,
-        StatusCode::NOT_FOUND
-    );
-    assert_eq!(
-        post_status(&app, &format!("{path}/approval"), &c.staff, json!({})).await,
-        StatusCode::OK
-    );
-    assert_eq!(
-        post_status(
-            &app,
-            &format!("{path}/cancellation"),
-            &c.co_mentor,
-            json!({"reason": "x"})
-        )
-        .await,
-        StatusCode::FORBIDDEN
-    );
-    assert_eq!(
-        post_status(
-            &app,
-            &format!("{path}/cancellation"),
-            &c.mentee,
-            json!({"reason": "x"})
-        )
-        .await,
-        StatusCode::FORBIDDEN
-    );
-    // Unknown sessions: 404.
-    assert_eq!(
-        app.get("/api/v1/sessions/999999", Some(&c.staff))
-            .await
-            .status(),
-        StatusCode::NOT_FOUND
-    );
+    proposed.push(post(
+        &cancellation,
+        Some(&c.co_mentor),
+        reason.clone(),
+        S::NOT_FOUND,
+    ));
+    for ask in &proposed {
+        ask.check(&app, "proposed").await;
+    }
+
+    post(&approval, Some(&c.staff), json!({}), S::OK)
+        .check(&app, "approval")
+        .await;
+    let approved = [
+        // Approved, it is visible, but still only its mentors and staff cancel it.
+        post(
+            &cancellation,
+            Some(&c.co_mentor),
+            reason.clone(),
+            S::FORBIDDEN,
+        ),
+        post(&cancellation, Some(&c.mentee), reason.clone(), S::FORBIDDEN),
+        // Unknown sessions: 404.
+        get("/api/v1/sessions/999999", Some(&c.staff), S::NOT_FOUND),
+    ];
+    for ask in &approved {
+        ask.check(&app, "approved").await;
+    }
 }

@@ -8,12 +8,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::http::language::Lang;
 use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::db::models::{credit_reports, formats, projects};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::credit::project_year::project_on;
+use crate::domain::lang::Lang;
 use crate::domain::participant::{ProjectDates, ProjectKind};
 use crate::error::AppError;
 

@@ -7,8 +7,8 @@ use std::fmt::Write;
 use chrono::NaiveDate;
 
 use super::views::{CreditItem, CreditReport};
-use crate::api::http::language::Lang;
 use crate::domain::credit::days_de;
+use crate::domain::lang::Lang;
 
 fn date_de(day: NaiveDate) -> String {
     day.format("%d.%m.%Y").to_string()

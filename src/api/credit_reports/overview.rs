@@ -10,7 +10,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::views::{ProjectYearResponse, obligation_of};
 use crate::api::http::csv_export;
-use crate::api::http::language::Lang;
 use crate::api::http::pagination::PageParams;
 use crate::api::participants::views::today;
 use crate::auth::Caller;
@@ -23,6 +22,7 @@ use crate::db::{self, DbPool};
 use crate::domain::credit::project_year::{YearWindow, project_on, year_starting_in};
 use crate::domain::credit::status::{ObligationStatus, shortfall, status};
 use crate::domain::credit::{days, days_de};
+use crate::domain::lang::Lang;
 use crate::domain::participant::{FederalState, ProjectDates, ProjectKind};
 use crate::error::AppError;
 

@@ -10,7 +10,6 @@ use super::nki_text;
 use super::views::{CreditReport, ReportInput, format_labels, item, report};
 use crate::api::access::{Viewer, existing};
 use crate::api::http::csv_export;
-use crate::api::http::language::Lang;
 use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::db::models::projects::{self, Project};
@@ -18,6 +17,7 @@ use crate::db::models::{credit_reports, credit_sources, formats};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::credit::days_de;
 use crate::domain::credit::project_year::{default_year, project_on, window};
+use crate::domain::lang::Lang;
 use crate::domain::participant::ProjectDates;
 use crate::error::AppError;
 

@@ -7,7 +7,6 @@ use chrono::NaiveDate;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::api::http::language::Lang;
 use crate::api::participants::views::ProjectResponse;
 use crate::db::models::credit_sources::{DetailsBySource, SourceDetails};
 use crate::db::models::credits::{Credit, CreditSource};
@@ -17,6 +16,7 @@ use crate::domain::credit::days;
 use crate::domain::credit::project_year::YearWindow;
 use crate::domain::credit::status::{Obligation, ObligationStatus, shortfall, status};
 use crate::domain::credit::totals::{Counted, totals};
+use crate::domain::lang::Lang;
 use crate::domain::participant::ProjectKind;
 
 /// A project year's dates.

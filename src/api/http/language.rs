@@ -1,27 +1,16 @@
-//! Label language from `Accept-Language`: German by default, English on request.
+//! Label language from `Accept-Language`: German by default, English on request. The language
+//! itself is the domain's [`Lang`]; this module adds its negotiation and the response builders
+//! that label a response with it (an inherent `impl` of the domain type, kept here because it is
+//! HTTP).
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, HttpResponseBuilder, dev::Payload};
 use serde::Serialize;
 
-/// The languages labels exist in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    /// German (default).
-    De,
-    /// English.
-    En,
-}
+use crate::domain::lang::Lang;
 
+/// Negotiation and labelled responses.
 impl Lang {
-    /// The language tag for `Content-Language`.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::De => "de",
-            Lang::En => "en",
-        }
-    }
-
     /// Picks `de` or `en` by the header's quality values; anything else falls back to German.
     pub fn negotiate(header: Option<&str>) -> Self {
         let Some(header) = header else {
@@ -46,14 +35,6 @@ impl Lang {
             }
         }
         best.map_or(Lang::De, |(_, lang)| lang)
-    }
-
-    /// Chooses between a German and an English text.
-    pub fn pick<'a>(self, de: &'a str, en: &'a str) -> &'a str {
-        match self {
-            Lang::De => de,
-            Lang::En => en,
-        }
     }
 
     /// 200 with a JSON body labelled in this language (`Content-Language`, `Vary`).

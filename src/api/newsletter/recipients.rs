@@ -6,12 +6,12 @@ use utoipa::ToSchema;
 
 use super::NewsletterContact;
 use crate::api::http::csv_export;
-use crate::api::http::language::Lang;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::newsletter;
 use crate::db::{self, DbPool};
+use crate::domain::lang::Lang;
 use crate::error::AppError;
 
 /// One page of newsletter recipients.

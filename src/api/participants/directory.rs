@@ -6,13 +6,13 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::views::{ParticipantResponse, assemble, roles_of, today};
 use crate::api::access::Viewer;
-use crate::api::http::language::Lang;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::query_text::require_plain;
 use crate::api::http::{csv_export, response::private_json};
 use crate::auth::Caller;
 use crate::db::models::participants::{self, ListFilter};
 use crate::db::{self, DbPool};
+use crate::domain::lang::Lang;
 use crate::domain::participant::{
     FederalState, ParticipantStatus, ProjectKind, RoleCode, Salutation,
 };

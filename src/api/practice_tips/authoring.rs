@@ -13,6 +13,7 @@ use crate::api::access::Viewer;
 use crate::api::http::etag::{IfMatchHeader, etag, json_with_etag};
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::pagination::PageParams;
+use crate::api::http::query_text::require_plain;
 use crate::api::http::response::private_json;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
@@ -233,15 +234,7 @@ pub async fn list(
 ) -> Result<HttpResponse, AppError> {
     let page = paging.page()?;
     let filter = filter.into_inner();
-    if filter
-        .q
-        .as_deref()
-        .is_some_and(|q| q.chars().count() > 200 || q.chars().any(char::is_control))
-    {
-        return Err(AppError::BadRequest(
-            "q must be at most 200 characters without control characters".to_owned(),
-        ));
-    }
+    require_plain("q", filter.q.as_deref(), 200)?;
     let (items, next_cursor) = db::run(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         viewer.require_member()?;

@@ -119,7 +119,7 @@ pub fn document_response(info: &DocumentInfo, kind: TipKind) -> DocumentResponse
                 code,
                 message: format!(
                     "{} (gelesen: {}; Orientierung: {})",
-                    code.label(crate::api::http::language::Lang::De),
+                    code.label(crate::domain::lang::Lang::De),
                     info.page_count
                         .map_or_else(|| "unbekannt".to_owned(), |n| n.to_string()),
                     guidance_de(kind)

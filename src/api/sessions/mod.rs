@@ -34,7 +34,7 @@ pub struct SessionResponse {
     pub guiding_question: String,
     /// Accepted topics it is about.
     pub topic_ids: Vec<i64>,
-    /// Participant ids of its mentors (the proposer first among equals: ascending ids).
+    /// Participant ids of its mentors, ascending (the proposer is among them; see `proposed_by`).
     pub mentor_ids: Vec<i64>,
     /// The participant who proposed it.
     pub proposed_by: i64,
