@@ -35,6 +35,8 @@ fn settings(database_url: &str) -> Settings {
         funding_agency_name: "PtJ".to_owned(),
         max_forums: 12,
         webhooks: Default::default(),
+        trusted_proxies: Vec::new(),
+        registrations_per_hour: 0,
     }
 }
 

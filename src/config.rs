@@ -1,6 +1,7 @@
 //! Typed settings read from the environment. Secrets are never logged or printed.
 
 use std::fmt;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use crate::db::{Backend, sqlite_path};
@@ -58,7 +59,17 @@ pub struct Settings {
     /// How webhooks are delivered (`WEBHOOK_TIMEOUT_SECONDS`, `WEBHOOK_RETRY_BASE_SECONDS`,
     /// `WEBHOOK_MAX_ATTEMPTS`, `WEBHOOK_DISABLE_AFTER_FAILURES`).
     pub webhooks: DeliveryPolicy,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`TRUSTED_PROXIES`,
+    /// comma-separated IP addresses; empty: the peer address is the client).
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Registrations one client address may send per hour (`REGISTRATIONS_PER_ADDRESS_PER_HOUR`,
+    /// default 20; 0: unlimited).
+    pub registrations_per_hour: u32,
 }
+
+/// Default of `REGISTRATIONS_PER_ADDRESS_PER_HOUR`: a programme office registering a room of
+/// people from one network in an hour stays below it; a script probing addresses does not.
+pub const DEFAULT_REGISTRATIONS_PER_HOUR: u32 = 20;
 
 /// Default of `MAX_FORUMS`: "bis zu 12 Unterforen" (§ 5.4).
 pub const DEFAULT_MAX_FORUMS: u32 = 12;
@@ -148,6 +159,21 @@ impl Settings {
                 reason: "must be between 1 and 1000".to_owned(),
             });
         }
+        let trusted_proxies = var("TRUSTED_PROXIES")
+            .map(|v| {
+                v.split(',')
+                    .map(str::trim)
+                    .filter(|a| !a.is_empty())
+                    .map(|a| {
+                        a.parse().map_err(|_| ConfigError::Invalid {
+                            name: "TRUSTED_PROXIES",
+                            reason: format!("`{a}` is not an IP address"),
+                        })
+                    })
+                    .collect::<Result<Vec<IpAddr>, ConfigError>>()
+            })
+            .transpose()?
+            .unwrap_or_default();
         Ok(Self {
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             database_url,
@@ -169,6 +195,11 @@ impl Settings {
                 .unwrap_or_else(|| DEFAULT_FUNDING_AGENCY.to_owned()),
             max_forums,
             webhooks: webhook_policy()?,
+            trusted_proxies,
+            registrations_per_hour: parse_var(
+                "REGISTRATIONS_PER_ADDRESS_PER_HOUR",
+                DEFAULT_REGISTRATIONS_PER_HOUR,
+            )?,
         })
     }
 

@@ -51,6 +51,9 @@ pub enum AppError {
     TooManyRequests {
         /// Seconds until a retry can succeed.
         retry_after_secs: u64,
+        /// The rate-limit policy's name, quota per window and window length (seconds), sent as
+        /// `RateLimit-Policy` and `RateLimit` (IETF httpapi rate-limit headers).
+        policy: (&'static str, u32, u64),
     },
     /// 503: the database cannot be reached.
     #[error("the service is temporarily unavailable")]
@@ -181,8 +184,17 @@ impl ResponseError for AppError {
                     response.insert_header((header::ALLOW, value));
                 }
             }
-            AppError::TooManyRequests { retry_after_secs } => {
+            AppError::TooManyRequests {
+                retry_after_secs,
+                policy: (name, quota, window),
+            } => {
                 response.insert_header((header::RETRY_AFTER, retry_after_secs.to_string()));
+                response.insert_header((
+                    "ratelimit-policy",
+                    format!("\"{name}\";q={quota};w={window}"),
+                ));
+                response
+                    .insert_header(("ratelimit", format!("\"{name}\";r=0;t={retry_after_secs}")));
             }
             AppError::ServiceUnavailable => {
                 response.insert_header((header::RETRY_AFTER, "5"));

@@ -11,7 +11,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::auth::AccountCache;
 use crate::auth::jwt::TokenKeys;
-use crate::auth::throttle::LoginThrottle;
+use crate::auth::throttle::{LoginThrottle, RegistrationThrottle};
 use crate::config::{ListenAddress, Settings};
 use crate::db::{self, DbPool};
 use crate::error;
@@ -166,6 +166,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
         settings.token_ttl_secs,
     ));
     let throttle = web::Data::new(LoginThrottle::default());
+    let registrations = web::Data::new(RegistrationThrottle::new(settings.registrations_per_hour));
     let account_cache = web::Data::new(AccountCache::default());
     let limits = web::Data::new(settings.catalogue_limits());
     let origins = settings.cors_origins.clone();
@@ -180,6 +181,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .app_data(shared_settings.clone())
             .app_data(keys.clone())
             .app_data(throttle.clone())
+            .app_data(registrations.clone())
             .app_data(account_cache.clone())
             .app_data(limits.clone())
             .app_data(catalog.clone())

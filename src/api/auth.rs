@@ -3,10 +3,11 @@
 use crate::api::http::json_object::JsonObject;
 use std::time::Instant;
 
-use actix_web::{HttpRequest, HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::api::http::client_address::ClientAddress;
 use crate::api::http::response::private_json;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::LoginThrottle;
@@ -64,8 +65,10 @@ pub struct TokenResponse {
 const MAX_LOGIN_CHARS: usize = 254;
 const MAX_SECRET_CHARS: usize = 1024;
 
-/// Exchanges credentials for an access token. Failed attempts are throttled per login and per
-/// client address; the answer never reveals whether an account exists.
+/// Exchanges credentials for an access token. Failed attempts slow further ones down
+/// exponentially, counted per login and client address, per login and per address; an address
+/// the login succeeded from before is only slowed by its own failures, so nobody can lock the
+/// owner out. The answer never reveals whether an account exists.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_token",
@@ -75,12 +78,16 @@ const MAX_SECRET_CHARS: usize = 1024;
         (status = 200, description = "Logged in.", body = TokenResponse),
         (status = 401, description = "Wrong credentials or a disabled account.", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts; see `Retry-After`.", body = crate::error::Problem, content_type = "application/problem+json",
-            headers(("Retry-After" = u64, description = "Seconds until the next attempt may succeed.")))
+            headers(
+                ("Retry-After" = u64, description = "Seconds until the next attempt may succeed."),
+                ("RateLimit-Policy" = String, description = "The policy applied, e.g. `\"login\";q=5;w=900`."),
+                ("RateLimit" = String, description = "What is left of it, e.g. `\"login\";r=0;t=4`.")
+            ))
     )
 )]
 #[post("/auth/token")]
 pub async fn create_token(
-    req: HttpRequest,
+    address: ClientAddress,
     body: JsonObject<TokenRequest>,
     pool: web::Data<DbPool>,
     keys: web::Data<TokenKeys>,
@@ -94,14 +101,9 @@ pub async fn create_token(
         return Err(AppError::invalid_field("", "credentials are too long"));
     }
     let login = normalize_login(&login);
-    let address = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_default();
-    if let Some(wait) = throttle.blocked_for(&login, &address, Instant::now()) {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: wait,
-        });
+    let ClientAddress(address) = address;
+    if let Some(refusal) = throttle.blocked_for(&login, &address, Instant::now()) {
+        return Err(refusal.into());
     }
     if login.chars().any(char::is_control) {
         throttle.record_failure(&login, &address, Instant::now());
@@ -127,7 +129,7 @@ pub async fn create_token(
             "the credentials are not valid".to_owned(),
         ));
     };
-    throttle.record_success(&login);
+    throttle.record_success(&login, &address, Instant::now());
     let token = keys.issue(account_id, role).map_err(AppError::internal)?;
     Ok(private_json(&TokenResponse {
         access_token: token,

@@ -8,11 +8,13 @@ use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::app::{PASSWORD, TEST_JWT_SECRET, TestApp, assert_problem};
+use crate::support::participants::registration;
 
 on_both_backends!(
     staff_logs_in_and_reads_own_account,
     wrong_password_and_unknown_account_get_the_same_401,
     failed_logins_are_throttled_with_retry_after,
+    registrations_are_limited_per_client_address,
     missing_malformed_and_forged_tokens_get_401_with_www_authenticate,
     token_of_a_disabled_account_stops_working,
     integration_client_logs_in_with_id_and_secret,
@@ -67,46 +69,88 @@ async fn wrong_password_and_unknown_account_get_the_same_401(app: TestApp) {
     assert_eq!(wrong["type"], unknown["type"]);
 }
 
+/// A login attempt of `email` with `password` from the client address `from`.
+async fn login_from(app: &TestApp, from: &str, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(format!("{}/api/v1/auth/token", app.address))
+        .header("x-forwarded-for", from)
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+fn header_of(res: &reqwest::Response, name: &str) -> String {
+    res.headers()[name].to_str().unwrap().to_owned()
+}
+
 async fn failed_logins_are_throttled_with_retry_after(app: TestApp) {
     app.create_staff("target@example.org").await;
-    let app = &app;
-    let attempt = |password: &'static str| {
-        let body = json!({"email": "target@example.org", "password": password});
-        async move { app.post("/api/v1/auth/token", None, &body).await }
-    };
+    let attacker = "203.0.113.7";
     for _ in 0..5 {
-        assert_eq!(
-            attempt("wrong password").await.status(),
-            StatusCode::UNAUTHORIZED
-        );
-    }
-    let blocked = attempt(PASSWORD).await;
-    let retry_after: u64 = blocked.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!(retry_after > 0 && retry_after <= 900);
-    assert_problem(blocked, StatusCode::TOO_MANY_REQUESTS).await;
-    // an unknown login is throttled the same way, so the 429 reveals nothing either
-    for _ in 0..5 {
-        let res = app
-            .post(
-                "/api/v1/auth/token",
-                None,
-                &json!({"email": "ghost@example.org", "password": "x"}),
-            )
-            .await;
+        let res = login_from(&app, attacker, "target@example.org", "wrong password").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
-    let ghost = app
-        .post(
-            "/api/v1/auth/token",
-            None,
-            &json!({"email": "ghost@example.org", "password": "x"}),
-        )
-        .await;
+    let blocked = login_from(&app, attacker, "target@example.org", PASSWORD).await;
+    let retry_after: u64 = header_of(&blocked, "retry-after").parse().unwrap();
+    assert_eq!(retry_after, 1, "the first delay is one second");
+    assert_eq!(
+        header_of(&blocked, "ratelimit-policy"),
+        "\"login\";q=5;w=900"
+    );
+    assert_eq!(header_of(&blocked, "ratelimit"), "\"login\";r=0;t=1");
+    assert_problem(blocked, StatusCode::TOO_MANY_REQUESTS).await;
+    // The owner elsewhere is not locked out by someone else's guessing.
+    let owner = login_from(&app, "198.51.100.20", "target@example.org", PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::OK);
+    // After the delay the right password works from the attacker's address too.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let later = login_from(&app, attacker, "target@example.org", PASSWORD).await;
+    assert_eq!(later.status(), StatusCode::OK);
+    // An unknown login is throttled the same way, so the 429 reveals nothing either.
+    for _ in 0..5 {
+        let res = login_from(&app, attacker, "ghost@example.org", "x").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    }
+    let ghost = login_from(&app, attacker, "ghost@example.org", "x").await;
     assert_eq!(ghost.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn registrations_are_limited_per_client_address(mut app: TestApp) {
+    app.restart_with(|s| s.registrations_per_hour = 2).await;
+    let register = |from: &'static str, email: &'static str| {
+        let app = &app;
+        async move {
+            app.client
+                .post(format!("{}/api/v1/registrations", app.address))
+                .header("x-forwarded-for", from)
+                .json(&registration(email, "first_project", &["mentee"]))
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    for email in ["one@example.org", "two@example.org"] {
+        assert_eq!(
+            register("192.0.2.1", email).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let third = register("192.0.2.1", "three@example.org").await;
+    assert_eq!(
+        header_of(&third, "ratelimit-policy"),
+        "\"registration\";q=2;w=3600"
+    );
+    assert!(header_of(&third, "retry-after").parse::<u64>().unwrap() > 3500);
+    assert_problem(third, StatusCode::TOO_MANY_REQUESTS).await;
+    // Nothing of the refused registration was stored; another address still registers.
+    let staff = app.staff_token().await;
+    let list = app.get_json("/api/v1/participants", &staff).await;
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        register("192.0.2.2", "three@example.org").await.status(),
+        StatusCode::CREATED
+    );
 }
 
 fn forge(claims: &Value, secret: &[u8]) -> String {

@@ -1,6 +1,7 @@
 //! HTTP mechanics shared by every resource: conditional requests, paging, CSV, uploads,
 //! idempotency keys, language negotiation, JSON bodies, query text and response builders.
 
+pub mod client_address;
 pub mod csv_export;
 pub mod etag;
 pub mod idempotency;

@@ -1,6 +1,10 @@
 //! `POST /registrations`: anyone may register; the participant starts `pending`.
 
+use std::time::Instant;
+
+use crate::api::http::client_address::ClientAddress;
 use crate::api::http::json_object::JsonObject;
+use crate::auth::throttle::RegistrationThrottle;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
@@ -104,7 +108,8 @@ pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError>
 }
 
 /// Registers a participant (anonymous). The account can log in at once but sees only its own
-/// registration until staff confirm the signed contact sheet and activate it.
+/// registration until staff confirm the signed contact sheet and activate it. Each client
+/// address may register a limited number of times per hour (`REGISTRATIONS_PER_ADDRESS_PER_HOUR`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "create_registration",
@@ -113,14 +118,23 @@ pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError>
     responses(
         (status = 201, description = "Registered; the participant is `pending`.", body = ParticipantResponse,
             headers(("Location" = String, description = "URL of the participant."), ("ETag" = String, description = "Version for If-Match."))),
-        (status = 409, description = "The e-mail address is already registered.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The e-mail address is already registered.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many registrations from this client address this hour.", body = crate::error::Problem, content_type = "application/problem+json",
+            headers(
+                ("Retry-After" = u64, description = "Seconds until the address may register again."),
+                ("RateLimit-Policy" = String, description = "The policy applied, e.g. `\"registration\";q=20;w=3600`."),
+                ("RateLimit" = String, description = "What is left of it, e.g. `\"registration\";r=0;t=1200`.")
+            ))
     )
 )]
 #[post("/registrations")]
 pub async fn create_registration(
+    address: ClientAddress,
+    throttle: web::Data<RegistrationThrottle>,
     body: JsonObject<RegistrationRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
+    throttle.attempt(&address.0, Instant::now())?;
     let body = body.into_inner();
     let roles = combine(vec![
         validated(&body),

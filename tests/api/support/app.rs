@@ -117,6 +117,10 @@ pub fn test_settings(database_url: &str) -> Settings {
         funding_agency_name: "Projektträger Jülich (PtJ)".to_owned(),
         max_forums: 12,
         webhooks: fast_webhooks(),
+        // Every test client is a "proxy" at 127.0.0.1, so a test can name a client address with
+        // `X-Forwarded-For`; without the header the client is 127.0.0.1.
+        trusted_proxies: vec![std::net::IpAddr::from([127, 0, 0, 1])],
+        registrations_per_hour: 0,
     }
 }
 
@@ -153,7 +157,11 @@ pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
 }
 
 fn start(database_url: &str) -> (String, DbPool, ServerHandle) {
-    let app = Application::build(test_settings(database_url)).expect("server starts");
+    start_with(test_settings(database_url))
+}
+
+fn start_with(settings: Settings) -> (String, DbPool, ServerHandle) {
+    let app = Application::build(settings).expect("server starts");
     let address = format!("http://127.0.0.1:{}", app.port());
     let (pool, handle) = (app.pool(), app.handle());
     tokio::spawn(app.run_until_stopped());
@@ -170,6 +178,14 @@ impl TestApp {
     /// Starts the service again on the same database (on a new port).
     pub fn start_again(&mut self) {
         (self.address, self.pool, self.handle) = start(&self.database_url);
+    }
+
+    /// Stops the service and starts it again on the same database with changed settings.
+    pub async fn restart_with(&mut self, change: impl FnOnce(&mut Settings)) {
+        self.stop().await;
+        let mut settings = test_settings(&self.database_url);
+        change(&mut settings);
+        (self.address, self.pool, self.handle) = start_with(settings);
     }
 
     /// Sends a request with an optional bearer token and JSON body.
