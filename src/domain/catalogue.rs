@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::domain::{FieldBreak, Violation};
+
 /// Declares a code enum: serde and OpenAPI use the snake_case code, `labels` gives (German, English).
 macro_rules! code_enum {
     (
@@ -99,6 +101,26 @@ code_enum! {
     }
 }
 
+/// Only accepted topics can be attached (to sessions, practice tips, a participant's expertise
+/// and interests): one broken field per id in `ids` that is in `not_accepted`, at
+/// `pointer/<index>` (e.g. `/topic_ids/2`), naming the id but nothing else about the topic.
+pub fn require_accepted_topics(
+    pointer: &str,
+    ids: &[i64],
+    not_accepted: &[i64],
+) -> Result<(), Violation> {
+    Violation::unless_any(
+        ids.iter()
+            .enumerate()
+            .filter(|(_, id)| not_accepted.contains(id))
+            .map(|(index, id)| FieldBreak {
+                pointer: format!("{pointer}/{index}"),
+                detail: format!("topic {id} does not exist or is not an accepted topic"),
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +152,25 @@ mod tests {
             assert_eq!(serialised(*a), a.as_str());
         }
         assert_eq!(TopicGroup::parse("politics"), None);
+    }
+
+    #[test]
+    fn accepted_topics_can_be_attached() {
+        assert_eq!(require_accepted_topics("/topic_ids", &[1, 2], &[]), Ok(()));
+    }
+
+    #[test]
+    fn each_topic_that_is_not_accepted_is_named_at_its_index() {
+        let Err(Violation::Invalid(fields)) =
+            require_accepted_topics("/topic_ids", &[1, 7, 2, 7], &[7])
+        else {
+            panic!("expected invalid fields");
+        };
+        let pointers: Vec<&str> = fields.iter().map(|f| f.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/topic_ids/1", "/topic_ids/3"]);
+        assert_eq!(
+            fields[0].detail,
+            "topic 7 does not exist or is not an accepted topic"
+        );
     }
 }
