@@ -149,6 +149,29 @@ impl Roles {
     }
 }
 
+/// What the admission rules look at of a participant: status, erasure and the mentor role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Where they stand in the programme.
+    pub status: ParticipantStatus,
+    /// Whether their personal data was erased.
+    pub erased: bool,
+    /// Whether they hold the mentor role.
+    pub is_mentor: bool,
+}
+
+impl Standing {
+    /// Active and not erased: member resources (directory, calendar, tips) are open to them.
+    pub fn is_active(self) -> bool {
+        self.status == ParticipantStatus::Active && !self.erased
+    }
+
+    /// Active, not erased and a mentor: may propose and co-mentor sessions and sponsor forums.
+    pub fn is_active_mentor(self) -> bool {
+        self.is_active() && self.is_mentor
+    }
+}
+
 /// The funding body expects KSM1 as mentees and KSM2 as mentors (§ 2, footnote 2): a first-project
 /// mentor or a follow-up-project mentee-only is allowed but must be reported early.
 pub fn deviates_from_funding_expectation(kind: ProjectKind, roles: Roles) -> bool {
@@ -202,6 +225,36 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    fn standing(status: ParticipantStatus, erased: bool, is_mentor: bool) -> Standing {
+        Standing {
+            status,
+            erased,
+            is_mentor,
+        }
+    }
+
+    #[test]
+    fn only_an_active_participant_with_the_mentor_role_is_an_active_mentor() {
+        use ParticipantStatus as S;
+        assert!(standing(S::Active, false, true).is_active_mentor());
+        assert!(!standing(S::Active, false, false).is_active_mentor());
+        assert!(!standing(S::Pending, false, true).is_active_mentor());
+        assert!(!standing(S::Ended, false, true).is_active_mentor());
+    }
+
+    #[test]
+    fn an_erased_participant_is_never_active() {
+        assert!(!standing(ParticipantStatus::Active, true, true).is_active());
+        assert!(!standing(ParticipantStatus::Active, true, true).is_active_mentor());
+    }
+
+    #[test]
+    fn an_active_mentee_is_active_but_no_mentor() {
+        let mentee = standing(ParticipantStatus::Active, false, false);
+        assert!(mentee.is_active());
+        assert!(!mentee.is_active_mentor());
     }
 
     fn project(id: i64, start: &str, end: Option<&str>) -> ProjectDates {

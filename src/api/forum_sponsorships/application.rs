@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    FORMAT, SponsorshipResponse, active_mentor, check_capacity, check_option, open_forum,
-    period_problem, response,
+    FORMAT, SponsorshipResponse, check_capacity, check_option, open_forum, period_problem, response,
 };
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
@@ -20,7 +19,6 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forum_sponsorships::{self as rows, NewSponsorship};
 use crate::db::models::{formats, participants};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::participant::ParticipantStatus;
 use crate::domain::sponsorship::{SponsorshipState, check_period};
 use crate::error::AppError;
 
@@ -55,7 +53,7 @@ fn sponsor(
     requested: Option<i64>,
 ) -> Result<i64, AppError> {
     if !viewer.is_staff() {
-        let me = active_mentor(viewer)?;
+        let me = viewer.active_mentor()?;
         return match requested {
             Some(id) if id != me.id => Err(AppError::Forbidden),
             _ => Ok(me.id),
@@ -64,9 +62,7 @@ fn sponsor(
     let id = requested.ok_or_else(|| {
         AppError::invalid_field("/participant_id", "staff name the mentor they apply for")
     })?;
-    let ok = participants::find(conn, id)?.is_some_and(|p| {
-        p.erased_at.is_none() && p.is_mentor && p.status == ParticipantStatus::Active.as_str()
-    });
+    let ok = participants::find(conn, id)?.is_some_and(|p| p.is_active_mentor());
     if ok {
         Ok(id)
     } else {

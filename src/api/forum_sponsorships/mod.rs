@@ -17,7 +17,7 @@ use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forum_sponsorships::{self as rows, Changes, Sponsorship};
-use crate::db::models::{forums, participants};
+use crate::db::models::forums;
 use crate::domain::sponsorship::{
     PeriodProblem, SponsorshipState, Transition, check_credit_option, free_slots, max_concurrent,
 };
@@ -109,15 +109,6 @@ fn state_of(s: &Sponsorship) -> Result<SponsorshipState, AppError> {
 /// Today as a calendar date (UTC).
 fn today() -> NaiveDate {
     Utc::now().date_naive()
-}
-
-/// The active participant with the mentor role calling; 403 for anyone else.
-fn active_mentor(viewer: &Viewer) -> Result<&participants::Participant, AppError> {
-    viewer.require_member()?;
-    match viewer {
-        Viewer::Participant(p) if p.is_mentor => Ok(p),
-        _ => Err(AppError::Forbidden),
-    }
 }
 
 /// Loads the sponsorship if the viewer may see it: staff all, active participants their own

@@ -7,7 +7,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::access::{active_participant, editable_by_author, visible};
+use super::access::{editable_by_author, visible};
 use super::views::{PracticeTipList, PracticeTipResponse, response};
 use crate::api::access::Viewer;
 use crate::api::http::etag::{IfMatchHeader, etag, json_with_etag};
@@ -155,10 +155,7 @@ pub async fn create(
     body.validate()?;
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let author = active_participant(&viewer)?;
-        if !author.is_mentor {
-            return Err(AppError::Forbidden);
-        }
+        let author = viewer.active_mentor()?;
         let today = Utc::now().date_naive();
         if !formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable) {
             return Err(AppError::Conflict(

@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{active_participant, state_of, visible};
+use super::access::{state_of, visible};
 use super::authoring::{FORMAT_CODE, audit};
 use super::views::{PracticeTipResponse, response};
 use crate::api::access::Viewer;
@@ -162,7 +162,7 @@ pub async fn submit(
     let tip = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let tip = visible(conn, &viewer, id)?;
-        if active_participant(&viewer)?.id != tip.author_id {
+        if viewer.active_participant()?.id != tip.author_id {
             return Err(AppError::Forbidden);
         }
         if practice_tips::document_info(conn, id)?.is_none() {

@@ -7,9 +7,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{
-    SessionList, SessionResponse, active_participant, response, response_with, responses, visible,
-};
+use super::{SessionList, SessionResponse, response, response_with, responses, visible};
 use crate::api::access::Viewer;
 use crate::api::http::etag::json_with_etag;
 use crate::api::http::json_object::JsonObject;
@@ -22,7 +20,6 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::sessions::{self, ListFilter, NewSession};
 use crate::db::models::{formats, participants};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::participant::ParticipantStatus;
 use crate::domain::session::{SCHEDULED, SessionState, fits_mentor_limit};
 use crate::domain::text;
 use crate::error::{AppError, FieldProblem};
@@ -144,9 +141,7 @@ fn check_proposal(
         if mentors.contains(id) {
             continue;
         }
-        let ok = participants::find(conn, *id)?.is_some_and(|p| {
-            p.erased_at.is_none() && p.is_mentor && p.status == ParticipantStatus::Active.as_str()
-        });
+        let ok = participants::find(conn, *id)?.is_some_and(|p| p.is_active_mentor());
         if ok {
             mentors.push(*id);
         } else {
@@ -203,10 +198,7 @@ pub async fn create(
     }
     let session = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let proposer = active_participant(&viewer)?;
-        if !proposer.is_mentor {
-            return Err(AppError::Forbidden);
-        }
+        let proposer = viewer.active_mentor()?;
         let mentors = check_proposal(conn, proposer, &body)?;
         let now = Utc::now().naive_utc();
         let mut topic_ids = body.topic_ids.clone();

@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::roles::{self, RoleChangeRequest};
 use crate::db::{self, DbPool};
-use crate::domain::participant::{ParticipantStatus, RoleCode, Roles};
+use crate::domain::participant::{RoleCode, Roles};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -122,7 +122,7 @@ pub async fn create_role_change(
     let wanted = parse_roles(&body.roles, "/roles")?;
     let request = db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
-        if row.status != ParticipantStatus::Active.as_str() {
+        if !row.is_active() {
             return Err(AppError::Conflict(
                 "only active participants can change roles".to_owned(),
             ));
