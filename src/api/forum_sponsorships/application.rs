@@ -7,9 +7,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{
-    FORMAT, SponsorshipResponse, check_capacity, check_option, open_forum, period_problem, response,
-};
+use super::{FORMAT, SponsorshipResponse, check_capacity, check_option, open_forum, response};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::created_json;
@@ -19,6 +17,7 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forum_sponsorships::{self as rows, NewSponsorship};
 use crate::db::models::{formats, participants};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::Violation;
 use crate::domain::sponsorship::{SponsorshipState, check_period};
 use crate::error::AppError;
 
@@ -96,7 +95,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    check_period(body.starts_on, body.ends_on).map_err(period_problem)?;
+    check_period(body.starts_on, body.ends_on).map_err(Violation::from)?;
     let created = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let participant_id = sponsor(conn, &viewer, body.participant_id)?;
