@@ -1,7 +1,7 @@
 //! Team-mentoring sessions (§ 3.1): their states, who may move them, the capacity rule and what
 //! a proposal must satisfy.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::code_enum;
 use crate::domain::catalogue::require_accepted_topics;
@@ -70,6 +70,79 @@ pub fn fits_yearly_limit(scheduled_this_year: i64, yearly_limit: Option<i32>) ->
 /// Whether `mentors` fit the per-session limit (`None`: variable, no limit).
 pub fn fits_mentor_limit(mentors: usize, mentors_per_instance: Option<i32>) -> bool {
     mentors_per_instance.is_none_or(|limit| mentors <= usize::try_from(limit).unwrap_or(0))
+}
+
+/// Whether staff may approve a proposal: the format must be bookable on the start date
+/// (`bookable`), and one more session must fit the yearly limit unless staff explicitly
+/// override it. Returns whether the approval exceeds the limit (the override was used).
+pub fn check_approval(
+    bookable: bool,
+    yearly_limit: Option<i32>,
+    scheduled_this_year: i64,
+    wants_override: bool,
+    format_code: &str,
+    calendar_year: i32,
+) -> Result<bool, Violation> {
+    if !bookable {
+        return Err(Violation::conflict(
+            "the format is not bookable on the start date",
+        ));
+    }
+    let fits = fits_yearly_limit(scheduled_this_year, yearly_limit);
+    if !fits && !wants_override {
+        return Err(Violation::conflict(format!(
+            "the yearly limit of {} `{format_code}` sessions in {calendar_year} is reached; \
+             approve with `capacity_override: true` to exceed it",
+            yearly_limit.unwrap_or_default(),
+        )));
+    }
+    Ok(!fits)
+}
+
+/// A session can be recorded as held only once its end has passed.
+pub fn check_holding(ends_at: NaiveDateTime, now: NaiveDateTime) -> Result<(), Violation> {
+    if ends_at > now {
+        Err(Violation::conflict("the session has not ended yet"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Mentees sign up, withdraw and send questions only while the session is approved and not
+/// yet held (`state`: its current state code).
+pub fn check_open_for_mentees(state: &str) -> Result<(), Violation> {
+    if state == SessionState::Approved.as_str() {
+        Ok(())
+    } else {
+        Err(Violation::conflict(format!(
+            "the session is `{state}`; sign-ups and questions need an approved session"
+        )))
+    }
+}
+
+/// The documentation's case examples (their `question_ids`, in order) must each be based on a
+/// different case example sent to this session (`case_example_ids`); one broken field per
+/// offending entry.
+pub fn check_case_examples(
+    question_ids: &[i64],
+    case_example_ids: &[i64],
+) -> Result<(), Violation> {
+    let mut problems = Vec::new();
+    for (index, id) in question_ids.iter().enumerate() {
+        let known = case_example_ids.contains(id);
+        let repeated = question_ids[..index].contains(id);
+        if !known || repeated {
+            problems.push(FieldBreak {
+                pointer: format!("/case_examples/{index}/question_id"),
+                detail: if repeated {
+                    "this case example is listed twice".to_owned()
+                } else {
+                    "not a case example sent to this session".to_owned()
+                },
+            });
+        }
+    }
+    Violation::unless_any(problems)
 }
 
 /// The format group whose formats are sessions.
@@ -445,6 +518,86 @@ mod tests {
                 "/co_mentor_ids".into(),
                 "the format allows at most 2 mentors per session".into()
             )
+        );
+    }
+
+    #[test]
+    fn approval_needs_a_bookable_format() {
+        assert_eq!(
+            check_approval(false, None, 0, true, "webinar", 2027),
+            Err(Violation::Conflict(
+                "the format is not bookable on the start date".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn approval_beyond_the_yearly_limit_needs_an_explicit_override() {
+        assert_eq!(
+            check_approval(true, Some(6), 5, false, "webinar", 2027),
+            Ok(false)
+        );
+        assert_eq!(
+            check_approval(true, Some(6), 6, false, "webinar", 2027),
+            Err(Violation::Conflict(
+                "the yearly limit of 6 `webinar` sessions in 2027 is reached; approve with \
+                 `capacity_override: true` to exceed it"
+                    .into()
+            ))
+        );
+        assert_eq!(
+            check_approval(true, Some(6), 6, true, "webinar", 2027),
+            Ok(true)
+        );
+        assert_eq!(
+            check_approval(true, None, 99, false, "webinar", 2027),
+            Ok(false)
+        );
+    }
+
+    #[test]
+    fn a_session_is_held_only_after_its_end() {
+        let end = at(12).naive_utc();
+        assert_eq!(
+            check_holding(end, at(11).naive_utc()),
+            Err(Violation::Conflict("the session has not ended yet".into()))
+        );
+        assert_eq!(check_holding(end, end), Ok(()));
+    }
+
+    #[test]
+    fn mentees_act_only_on_an_approved_session() {
+        assert_eq!(check_open_for_mentees("approved"), Ok(()));
+        assert_eq!(
+            check_open_for_mentees("held"),
+            Err(Violation::Conflict(
+                "the session is `held`; sign-ups and questions need an approved session".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn each_case_example_is_one_sent_to_the_session_and_listed_once() {
+        assert_eq!(check_case_examples(&[4, 5], &[4, 5, 6]), Ok(()));
+        let Err(Violation::Invalid(fields)) = check_case_examples(&[4, 9, 4], &[4, 5]) else {
+            panic!("expected invalid fields");
+        };
+        let found: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|f| (f.pointer.as_str(), f.detail.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/case_examples/1/question_id",
+                    "not a case example sent to this session"
+                ),
+                (
+                    "/case_examples/2/question_id",
+                    "this case example is listed twice"
+                ),
+            ]
         );
     }
 }
