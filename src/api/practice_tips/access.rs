@@ -3,7 +3,7 @@
 use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::practice_tips::{self, PracticeTip};
-use crate::domain::practice_tip::TipState;
+use crate::domain::practice_tip::{TipState, check_editable};
 use crate::error::AppError;
 
 /// The tip's state, or a 500 for a code the database should never hold.
@@ -50,11 +50,6 @@ pub fn editable_by_author(
     if viewer.active_participant()?.id != tip.author_id {
         return Err(AppError::Forbidden);
     }
-    if !state_of(&tip)?.is_editable() {
-        return Err(AppError::Conflict(format!(
-            "the practice tip is `{}`; only drafts and tips sent back for changes can be edited",
-            tip.state
-        )));
-    }
+    check_editable(state_of(&tip)?)?;
     Ok(tip)
 }

@@ -20,7 +20,7 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats;
 use crate::db::models::practice_tips::{self, ContentChanges, ListFilter, NewPracticeTip};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::practice_tip::{TipKind, TipState, search_text};
+use crate::domain::practice_tip::{TipKind, TipState, check_offered, search_text};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -157,11 +157,7 @@ pub async fn create(
         let viewer = Viewer::load(conn, &caller)?;
         let author = viewer.active_mentor()?;
         let today = Utc::now().date_naive();
-        if !formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable) {
-            return Err(AppError::Conflict(
-                "practice tips are not offered at the moment".to_owned(),
-            ));
-        }
+        check_offered(formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable))?;
         topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
         let topic_ids = sorted_topics(&body.topic_ids);
         let now = Utc::now().naive_utc();
