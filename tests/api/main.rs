@@ -1,7 +1,6 @@
 //! One integration-test binary: every test runs a real server over a real database, on SQLite
 //! and on PostgreSQL.
 
-
 mod support;
 
 mod accounts;
