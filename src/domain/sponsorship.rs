@@ -231,6 +231,44 @@ pub fn check_free_slot(limit: Option<i32>, taken: i64) -> Result<(), Violation> 
     }
 }
 
+/// Evidence (posts, threads) is recorded only for a sponsorship that ran: approved by staff
+/// (`decided`) and now approved, completed or withdrawn, and begun by `today`.
+pub fn check_evidence(
+    state: SponsorshipState,
+    decided: bool,
+    starts_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Violation> {
+    let ran = decided
+        && matches!(
+            state,
+            SponsorshipState::Approved | SponsorshipState::Completed | SponsorshipState::Withdrawn
+        );
+    if !ran {
+        return Err(Violation::conflict(format!(
+            "the sponsorship is `{}` and never ran; evidence needs an approved one",
+            state.as_str()
+        )));
+    }
+    if starts_on > today {
+        return Err(Violation::conflict("the sponsorship has not begun yet"));
+    }
+    Ok(())
+}
+
+/// Staff complete a sponsorship only after its end (`ends_on` before `today`) and with its
+/// evidence recorded; returns the number of posts.
+pub fn check_completion(
+    ends_on: NaiveDate,
+    today: NaiveDate,
+    post_count: Option<i32>,
+) -> Result<i32, Violation> {
+    if ends_on >= today {
+        return Err(Violation::conflict("the sponsorship has not ended yet"));
+    }
+    post_count.ok_or_else(|| Violation::conflict("record the evidence (number of posts) first"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,6 +440,46 @@ mod tests {
             check_free_slot(Some(2), 2),
             Err(Violation::Conflict(
                 "the forum already has 2 sponsors during this period, the most allowed".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn evidence_needs_a_sponsorship_that_ran_and_has_begun() {
+        use SponsorshipState as S;
+        let (start, today) = (d(2027, 1, 1), d(2027, 2, 1));
+        assert_eq!(check_evidence(S::Approved, true, start, today), Ok(()));
+        assert_eq!(check_evidence(S::Withdrawn, true, start, today), Ok(()));
+        assert_eq!(
+            check_evidence(S::Withdrawn, false, start, today),
+            Err(Violation::Conflict(
+                "the sponsorship is `withdrawn` and never ran; evidence needs an approved one"
+                    .into()
+            ))
+        );
+        assert!(check_evidence(S::Applied, true, start, today).is_err());
+        assert_eq!(
+            check_evidence(S::Approved, true, today, start),
+            Err(Violation::Conflict(
+                "the sponsorship has not begun yet".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn completion_needs_the_end_passed_and_the_evidence_recorded() {
+        let (end, after) = (d(2027, 12, 31), d(2028, 1, 1));
+        assert_eq!(check_completion(end, after, Some(12)), Ok(12));
+        assert_eq!(
+            check_completion(end, end, Some(12)),
+            Err(Violation::Conflict(
+                "the sponsorship has not ended yet".into()
+            ))
+        );
+        assert_eq!(
+            check_completion(end, after, None),
+            Err(Violation::Conflict(
+                "record the evidence (number of posts) first".into()
             ))
         );
     }
