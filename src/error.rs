@@ -233,6 +233,25 @@ impl From<diesel::result::Error> for AppError {
     }
 }
 
+impl From<crate::domain::Violation> for AppError {
+    /// A broken domain rule: invalid fields answer 422, a conflict 409.
+    fn from(violation: crate::domain::Violation) -> Self {
+        use crate::domain::Violation;
+        match violation {
+            Violation::Invalid(fields) => AppError::Validation(
+                fields
+                    .into_iter()
+                    .map(|f| FieldProblem {
+                        pointer: f.pointer,
+                        detail: f.detail,
+                    })
+                    .collect(),
+            ),
+            Violation::Conflict(message) => AppError::Conflict(message),
+        }
+    }
+}
+
 impl From<validator::ValidationErrors> for AppError {
     fn from(errors: validator::ValidationErrors) -> Self {
         let mut problems = Vec::new();

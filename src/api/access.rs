@@ -58,8 +58,25 @@ impl Viewer {
     pub fn require_member(&self) -> Result<(), AppError> {
         match self {
             Viewer::Staff { .. } => Ok(()),
-            Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(()),
+            Viewer::Participant(p) if p.is_active() => Ok(()),
             Viewer::Participant(_) => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The calling active participant; 403 for anyone else (pending, ended or erased
+    /// participants, staff).
+    pub fn active_participant(&self) -> Result<&Participant, AppError> {
+        match self {
+            Viewer::Participant(p) if p.is_active() => Ok(p),
+            _ => Err(AppError::Forbidden),
+        }
+    }
+
+    /// The calling active participant with the mentor role; 403 for anyone else.
+    pub fn active_mentor(&self) -> Result<&Participant, AppError> {
+        match self {
+            Viewer::Participant(p) if p.is_active_mentor() => Ok(p),
+            _ => Err(AppError::Forbidden),
         }
     }
 

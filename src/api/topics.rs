@@ -1,6 +1,6 @@
 //! The topic list (§ 4, Infobox 3): read by staff and participants, extended by proposals that
 //! staff accept or decline. Only accepted topics can be attached to sessions and practice tips
-//! (see `db::models::topics::require_accepted`).
+//! (see [`require_accepted`]).
 
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
@@ -15,8 +15,8 @@ use crate::api::http::pagination::PageParams;
 use crate::auth::{Caller, Role};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::topics::{self, Decision, NewTopic, Topic};
-use crate::db::{self, DbPool};
-use crate::domain::catalogue::{TopicGroup, TopicStatus};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::catalogue::{TopicGroup, TopicStatus, require_accepted_topics};
 use crate::domain::lang::Lang;
 use crate::domain::text;
 use crate::error::AppError;
@@ -177,6 +177,18 @@ async fn view_of(pool: &DbPool, caller: &Caller) -> Result<View, AppError> {
 /// create `proposed` topics, which staff then accept or decline.
 async fn require_proposer(pool: &DbPool, caller: &Caller) -> Result<(), AppError> {
     view_of(pool, caller).await.map(|_| ())
+}
+
+/// Checks that every id names an accepted topic; sessions, practice tips and participants call
+/// this before they attach topics. Otherwise 422 with one entry per offending id at
+/// `pointer/<index>` (e.g. `/topic_ids/2`), naming the id but nothing else about the topic.
+pub fn require_accepted(
+    conn: &mut DbConnection,
+    pointer: &str,
+    ids: &[i64],
+) -> Result<(), AppError> {
+    let not_accepted = topics::not_accepted(conn, ids)?;
+    Ok(require_accepted_topics(pointer, ids, &not_accepted)?)
 }
 
 fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppError> {

@@ -2,6 +2,7 @@
 //! with their German and English labels.
 
 use crate::code_enum;
+use crate::domain::{FieldBreak, Violation};
 
 code_enum! {
     /// The three forms of mentoring (§ 3).
@@ -54,6 +55,26 @@ code_enum! {
     }
 }
 
+/// Only accepted topics can be attached (to sessions, practice tips, a participant's expertise
+/// and interests): one broken field per id in `ids` that is in `not_accepted`, at
+/// `pointer/<index>` (e.g. `/topic_ids/2`), naming the id but nothing else about the topic.
+pub fn require_accepted_topics(
+    pointer: &str,
+    ids: &[i64],
+    not_accepted: &[i64],
+) -> Result<(), Violation> {
+    Violation::unless_any(
+        ids.iter()
+            .enumerate()
+            .filter(|(_, id)| not_accepted.contains(id))
+            .map(|(index, id)| FieldBreak {
+                pointer: format!("{pointer}/{index}"),
+                detail: format!("topic {id} does not exist or is not an accepted topic"),
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -86,5 +107,25 @@ mod tests {
             assert_eq!(serialised(*a), a.as_str());
         }
         assert_eq!(TopicGroup::parse("politics"), None);
+    }
+
+    #[test]
+    fn accepted_topics_can_be_attached() {
+        assert_eq!(require_accepted_topics("/topic_ids", &[1, 2], &[]), Ok(()));
+    }
+
+    #[test]
+    fn each_topic_that_is_not_accepted_is_named_at_its_index() {
+        let Err(Violation::Invalid(fields)) =
+            require_accepted_topics("/topic_ids", &[1, 7, 2, 7], &[7])
+        else {
+            panic!("expected invalid fields");
+        };
+        let pointers: Vec<&str> = fields.iter().map(|f| f.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/topic_ids/1", "/topic_ids/3"]);
+        assert_eq!(
+            fields[0].detail,
+            "topic 7 does not exist or is not an accepted topic"
+        );
     }
 }

@@ -14,4 +14,7 @@ pub mod session;
 pub mod sponsorship;
 pub mod text;
 pub mod upload;
+pub mod violation;
 pub mod webhooks;
+
+pub use violation::{FieldBreak, Violation};

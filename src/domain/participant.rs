@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use crate::code_enum;
+use crate::domain::Violation;
 
 code_enum! {
     /// Where a participant stands in the programme (§ 5.1–5.2).
@@ -149,6 +150,97 @@ impl Roles {
     }
 }
 
+/// What the admission rules look at of a participant: status, erasure and the mentor role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standing {
+    /// Where they stand in the programme.
+    pub status: ParticipantStatus,
+    /// Whether their personal data was erased.
+    pub erased: bool,
+    /// Whether they hold the mentor role.
+    pub is_mentor: bool,
+}
+
+impl Standing {
+    /// Active and not erased: member resources (directory, calendar, tips) are open to them.
+    pub fn is_active(self) -> bool {
+        self.status == ParticipantStatus::Active && !self.erased
+    }
+
+    /// Active, not erased and a mentor: may propose and co-mentor sessions and sponsor forums.
+    pub fn is_active_mentor(self) -> bool {
+        self.is_active() && self.is_mentor
+    }
+}
+
+/// Staff activate a pending participant only once the signed contact sheet of the current
+/// project is confirmed (§ 5.1): `has_project` whether there is a current project,
+/// `sheet_confirmed` whether its sheet is confirmed.
+pub fn check_activation(
+    status: ParticipantStatus,
+    has_project: bool,
+    sheet_confirmed: bool,
+) -> Result<(), Violation> {
+    if status != ParticipantStatus::Pending {
+        return Err(Violation::conflict(
+            "only a pending participant can be activated",
+        ));
+    }
+    if !has_project {
+        return Err(Violation::conflict("the participant has no project"));
+    }
+    if !sheet_confirmed {
+        return Err(Violation::conflict(
+            "the signed contact sheet of the current project is missing or not confirmed",
+        ));
+    }
+    Ok(())
+}
+
+/// A participation ends once (§ 5.2).
+pub fn check_ending(status: ParticipantStatus) -> Result<(), Violation> {
+    if status == ParticipantStatus::Ended {
+        Err(Violation::conflict("the participation has already ended"))
+    } else {
+        Ok(())
+    }
+}
+
+/// Only an ended participant re-joins.
+pub fn check_rejoining(status: ParticipantStatus) -> Result<(), Violation> {
+    if status == ParticipantStatus::Ended {
+        Ok(())
+    } else {
+        Err(Violation::conflict("only an ended participant can re-join"))
+    }
+}
+
+/// A participant asks for other roles only while active, only for roles they do not hold
+/// already, and only when no earlier request is still open (footnote 1).
+pub fn check_role_change(
+    is_active: bool,
+    current: Roles,
+    wanted: Roles,
+    has_open_request: bool,
+) -> Result<(), Violation> {
+    if !is_active {
+        return Err(Violation::conflict(
+            "only active participants can change roles",
+        ));
+    }
+    if current == wanted {
+        return Err(Violation::conflict(
+            "the participant already holds these roles",
+        ));
+    }
+    if has_open_request {
+        return Err(Violation::conflict(
+            "another role-change request is still open",
+        ));
+    }
+    Ok(())
+}
+
 /// The funding body expects KSM1 as mentees and KSM2 as mentors (§ 2, footnote 2): a first-project
 /// mentor or a follow-up-project mentee-only is allowed but must be reported early.
 pub fn deviates_from_funding_expectation(kind: ProjectKind, roles: Roles) -> bool {
@@ -202,6 +294,99 @@ mod tests {
 
     fn day(s: &str) -> NaiveDate {
         s.parse().unwrap()
+    }
+
+    fn standing(status: ParticipantStatus, erased: bool, is_mentor: bool) -> Standing {
+        Standing {
+            status,
+            erased,
+            is_mentor,
+        }
+    }
+
+    fn conflict(message: &str) -> Result<(), Violation> {
+        Err(Violation::Conflict(message.to_owned()))
+    }
+
+    #[test]
+    fn activation_needs_a_pending_participant_with_a_confirmed_sheet() {
+        use ParticipantStatus as S;
+        assert_eq!(check_activation(S::Pending, true, true), Ok(()));
+        assert_eq!(
+            check_activation(S::Active, true, true),
+            conflict("only a pending participant can be activated")
+        );
+        assert_eq!(
+            check_activation(S::Pending, false, false),
+            conflict("the participant has no project")
+        );
+        assert_eq!(
+            check_activation(S::Pending, true, false),
+            conflict("the signed contact sheet of the current project is missing or not confirmed")
+        );
+    }
+
+    #[test]
+    fn a_participation_ends_once_and_only_an_ended_one_rejoins() {
+        use ParticipantStatus as S;
+        assert_eq!(check_ending(S::Pending), Ok(()));
+        assert_eq!(check_ending(S::Active), Ok(()));
+        assert_eq!(
+            check_ending(S::Ended),
+            conflict("the participation has already ended")
+        );
+        assert_eq!(check_rejoining(S::Ended), Ok(()));
+        assert_eq!(
+            check_rejoining(S::Active),
+            conflict("only an ended participant can re-join")
+        );
+    }
+
+    #[test]
+    fn a_role_change_needs_an_active_participant_new_roles_and_no_open_request() {
+        let mentee = Roles {
+            mentee: true,
+            mentor: false,
+        };
+        let both = Roles {
+            mentee: true,
+            mentor: true,
+        };
+        assert_eq!(check_role_change(true, mentee, both, false), Ok(()));
+        assert_eq!(
+            check_role_change(false, mentee, both, false),
+            conflict("only active participants can change roles")
+        );
+        assert_eq!(
+            check_role_change(true, both, both, false),
+            conflict("the participant already holds these roles")
+        );
+        assert_eq!(
+            check_role_change(true, mentee, both, true),
+            conflict("another role-change request is still open")
+        );
+    }
+
+    #[test]
+    fn only_an_active_participant_with_the_mentor_role_is_an_active_mentor() {
+        use ParticipantStatus as S;
+        assert!(standing(S::Active, false, true).is_active_mentor());
+        assert!(!standing(S::Active, false, false).is_active_mentor());
+        assert!(!standing(S::Pending, false, true).is_active_mentor());
+        assert!(!standing(S::Ended, false, true).is_active_mentor());
+    }
+
+    #[test]
+    fn an_erased_participant_is_never_active() {
+        assert!(!standing(ParticipantStatus::Active, true, true).is_active());
+        assert!(!standing(ParticipantStatus::Active, true, true).is_active_mentor());
+    }
+
+    #[test]
+    fn an_active_mentee_is_active_but_no_mentor() {
+        let mentee = standing(ParticipantStatus::Active, false, false);
+        assert!(mentee.is_active());
+        assert!(!mentee.is_active_mentor());
     }
 
     fn project(id: i64, start: &str, end: Option<&str>) -> ProjectDates {

@@ -2,6 +2,7 @@
 //! download file name.
 
 use crate::code_enum;
+use crate::domain::Violation;
 
 code_enum! {
     /// Where a practice tip stands.
@@ -96,6 +97,57 @@ impl TipState {
     pub fn is_editable(self) -> bool {
         matches!(self, TipState::Draft | TipState::ChangesRequested)
     }
+}
+
+/// A new tip can be written only while the practice-tip format is bookable (today's rule).
+pub fn check_offered(bookable: bool) -> Result<(), Violation> {
+    if bookable {
+        Ok(())
+    } else {
+        Err(Violation::conflict(
+            "practice tips are not offered at the moment",
+        ))
+    }
+}
+
+/// The author may edit the tip (and replace its document) only in an editable state.
+pub fn check_editable(state: TipState) -> Result<(), Violation> {
+    if state.is_editable() {
+        Ok(())
+    } else {
+        Err(Violation::conflict(format!(
+            "the practice tip is `{}`; only drafts and tips sent back for changes can be edited",
+            state.as_str()
+        )))
+    }
+}
+
+/// A tip is submitted only with its PDF.
+pub fn check_submission(has_pdf: bool) -> Result<(), Violation> {
+    if has_pdf {
+        Ok(())
+    } else {
+        Err(Violation::conflict("upload the PDF before submitting"))
+    }
+}
+
+/// A tip is published only with its PDF and, where the author asked for anonymisation, with
+/// staff confirming it.
+pub fn check_publication(
+    has_pdf: bool,
+    anonymisation_requested: bool,
+    anonymisation_confirmed: bool,
+) -> Result<(), Violation> {
+    if !has_pdf {
+        return Err(Violation::conflict("the tip has no PDF"));
+    }
+    if anonymisation_requested && !anonymisation_confirmed {
+        return Err(Violation::field(
+            "/anonymisation_confirmed",
+            "the author asked for anonymisation: confirm it with `true` before publishing",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether `pages` departs from the guidance for `kind`; `None` when it fits.
@@ -229,6 +281,59 @@ mod tests {
         assert_eq!(
             search_text("ÖPNV-Förderung", "Über Ämter"),
             "öpnv-förderung\nüber ämter"
+        );
+    }
+
+    #[test]
+    fn no_new_tip_while_the_format_is_not_bookable() {
+        assert_eq!(check_offered(true), Ok(()));
+        assert_eq!(
+            check_offered(false),
+            Err(Violation::Conflict(
+                "practice tips are not offered at the moment".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn only_drafts_and_tips_sent_back_can_be_edited() {
+        assert_eq!(check_editable(TipState::Draft), Ok(()));
+        assert_eq!(check_editable(TipState::ChangesRequested), Ok(()));
+        assert_eq!(
+            check_editable(TipState::Published),
+            Err(Violation::Conflict(
+                "the practice tip is `published`; only drafts and tips sent back for changes \
+                 can be edited"
+                    .into()
+            ))
+        );
+    }
+
+    #[test]
+    fn a_tip_without_its_pdf_is_neither_submitted_nor_published() {
+        assert_eq!(check_submission(true), Ok(()));
+        assert_eq!(
+            check_submission(false),
+            Err(Violation::Conflict(
+                "upload the PDF before submitting".into()
+            ))
+        );
+        assert_eq!(
+            check_publication(false, true, false),
+            Err(Violation::Conflict("the tip has no PDF".into()))
+        );
+    }
+
+    #[test]
+    fn publishing_a_tip_to_be_anonymised_needs_the_confirmation() {
+        assert_eq!(check_publication(true, false, false), Ok(()));
+        assert_eq!(check_publication(true, true, true), Ok(()));
+        assert_eq!(
+            check_publication(true, true, false),
+            Err(Violation::field(
+                "/anonymisation_confirmed",
+                "the author asked for anonymisation: confirm it with `true` before publishing"
+            ))
         );
     }
 }

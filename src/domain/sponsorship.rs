@@ -10,6 +10,7 @@
 use chrono::{Days, Months, NaiveDate};
 
 use crate::code_enum;
+use crate::domain::Violation;
 
 /// Shortest sponsorship in months (§ 3.2.1 "sechs bis zwölf Monate").
 pub const MIN_MONTHS: u32 = 6;
@@ -84,6 +85,25 @@ pub enum PeriodProblem {
     },
 }
 
+impl From<PeriodProblem> for Violation {
+    fn from(problem: PeriodProblem) -> Self {
+        match problem {
+            PeriodProblem::EndNotAfterStart => {
+                Violation::field("/ends_on", "the end must lie after the start")
+            }
+            PeriodProblem::TooShort | PeriodProblem::TooLong => Violation::field(
+                "/ends_on",
+                "a sponsorship lasts 6 to 12 months: ends_on lies between the day before \
+                 starts_on + 6 months and the day before starts_on + 12 months",
+            ),
+            PeriodProblem::TooFewWeeksForHours { needed } => Violation::field(
+                "/credit_hours",
+                format!("this credit option needs a period of at least {needed} weeks"),
+            ),
+        }
+    }
+}
+
 /// The last day of a period of `months` months starting on `starts_on`.
 fn last_day_of(starts_on: NaiveDate, months: u32) -> Option<NaiveDate> {
     starts_on
@@ -125,6 +145,30 @@ pub fn check_credit_option(
     } else {
         Err(PeriodProblem::TooFewWeeksForHours { needed })
     }
+}
+
+/// Checks `hours` against the options of the rule (`credit_hours`, `alt_credit_hours`) and,
+/// where the period is given, against the weeks it has ([`check_credit_option`]).
+pub fn check_option(
+    credit_hours: Option<i32>,
+    alt_credit_hours: Option<i32>,
+    hours: i32,
+    period: Option<(NaiveDate, NaiveDate)>,
+) -> Result<(), Violation> {
+    let options: Vec<i32> = [credit_hours, alt_credit_hours]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !options.contains(&hours) {
+        return Err(Violation::field(
+            "/credit_hours",
+            format!("the credit options are {options:?} hours"),
+        ));
+    }
+    if let Some((starts_on, ends_on)) = period {
+        check_credit_option(starts_on, ends_on, hours)?;
+    }
+    Ok(())
 }
 
 /// The last day a sponsorship withdrawn on `withdrawn_on` occupies its slot: the day before the
@@ -173,6 +217,56 @@ pub fn max_concurrent(
 /// Slots still free when `taken` sponsors run at once (`None`: the rule sets no limit).
 pub fn free_slots(limit: Option<i32>, taken: i64) -> Option<i64> {
     limit.map(|l| (i64::from(l) - taken).max(0))
+}
+
+/// Refuses a sponsorship when `taken` sponsors already run at once and the rule's `limit`
+/// (`mentors_per_instance`; `None`: no limit) leaves no slot free.
+pub fn check_free_slot(limit: Option<i32>, taken: i64) -> Result<(), Violation> {
+    if free_slots(limit, taken) == Some(0) {
+        Err(Violation::conflict(format!(
+            "the forum already has {taken} sponsors during this period, the most allowed"
+        )))
+    } else {
+        Ok(())
+    }
+}
+
+/// Evidence (posts, threads) is recorded only for a sponsorship that ran: approved by staff
+/// (`decided`) and now approved, completed or withdrawn, and begun by `today`.
+pub fn check_evidence(
+    state: SponsorshipState,
+    decided: bool,
+    starts_on: NaiveDate,
+    today: NaiveDate,
+) -> Result<(), Violation> {
+    let ran = decided
+        && matches!(
+            state,
+            SponsorshipState::Approved | SponsorshipState::Completed | SponsorshipState::Withdrawn
+        );
+    if !ran {
+        return Err(Violation::conflict(format!(
+            "the sponsorship is `{}` and never ran; evidence needs an approved one",
+            state.as_str()
+        )));
+    }
+    if starts_on > today {
+        return Err(Violation::conflict("the sponsorship has not begun yet"));
+    }
+    Ok(())
+}
+
+/// Staff complete a sponsorship only after its end (`ends_on` before `today`) and with its
+/// evidence recorded; returns the number of posts.
+pub fn check_completion(
+    ends_on: NaiveDate,
+    today: NaiveDate,
+    post_count: Option<i32>,
+) -> Result<i32, Violation> {
+    if ends_on >= today {
+        return Err(Violation::conflict("the sponsorship has not ended yet"));
+    }
+    post_count.ok_or_else(|| Violation::conflict("record the evidence (number of posts) first"))
 }
 
 #[cfg(test)]
@@ -283,5 +377,110 @@ mod tests {
         assert_eq!(free_slots(Some(2), 3), Some(0));
         assert_eq!(free_slots(Some(2), 1), Some(1));
         assert_eq!(free_slots(None, 5), None);
+    }
+
+    fn only_field(result: Result<(), Violation>) -> (String, String) {
+        match result {
+            Err(Violation::Invalid(fields)) if fields.len() == 1 => {
+                (fields[0].pointer.clone(), fields[0].detail.clone())
+            }
+            other => panic!("expected one invalid field, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_credit_option_the_rule_does_not_offer_is_invalid() {
+        assert_eq!(check_option(Some(40), Some(20), 20, None), Ok(()));
+        assert_eq!(
+            only_field(check_option(Some(40), Some(20), 30, None)),
+            (
+                "/credit_hours".into(),
+                "the credit options are [40, 20] hours".into()
+            )
+        );
+        assert_eq!(
+            only_field(check_option(None, None, 40, None)).1,
+            "the credit options are [] hours"
+        );
+    }
+
+    #[test]
+    fn a_credit_option_needs_a_period_long_enough_for_its_weeks() {
+        let short = Some((d(2027, 1, 1), d(2027, 6, 30)));
+        assert_eq!(check_option(Some(40), Some(20), 20, short), Ok(()));
+        assert_eq!(
+            only_field(check_option(Some(40), Some(20), 40, short)),
+            (
+                "/credit_hours".into(),
+                "this credit option needs a period of at least 40 weeks".into()
+            )
+        );
+    }
+
+    #[test]
+    fn a_period_problem_points_at_ends_on() {
+        assert_eq!(
+            only_field(Err(PeriodProblem::EndNotAfterStart.into())),
+            ("/ends_on".into(), "the end must lie after the start".into())
+        );
+        let (pointer, detail) = only_field(Err(PeriodProblem::TooLong.into()));
+        assert_eq!(pointer, "/ends_on");
+        assert!(detail.starts_with("a sponsorship lasts 6 to 12 months"));
+        assert_eq!(
+            Violation::from(PeriodProblem::TooShort),
+            Violation::from(PeriodProblem::TooLong)
+        );
+    }
+
+    #[test]
+    fn a_forum_full_during_the_period_is_a_conflict() {
+        assert_eq!(check_free_slot(Some(2), 1), Ok(()));
+        assert_eq!(check_free_slot(None, 50), Ok(()));
+        assert_eq!(
+            check_free_slot(Some(2), 2),
+            Err(Violation::Conflict(
+                "the forum already has 2 sponsors during this period, the most allowed".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn evidence_needs_a_sponsorship_that_ran_and_has_begun() {
+        use SponsorshipState as S;
+        let (start, today) = (d(2027, 1, 1), d(2027, 2, 1));
+        assert_eq!(check_evidence(S::Approved, true, start, today), Ok(()));
+        assert_eq!(check_evidence(S::Withdrawn, true, start, today), Ok(()));
+        assert_eq!(
+            check_evidence(S::Withdrawn, false, start, today),
+            Err(Violation::Conflict(
+                "the sponsorship is `withdrawn` and never ran; evidence needs an approved one"
+                    .into()
+            ))
+        );
+        assert!(check_evidence(S::Applied, true, start, today).is_err());
+        assert_eq!(
+            check_evidence(S::Approved, true, today, start),
+            Err(Violation::Conflict(
+                "the sponsorship has not begun yet".into()
+            ))
+        );
+    }
+
+    #[test]
+    fn completion_needs_the_end_passed_and_the_evidence_recorded() {
+        let (end, after) = (d(2027, 12, 31), d(2028, 1, 1));
+        assert_eq!(check_completion(end, after, Some(12)), Ok(12));
+        assert_eq!(
+            check_completion(end, end, Some(12)),
+            Err(Violation::Conflict(
+                "the sponsorship has not ended yet".into()
+            ))
+        );
+        assert_eq!(
+            check_completion(end, after, None),
+            Err(Violation::Conflict(
+                "record the evidence (number of posts) first".into()
+            ))
+        );
     }
 }

@@ -7,10 +7,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{
-    FORMAT, SponsorshipResponse, active_mentor, check_capacity, check_option, open_forum,
-    period_problem, response,
-};
+use super::{FORMAT, SponsorshipResponse, check_capacity, check_option, open_forum, response};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::created_json;
@@ -20,7 +17,7 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forum_sponsorships::{self as rows, NewSponsorship};
 use crate::db::models::{formats, participants};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::participant::ParticipantStatus;
+use crate::domain::Violation;
 use crate::domain::sponsorship::{SponsorshipState, check_period};
 use crate::error::AppError;
 
@@ -55,7 +52,7 @@ fn sponsor(
     requested: Option<i64>,
 ) -> Result<i64, AppError> {
     if !viewer.is_staff() {
-        let me = active_mentor(viewer)?;
+        let me = viewer.active_mentor()?;
         return match requested {
             Some(id) if id != me.id => Err(AppError::Forbidden),
             _ => Ok(me.id),
@@ -64,9 +61,7 @@ fn sponsor(
     let id = requested.ok_or_else(|| {
         AppError::invalid_field("/participant_id", "staff name the mentor they apply for")
     })?;
-    let ok = participants::find(conn, id)?.is_some_and(|p| {
-        p.erased_at.is_none() && p.is_mentor && p.status == ParticipantStatus::Active.as_str()
-    });
+    let ok = participants::find(conn, id)?.is_some_and(|p| p.is_active_mentor());
     if ok {
         Ok(id)
     } else {
@@ -100,7 +95,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    check_period(body.starts_on, body.ends_on).map_err(period_problem)?;
+    check_period(body.starts_on, body.ends_on).map_err(Violation::from)?;
     let created = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let participant_id = sponsor(conn, &viewer, body.participant_id)?;

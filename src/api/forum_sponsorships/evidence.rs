@@ -17,7 +17,7 @@ use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::formats;
 use crate::db::models::forum_sponsorships::{self as rows, Changes};
 use crate::db::{self, DbPool};
-use crate::domain::sponsorship::SponsorshipState;
+use crate::domain::sponsorship::check_evidence;
 use crate::domain::text;
 use crate::error::{AppError, FieldProblem};
 
@@ -93,25 +93,12 @@ pub async fn record(
     let recorded = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let row = visible(conn, &viewer, id)?;
-        let state = state_of(&row)?;
-        let ran = row.decided_at.is_some()
-            && matches!(
-                state,
-                SponsorshipState::Approved
-                    | SponsorshipState::Completed
-                    | SponsorshipState::Withdrawn
-            );
-        if !ran {
-            return Err(AppError::Conflict(format!(
-                "the sponsorship is `{}` and never ran; evidence needs an approved one",
-                row.state
-            )));
-        }
-        if row.starts_on > today() {
-            return Err(AppError::Conflict(
-                "the sponsorship has not begun yet".to_owned(),
-            ));
-        }
+        check_evidence(
+            state_of(&row)?,
+            row.decided_at.is_some(),
+            row.starts_on,
+            today(),
+        )?;
         let titles = body.thread_titles;
         rows::replace_threads(conn, id, &titles)?;
         let changes = Changes {

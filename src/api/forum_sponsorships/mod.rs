@@ -17,9 +17,9 @@ use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forum_sponsorships::{self as rows, Changes, Sponsorship};
-use crate::db::models::{forums, participants};
+use crate::db::models::forums;
 use crate::domain::sponsorship::{
-    PeriodProblem, SponsorshipState, Transition, check_credit_option, free_slots, max_concurrent,
+    self, SponsorshipState, Transition, check_free_slot, max_concurrent,
 };
 use crate::error::AppError;
 
@@ -111,15 +111,6 @@ fn today() -> NaiveDate {
     Utc::now().date_naive()
 }
 
-/// The active participant with the mentor role calling; 403 for anyone else.
-fn active_mentor(viewer: &Viewer) -> Result<&participants::Participant, AppError> {
-    viewer.require_member()?;
-    match viewer {
-        Viewer::Participant(p) if p.is_mentor => Ok(p),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 /// Loads the sponsorship if the viewer may see it: staff all, active participants their own
 /// (others: 404); pending or ended participants 403.
 fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Sponsorship, AppError> {
@@ -138,45 +129,19 @@ fn wrong_state(transition: Transition, from: &str) -> AppError {
     ))
 }
 
-/// The problem for a period or credit option that breaks a handbook rule.
-fn period_problem(problem: PeriodProblem) -> AppError {
-    match problem {
-        PeriodProblem::EndNotAfterStart => {
-            AppError::invalid_field("/ends_on", "the end must lie after the start")
-        }
-        PeriodProblem::TooShort | PeriodProblem::TooLong => AppError::invalid_field(
-            "/ends_on",
-            "a sponsorship lasts 6 to 12 months: ends_on lies between the day before \
-             starts_on + 6 months and the day before starts_on + 12 months",
-        ),
-        PeriodProblem::TooFewWeeksForHours { needed } => AppError::invalid_field(
-            "/credit_hours",
-            format!("this credit option needs a period of at least {needed} weeks"),
-        ),
-    }
-}
-
-/// Checks `hours` against the options of the rule (`credit_hours`, `alt_credit_hours`) and, where
-/// the period is given, against the weeks it has.
+/// Checks `hours` against the options of the rule on the start date and, where the period is
+/// given, against the weeks it has ([`sponsorship::check_option`]).
 fn check_option(
     rule: &crate::db::models::formats::FormatRule,
     hours: i32,
     period: Option<(NaiveDate, NaiveDate)>,
 ) -> Result<(), AppError> {
-    let options: Vec<i32> = [rule.credit_hours, rule.alt_credit_hours]
-        .into_iter()
-        .flatten()
-        .collect();
-    if !options.contains(&hours) {
-        return Err(AppError::invalid_field(
-            "/credit_hours",
-            format!("the credit options are {options:?} hours"),
-        ));
-    }
-    if let Some((starts_on, ends_on)) = period {
-        check_credit_option(starts_on, ends_on, hours).map_err(period_problem)?;
-    }
-    Ok(())
+    Ok(sponsorship::check_option(
+        rule.credit_hours,
+        rule.alt_credit_hours,
+        hours,
+        period,
+    )?)
 }
 
 /// How many sponsors run at once at most during `[starts_on, ends_on]`; 409 when the forum
@@ -193,11 +158,7 @@ fn check_capacity(
         .map(|s| (s.starts_on, s.effective_ends_on))
         .collect();
     let taken = max_concurrent(&periods, starts_on, ends_on);
-    if free_slots(limit, taken) == Some(0) {
-        return Err(AppError::Conflict(format!(
-            "the forum already has {taken} sponsors during this period, the most allowed"
-        )));
-    }
+    check_free_slot(limit, taken)?;
     Ok(taken)
 }
 

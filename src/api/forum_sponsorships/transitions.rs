@@ -19,7 +19,9 @@ use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::formats;
 use crate::db::models::forum_sponsorships::{self as rows, Changes};
 use crate::db::{self, DbPool};
-use crate::domain::sponsorship::{SponsorshipState, Transition, effective_end_after_withdrawal};
+use crate::domain::sponsorship::{
+    SponsorshipState, Transition, check_completion, effective_end_after_withdrawal,
+};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -223,16 +225,7 @@ pub async fn complete(
         if Transition::Complete.target(state_of(&row)?).is_none() {
             return Err(wrong_state(Transition::Complete, &row.state));
         }
-        if row.ends_on >= today() {
-            return Err(AppError::Conflict(
-                "the sponsorship has not ended yet".to_owned(),
-            ));
-        }
-        let Some(post_count) = row.post_count else {
-            return Err(AppError::Conflict(
-                "record the evidence (number of posts) first".to_owned(),
-            ));
-        };
+        let post_count = check_completion(row.ends_on, today(), row.post_count)?;
         let now = Utc::now().naive_utc();
         let credit = credits::grant(
             conn,

@@ -17,7 +17,9 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::{contact_sheets, outbox, participants, participations, projects};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::events::EventType;
-use crate::domain::participant::ParticipantStatus;
+use crate::domain::participant::{
+    ParticipantStatus, check_activation, check_ending, check_rejoining,
+};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -87,22 +89,15 @@ pub async fn activate(
     let today = today();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
-        if status_of(&row) != ParticipantStatus::Pending {
-            return Err(AppError::Conflict(
-                "only a pending participant can be activated".to_owned(),
-            ));
-        }
         let all = projects::of_participant(conn, id)?;
-        let project = projects::current(&all, today)
-            .ok_or_else(|| AppError::Conflict("the participant has no project".to_owned()))?;
-        let confirmed =
-            contact_sheets::info(conn, project.id)?.is_some_and(|s| s.confirmed_at.is_some());
-        if !confirmed {
-            return Err(AppError::Conflict(
-                "the signed contact sheet of the current project is missing or not confirmed"
-                    .to_owned(),
-            ));
-        }
+        let project = projects::current(&all, today);
+        let confirmed = match project {
+            Some(project) => {
+                contact_sheets::info(conn, project.id)?.is_some_and(|s| s.confirmed_at.is_some())
+            }
+            None => false,
+        };
+        check_activation(status_of(&row), project.is_some(), confirmed)?;
         participations::start(conn, id, today, caller.account_id)?;
         transition(
             conn,
@@ -155,11 +150,7 @@ pub async fn end(
     db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
         let from = status_of(&row);
-        if from == ParticipantStatus::Ended {
-            return Err(AppError::Conflict(
-                "the participation has already ended".to_owned(),
-            ));
-        }
+        check_ending(from)?;
         participations::end(
             conn,
             id,
@@ -201,11 +192,7 @@ pub async fn rejoin(
     let today = today();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
-        if status_of(&row) != ParticipantStatus::Ended {
-            return Err(AppError::Conflict(
-                "only an ended participant can re-join".to_owned(),
-            ));
-        }
+        check_rejoining(status_of(&row))?;
         participations::start(conn, id, today, caller.account_id)?;
         transition(
             conn,

@@ -2,10 +2,8 @@
 
 use crate::api::access::Viewer;
 use crate::db::DbConnection;
-use crate::db::models::participants::Participant;
 use crate::db::models::practice_tips::{self, PracticeTip};
-use crate::domain::participant::ParticipantStatus;
-use crate::domain::practice_tip::TipState;
+use crate::domain::practice_tip::{TipState, check_editable};
 use crate::error::AppError;
 
 /// The tip's state, or a 500 for a code the database should never hold.
@@ -42,14 +40,6 @@ pub fn is_author_or_staff(viewer: &Viewer, tip: &PracticeTip) -> bool {
     }
 }
 
-/// The active participant calling, or 403 (pending/ended participants, staff).
-pub fn active_participant(viewer: &Viewer) -> Result<&Participant, AppError> {
-    match viewer {
-        Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(p),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 /// The visible tip, if the viewer is its author (else 403) and it is still editable (else 409).
 pub fn editable_by_author(
     conn: &mut DbConnection,
@@ -57,14 +47,9 @@ pub fn editable_by_author(
     id: i64,
 ) -> Result<PracticeTip, AppError> {
     let tip = visible(conn, viewer, id)?;
-    if active_participant(viewer)?.id != tip.author_id {
+    if viewer.active_participant()?.id != tip.author_id {
         return Err(AppError::Forbidden);
     }
-    if !state_of(&tip)?.is_editable() {
-        return Err(AppError::Conflict(format!(
-            "the practice tip is `{}`; only drafts and tips sent back for changes can be edited",
-            tip.state
-        )));
-    }
+    check_editable(state_of(&tip)?)?;
     Ok(tip)
 }

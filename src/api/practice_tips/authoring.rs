@@ -7,7 +7,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::access::{active_participant, editable_by_author, visible};
+use super::access::{editable_by_author, visible};
 use super::views::{PracticeTipList, PracticeTipResponse, response};
 use crate::api::access::Viewer;
 use crate::api::http::etag::{IfMatchHeader, etag, json_with_etag};
@@ -15,12 +15,13 @@ use crate::api::http::json_object::JsonObject;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::query_text::require_plain;
 use crate::api::http::response::private_json;
+use crate::api::topics;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
+use crate::db::models::formats;
 use crate::db::models::practice_tips::{self, ContentChanges, ListFilter, NewPracticeTip};
-use crate::db::models::{formats, topics};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::practice_tip::{TipKind, TipState, search_text};
+use crate::domain::practice_tip::{TipKind, TipState, check_offered, search_text};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -155,16 +156,9 @@ pub async fn create(
     body.validate()?;
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let author = active_participant(&viewer)?;
-        if !author.is_mentor {
-            return Err(AppError::Forbidden);
-        }
+        let author = viewer.active_mentor()?;
         let today = Utc::now().date_naive();
-        if !formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable) {
-            return Err(AppError::Conflict(
-                "practice tips are not offered at the moment".to_owned(),
-            ));
-        }
+        check_offered(formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable))?;
         topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
         let topic_ids = sorted_topics(&body.topic_ids);
         let now = Utc::now().naive_utc();

@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{active_participant, state_of, visible};
+use super::access::{state_of, visible};
 use super::authoring::{FORMAT_CODE, audit};
 use super::views::{PracticeTipResponse, response};
 use crate::api::access::Viewer;
@@ -20,7 +20,7 @@ use crate::db::models::outbox;
 use crate::db::models::practice_tips::{self, PracticeTip, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::events::EventType;
-use crate::domain::practice_tip::{TipState, Transition};
+use crate::domain::practice_tip::{TipState, Transition, check_publication, check_submission};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -162,14 +162,10 @@ pub async fn submit(
     let tip = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let tip = visible(conn, &viewer, id)?;
-        if active_participant(&viewer)?.id != tip.author_id {
+        if viewer.active_participant()?.id != tip.author_id {
             return Err(AppError::Forbidden);
         }
-        if practice_tips::document_info(conn, id)?.is_none() {
-            return Err(AppError::Conflict(
-                "upload the PDF before submitting".to_owned(),
-            ));
-        }
+        check_submission(practice_tips::document_info(conn, id)?.is_some())?;
         let changes = TransitionChanges {
             submitted_at: Some(Some(Utc::now().naive_utc())),
             ..TransitionChanges::default()
@@ -251,15 +247,11 @@ pub async fn publish(
     staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
         // The state first: a tip published already is a 409 whatever the body says.
         allowed(&tip, Transition::Publish)?;
-        if practice_tips::document_info(conn, tip.id)?.is_none() {
-            return Err(AppError::Conflict("the tip has no PDF".to_owned()));
-        }
-        if tip.anonymisation_requested && !confirmed {
-            return Err(AppError::invalid_field(
-                "/anonymisation_confirmed",
-                "the author asked for anonymisation: confirm it with `true` before publishing",
-            ));
-        }
+        check_publication(
+            practice_tips::document_info(conn, tip.id)?.is_some(),
+            tip.anonymisation_requested,
+            confirmed,
+        )?;
         let now = Utc::now().naive_utc();
         let anonymised = tip.anonymisation_requested;
         outbox::emit(conn, EventType::PracticeTipPublished, tip.id, now)?;

@@ -19,9 +19,9 @@ use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::session_documentation::{self as documentation, CaseExample, Documentation};
 use crate::db::models::sessions::{self, Session, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::session::{SessionState, Transition};
+use crate::domain::session::{self, SessionState, Transition};
 use crate::domain::text;
-use crate::error::{AppError, FieldProblem};
+use crate::error::AppError;
 
 /// A case example the mentors prepared from a mentee's question or case.
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
@@ -100,31 +100,16 @@ fn check_case_examples(
     session: &Session,
     inputs: &[CaseExampleInput],
 ) -> Result<(), AppError> {
-    let questions = sessions::questions_of(conn, session.id)?;
-    let mut problems = Vec::new();
-    for (index, input) in inputs.iter().enumerate() {
-        let known = questions
-            .iter()
-            .any(|q| q.id == input.question_id && q.is_case_example);
-        let repeated = inputs[..index]
-            .iter()
-            .any(|earlier| earlier.question_id == input.question_id);
-        if !known || repeated {
-            problems.push(FieldProblem {
-                pointer: format!("/case_examples/{index}/question_id"),
-                detail: if repeated {
-                    "this case example is listed twice".to_owned()
-                } else {
-                    "not a case example sent to this session".to_owned()
-                },
-            });
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(problems))
-    }
+    let case_example_ids: Vec<i64> = sessions::questions_of(conn, session.id)?
+        .iter()
+        .filter(|q| q.is_case_example)
+        .map(|q| q.id)
+        .collect();
+    let question_ids: Vec<i64> = inputs.iter().map(|i| i.question_id).collect();
+    Ok(session::check_case_examples(
+        &question_ids,
+        &case_example_ids,
+    )?)
 }
 
 /// Credits every mentor of the session with the format's credit on the session's date (§ 5.4).

@@ -16,20 +16,13 @@ use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::sessions::{self, NewQuestion, Question, Session};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::session::SessionState;
+use crate::domain::session::check_open_for_mentees;
 use crate::domain::text;
 use crate::error::AppError;
 
 /// Mentee actions need an approved session that has not been held yet.
 fn require_open(session: &Session) -> Result<(), AppError> {
-    if session.state == SessionState::Approved.as_str() {
-        Ok(())
-    } else {
-        Err(AppError::Conflict(format!(
-            "the session is `{}`; sign-ups and questions need an approved session",
-            session.state
-        )))
-    }
+    Ok(check_open_for_mentees(&session.state)?)
 }
 
 fn audit_signup(

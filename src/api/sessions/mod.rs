@@ -17,7 +17,6 @@ use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::participants;
 use crate::db::models::sessions::{self, Session};
-use crate::domain::participant::ParticipantStatus;
 use crate::domain::session::{SCHEDULED, SessionState};
 use crate::error::AppError;
 
@@ -144,14 +143,6 @@ fn is_scheduled(state: &str) -> bool {
     SCHEDULED.iter().any(|s| s.as_str() == state)
 }
 
-/// The active participant calling, or 403 (pending/ended participants, integrations).
-fn active_participant(viewer: &Viewer) -> Result<&participants::Participant, AppError> {
-    match viewer {
-        Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(p),
-        _ => Err(AppError::Forbidden),
-    }
-}
-
 /// Loads the session if the viewer may see it: staff all; active participants scheduled
 /// sessions and those they mentor (others: 404); anyone else 403.
 fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Session, AppError> {
@@ -178,7 +169,7 @@ fn require_mentor_or_staff(
     if viewer.is_staff() {
         return Ok(());
     }
-    let p = active_participant(viewer)?;
+    let p = viewer.active_participant()?;
     if sessions::mentors_of(conn, session.id)?.contains(&p.id) {
         Ok(())
     } else {
@@ -188,7 +179,7 @@ fn require_mentor_or_staff(
 
 /// The active participant with the mentee role calling, or 403.
 fn active_mentee(viewer: &Viewer) -> Result<&participants::Participant, AppError> {
-    let p = active_participant(viewer)?;
+    let p = viewer.active_participant()?;
     if p.is_mentee {
         Ok(p)
     } else {

@@ -7,9 +7,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{
-    SessionList, SessionResponse, active_participant, response, response_with, responses, visible,
-};
+use super::{SessionList, SessionResponse, response, response_with, responses, visible};
 use crate::api::access::Viewer;
 use crate::api::http::etag::json_with_etag;
 use crate::api::http::json_object::JsonObject;
@@ -21,15 +19,11 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::sessions::{self, ListFilter, NewSession};
 use crate::db::models::{formats, participants, topics};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::participant::ParticipantStatus;
-use crate::domain::session::{SCHEDULED, SessionState, fits_mentor_limit};
+use crate::domain::session::{
+    self, CoMentor, Proposal, ProposedFormat, SCHEDULED, SessionRule, SessionState,
+};
 use crate::domain::text;
-use crate::error::{AppError, FieldProblem};
-
-/// The format group whose formats are sessions.
-const TEAM_GROUP: &str = "team";
-/// The format whose sessions belong to an SK:KK expert event.
-const EXPERT_EVENT: &str = "expert_event_session";
+use crate::error::AppError;
 
 /// A session proposal.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -97,79 +91,46 @@ pub struct SessionFilter {
     pub state: Option<SessionState>,
 }
 
-/// Checks the proposal against the format, topics and mentors; returns the mentor ids.
+/// Loads what the proposal rule looks at (the format and its rule on the start date, which
+/// topics are not accepted, which co-mentors are active mentors) and checks it
+/// ([`session::check_proposal`]); returns the mentor ids.
 fn check_proposal(
     conn: &mut DbConnection,
     proposer: &participants::Participant,
     body: &NewSessionRequest,
 ) -> Result<Vec<i64>, AppError> {
-    if body.ends_at <= body.starts_at {
-        return Err(AppError::invalid_field(
-            "/ends_at",
-            "the end must lie after the start",
-        ));
-    }
-    if !body.online && body.place.is_none() {
-        return Err(AppError::invalid_field(
-            "/place",
-            "a place is required unless the session is online",
-        ));
-    }
-    let format = formats::find(conn, &body.format_code)?
-        .ok_or_else(|| AppError::invalid_field("/format_code", "unknown format"))?;
-    let rule = formats::rule_on(conn, &format.code, body.starts_at.date_naive())?;
-    let Some(rule) = rule.filter(|r| r.bookable) else {
-        return Err(AppError::Conflict(format!(
-            "the format `{}` is not bookable on the start date",
-            format.code
-        )));
+    let format = formats::find(conn, &body.format_code)?;
+    let rule = match &format {
+        Some(f) => formats::rule_on(conn, &f.code, body.starts_at.date_naive())?,
+        None => None,
     };
-    if format.group_code != TEAM_GROUP {
-        return Err(AppError::invalid_field(
-            "/format_code",
-            "not a team format: sessions are expert event sessions, regional meetings or webinars",
-        ));
-    }
-    if format.code == EXPERT_EVENT && body.event_name.is_none() {
-        return Err(AppError::invalid_field(
-            "/event_name",
-            "an expert event session names the SK:KK event it belongs to",
-        ));
-    }
-    topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
-    let mut mentors = vec![proposer.id];
-    let mut problems = Vec::new();
-    for (index, id) in body.co_mentor_ids.iter().enumerate() {
-        if mentors.contains(id) {
-            continue;
-        }
-        let ok = participants::find(conn, *id)?.is_some_and(|p| {
-            p.erased_at.is_none() && p.is_mentor && p.status == ParticipantStatus::Active.as_str()
+    let not_accepted_topic_ids = topics::not_accepted(conn, &body.topic_ids)?;
+    let mut co_mentors = Vec::with_capacity(body.co_mentor_ids.len());
+    for id in &body.co_mentor_ids {
+        co_mentors.push(CoMentor {
+            id: *id,
+            is_active_mentor: participants::find(conn, *id)?.is_some_and(|p| p.is_active_mentor()),
         });
-        if ok {
-            mentors.push(*id);
-        } else {
-            problems.push(FieldProblem {
-                pointer: format!("/co_mentor_ids/{index}"),
-                detail: format!(
-                    "participant {id} is not an active participant with the mentor role"
-                ),
-            });
-        }
     }
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
-    }
-    if !fits_mentor_limit(mentors.len(), rule.mentors_per_instance) {
-        return Err(AppError::invalid_field(
-            "/co_mentor_ids",
-            format!(
-                "the format allows at most {} mentors per session",
-                rule.mentors_per_instance.unwrap_or_default()
-            ),
-        ));
-    }
-    mentors.sort_unstable();
+    let mentors = session::check_proposal(&Proposal {
+        starts_at: body.starts_at,
+        ends_at: body.ends_at,
+        online: body.online,
+        has_place: body.place.is_some(),
+        has_event_name: body.event_name.is_some(),
+        format: format.as_ref().map(|f| ProposedFormat {
+            code: &f.code,
+            group_code: &f.group_code,
+            rule: rule.as_ref().map(|r| SessionRule {
+                bookable: r.bookable,
+                mentors_per_instance: r.mentors_per_instance,
+            }),
+        }),
+        topic_ids: &body.topic_ids,
+        not_accepted_topic_ids: &not_accepted_topic_ids,
+        proposer_id: proposer.id,
+        co_mentors: &co_mentors,
+    })?;
     Ok(mentors)
 }
 
@@ -202,10 +163,7 @@ pub async fn create(
     }
     let session = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let proposer = active_participant(&viewer)?;
-        if !proposer.is_mentor {
-            return Err(AppError::Forbidden);
-        }
+        let proposer = viewer.active_mentor()?;
         let mentors = check_proposal(conn, proposer, &body)?;
         let now = Utc::now().naive_utc();
         let mut topic_ids = body.topic_ids.clone();

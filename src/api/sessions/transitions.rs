@@ -20,7 +20,7 @@ use crate::db::models::outbox;
 use crate::db::models::sessions::{self, Session, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::events::EventType;
-use crate::domain::session::{SessionState, Transition, fits_yearly_limit};
+use crate::domain::session::{SessionState, Transition, check_approval, check_holding};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -195,24 +195,18 @@ pub async fn approve(
                 session.id,
                 Utc::now().naive_utc(),
             )?;
-            let rule = formats::rule_on(conn, &session.format_code, session.starts_at.date())?
-                .filter(|r| r.bookable)
-                .ok_or_else(|| {
-                    AppError::Conflict("the format is not bookable on the start date".to_owned())
-                })?;
+            let rule = formats::rule_on(conn, &session.format_code, session.starts_at.date())?;
             let scheduled =
                 sessions::count_scheduled(conn, &session.format_code, session.calendar_year)?;
-            let fits = fits_yearly_limit(scheduled, rule.yearly_limit);
-            if !fits && !wants_override {
-                return Err(AppError::Conflict(format!(
-                    "the yearly limit of {} `{}` sessions in {} is reached; approve with \
-                 `capacity_override: true` to exceed it",
-                    rule.yearly_limit.unwrap_or_default(),
-                    session.format_code,
-                    session.calendar_year
-                )));
-            }
-            let overridden = !fits;
+            let yearly_limit = rule.as_ref().and_then(|r| r.yearly_limit);
+            let overridden = check_approval(
+                rule.is_some_and(|r| r.bookable),
+                yearly_limit,
+                scheduled,
+                wants_override,
+                &session.format_code,
+                session.calendar_year,
+            )?;
             let changes = TransitionChanges {
                 capacity_override: Some(overridden),
                 decided_by: Some(Some(actor)),
@@ -222,7 +216,7 @@ pub async fn approve(
             let extra = json!({
                 "capacity_override": overridden,
                 "scheduled_before": scheduled,
-                "yearly_limit": rule.yearly_limit,
+                "yearly_limit": yearly_limit,
             });
             Ok((changes, extra))
         },
@@ -337,11 +331,7 @@ pub async fn hold(
         Transition::Hold,
         Actor::MentorOrStaff,
         move |_, session| {
-            if session.ends_at > Utc::now().naive_utc() {
-                return Err(AppError::Conflict(
-                    "the session has not ended yet".to_owned(),
-                ));
-            }
+            check_holding(session.ends_at, Utc::now().naive_utc())?;
             let changes = TransitionChanges {
                 people_reached: Some(Some(body.people_reached)),
                 ..TransitionChanges::default()

@@ -10,6 +10,7 @@ use crate::code_enum;
 use crate::db::DbConnection;
 use crate::db::models::formats;
 use crate::db::schema::credits;
+use crate::domain::credit::granted_hours;
 use crate::error::AppError;
 
 code_enum! {
@@ -92,15 +93,14 @@ pub fn grant(
             earning.format_code, earning.earned_on
         )));
     };
-    let hours = match earning.chosen_hours {
-        None => default_hours,
-        Some(h) if h == default_hours || Some(h) == rule.alt_credit_hours => h,
-        Some(h) => {
-            return Err(AppError::Conflict(format!(
-                "{h} hours is not a credit option of `{}` on {}",
-                earning.format_code, earning.earned_on
-            )));
-        }
+    let Some(hours) = granted_hours(default_hours, rule.alt_credit_hours, earning.chosen_hours)
+    else {
+        return Err(AppError::Conflict(format!(
+            "{} hours is not a credit option of `{}` on {}",
+            earning.chosen_hours.unwrap_or_default(),
+            earning.format_code,
+            earning.earned_on
+        )));
     };
     let row = diesel::insert_into(credits::table)
         .values(&NewCredit {

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_codes;
 use crate::db::schema::{participant_topics, participants, projects};
+use crate::domain::participant::{ParticipantStatus, Standing};
 use crate::on_backend;
 
 /// One row of `participants`.
@@ -31,6 +32,28 @@ pub struct Participant {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+}
+
+impl Participant {
+    /// Their standing for the admission rules; `None` for a status code the database should
+    /// never hold.
+    fn standing(&self) -> Option<Standing> {
+        Some(Standing {
+            status: ParticipantStatus::parse(&self.status)?,
+            erased: self.erased_at.is_some(),
+            is_mentor: self.is_mentor,
+        })
+    }
+
+    /// Active and not erased ([`Standing::is_active`]).
+    pub fn is_active(&self) -> bool {
+        self.standing().is_some_and(Standing::is_active)
+    }
+
+    /// Active, not erased and a mentor ([`Standing::is_active_mentor`]).
+    pub fn is_active_mentor(&self) -> bool {
+        self.standing().is_some_and(Standing::is_active_mentor)
+    }
 }
 
 /// Insert form for `participants`.

@@ -7,7 +7,6 @@ use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::topics;
 use crate::domain::catalogue::TopicStatus;
-use crate::error::{AppError, FieldProblem};
 
 /// One row of `topics`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -103,31 +102,20 @@ pub fn decide(
     .optional()
 }
 
-/// Checks that every id names an accepted topic; sessions and practice tips call this before
-/// they attach topics. Otherwise 422 with one entry per offending id at `pointer/<index>`
-/// (e.g. `/topic_ids/2`), naming the id but nothing else about the topic.
-pub fn require_accepted(
-    conn: &mut DbConnection,
-    pointer: &str,
-    ids: &[i64],
-) -> Result<(), AppError> {
+/// Which of `ids` do not name an accepted topic (unknown, proposed or declined), each once,
+/// ascending; the API turns them into its 422 (`domain::catalogue::require_accepted_topics`).
+pub fn not_accepted(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<i64>> {
     let accepted: Vec<i64> = topics::table
         .filter(in_ids(topics::id, ids))
         .filter(topics::status.eq(TopicStatus::Accepted.as_str()))
         .select(topics::id)
         .load(conn)?;
-    let problems: Vec<FieldProblem> = ids
+    let mut missing: Vec<i64> = ids
         .iter()
-        .enumerate()
-        .filter(|(_, id)| !accepted.contains(id))
-        .map(|(index, id)| FieldProblem {
-            pointer: format!("{pointer}/{index}"),
-            detail: format!("topic {id} does not exist or is not an accepted topic"),
-        })
+        .copied()
+        .filter(|id| !accepted.contains(id))
         .collect();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::Validation(problems))
-    }
+    missing.sort_unstable();
+    missing.dedup();
+    Ok(missing)
 }

@@ -23,6 +23,21 @@ pub fn days_de(hours: i32) -> String {
     }
 }
 
+/// The hours a credit is granted with under a rule that credits `credit_hours` and may offer
+/// `alt_credit_hours` instead: the `chosen` option if it is one of the two, `credit_hours` when
+/// nothing was chosen; `None` when the chosen hours are not an option of the rule.
+pub fn granted_hours(
+    credit_hours: i32,
+    alt_credit_hours: Option<i32>,
+    chosen: Option<i32>,
+) -> Option<i32> {
+    match chosen {
+        None => Some(credit_hours),
+        Some(h) if h == credit_hours || Some(h) == alt_credit_hours => Some(h),
+        Some(_) => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +61,23 @@ mod tests {
         assert_eq!(days(sum), 5.0);
         assert_eq!(days_de(sum), "5");
         assert!(sum >= status::Obligation::HANDBOOK.min_hours);
+    }
+
+    #[test]
+    fn nothing_chosen_is_granted_the_rules_credit() {
+        assert_eq!(granted_hours(40, Some(20), None), Some(40));
+        assert_eq!(granted_hours(40, None, None), Some(40));
+    }
+
+    #[test]
+    fn either_option_of_the_rule_can_be_chosen() {
+        assert_eq!(granted_hours(40, Some(20), Some(40)), Some(40));
+        assert_eq!(granted_hours(40, Some(20), Some(20)), Some(20));
+    }
+
+    #[test]
+    fn hours_that_are_no_option_of_the_rule_are_not_granted() {
+        assert_eq!(granted_hours(40, Some(20), Some(30)), None);
+        assert_eq!(granted_hours(40, None, Some(20)), None);
     }
 }

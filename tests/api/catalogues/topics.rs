@@ -1,6 +1,6 @@
 //! Topics: the seeded list of § 4, who reads what, and the proposal → decision flow.
 
-use mentoring_api::db::models::topics;
+use mentoring_api::api::topics;
 use mentoring_api::error::AppError;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};

@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::roles::{self, RoleChangeRequest};
 use crate::db::{self, DbPool};
-use crate::domain::participant::{ParticipantStatus, RoleCode, Roles};
+use crate::domain::participant::{RoleCode, Roles, check_role_change};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -122,24 +122,10 @@ pub async fn create_role_change(
     let wanted = parse_roles(&body.roles, "/roles")?;
     let request = db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
-        if row.status != ParticipantStatus::Active.as_str() {
-            return Err(AppError::Conflict(
-                "only active participants can change roles".to_owned(),
-            ));
-        }
-        if roles_of(&row) == wanted {
-            return Err(AppError::Conflict(
-                "the participant already holds these roles".to_owned(),
-            ));
-        }
-        if roles::requests(conn, id)?
+        let has_open_request = roles::requests(conn, id)?
             .iter()
-            .any(|r| r.status == "requested")
-        {
-            return Err(AppError::Conflict(
-                "another role-change request is still open".to_owned(),
-            ));
-        }
+            .any(|r| r.status == "requested");
+        check_role_change(row.is_active(), roles_of(&row), wanted, has_open_request)?;
         let now = Utc::now().naive_utc();
         let request = roles::request(
             conn,
