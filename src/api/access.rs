@@ -58,7 +58,7 @@ impl Viewer {
     pub fn require_member(&self) -> Result<(), AppError> {
         match self {
             Viewer::Staff { .. } => Ok(()),
-            Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(()),
+            Viewer::Participant(p) if p.status == ParticipantStatus::Active => Ok(()),
             Viewer::Participant(_) => Err(AppError::Forbidden),
         }
     }
@@ -103,7 +103,7 @@ pub fn own_record_for_change(
     participant_id: i64,
 ) -> Result<(Viewer, Participant), AppError> {
     let (viewer, row) = own_record(conn, caller, participant_id)?;
-    if !viewer.is_staff() && row.status == ParticipantStatus::Ended.as_str() {
+    if !viewer.is_staff() && row.status == ParticipantStatus::Ended {
         return Err(AppError::Conflict(
             "the participation has ended; contact the programme office".to_owned(),
         ));

@@ -65,7 +65,7 @@ fn sponsor(
         AppError::invalid_field("/participant_id", "staff name the mentor they apply for")
     })?;
     let ok = participants::find(conn, id)?.is_some_and(|p| {
-        p.erased_at.is_none() && p.is_mentor && p.status == ParticipantStatus::Active.as_str()
+        p.erased_at.is_none() && p.is_mentor && p.status == ParticipantStatus::Active
     });
     if ok {
         Ok(id)
@@ -145,7 +145,7 @@ pub async fn create(
                 ends_on: body.ends_on,
                 effective_ends_on: body.ends_on,
                 credit_hours: body.credit_hours,
-                state: SponsorshipState::Applied.as_str(),
+                state: SponsorshipState::Applied,
                 applied_by: caller.account_id,
                 version: 1,
                 created_at: now,

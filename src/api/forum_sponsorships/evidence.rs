@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{FORMAT, SponsorshipResponse, change, check_option, state_of, today, visible};
+use super::{FORMAT, SponsorshipResponse, change, check_option, today, visible};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
@@ -93,10 +93,9 @@ pub async fn record(
     let recorded = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let row = visible(conn, &viewer, id)?;
-        let state = state_of(&row)?;
         let ran = row.decided_at.is_some()
             && matches!(
-                state,
+                row.state,
                 SponsorshipState::Approved
                     | SponsorshipState::Completed
                     | SponsorshipState::Withdrawn
@@ -104,7 +103,7 @@ pub async fn record(
         if !ran {
             return Err(AppError::Conflict(format!(
                 "the sponsorship is `{}` and never ran; evidence needs an approved one",
-                row.state
+                row.state.as_str()
             )));
         }
         if row.starts_on > today() {
@@ -177,11 +176,11 @@ pub async fn decide_credit(
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
         let withdrawn_on = row
             .withdrawn_on
-            .filter(|_| row.decided_at.is_some() && row.state == "withdrawn")
+            .filter(|_| row.decided_at.is_some() && row.state == SponsorshipState::Withdrawn)
             .ok_or_else(|| {
                 AppError::Conflict(format!(
                     "the sponsorship is `{}`; a credit decision needs one withdrawn after approval",
-                    row.state
+                    row.state.as_str()
                 ))
             })?;
         if row.credit_decision_hours.is_some() {

@@ -33,7 +33,7 @@ pub(crate) fn transition(
 ) -> Result<(), AppError> {
     let now = Utc::now().naive_utc();
     let activated_at = (to == ParticipantStatus::Active).then_some(now);
-    participants::set_status(conn, id, to.as_str(), activated_at, now)?;
+    participants::set_status(conn, id, to, activated_at, now)?;
     audit_events::record(
         conn,
         Change {
@@ -47,10 +47,6 @@ pub(crate) fn transition(
     )?;
     // Last, so the outbox lock is held briefly and always after the participant row.
     outbox::emit(conn, event, id, now)
-}
-
-fn status_of(row: &participants::Participant) -> ParticipantStatus {
-    ParticipantStatus::parse(&row.status).unwrap_or(ParticipantStatus::Pending)
 }
 
 async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
@@ -87,7 +83,7 @@ pub async fn activate(
     let today = today();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
-        if status_of(&row) != ParticipantStatus::Pending {
+        if row.status != ParticipantStatus::Pending {
             return Err(AppError::Conflict(
                 "only a pending participant can be activated".to_owned(),
             ));
@@ -154,7 +150,7 @@ pub async fn end(
     body.validate()?;
     db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
-        let from = status_of(&row);
+        let from = row.status;
         if from == ParticipantStatus::Ended {
             return Err(AppError::Conflict(
                 "the participation has already ended".to_owned(),
@@ -201,7 +197,7 @@ pub async fn rejoin(
     let today = today();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
-        if status_of(&row) != ParticipantStatus::Ended {
+        if row.status != ParticipantStatus::Ended {
             return Err(AppError::Conflict(
                 "only an ended participant can re-join".to_owned(),
             ));

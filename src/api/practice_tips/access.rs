@@ -8,12 +8,6 @@ use crate::domain::participant::ParticipantStatus;
 use crate::domain::practice_tip::TipState;
 use crate::error::AppError;
 
-/// The tip's state, or a 500 for a code the database should never hold.
-pub fn state_of(tip: &PracticeTip) -> Result<TipState, AppError> {
-    TipState::parse(&tip.state)
-        .ok_or_else(|| AppError::internal(format!("unknown state of practice tip {}", tip.id)))
-}
-
 /// Loads the tip if the viewer may see it: staff all; active participants published tips and
 /// their own (others: 404); pending or ended participants 403.
 pub fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<PracticeTip, AppError> {
@@ -21,9 +15,7 @@ pub fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Prac
     let tip = existing(conn, id)?;
     match viewer {
         Viewer::Staff { .. } => Ok(tip),
-        Viewer::Participant(p)
-            if tip.author_id == p.id || tip.state == TipState::Published.as_str() =>
-        {
+        Viewer::Participant(p) if tip.author_id == p.id || tip.state == TipState::Published => {
             Ok(tip)
         }
         Viewer::Participant(_) => Err(AppError::NotFound),
@@ -45,7 +37,7 @@ pub fn is_author_or_staff(viewer: &Viewer, tip: &PracticeTip) -> bool {
 /// The active participant calling, or 403 (pending/ended participants, staff).
 pub fn active_participant(viewer: &Viewer) -> Result<&Participant, AppError> {
     match viewer {
-        Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(p),
+        Viewer::Participant(p) if p.status == ParticipantStatus::Active => Ok(p),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -60,10 +52,10 @@ pub fn editable_by_author(
     if active_participant(viewer)?.id != tip.author_id {
         return Err(AppError::Forbidden);
     }
-    if !state_of(&tip)?.is_editable() {
+    if !tip.state.is_editable() {
         return Err(AppError::Conflict(format!(
             "the practice tip is `{}`; only drafts and tips sent back for changes can be edited",
-            tip.state
+            tip.state.as_str()
         )));
     }
     Ok(tip)

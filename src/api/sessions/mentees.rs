@@ -22,12 +22,12 @@ use crate::error::AppError;
 
 /// Mentee actions need an approved session that has not been held yet.
 fn require_open(session: &Session) -> Result<(), AppError> {
-    if session.state == SessionState::Approved.as_str() {
+    if session.state == SessionState::Approved {
         Ok(())
     } else {
         Err(AppError::Conflict(format!(
             "the session is `{}`; sign-ups and questions need an approved session",
-            session.state
+            session.state.as_str()
         )))
     }
 }

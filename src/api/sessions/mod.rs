@@ -115,8 +115,6 @@ pub(super) fn response_with(
     topic_ids: Vec<i64>,
     mentor_ids: Vec<i64>,
 ) -> Result<SessionResponse, AppError> {
-    let state = SessionState::parse(&s.state)
-        .ok_or_else(|| AppError::internal(format!("unknown state of session {}", s.id)))?;
     Ok(SessionResponse {
         topic_ids,
         mentor_ids,
@@ -131,7 +129,7 @@ pub(super) fn response_with(
         place: s.place,
         event_name: s.event_name,
         expected_audience: s.expected_audience,
-        state,
+        state: s.state,
         state_reason: s.state_reason,
         people_reached: s.people_reached,
         capacity_override: s.capacity_override,
@@ -140,14 +138,14 @@ pub(super) fn response_with(
     })
 }
 
-fn is_scheduled(state: &str) -> bool {
-    SCHEDULED.iter().any(|s| s.as_str() == state)
+fn is_scheduled(state: SessionState) -> bool {
+    SCHEDULED.contains(&state)
 }
 
 /// The active participant calling, or 403 (pending/ended participants, integrations).
 fn active_participant(viewer: &Viewer) -> Result<&participants::Participant, AppError> {
     match viewer {
-        Viewer::Participant(p) if p.status == ParticipantStatus::Active.as_str() => Ok(p),
+        Viewer::Participant(p) if p.status == ParticipantStatus::Active => Ok(p),
         _ => Err(AppError::Forbidden),
     }
 }
@@ -160,7 +158,7 @@ fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Session,
     match viewer {
         Viewer::Staff { .. } => Ok(session),
         Viewer::Participant(p) => {
-            if is_scheduled(&session.state) || sessions::mentors_of(conn, id)?.contains(&p.id) {
+            if is_scheduled(session.state) || sessions::mentors_of(conn, id)?.contains(&p.id) {
                 Ok(session)
             } else {
                 Err(AppError::NotFound)

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_codes;
 use crate::db::schema::{participant_topics, participants, projects};
+use crate::domain::participant::{ParticipantStatus, ProjectKind};
 use crate::on_backend;
 
 /// One row of `participants`.
@@ -14,7 +15,7 @@ use crate::on_backend;
 pub struct Participant {
     pub id: i64,
     pub account_id: i64,
-    pub status: String,
+    pub status: ParticipantStatus,
     pub salutation: Option<String>,
     pub first_name: String,
     pub last_name: String,
@@ -38,7 +39,7 @@ pub struct Participant {
 #[diesel(table_name = participants)]
 pub struct NewParticipant<'a> {
     pub account_id: i64,
-    pub status: &'a str,
+    pub status: ParticipantStatus,
     pub salutation: Option<&'a str>,
     pub first_name: &'a str,
     pub last_name: &'a str,
@@ -120,7 +121,7 @@ pub fn update_contact(
 pub fn set_status(
     conn: &mut DbConnection,
     id: i64,
-    status: &str,
+    status: ParticipantStatus,
     activated_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -162,7 +163,7 @@ pub fn set_roles(
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
     /// Only these states (the directory passes `active`).
-    pub status: Option<String>,
+    pub status: Option<ParticipantStatus>,
     /// Only participants who consented to be listed.
     pub listed_only: bool,
     /// Only mentees (`mentee`) or mentors (`mentor`).
@@ -170,7 +171,7 @@ pub struct ListFilter {
     /// Federal state of a project running on `today`.
     pub federal_state: Option<String>,
     /// Kind of a project running on `today`.
-    pub project_kind: Option<String>,
+    pub project_kind: Option<ProjectKind>,
     /// Words in the name (case-insensitive).
     pub name: Option<String>,
     /// A topic of expertise or interest.
@@ -201,8 +202,8 @@ pub fn list(
         .order(participants::id.asc())
         .limit(limit)
         .into_boxed();
-    if let Some(status) = &filter.status {
-        query = query.filter(participants::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(participants::status.eq(status));
     }
     if filter.listed_only {
         query = query.filter(participants::consent_directory.eq(true));
@@ -213,7 +214,7 @@ pub fn list(
         _ => {}
     }
     if filter.federal_state.is_some() || filter.project_kind.is_some() {
-        use crate::domain::participant::{FederalState, ProjectKind};
+        use crate::domain::participant::FederalState;
         let today = filter.today;
         let states: Vec<String> = match &filter.federal_state {
             Some(state) => vec![state.clone()],
@@ -222,12 +223,9 @@ pub fn list(
                 .map(|s| s.as_str().to_owned())
                 .collect(),
         };
-        let kinds: Vec<String> = match &filter.project_kind {
-            Some(kind) => vec![kind.clone()],
-            None => ProjectKind::ALL
-                .iter()
-                .map(|k| k.as_str().to_owned())
-                .collect(),
+        let kinds = match filter.project_kind {
+            Some(kind) => vec![kind],
+            None => ProjectKind::ALL.to_vec(),
         };
         let running = projects::table
             .select(projects::participant_id)
@@ -238,7 +236,7 @@ pub fn list(
                     .or(projects::end_date.ge(today)),
             )
             .filter(in_codes(projects::federal_state, states))
-            .filter(in_codes(projects::kind, kinds));
+            .filter(in_codes(projects::kind, kinds.iter().map(|k| k.as_str())));
         query = query.filter(participants::id.eq_any(running));
     }
     if let Some(topic_id) = filter.topic_id {

@@ -122,7 +122,7 @@ pub async fn create_role_change(
     let wanted = parse_roles(&body.roles, "/roles")?;
     let request = db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
-        if row.status != ParticipantStatus::Active.as_str() {
+        if row.status != ParticipantStatus::Active {
             return Err(AppError::Conflict(
                 "only active participants can change roles".to_owned(),
             ));
