@@ -17,6 +17,7 @@ use mentoring_api::db::DbConnection;
 use mentoring_api::db::models::credits::{self, CreditSource, Earning};
 use mentoring_api::db::models::sessions::{self, NewSession};
 use mentoring_api::db::schema::topics;
+use mentoring_api::domain::session::SessionState;
 use mentoring_api::startup::Application;
 use serde_json::{Value, json};
 
@@ -74,7 +75,7 @@ fn seed(conn: &mut DbConnection, mentor: i64, first_day: NaiveDate) {
                 place: None,
                 event_name: None,
                 expected_audience: None,
-                state: "held",
+                state: SessionState::Held,
                 capacity_override: false,
                 proposed_by: mentor,
                 version: 1,

@@ -120,7 +120,7 @@ pub fn own_record_for_change(
     participant_id: i64,
 ) -> Result<(Viewer, Participant), AppError> {
     let (viewer, row) = own_record(conn, caller, participant_id)?;
-    if !viewer.is_staff() && row.status == ParticipantStatus::Ended.as_str() {
+    if !viewer.is_staff() && row.status == ParticipantStatus::Ended {
         return Err(AppError::Conflict(
             "the participation has ended; contact the programme office".to_owned(),
         ));

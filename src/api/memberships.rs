@@ -84,7 +84,7 @@ pub async fn lookup(
     .ok_or(AppError::NotFound)?;
     Ok(private_json(&Membership {
         participant_id: found.id,
-        status: ParticipantStatus::parse(&found.status).unwrap_or(ParticipantStatus::Pending),
+        status: found.status,
         roles: Roles {
             mentee: found.is_mentee,
             mentor: found.is_mentor,

@@ -194,8 +194,6 @@ pub fn require_accepted(
 fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppError> {
     let group = TopicGroup::parse(&topic.group_code)
         .ok_or_else(|| AppError::internal(format!("unknown group of topic {}", topic.id)))?;
-    let status = TopicStatus::parse(&topic.status)
-        .ok_or_else(|| AppError::internal(format!("unknown status of topic {}", topic.id)))?;
     let staff = view == View::Everything;
     Ok(TopicResponse {
         id: topic.id,
@@ -209,7 +207,7 @@ fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppEr
             .to_owned(),
         title_de: topic.title_de,
         title_en: topic.title_en,
-        status,
+        status: topic.status,
         proposed_by_account_id: topic.proposed_by_account_id.filter(|_| staff),
         decided_by_account_id: topic.decided_by_account_id.filter(|_| staff),
         decided_at: topic.decided_at.map(|t| t.and_utc()),
@@ -245,7 +243,7 @@ pub async fn list(
     let rows = db::run(&pool, move |conn| {
         Ok(topics::list(
             conn,
-            status.map(TopicStatus::as_str),
+            status,
             group.map(TopicGroup::as_str),
             page.after.unwrap_or(0),
             page.fetch(),
@@ -281,7 +279,7 @@ pub async fn get(
         topics::find(conn, id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    if view == View::AcceptedOnly && topic.status != TopicStatus::Accepted.as_str() {
+    if view == View::AcceptedOnly && topic.status != TopicStatus::Accepted {
         return Err(AppError::NotFound);
     }
     Ok(lang.private_json(&response(topic, view, lang)?))
@@ -323,7 +321,7 @@ pub async fn create(
                 group_code: body.group.as_str(),
                 title_de: body.title_de.trim(),
                 title_en: body.title_en.as_deref().map(str::trim),
-                status: status.as_str(),
+                status,
                 proposed_by_account_id: Some(actor),
                 decided_by_account_id: accepted.then_some(actor),
                 decided_at: accepted.then_some(now),
@@ -367,7 +365,7 @@ async fn decide(
     let actor = caller.account_id;
     let topic = db::write(pool, move |conn| {
         let decision = Decision {
-            status: to.as_str(),
+            status: to,
             decided_by_account_id: Some(actor),
             decided_at: Some(Utc::now().naive_utc()),
             decision_note: note.as_deref().map(str::trim),
@@ -378,7 +376,7 @@ async fn decide(
                 None => AppError::NotFound,
                 Some(t) => AppError::Conflict(format!(
                     "the topic is {}; only proposed topics can be accepted or declined",
-                    t.status
+                    t.status.as_str()
                 )),
             });
         };

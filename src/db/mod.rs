@@ -5,6 +5,7 @@ pub mod bound_list;
 pub mod migrations;
 pub mod models;
 pub mod schema;
+pub mod sql_text;
 
 use std::time::Duration;
 

@@ -224,7 +224,7 @@ fn session(
             place: (format != "webinar").then_some("Berlin"),
             event_name: expert.then_some("SK:KK Fachkonferenz"),
             expected_audience: Some("Klimaschutzmanagerinnen und -manager"),
-            state: SessionState::Proposed.as_str(),
+            state: SessionState::Proposed,
             capacity_override: false,
             proposed_by: mentors[0],
             version: 1,

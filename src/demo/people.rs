@@ -226,7 +226,7 @@ fn register(
         conn,
         &NewParticipant {
             account_id: account.id,
-            status: ParticipantStatus::Pending.as_str(),
+            status: ParticipantStatus::Pending,
             salutation: Some(p.salutation),
             first_name: p.first_name,
             last_name: p.last_name,
@@ -247,7 +247,7 @@ fn register(
         conn,
         &NewProject {
             participant_id: participant.id,
-            kind: p.kind.as_str(),
+            kind: p.kind,
             employer: &format!("Stadt {}", p.municipality),
             municipality: p.municipality,
             federal_state: p.state.as_str(),

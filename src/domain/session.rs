@@ -109,13 +109,14 @@ pub fn check_holding(ends_at: NaiveDateTime, now: NaiveDateTime) -> Result<(), V
 }
 
 /// Mentees sign up, withdraw and send questions only while the session is approved and not
-/// yet held (`state`: its current state code).
-pub fn check_open_for_mentees(state: &str) -> Result<(), Violation> {
-    if state == SessionState::Approved.as_str() {
+/// yet held.
+pub fn check_open_for_mentees(state: SessionState) -> Result<(), Violation> {
+    if state == SessionState::Approved {
         Ok(())
     } else {
         Err(Violation::conflict(format!(
-            "the session is `{state}`; sign-ups and questions need an approved session"
+            "the session is `{}`; sign-ups and questions need an approved session",
+            state.as_str()
         )))
     }
 }
@@ -567,9 +568,9 @@ mod tests {
 
     #[test]
     fn mentees_act_only_on_an_approved_session() {
-        assert_eq!(check_open_for_mentees("approved"), Ok(()));
+        assert_eq!(check_open_for_mentees(SessionState::Approved), Ok(()));
         assert_eq!(
-            check_open_for_mentees("held"),
+            check_open_for_mentees(SessionState::Held),
             Err(Violation::Conflict(
                 "the session is `held`; sign-ups and questions need an approved session".into()
             ))

@@ -136,7 +136,7 @@ fn row(
         first_name: mentor.first_name.clone(),
         last_name: mentor.last_name.clone(),
         project_id: project.map(|p| p.id),
-        project_kind: project.and_then(|p| ProjectKind::parse(&p.kind)),
+        project_kind: project.map(|p| p.kind),
         federal_state: project.and_then(|p| FederalState::parse(&p.federal_state)),
         project_year: is_project_year.then(|| ProjectYearResponse::from(&period)),
         period_start: period.start,

@@ -17,7 +17,6 @@ use crate::domain::credit::project_year::YearWindow;
 use crate::domain::credit::status::{Obligation, ObligationStatus, shortfall, status};
 use crate::domain::credit::totals::{Counted, totals};
 use crate::domain::lang::Lang;
-use crate::domain::participant::ProjectKind;
 
 /// A project year's dates.
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -138,9 +137,7 @@ pub struct CreditReport {
 
 /// The year's obligation for a project, if its kind carries one.
 pub fn obligation_of(project: &Project) -> Option<Obligation> {
-    ProjectKind::parse(&project.kind)
-        .filter(|k| Obligation::applies_to(*k))
-        .map(|_| Obligation::HANDBOOK)
+    Obligation::applies_to(project.kind).then_some(Obligation::HANDBOOK)
 }
 
 /// Format names by code, in the requested language.
@@ -162,7 +159,7 @@ pub fn item(
     labels: &HashMap<String, String>,
     lang: Lang,
 ) -> CreditItem {
-    let source = CreditSource::parse(&credit.source_kind).unwrap_or(CreditSource::Session);
+    let source = credit.source_kind;
     let d = details
         .get(&(source, credit.source_id))
         .cloned()

@@ -140,7 +140,7 @@ pub async fn create(
                 ends_on: body.ends_on,
                 effective_ends_on: body.ends_on,
                 credit_hours: body.credit_hours,
-                state: SponsorshipState::Applied.as_str(),
+                state: SponsorshipState::Applied,
                 applied_by: caller.account_id,
                 version: 1,
                 created_at: now,

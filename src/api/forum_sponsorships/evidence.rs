@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{FORMAT, SponsorshipResponse, change, check_option, state_of, today, visible};
+use super::{FORMAT, SponsorshipResponse, change, check_option, today, visible};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
@@ -17,7 +17,7 @@ use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::formats;
 use crate::db::models::forum_sponsorships::{self as rows, Changes};
 use crate::db::{self, DbPool};
-use crate::domain::sponsorship::check_evidence;
+use crate::domain::sponsorship::{SponsorshipState, check_evidence};
 use crate::domain::text;
 use crate::error::{AppError, FieldProblem};
 
@@ -93,12 +93,7 @@ pub async fn record(
     let recorded = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let row = visible(conn, &viewer, id)?;
-        check_evidence(
-            state_of(&row)?,
-            row.decided_at.is_some(),
-            row.starts_on,
-            today(),
-        )?;
+        check_evidence(row.state, row.decided_at.is_some(), row.starts_on, today())?;
         let titles = body.thread_titles;
         rows::replace_threads(conn, id, &titles)?;
         let changes = Changes {
@@ -164,11 +159,11 @@ pub async fn decide_credit(
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
         let withdrawn_on = row
             .withdrawn_on
-            .filter(|_| row.decided_at.is_some() && row.state == "withdrawn")
+            .filter(|_| row.decided_at.is_some() && row.state == SponsorshipState::Withdrawn)
             .ok_or_else(|| {
                 AppError::Conflict(format!(
                     "the sponsorship is `{}`; a credit decision needs one withdrawn after approval",
-                    row.state
+                    row.state.as_str()
                 ))
             })?;
         if row.credit_decision_hours.is_some() {

@@ -78,7 +78,6 @@ pub struct SponsorshipResponse {
 
 /// Builds the response for a row.
 fn response(conn: &mut DbConnection, s: Sponsorship) -> Result<SponsorshipResponse, AppError> {
-    let state = state_of(&s)?;
     Ok(SponsorshipResponse {
         thread_titles: rows::threads_of(conn, s.id)?,
         id: s.id,
@@ -88,7 +87,7 @@ fn response(conn: &mut DbConnection, s: Sponsorship) -> Result<SponsorshipRespon
         ends_on: s.ends_on,
         effective_ends_on: s.effective_ends_on,
         credit_hours: s.credit_hours,
-        state,
+        state: s.state,
         state_reason: s.state_reason,
         decided_at: s.decided_at.map(|t| t.and_utc()),
         withdrawn_on: s.withdrawn_on,
@@ -99,11 +98,6 @@ fn response(conn: &mut DbConnection, s: Sponsorship) -> Result<SponsorshipRespon
         credit_decision_reason: s.credit_decision_reason,
         created_at: s.created_at.and_utc(),
     })
-}
-
-fn state_of(s: &Sponsorship) -> Result<SponsorshipState, AppError> {
-    SponsorshipState::parse(&s.state)
-        .ok_or_else(|| AppError::internal(format!("unknown state of forum sponsorship {}", s.id)))
 }
 
 /// Today as a calendar date (UTC).
@@ -123,9 +117,10 @@ fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Sponsors
     }
 }
 
-fn wrong_state(transition: Transition, from: &str) -> AppError {
+fn wrong_state(transition: Transition, from: SponsorshipState) -> AppError {
     AppError::Conflict(format!(
-        "the forum sponsorship is `{from}`; {transition:?} is not allowed from there"
+        "the forum sponsorship is `{}`; {transition:?} is not allowed from there",
+        from.as_str()
     ))
 }
 
@@ -186,9 +181,9 @@ fn change(
     action: &str,
     extra: Value,
 ) -> Result<SponsorshipResponse, AppError> {
-    let from = state_of(row)?;
+    let from = row.state;
     let to = match transition {
-        Some(t) => t.target(from).ok_or_else(|| wrong_state(t, &row.state))?,
+        Some(t) => t.target(from).ok_or_else(|| wrong_state(t, from))?,
         None => from,
     };
     let now = Utc::now().naive_utc();

@@ -6,7 +6,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{FORMAT, SponsorshipResponse, response, state_of, today, visible};
+use super::{FORMAT, SponsorshipResponse, response, today, visible};
 use crate::api::access::Viewer;
 use crate::api::http::etag::json_with_etag;
 use crate::api::http::pagination::PageParams;
@@ -68,7 +68,7 @@ pub async fn list(
         let mut query = ListFilter {
             forum_id: filter.forum_id,
             participant_id: filter.participant_id,
-            state: filter.state.map(|s| s.as_str().to_owned()),
+            state: filter.state,
             active_on: filter.active_on,
             after: page.after,
         };
@@ -244,7 +244,7 @@ pub async fn forum_sponsors(
             .into_iter()
             .map(|s| {
                 Ok(ForumSponsor {
-                    state: state_of(&s)?,
+                    state: s.state,
                     sponsorship_id: s.id,
                     participant_id: s.participant_id,
                     starts_on: s.starts_on,

@@ -8,8 +8,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    FORMAT, SponsorshipResponse, change, check_capacity, open_forum, state_of, today, visible,
-    wrong_state,
+    FORMAT, SponsorshipResponse, change, check_capacity, open_forum, today, visible, wrong_state,
 };
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
@@ -60,8 +59,8 @@ pub async fn approve(
         // First: the lock row, so concurrent approvals count one after another.
         rows::lock_capacity(conn)?;
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
-        if Transition::Approve.target(state_of(&row)?).is_none() {
-            return Err(wrong_state(Transition::Approve, &row.state));
+        if Transition::Approve.target(row.state).is_none() {
+            return Err(wrong_state(Transition::Approve, row.state));
         }
         open_forum(conn, row.forum_id)?;
         let rule = formats::rule_on(conn, FORMAT, row.starts_on)?
@@ -172,12 +171,12 @@ pub async fn withdraw(
         let viewer = Viewer::load(conn, &caller)?;
         let row = visible(conn, &viewer, id)?;
         let today = today();
-        if row.ends_on < today && row.state == SponsorshipState::Approved.as_str() {
+        if row.ends_on < today && row.state == SponsorshipState::Approved {
             return Err(AppError::Conflict(
                 "the sponsorship has ended; staff confirm its completion".to_owned(),
             ));
         }
-        let was_approved = row.state == SponsorshipState::Approved.as_str();
+        let was_approved = row.state == SponsorshipState::Approved;
         let effective =
             effective_end_after_withdrawal(was_approved, row.starts_on, row.ends_on, today);
         let changes = Changes {
@@ -222,8 +221,8 @@ pub async fn complete(
     let actor = caller.account_id;
     let completed = db::write(&pool, move |conn| {
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
-        if Transition::Complete.target(state_of(&row)?).is_none() {
-            return Err(wrong_state(Transition::Complete, &row.state));
+        if Transition::Complete.target(row.state).is_none() {
+            return Err(wrong_state(Transition::Complete, row.state));
         }
         let post_count = check_completion(row.ends_on, today(), row.post_count)?;
         let now = Utc::now().naive_utc();

@@ -57,11 +57,11 @@ impl DirectoryFilter {
             ));
         }
         Ok(ListFilter {
-            status: status.map(|s| s.as_str().to_owned()),
+            status,
             listed_only,
             role: self.role.map(|r| r.as_str().to_owned()),
             federal_state: self.federal_state.map(|s| s.as_str().to_owned()),
-            project_kind: self.project_kind.map(|k| k.as_str().to_owned()),
+            project_kind: self.project_kind,
             name: name.map(str::to_owned),
             topic_id: self.topic,
             today: today(),
@@ -147,7 +147,7 @@ pub async fn list_directory(
         .map(|a| {
             let p = &a.participant;
             let project = a.current_project(today);
-            let kind = project.and_then(|pr| ProjectKind::parse(&pr.kind));
+            let kind = project.map(|pr| pr.kind);
             DirectoryEntry {
                 id: p.id,
                 salutation: p.salutation.as_deref().and_then(Salutation::parse),

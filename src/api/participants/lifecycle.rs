@@ -35,7 +35,7 @@ pub(crate) fn transition(
 ) -> Result<(), AppError> {
     let now = Utc::now().naive_utc();
     let activated_at = (to == ParticipantStatus::Active).then_some(now);
-    participants::set_status(conn, id, to.as_str(), activated_at, now)?;
+    participants::set_status(conn, id, to, activated_at, now)?;
     audit_events::record(
         conn,
         Change {
@@ -49,10 +49,6 @@ pub(crate) fn transition(
     )?;
     // Last, so the outbox lock is held briefly and always after the participant row.
     outbox::emit(conn, event, id, now)
-}
-
-fn status_of(row: &participants::Participant) -> ParticipantStatus {
-    ParticipantStatus::parse(&row.status).unwrap_or(ParticipantStatus::Pending)
 }
 
 async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
@@ -97,7 +93,7 @@ pub async fn activate(
             }
             None => false,
         };
-        check_activation(status_of(&row), project.is_some(), confirmed)?;
+        check_activation(row.status, project.is_some(), confirmed)?;
         participations::start(conn, id, today, caller.account_id)?;
         transition(
             conn,
@@ -149,7 +145,7 @@ pub async fn end(
     body.validate()?;
     db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
-        let from = status_of(&row);
+        let from = row.status;
         check_ending(from)?;
         participations::end(
             conn,
@@ -192,7 +188,7 @@ pub async fn rejoin(
     let today = today();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
-        check_rejoining(status_of(&row))?;
+        check_rejoining(row.status)?;
         participations::start(conn, id, today, caller.account_id)?;
         transition(
             conn,

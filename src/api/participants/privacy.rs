@@ -219,7 +219,7 @@ pub async fn erase(
         use schema::{accounts as a, participants as p};
         let row = existing(conn, id)?;
         let now = Utc::now().naive_utc();
-        if row.status != ParticipantStatus::Ended.as_str() {
+        if row.status != ParticipantStatus::Ended {
             participations::end(conn, id, today, "—", caller.account_id)?;
         }
         diesel::update(p::table.find(id))
@@ -265,7 +265,7 @@ pub async fn erase(
                 after: Some(serde_json::json!({ "status": "ended", "erased": true })),
             },
         )?;
-        if row.status != ParticipantStatus::Ended.as_str() {
+        if row.status != ParticipantStatus::Ended {
             // Erasing a member ends the participation: the community must revoke access.
             outbox::emit(conn, EventType::ParticipantEnded, id, now)?;
         }

@@ -176,7 +176,7 @@ pub async fn create_registration(
             conn,
             &NewParticipant {
                 account_id: account.id,
-                status: ParticipantStatus::Pending.as_str(),
+                status: ParticipantStatus::Pending,
                 salutation: body.salutation.map(|s| s.as_str()),
                 first_name: body.first_name.trim(),
                 last_name: body.last_name.trim(),
@@ -255,7 +255,7 @@ pub fn insert_project(
         conn,
         &NewProject {
             participant_id,
-            kind: input.kind.as_str(),
+            kind: input.kind,
             employer: input.employer.trim(),
             municipality: input.municipality.trim(),
             federal_state: input.federal_state.as_str(),

@@ -44,7 +44,7 @@ impl From<&Project> for ProjectResponse {
     fn from(p: &Project) -> Self {
         Self {
             id: p.id,
-            kind: ProjectKind::parse(&p.kind).unwrap_or(ProjectKind::UnfundedOfficer),
+            kind: p.kind,
             employer: p.employer.clone(),
             municipality: p.municipality.clone(),
             federal_state: FederalState::parse(&p.federal_state).unwrap_or(FederalState::BE),
@@ -112,10 +112,7 @@ pub fn notification_required(
     let Some(project) = current else {
         return false;
     };
-    let Some(kind) = ProjectKind::parse(&project.kind) else {
-        return false;
-    };
-    deviates_from_funding_expectation(kind, roles)
+    deviates_from_funding_expectation(project.kind, roles)
         && !notifications.iter().any(|n| {
             n.project_id == project.id && n.is_mentee == roles.mentee && n.is_mentor == roles.mentor
         })
@@ -146,7 +143,7 @@ impl Assembled {
         let p = &self.participant;
         ParticipantResponse {
             id: p.id,
-            status: ParticipantStatus::parse(&p.status).unwrap_or(ParticipantStatus::Pending),
+            status: p.status,
             salutation: p.salutation.as_deref().and_then(Salutation::parse),
             first_name: p.first_name.clone(),
             last_name: p.last_name.clone(),

@@ -6,12 +6,6 @@ use crate::db::models::practice_tips::{self, PracticeTip};
 use crate::domain::practice_tip::{TipState, check_editable};
 use crate::error::AppError;
 
-/// The tip's state, or a 500 for a code the database should never hold.
-pub fn state_of(tip: &PracticeTip) -> Result<TipState, AppError> {
-    TipState::parse(&tip.state)
-        .ok_or_else(|| AppError::internal(format!("unknown state of practice tip {}", tip.id)))
-}
-
 /// Loads the tip if the viewer may see it: staff all; active participants published tips and
 /// their own (others: 404); pending or ended participants 403.
 pub fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<PracticeTip, AppError> {
@@ -19,9 +13,7 @@ pub fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Prac
     let tip = existing(conn, id)?;
     match viewer {
         Viewer::Staff { .. } => Ok(tip),
-        Viewer::Participant(p)
-            if tip.author_id == p.id || tip.state == TipState::Published.as_str() =>
-        {
+        Viewer::Participant(p) if tip.author_id == p.id || tip.state == TipState::Published => {
             Ok(tip)
         }
         Viewer::Participant(_) => Err(AppError::NotFound),
@@ -50,6 +42,6 @@ pub fn editable_by_author(
     if viewer.active_participant()?.id != tip.author_id {
         return Err(AppError::Forbidden);
     }
-    check_editable(state_of(&tip)?)?;
+    check_editable(tip.state)?;
     Ok(tip)
 }

@@ -170,10 +170,10 @@ pub async fn create(
                 author_id: author.id,
                 title,
                 question: &body.question,
-                kind: body.kind.as_str(),
+                kind: body.kind,
                 abstract_text: &body.summary,
                 search_text: &search,
-                state: TipState::Draft.as_str(),
+                state: TipState::Draft,
                 anonymisation_requested: body.anonymisation_requested,
                 version: 1,
                 created_at: now,
@@ -234,8 +234,8 @@ pub async fn list(
         viewer.require_member()?;
         let query = ListFilter {
             topic_id: filter.topic_id,
-            kind: filter.kind.map(|k| k.as_str().to_owned()),
-            state: filter.state.map(|s| s.as_str().to_owned()),
+            kind: filter.kind,
+            state: filter.state,
             words: filter.q,
             published_or_author: match &viewer {
                 Viewer::Participant(p) => Some(p.id),
@@ -332,7 +332,7 @@ pub async fn update(
         let changes = ContentChanges {
             title,
             question: body.question.clone(),
-            kind: body.kind.map(|k| k.as_str().to_owned()),
+            kind: body.kind,
             abstract_text: body.summary.clone(),
             search_text: searched,
             anonymisation_requested: body.anonymisation_requested,

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::access::{editable_by_author, visible};
 use super::authoring::audit;
-use super::views::{DocumentResponse, document_response, kind_of};
+use super::views::{DocumentResponse, document_response};
 use crate::api::access::Viewer;
 use crate::api::http::response::private_json;
 use crate::api::http::upload::{file_download, read_upload};
@@ -70,7 +70,7 @@ pub async fn upload(
             id,
             after,
         )?;
-        Ok(document_response(&info, kind_of(&tip)?))
+        Ok(document_response(&info, tip.kind))
     })
     .await?;
     Ok(private_json(&document))

@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::{state_of, visible};
+use super::access::visible;
 use super::authoring::{FORMAT_CODE, audit};
 use super::views::{PracticeTipResponse, response};
 use crate::api::access::Viewer;
@@ -74,13 +74,13 @@ pub struct WithdrawalRequest {
 fn wrong_state(tip: &PracticeTip, transition: Transition) -> AppError {
     AppError::Conflict(format!(
         "the practice tip is `{}`; {transition:?} is not allowed from there",
-        tip.state
+        tip.state.as_str()
     ))
 }
 
 /// The tip's state and where `transition` leads from it, or 409.
 fn allowed(tip: &PracticeTip, transition: Transition) -> Result<(TipState, TipState), AppError> {
-    let from = state_of(tip)?;
+    let from = tip.state;
     let to = transition
         .target(from)
         .ok_or_else(|| wrong_state(tip, transition))?;

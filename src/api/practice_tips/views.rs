@@ -4,7 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::access::{is_author_or_staff, state_of};
+use super::access::is_author_or_staff;
 use crate::api::access::Viewer;
 use crate::db::DbConnection;
 use crate::db::models::credits::{self, CreditSource};
@@ -130,19 +130,13 @@ pub fn document_response(info: &DocumentInfo, kind: TipKind) -> DocumentResponse
     }
 }
 
-/// The kind of a stored tip, or a 500 for a code the database should never hold.
-pub fn kind_of(tip: &PracticeTip) -> Result<TipKind, AppError> {
-    TipKind::parse(&tip.kind)
-        .ok_or_else(|| AppError::internal(format!("unknown kind of practice tip {}", tip.id)))
-}
-
 /// The tip as `viewer` may see it.
 pub fn response(
     conn: &mut DbConnection,
     viewer: &Viewer,
     tip: PracticeTip,
 ) -> Result<PracticeTipResponse, AppError> {
-    let kind = kind_of(&tip)?;
+    let kind = tip.kind;
     let privileged = is_author_or_staff(viewer, &tip);
     let credit = if privileged {
         credits::find(conn, CreditSource::PracticeTip, tip.id, tip.author_id)?.map(|c| {
@@ -160,7 +154,7 @@ pub fn response(
         topic_ids: practice_tips::topics_of(conn, tip.id)?,
         document: practice_tips::document_info(conn, tip.id)?
             .map(|info| document_response(&info, kind)),
-        state: state_of(&tip)?,
+        state: tip.state,
         credit,
         id: tip.id,
         author_id: tip.author_id,

@@ -62,15 +62,14 @@ pub struct AttachmentList {
 }
 
 fn is_after_holding(session: &Session) -> bool {
-    session.state == SessionState::Held.as_str()
-        || session.state == SessionState::Documented.as_str()
+    session.state == SessionState::Held || session.state == SessionState::Documented
 }
 
 /// The session, if the viewer may read its attachments: its mentors and staff once it was held,
 /// every active participant once it is documented.
 fn readable(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Session, AppError> {
     let session = visible(conn, viewer, id)?;
-    if session.state == SessionState::Documented.as_str() {
+    if session.state == SessionState::Documented {
         return Ok(session);
     }
     if is_after_holding(&session) && require_mentor_or_staff(conn, viewer, &session).is_ok() {
@@ -87,7 +86,7 @@ fn changeable(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Sessi
     if !is_after_holding(&session) {
         return Err(AppError::Conflict(format!(
             "the session is `{}`; attachments belong to a held session",
-            session.state
+            session.state.as_str()
         )));
     }
     Ok(session)

@@ -229,7 +229,7 @@ pub async fn get(
     let body = db::run(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let session = visible(conn, &viewer, id)?;
-        if session.state != SessionState::Documented.as_str() {
+        if session.state != SessionState::Documented {
             return Err(AppError::NotFound);
         }
         let filed = documentation::find(conn, id)?.ok_or(AppError::NotFound)?;

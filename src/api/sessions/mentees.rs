@@ -22,7 +22,7 @@ use crate::error::AppError;
 
 /// Mentee actions need an approved session that has not been held yet.
 fn require_open(session: &Session) -> Result<(), AppError> {
-    Ok(check_open_for_mentees(&session.state)?)
+    Ok(check_open_for_mentees(session.state)?)
 }
 
 fn audit_signup(

@@ -114,8 +114,6 @@ pub(super) fn response_with(
     topic_ids: Vec<i64>,
     mentor_ids: Vec<i64>,
 ) -> Result<SessionResponse, AppError> {
-    let state = SessionState::parse(&s.state)
-        .ok_or_else(|| AppError::internal(format!("unknown state of session {}", s.id)))?;
     Ok(SessionResponse {
         topic_ids,
         mentor_ids,
@@ -130,7 +128,7 @@ pub(super) fn response_with(
         place: s.place,
         event_name: s.event_name,
         expected_audience: s.expected_audience,
-        state,
+        state: s.state,
         state_reason: s.state_reason,
         people_reached: s.people_reached,
         capacity_override: s.capacity_override,
@@ -139,8 +137,8 @@ pub(super) fn response_with(
     })
 }
 
-fn is_scheduled(state: &str) -> bool {
-    SCHEDULED.iter().any(|s| s.as_str() == state)
+fn is_scheduled(state: SessionState) -> bool {
+    SCHEDULED.contains(&state)
 }
 
 /// Loads the session if the viewer may see it: staff all; active participants scheduled
@@ -151,7 +149,7 @@ fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Session,
     match viewer {
         Viewer::Staff { .. } => Ok(session),
         Viewer::Participant(p) => {
-            if is_scheduled(&session.state) || sessions::mentors_of(conn, id)?.contains(&p.id) {
+            if is_scheduled(session.state) || sessions::mentors_of(conn, id)?.contains(&p.id) {
                 Ok(session)
             } else {
                 Err(AppError::NotFound)

@@ -180,7 +180,7 @@ pub async fn create(
             place: body.place.as_deref(),
             event_name: body.event_name.as_deref(),
             expected_audience: body.expected_audience.as_deref(),
-            state: SessionState::Proposed.as_str(),
+            state: SessionState::Proposed,
             capacity_override: false,
             proposed_by: proposer.id,
             version: 1,
@@ -245,12 +245,12 @@ pub async fn list(
             topic_id: filter.topic_id,
             from: filter.from.map(|t| t.naive_utc()),
             to: filter.to.map(|t| t.naive_utc()),
-            state: filter.state.map(|s| s.as_str().to_owned()),
+            state: filter.state,
             after: page.after,
             ..ListFilter::default()
         };
         if let Viewer::Participant(p) = &viewer {
-            query.visible_states = Some(SCHEDULED.iter().map(|s| s.as_str().to_owned()).collect());
+            query.visible_states = Some(SCHEDULED.to_vec());
             query.mentor_participant_id = Some(p.id);
         }
         let rows = sessions::list(conn, &query, page.fetch())?;

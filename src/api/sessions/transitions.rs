@@ -65,15 +65,11 @@ pub(super) enum Actor {
 /// What a transition changes besides the state, and what its audit entry adds.
 pub(super) type Effect = (TransitionChanges, serde_json::Value);
 
-fn wrong_state(transition: Transition, from: &str) -> AppError {
+fn wrong_state(transition: Transition, from: SessionState) -> AppError {
     AppError::Conflict(format!(
-        "the session is `{from}`; {transition:?} is not allowed from there"
+        "the session is `{}`; {transition:?} is not allowed from there",
+        from.as_str()
     ))
-}
-
-fn state_of(session: &Session) -> Result<SessionState, AppError> {
-    SessionState::parse(&session.state)
-        .ok_or_else(|| AppError::internal(format!("unknown state of session {}", session.id)))
 }
 
 /// Runs `transition` of session `id` in one transaction: loads the session the caller may see,
@@ -100,8 +96,8 @@ where
         if actor == Actor::MentorOrStaff {
             require_mentor_or_staff(conn, &viewer, &session)?;
         }
-        if transition.target(state_of(&session)?).is_none() {
-            return Err(wrong_state(transition, &session.state));
+        if transition.target(session.state).is_none() {
+            return Err(wrong_state(transition, session.state));
         }
         let (changes, extra) = prepare(conn, &session)?;
         let updated = apply(
@@ -127,13 +123,13 @@ fn apply(
     changes: &TransitionChanges,
     extra: serde_json::Value,
 ) -> Result<Session, AppError> {
-    let from = state_of(session)?;
+    let from = session.state;
     let to = transition
         .target(from)
-        .ok_or_else(|| wrong_state(transition, &session.state))?;
+        .ok_or_else(|| wrong_state(transition, from))?;
     let now = Utc::now().naive_utc();
     let updated = sessions::transition(conn, session.id, from, to, changes, now)?
-        .ok_or_else(|| wrong_state(transition, &session.state))?;
+        .ok_or_else(|| wrong_state(transition, from))?;
     let mut after = json!({"state": to.as_str()});
     if let (Some(after), Some(extra)) = (after.as_object_mut(), extra.as_object()) {
         after.extend(extra.clone());

@@ -55,7 +55,7 @@ pub fn load(conn: &mut DbConnection, credits: &[Credit]) -> QueryResult<DetailsB
     let ids_of = |kind: CreditSource| -> Vec<i64> {
         let mut ids: Vec<i64> = credits
             .iter()
-            .filter(|c| c.source_kind == kind.as_str())
+            .filter(|c| c.source_kind == kind)
             .map(|c| c.source_id)
             .collect();
         ids.sort_unstable();

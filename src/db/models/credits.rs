@@ -32,7 +32,7 @@ pub struct Credit {
     pub id: i64,
     pub participant_id: i64,
     pub format_code: String,
-    pub source_kind: String,
+    pub source_kind: CreditSource,
     pub source_id: i64,
     pub earned_on: NaiveDate,
     pub hours: i32,
@@ -47,7 +47,7 @@ pub struct Credit {
 struct NewCredit<'a> {
     participant_id: i64,
     format_code: &'a str,
-    source_kind: &'a str,
+    source_kind: CreditSource,
     source_id: i64,
     earned_on: NaiveDate,
     hours: i32,
@@ -106,7 +106,7 @@ pub fn grant(
         .values(&NewCredit {
             participant_id: earning.participant_id,
             format_code: earning.format_code,
-            source_kind: earning.source.as_str(),
+            source_kind: earning.source,
             source_id: earning.source_id,
             earned_on: earning.earned_on,
             hours,

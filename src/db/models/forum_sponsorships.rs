@@ -20,7 +20,7 @@ pub struct Sponsorship {
     pub ends_on: NaiveDate,
     pub effective_ends_on: NaiveDate,
     pub credit_hours: i32,
-    pub state: String,
+    pub state: SponsorshipState,
     pub state_reason: Option<String>,
     pub applied_by: i64,
     pub decided_by: Option<i64>,
@@ -47,7 +47,7 @@ pub struct NewSponsorship {
     pub ends_on: NaiveDate,
     pub effective_ends_on: NaiveDate,
     pub credit_hours: i32,
-    pub state: &'static str,
+    pub state: SponsorshipState,
     pub applied_by: i64,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -99,7 +99,7 @@ pub fn threads_of(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<String>> 
 pub struct ListFilter {
     pub forum_id: Option<i64>,
     pub participant_id: Option<i64>,
-    pub state: Option<String>,
+    pub state: Option<SponsorshipState>,
     /// Only sponsorships occupying a slot on this day.
     pub active_on: Option<NaiveDate>,
     /// Keyset cursor: the id of the last row of the previous page.
@@ -120,8 +120,8 @@ pub fn list(
     if let Some(participant) = filter.participant_id {
         query = query.filter(fs::participant_id.eq(participant));
     }
-    if let Some(state) = &filter.state {
-        query = query.filter(fs::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(fs::state.eq(state));
     }
     if let Some(day) = filter.active_on {
         query = query

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_codes;
 use crate::db::schema::{participant_topics, participants, projects};
-use crate::domain::participant::{ParticipantStatus, Standing};
+use crate::domain::participant::{ParticipantStatus, ProjectKind, Standing};
 use crate::on_backend;
 
 /// One row of `participants`.
@@ -15,7 +15,7 @@ use crate::on_backend;
 pub struct Participant {
     pub id: i64,
     pub account_id: i64,
-    pub status: String,
+    pub status: ParticipantStatus,
     pub salutation: Option<String>,
     pub first_name: String,
     pub last_name: String,
@@ -35,24 +35,23 @@ pub struct Participant {
 }
 
 impl Participant {
-    /// Their standing for the admission rules; `None` for a status code the database should
-    /// never hold.
-    fn standing(&self) -> Option<Standing> {
-        Some(Standing {
-            status: ParticipantStatus::parse(&self.status)?,
+    /// Their standing for the admission rules.
+    fn standing(&self) -> Standing {
+        Standing {
+            status: self.status,
             erased: self.erased_at.is_some(),
             is_mentor: self.is_mentor,
-        })
+        }
     }
 
     /// Active and not erased ([`Standing::is_active`]).
     pub fn is_active(&self) -> bool {
-        self.standing().is_some_and(Standing::is_active)
+        self.standing().is_active()
     }
 
     /// Active, not erased and a mentor ([`Standing::is_active_mentor`]).
     pub fn is_active_mentor(&self) -> bool {
-        self.standing().is_some_and(Standing::is_active_mentor)
+        self.standing().is_active_mentor()
     }
 }
 
@@ -61,7 +60,7 @@ impl Participant {
 #[diesel(table_name = participants)]
 pub struct NewParticipant<'a> {
     pub account_id: i64,
-    pub status: &'a str,
+    pub status: ParticipantStatus,
     pub salutation: Option<&'a str>,
     pub first_name: &'a str,
     pub last_name: &'a str,
@@ -143,7 +142,7 @@ pub fn update_contact(
 pub fn set_status(
     conn: &mut DbConnection,
     id: i64,
-    status: &str,
+    status: ParticipantStatus,
     activated_at: Option<NaiveDateTime>,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
@@ -185,7 +184,7 @@ pub fn set_roles(
 #[derive(Debug, Default, Clone)]
 pub struct ListFilter {
     /// Only these states (the directory passes `active`).
-    pub status: Option<String>,
+    pub status: Option<ParticipantStatus>,
     /// Only participants who consented to be listed.
     pub listed_only: bool,
     /// Only mentees (`mentee`) or mentors (`mentor`).
@@ -193,7 +192,7 @@ pub struct ListFilter {
     /// Federal state of a project running on `today`.
     pub federal_state: Option<String>,
     /// Kind of a project running on `today`.
-    pub project_kind: Option<String>,
+    pub project_kind: Option<ProjectKind>,
     /// Words in the name (case-insensitive).
     pub name: Option<String>,
     /// A topic of expertise or interest.
@@ -224,8 +223,8 @@ pub fn list(
         .order(participants::id.asc())
         .limit(limit)
         .into_boxed();
-    if let Some(status) = &filter.status {
-        query = query.filter(participants::status.eq(status.clone()));
+    if let Some(status) = filter.status {
+        query = query.filter(participants::status.eq(status));
     }
     if filter.listed_only {
         query = query.filter(participants::consent_directory.eq(true));
@@ -236,7 +235,7 @@ pub fn list(
         _ => {}
     }
     if filter.federal_state.is_some() || filter.project_kind.is_some() {
-        use crate::domain::participant::{FederalState, ProjectKind};
+        use crate::domain::participant::FederalState;
         let today = filter.today;
         let states: Vec<String> = match &filter.federal_state {
             Some(state) => vec![state.clone()],
@@ -245,12 +244,9 @@ pub fn list(
                 .map(|s| s.as_str().to_owned())
                 .collect(),
         };
-        let kinds: Vec<String> = match &filter.project_kind {
-            Some(kind) => vec![kind.clone()],
-            None => ProjectKind::ALL
-                .iter()
-                .map(|k| k.as_str().to_owned())
-                .collect(),
+        let kinds = match filter.project_kind {
+            Some(kind) => vec![kind],
+            None => ProjectKind::ALL.to_vec(),
         };
         let running = projects::table
             .select(projects::participant_id)
@@ -261,7 +257,7 @@ pub fn list(
                     .or(projects::end_date.ge(today)),
             )
             .filter(in_codes(projects::federal_state, states))
-            .filter(in_codes(projects::kind, kinds));
+            .filter(in_codes(projects::kind, kinds.iter().map(|k| k.as_str())));
         query = query.filter(participants::id.eq_any(running));
     }
     if let Some(topic_id) = filter.topic_id {

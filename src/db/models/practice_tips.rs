@@ -7,7 +7,7 @@ use crate::db::DbConnection;
 use crate::db::bound_list::{in_codes, in_ids};
 use crate::db::models::participants::escape_like;
 use crate::db::schema::{practice_tip_documents, practice_tip_topics, practice_tips};
-use crate::domain::practice_tip::TipState;
+use crate::domain::practice_tip::{TipKind, TipState};
 
 /// One row of `practice_tips`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -17,10 +17,10 @@ pub struct PracticeTip {
     pub author_id: i64,
     pub title: String,
     pub question: String,
-    pub kind: String,
+    pub kind: TipKind,
     pub abstract_text: String,
     pub search_text: String,
-    pub state: String,
+    pub state: TipState,
     pub review_note: Option<String>,
     pub state_reason: Option<String>,
     pub anonymisation_requested: bool,
@@ -41,10 +41,10 @@ pub struct NewPracticeTip<'a> {
     pub author_id: i64,
     pub title: &'a str,
     pub question: &'a str,
-    pub kind: &'a str,
+    pub kind: TipKind,
     pub abstract_text: &'a str,
     pub search_text: &'a str,
-    pub state: &'a str,
+    pub state: TipState,
     pub anonymisation_requested: bool,
     pub version: i64,
     pub created_at: NaiveDateTime,
@@ -57,7 +57,7 @@ pub struct NewPracticeTip<'a> {
 pub struct ContentChanges {
     pub title: Option<String>,
     pub question: Option<String>,
-    pub kind: Option<String>,
+    pub kind: Option<TipKind>,
     pub abstract_text: Option<String>,
     pub search_text: Option<String>,
     pub anonymisation_requested: Option<bool>,
@@ -133,8 +133,8 @@ pub fn topics_of(conn: &mut DbConnection, id: i64) -> QueryResult<Vec<i64>> {
 #[derive(Debug, Default)]
 pub struct ListFilter {
     pub topic_id: Option<i64>,
-    pub kind: Option<String>,
-    pub state: Option<String>,
+    pub kind: Option<TipKind>,
+    pub state: Option<TipState>,
     /// Words that must all occur in the title or abstract, case-insensitively.
     pub words: Option<String>,
     /// Participants: only published tips, plus this author's own.
@@ -164,11 +164,11 @@ pub fn list(
             ),
         );
     }
-    if let Some(kind) = &filter.kind {
-        query = query.filter(practice_tips::kind.eq(kind.clone()));
+    if let Some(kind) = filter.kind {
+        query = query.filter(practice_tips::kind.eq(kind));
     }
-    if let Some(state) = &filter.state {
-        query = query.filter(practice_tips::state.eq(state.clone()));
+    if let Some(state) = filter.state {
+        query = query.filter(practice_tips::state.eq(state));
     }
     for word in filter.words.iter().flat_map(|w| w.split_whitespace()) {
         let pattern = format!("%{}%", escape_like(&word.to_lowercase()));

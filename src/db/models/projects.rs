@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::projects;
-use crate::domain::participant::{ProjectDates, current_project};
+use crate::domain::participant::{ProjectDates, ProjectKind, current_project};
 use crate::on_backend;
 
 /// One row of `projects`.
@@ -15,7 +15,7 @@ use crate::on_backend;
 pub struct Project {
     pub id: i64,
     pub participant_id: i64,
-    pub kind: String,
+    pub kind: ProjectKind,
     pub employer: String,
     pub municipality: String,
     pub federal_state: String,
@@ -42,7 +42,7 @@ impl Project {
 #[diesel(table_name = projects)]
 pub struct NewProject<'a> {
     pub participant_id: i64,
-    pub kind: &'a str,
+    pub kind: ProjectKind,
     pub employer: &'a str,
     pub municipality: &'a str,
     pub federal_state: &'a str,

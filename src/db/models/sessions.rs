@@ -29,7 +29,7 @@ pub struct Session {
     pub place: Option<String>,
     pub event_name: Option<String>,
     pub expected_audience: Option<String>,
-    pub state: String,
+    pub state: SessionState,
     pub state_reason: Option<String>,
     pub people_reached: Option<i32>,
     pub capacity_override: bool,
@@ -56,7 +56,7 @@ pub struct NewSession<'a> {
     pub place: Option<&'a str>,
     pub event_name: Option<&'a str>,
     pub expected_audience: Option<&'a str>,
-    pub state: &'a str,
+    pub state: SessionState,
     pub capacity_override: bool,
     pub proposed_by: i64,
     pub version: i64,
@@ -180,9 +180,9 @@ pub struct ListFilter {
     pub topic_id: Option<i64>,
     pub from: Option<NaiveDateTime>,
     pub to: Option<NaiveDateTime>,
-    pub state: Option<String>,
+    pub state: Option<SessionState>,
     /// Participants: only these states, plus sessions this participant mentors.
-    pub visible_states: Option<Vec<String>>,
+    pub visible_states: Option<Vec<SessionState>>,
     pub mentor_participant_id: Option<i64>,
     /// Keyset cursor: the id of the last row of the previous page.
     pub after: Option<i64>,
@@ -231,8 +231,8 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryRe
         if let Some(to) = filter.to {
             query = query.filter(sessions::starts_at.lt(to));
         }
-        if let Some(state) = &filter.state {
-            query = query.filter(sessions::state.eq(state.clone()));
+        if let Some(state) = filter.state {
+            query = query.filter(sessions::state.eq(state));
         }
         if let Some(states) = &filter.visible_states {
             let mentored = session_mentors::table
@@ -240,6 +240,7 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryRe
                     session_mentors::participant_id.eq(filter.mentor_participant_id.unwrap_or(-1)),
                 )
                 .select(session_mentors::session_id);
+            let states = states.iter().map(|s| s.as_str());
             query =
                 query.filter(in_codes(sessions::state, states).or(sessions::id.eq_any(mentored)));
         }

@@ -16,7 +16,7 @@ pub struct Topic {
     pub group_code: String,
     pub title_de: String,
     pub title_en: Option<String>,
-    pub status: String,
+    pub status: TopicStatus,
     pub proposed_by_account_id: Option<i64>,
     pub decided_by_account_id: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
@@ -31,7 +31,7 @@ pub struct NewTopic<'a> {
     pub group_code: &'a str,
     pub title_de: &'a str,
     pub title_en: Option<&'a str>,
-    pub status: &'a str,
+    pub status: TopicStatus,
     pub proposed_by_account_id: Option<i64>,
     pub decided_by_account_id: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
@@ -42,7 +42,7 @@ pub struct NewTopic<'a> {
 #[derive(Debug, AsChangeset)]
 #[diesel(table_name = topics)]
 pub struct Decision<'a> {
-    pub status: &'a str,
+    pub status: TopicStatus,
     pub decided_by_account_id: Option<i64>,
     pub decided_at: Option<NaiveDateTime>,
     pub decision_note: Option<&'a str>,
@@ -65,7 +65,7 @@ pub fn find(conn: &mut DbConnection, id: i64) -> QueryResult<Option<Topic>> {
 /// Topics in id order after `after_id`, optionally of one status and group; at most `limit`.
 pub fn list(
     conn: &mut DbConnection,
-    status: Option<&str>,
+    status: Option<TopicStatus>,
     group: Option<&str>,
     after_id: i64,
     limit: i64,
@@ -76,7 +76,7 @@ pub fn list(
         .limit(limit)
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(topics::status.eq(status.to_owned()));
+        query = query.filter(topics::status.eq(status));
     }
     if let Some(group) = group {
         query = query.filter(topics::group_code.eq(group.to_owned()));

@@ -21,7 +21,7 @@ pub struct Delivery {
     pub id: i64,
     pub endpoint_id: i64,
     pub event_id: i64,
-    pub status: String,
+    pub status: DeliveryStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
     pub last_attempt_at: Option<NaiveDateTime>,

@@ -6,6 +6,7 @@ mod withdrawal;
 
 use chrono::{Duration, NaiveDate, Utc};
 use mentoring_api::db::models::forum_sponsorships::{self as rows, NewSponsorship};
+use mentoring_api::domain::sponsorship::SponsorshipState;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -269,7 +270,7 @@ async fn fifty_concurrent_approvals_for_the_last_slot_let_exactly_one_win(app: T
                     ends_on: end,
                     effective_ends_on: end,
                     credit_hours: 20,
-                    state: "applied",
+                    state: SponsorshipState::Applied,
                     applied_by: staff_id,
                     version: 1,
                     created_at: now,

@@ -66,8 +66,8 @@ pub async fn list_open_notifications(
         for status in [ParticipantStatus::Pending, ParticipantStatus::Active] {
             for kind in [ProjectKind::FirstProject, ProjectKind::FollowUpProject] {
                 let filter = ListFilter {
-                    status: Some(status.as_str().to_owned()),
-                    project_kind: Some(kind.as_str().to_owned()),
+                    status: Some(status),
+                    project_kind: Some(kind),
                     today,
                     ..Default::default()
                 };
