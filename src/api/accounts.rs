@@ -12,7 +12,7 @@ use crate::api::http::response::{created_json, private_json};
 use crate::auth::secret::random_hex;
 use crate::auth::{AccountCache, Caller, Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::{self, DbPool};
 use crate::domain::text::{self, normalize_login};
 use crate::error::AppError;
@@ -114,7 +114,7 @@ pub struct AccountFilter {
 pub async fn create_staff_account(
     pool: &DbPool,
     body: NewStaffAccount,
-    actor: Option<i64>,
+    actor: Actor,
 ) -> Result<Account, AppError> {
     body.validate()?;
     let password = body.password;
@@ -141,7 +141,7 @@ pub async fn create_staff_account(
                 created_at: now,
                 updated_at: now,
             },
-            actor,
+            &actor,
         )
     })
     .await
@@ -165,7 +165,7 @@ pub async fn create_staff(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let account = create_staff_account(&pool, body.into_inner(), Some(caller.account_id)).await?;
+    let account = create_staff_account(&pool, body.into_inner(), caller.actor()).await?;
     Ok(created_json(
         &format!("/api/v1/accounts/{}", account.id),
         &AccountResponse::from(account),
@@ -197,7 +197,7 @@ pub async fn create_integration(
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
     let login = client_id.clone();
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let account = db::write(&pool, move |conn| {
         let now = Utc::now().naive_utc();
         accounts::create(
@@ -210,7 +210,7 @@ pub async fn create_integration(
                 created_at: now,
                 updated_at: now,
             },
-            Some(actor),
+            &actor,
         )
     })
     .await?;
@@ -292,7 +292,7 @@ async fn set_disabled(
             "staff cannot disable their own account".to_owned(),
         ));
     }
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let account = db::write(pool, move |conn| {
         let before = accounts::find(conn, id)?.ok_or(AppError::NotFound)?;
         if before.disabled_at.is_some() == disable {
@@ -303,7 +303,7 @@ async fn set_disabled(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &actor,
                 action: if disable {
                     "account.disabled"
                 } else {

@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use chrono::{NaiveDateTime, Utc};
 use serde_json::json;
 
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::webhook_deliveries::{self, Attempt, Due};
 use crate::db::models::webhook_endpoints;
 use crate::db::{self, DbConnection, DbPool};
@@ -163,7 +163,7 @@ fn record(
         audit_events::record(
             conn,
             Change {
-                actor: None,
+                actor: &Actor::system(),
                 action: "webhook_endpoint.disabled",
                 entity_type: "webhook_endpoint",
                 entity_id: endpoint.to_string(),

@@ -1,10 +1,10 @@
 //! One integration-test binary: every test runs a real server over a real database, on SQLite
 //! and on PostgreSQL.
 
-
 mod support;
 
 mod accounts;
+mod audit;
 mod auth;
 mod bound_list;
 mod calendar;

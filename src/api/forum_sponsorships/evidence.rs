@@ -121,7 +121,7 @@ pub async fn record(
         };
         change(
             conn,
-            caller.account_id,
+            &caller.actor(),
             &row,
             None,
             &changes,
@@ -172,7 +172,7 @@ pub async fn decide_credit(
     let body = body.into_inner();
     body.validate()?;
     let id = id.into_inner();
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let decided = db::write(&pool, move |conn| {
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
         let withdrawn_on = row
@@ -216,7 +216,7 @@ pub async fn decide_credit(
         };
         change(
             conn,
-            actor,
+            &actor,
             &row,
             None,
             &changes,

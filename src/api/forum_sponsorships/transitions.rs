@@ -85,7 +85,7 @@ pub async fn approve(
         });
         change(
             conn,
-            actor,
+            &caller.actor(),
             &row,
             Some(Transition::Approve),
             &changes,
@@ -130,7 +130,7 @@ pub async fn decline(
         };
         change(
             conn,
-            actor,
+            &caller.actor(),
             &row,
             Some(Transition::Decline),
             &changes,
@@ -186,7 +186,7 @@ pub async fn withdraw(
         };
         change(
             conn,
-            caller.account_id,
+            &caller.actor(),
             &row,
             Some(Transition::Withdraw),
             &changes,
@@ -217,7 +217,7 @@ pub async fn complete(
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
     let id = id.into_inner();
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let completed = db::write(&pool, move |conn| {
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
         if Transition::Complete.target(state_of(&row)?).is_none() {
@@ -252,7 +252,7 @@ pub async fn complete(
         };
         change(
             conn,
-            actor,
+            &actor,
             &row,
             Some(Transition::Complete),
             &changes,

@@ -13,7 +13,7 @@ use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::access::{existing, own_record};
 use crate::api::http::etag::json_with_etag;
 use crate::auth::Caller;
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::{contact_sheets, outbox, participants, participations, projects};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::events::EventType;
@@ -26,7 +26,7 @@ use crate::error::AppError;
 pub(crate) fn transition(
     conn: &mut DbConnection,
     id: i64,
-    actor: i64,
+    actor: &Actor,
     from: ParticipantStatus,
     to: ParticipantStatus,
     event: EventType,
@@ -37,7 +37,7 @@ pub(crate) fn transition(
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor,
             action: event.as_str(),
             entity_type: "participant",
             entity_id: id.to_string(),
@@ -107,7 +107,7 @@ pub async fn activate(
         transition(
             conn,
             id,
-            caller.account_id,
+            &caller.actor(),
             ParticipantStatus::Pending,
             ParticipantStatus::Active,
             EventType::ParticipantActivated,
@@ -170,7 +170,7 @@ pub async fn end(
         transition(
             conn,
             id,
-            viewer.account_id(),
+            &caller.actor(),
             from,
             ParticipantStatus::Ended,
             EventType::ParticipantEnded,
@@ -210,7 +210,7 @@ pub async fn rejoin(
         transition(
             conn,
             id,
-            caller.account_id,
+            &caller.actor(),
             ParticipantStatus::Ended,
             ParticipantStatus::Active,
             EventType::ParticipantRejoined,

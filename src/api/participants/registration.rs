@@ -13,7 +13,7 @@ use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::http::etag::etag;
 use crate::auth::{Role, password};
 use crate::db::models::accounts::{self, NewAccount};
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::participants::{self, NewParticipant};
 use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{participant_topics, roles, topics};
@@ -21,6 +21,7 @@ use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
 use crate::domain::text::{self, normalize_login};
 use crate::error::{AppError, FieldProblem};
+use crate::request_context::RequestId;
 
 /// What a participant consents to, per purpose.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -119,6 +120,7 @@ pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError>
 #[post("/registrations")]
 pub async fn create_registration(
     body: JsonObject<RegistrationRequest>,
+    request_id: RequestId,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
@@ -145,6 +147,11 @@ pub async fn create_registration(
         }
         let now = Utc::now().naive_utc();
         let display_name = format!("{} {}", body.first_name.trim(), body.last_name.trim());
+        // Anonymous: the account is created by no one, the registration is its first act.
+        let mut actor = Actor {
+            account_id: None,
+            request_id: request_id.into_inner(),
+        };
         let account = accounts::create(
             conn,
             &NewAccount {
@@ -155,8 +162,9 @@ pub async fn create_registration(
                 created_at: now,
                 updated_at: now,
             },
-            None,
+            &actor,
         )?;
+        actor.account_id = Some(account.id);
         let participant = participants::insert(
             conn,
             &NewParticipant {
@@ -203,7 +211,7 @@ pub async fn create_registration(
         audit_events::record(
             conn,
             Change {
-                actor: Some(account.id),
+                actor: &actor,
                 action: "participant.registered",
                 entity_type: "participant",
                 entity_id: participant.id.to_string(),

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::models::audit_events::Actor;
 use crate::db::schema::accounts;
 
 /// One row of `accounts`.
@@ -99,7 +100,7 @@ pub fn staff_exists(conn: &mut DbConnection) -> QueryResult<bool> {
 pub fn create(
     conn: &mut DbConnection,
     new: &NewAccount<'_>,
-    actor: Option<i64>,
+    actor: &Actor,
 ) -> Result<Account, crate::error::AppError> {
     use crate::db::models::audit_events::{self, Change};
     let account = insert(conn, new)?;
