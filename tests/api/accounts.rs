@@ -3,8 +3,8 @@
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::app::{PASSWORD, TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{PASSWORD, TestApp, assert_problem};
 
 on_both_backends!(
     staff_creates_staff_with_location_and_audit_row,

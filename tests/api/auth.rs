@@ -6,8 +6,8 @@ use jsonwebtoken::{EncodingKey, Header};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::app::{PASSWORD, TEST_JWT_SECRET, TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{PASSWORD, TEST_JWT_SECRET, TestApp, assert_problem};
 
 on_both_backends!(
     staff_logs_in_and_reads_own_account,

@@ -5,8 +5,8 @@ use diesel::prelude::*;
 use mentoring_api::db::DbConnection;
 use mentoring_api::db::bound_list::{in_codes, in_ids};
 
-use crate::support::app::TestApp;
 use crate::on_both_backends;
+use crate::support::app::TestApp;
 
 diesel::table! { bound_list_items (id) { id -> BigInt, code -> Text, } }
 use bound_list_items as items;

@@ -7,8 +7,8 @@ use std::process::{Command, Stdio};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::registration;
 use crate::support::sessions::{cast, held_session, post_status, proposal, propose};
 

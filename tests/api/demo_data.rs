@@ -6,8 +6,8 @@ use mentoring_api::demo::{self, DEMO_PARTICIPANT_PASSWORD, DEMO_STAFF_EMAIL, Sum
 use mentoring_api::error::AppError;
 use serde_json::Value;
 
-use crate::support::app::{PASSWORD, TestApp};
 use crate::on_both_backends;
+use crate::support::app::{PASSWORD, TestApp};
 
 on_both_backends!(demo_programme_is_plausible_and_seeded_once);
 

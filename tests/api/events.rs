@@ -4,10 +4,10 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
-use crate::support::participants::{PDF, registration};
 use crate::practice_tips;
+use crate::support::app::{TestApp, assert_problem};
+use crate::support::participants::{PDF, registration};
 use crate::support::sessions::proposal;
 
 on_both_backends!(

@@ -1,8 +1,8 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::support::app::TestApp;
 use crate::on_both_backends;
+use crate::support::app::TestApp;
 
 on_both_backends!(
     liveness_and_readiness_answer_ok,

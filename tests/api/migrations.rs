@@ -2,8 +2,8 @@
 
 use mentoring_api::db::migrations;
 
-use crate::support::app::TestApp;
 use crate::on_both_backends;
+use crate::support::app::TestApp;
 
 on_both_backends!(migrations_revert_and_reapply_cleanly);
 

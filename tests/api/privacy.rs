@@ -7,8 +7,8 @@ use mentoring_api::db::DbConnection;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::app::{PASSWORD, TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{PASSWORD, TestApp, assert_problem};
 use crate::support::participants::registration;
 
 on_both_backends!(

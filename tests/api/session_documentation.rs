@@ -6,8 +6,8 @@ use mentoring_api::db::models::credits::{self, CreditSource};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::{PDF, registration};
 use crate::support::sessions::{Cast, audit_of, cast, held_session, post_status};
 

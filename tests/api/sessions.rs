@@ -5,8 +5,8 @@ use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::registration;
 use crate::support::sessions::{audit_of, cast, post_status, proposal, propose};
 

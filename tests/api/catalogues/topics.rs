@@ -6,8 +6,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{assert_language, audit_of, get_in, ok_json, participant_token};
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 
 on_both_backends!(
     seeded_topics_match_the_handbook_list,

@@ -5,8 +5,8 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use super::{get_as, participant, registration_with, start_for_year_two};
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 
 on_both_backends!(every_role_reads_exactly_the_reports_it_may);
 

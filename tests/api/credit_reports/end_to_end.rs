@@ -7,9 +7,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{get_as, held_webinar, participant, registration_with, start_for_year_two, today};
-use crate::support::app::TestApp;
 use crate::on_both_backends;
 use crate::practice_tips::{create, new_tip, step as tip_step, upload_pages};
+use crate::support::app::TestApp;
 use crate::support::sessions::accepted_topic;
 use crate::support::sponsorships::{application, apply, forum, months_end, put_evidence, step};
 

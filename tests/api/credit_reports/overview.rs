@@ -9,8 +9,8 @@ use super::{
     get_as, grant, held_webinar, participant, registration_with, start_for_year_two, this_year,
     today,
 };
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::registration;
 
 on_both_backends!(

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 use super::{
     get_as, grant, held_webinar, participant, registration_with, revoke, start_for_year_two, today,
 };
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 
 on_both_backends!(
     report_lists_credits_with_details_totals_and_status_as_json_text_and_csv,

@@ -9,8 +9,8 @@ use mentoring_api::db::models::forum_sponsorships::{self as rows, NewSponsorship
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::sponsorships::{
     BASE, application, apply, audit_actions, credit_of, forum, mentor, months_end, put_evidence,
     step, today,

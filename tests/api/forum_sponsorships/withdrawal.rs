@@ -4,8 +4,8 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::sponsorships::{
     BASE, application, apply, audit_actions, credit_of, forum, mentor, months_end, put_evidence,
     step, today,

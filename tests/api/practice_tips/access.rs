@@ -5,8 +5,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::json;
 
 use super::{cast, create, new_tip, patch, published, step, upload_pages};
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::registration;
 
 on_both_backends!(

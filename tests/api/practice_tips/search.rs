@@ -5,8 +5,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{cast, create, new_tip, published, step, upload_pages};
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 
 on_both_backends!(search_by_topic_kind_and_words_shows_participants_published_and_own_tips);
 

@@ -5,8 +5,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{cast, create, new_tip, patch, upload_pages};
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::PDF;
 
 on_both_backends!(

@@ -5,8 +5,8 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{Cast, audit_actions, cast, create, new_tip, patch, published, step, upload_pages};
-use crate::support::app::{TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem};
 
 on_both_backends!(
     whole_workflow_from_draft_to_publication_credits_the_author_once,

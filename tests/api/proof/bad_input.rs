@@ -10,8 +10,8 @@ use serde_json::Value;
 use super::matrix_rows::{Row, all};
 use super::world::{CALLERS, Caller, World, build};
 use super::{Payload, fill, operations, snapshot, spec, split_op};
-use crate::support::app::TestApp;
 use crate::on_both_backends;
+use crate::support::app::TestApp;
 use mutations::{Raw, file_mutations, json_mutations};
 
 on_both_backends!(

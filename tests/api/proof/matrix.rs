@@ -11,8 +11,8 @@ use super::documented::undocumented_keys;
 use super::matrix_rows::{Row, all};
 use super::world::{CALLERS, Caller, World, build};
 use super::{Payload, fill, operations, send, split_op};
-use crate::support::app::TestApp;
 use crate::on_both_backends;
+use crate::support::app::TestApp;
 
 /// Keys that carry contact data or secrets.
 const PERSONAL_KEYS: [&str; 2] = ["email", "phone"];

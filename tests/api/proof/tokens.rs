@@ -8,8 +8,8 @@ use jsonwebtoken::{Algorithm, EncodingKey};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::support::app::{TEST_JWT_SECRET, TestApp, assert_problem};
 use crate::on_both_backends;
+use crate::support::app::{TEST_JWT_SECRET, TestApp, assert_problem};
 
 on_both_backends!(
     forged_and_malformed_tokens_get_401,

@@ -12,8 +12,8 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use crate::support::app::{TestApp, assert_problem, venv_python};
 use crate::on_both_backends;
+use crate::support::app::{TestApp, assert_problem, venv_python};
 use receiver::{Answer, Receiver, status};
 
 on_both_backends!(

@@ -3,9 +3,9 @@
 use serde_json::json;
 
 use super::{Row, empty, ids, no_body, none, pdf, reason, row};
+use crate::proof::Payload;
 use crate::support::app::PASSWORD;
 use crate::support::participants::registration;
-use crate::proof::Payload;
 use crate::support::sessions::proposal;
 use crate::support::sponsorships::{application, months_end, today};
 
