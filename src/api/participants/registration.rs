@@ -124,12 +124,14 @@ pub async fn create_registration(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
-    let roles = combine(vec![
+    let mut roles = None;
+    combine(vec![
         validated(&body),
         body.project.check("/project"),
-        parse_roles(&body.roles, "/roles").map(|_| ()),
-    ])
-    .and_then(|()| parse_roles(&body.roles, "/roles"))?;
+        parse_roles(&body.roles, "/roles").map(|parsed| roles = Some(parsed)),
+    ])?;
+    let roles =
+        roles.ok_or_else(|| AppError::internal("roles passed validation but were not parsed"))?;
     let secret = body.password.clone();
     let hash = web::block(move || password::hash(&secret))
         .await

@@ -88,14 +88,6 @@ pub fn set_disabled(
         .get_result(conn)
 }
 
-/// Whether any staff account exists (for start-up hints).
-pub fn staff_exists(conn: &mut DbConnection) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        accounts::table.filter(accounts::role.eq("staff")),
-    ))
-    .get_result(conn)
-}
-
 /// Creates an account and records it in the audit trail, in the caller's transaction.
 pub fn create(
     conn: &mut DbConnection,
