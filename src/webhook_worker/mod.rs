@@ -58,19 +58,25 @@ impl Worker {
         }
     }
 
-    /// One round; returns how many attempts it made.
+    /// One round; returns how many attempts it made. An idle round only reads, so it never
+    /// takes (or waits for) SQLite's write lock.
     pub async fn poll(&self) -> Result<usize, AppError> {
         let now = Utc::now().naive_utc();
-        let behind = db::run(
-            &self.pool,
-            |c| Ok(!webhook_endpoints::behind(c)?.is_empty()),
-        )
+        let (behind, any_due) = db::run(&self.pool, move |c| {
+            let behind = !webhook_endpoints::behind(c)?.is_empty();
+            // When behind, the fan-out below may make deliveries due; the claim then decides.
+            let any_due = behind || webhook_deliveries::any_due(c, now)?;
+            Ok((behind, any_due))
+        })
         .await?;
         if behind {
             db::write(&self.pool, move |c| {
                 Ok(webhook_deliveries::fan_out(c, FAN_OUT_BATCH, now)?)
             })
             .await?;
+        }
+        if !any_due {
+            return Ok(0);
         }
         let lease_until = now + self.policy.lease();
         let due = db::write(&self.pool, move |c| {
