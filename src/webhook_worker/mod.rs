@@ -6,6 +6,7 @@
 //! the last attempt, or the endpoint disabled (410, or too many failures in a row). All state is
 //! in the database, so a restart resumes where the last run stopped.
 
+pub mod message;
 mod sender;
 
 use std::net::SocketAddr;
