@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, NaiveDate, Utc};
 use diesel::prelude::*;
-use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
+use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
 use mentoring_api::config::{Secret, Settings};
 use mentoring_api::db::DbConnection;
 use mentoring_api::db::models::audit_events::Actor;

@@ -14,7 +14,7 @@ use std::time::Instant;
 use chrono::{NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
+use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
 use mentoring_api::config::{Secret, Settings};
 use mentoring_api::db::DbConnection;
 use mentoring_api::db::models::audit_events::Actor;

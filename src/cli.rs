@@ -4,7 +4,7 @@ use std::io::BufRead;
 
 use clap::{Parser, Subcommand};
 
-use crate::api::accounts::{NewStaffAccount, create_staff_account};
+use crate::auth::staff::{NewStaffAccount, create_staff_account};
 use crate::config::Settings;
 use crate::db::models::audit_events::Actor;
 use crate::error::AppError;

@@ -10,11 +10,12 @@ use validator::Validate;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::{created_json, private_json};
 use crate::auth::secret::random_hex;
+use crate::auth::staff::{NewStaffAccount, create_staff_account};
 use crate::auth::{AccountCache, Caller, Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
-use crate::db::models::audit_events::{self, Actor, Change};
+use crate::db::models::audit_events::{self, Change};
 use crate::db::{self, DbPool};
-use crate::domain::text::{self, normalize_login};
+use crate::domain::text;
 use crate::error::AppError;
 
 /// An account as staff see it (never the password hash).
@@ -58,29 +59,6 @@ pub struct AccountPage {
     pub next_cursor: Option<String>,
 }
 
-/// A new staff account.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewStaffAccount {
-    /// E-mail address used to log in.
-    #[validate(email(message = "must be an e-mail address"), length(max = 254))]
-    #[schema(format = Email, max_length = 254, example = "office@example.org")]
-    pub email: String,
-    /// Initial password (12–1024 characters).
-    #[validate(custom(function = "text::password"))]
-    #[schema(
-        min_length = 12,
-        max_length = 1024,
-        format = Password,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub password: String,
-    /// Name shown to others.
-    #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
-    #[schema(min_length = 1, max_length = 200, format = "single-line")]
-    pub display_name: String,
-}
-
 /// A new integration client.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -108,43 +86,6 @@ pub struct IntegrationCredentials {
 pub struct AccountFilter {
     /// Only accounts of this role.
     pub role: Option<Role>,
-}
-
-/// Creates a staff account, hashing the password off the actix workers.
-pub async fn create_staff_account(
-    pool: &DbPool,
-    body: NewStaffAccount,
-    actor: Actor,
-) -> Result<Account, AppError> {
-    body.validate()?;
-    let password = body.password;
-    let hash = web::block(move || password::hash(&password))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    let login = normalize_login(&body.email);
-    let display_name = body.display_name.trim().to_owned();
-    db::write(pool, move |conn| {
-        if accounts::find_by_login(conn, &login)?.is_some() {
-            return Err(AppError::Conflict(
-                "an account with this e-mail address already exists".to_owned(),
-            ));
-        }
-        let now = Utc::now().naive_utc();
-        accounts::create(
-            conn,
-            &NewAccount {
-                login: &login,
-                password_hash: &hash,
-                role: Role::Staff.as_str(),
-                display_name: &display_name,
-                created_at: now,
-                updated_at: now,
-            },
-            &actor,
-        )
-    })
-    .await
 }
 
 /// Creates a further staff account.

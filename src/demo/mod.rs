@@ -13,7 +13,7 @@ use diesel::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::api::accounts::{NewStaffAccount, create_staff_account};
+use crate::auth::staff::{NewStaffAccount, create_staff_account};
 use crate::db::models::audit_events::Actor;
 use crate::db::{self, DbPool, schema::accounts};
 use crate::error::AppError;

@@ -5,11 +5,11 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::api::participants::lifecycle::transition;
 use crate::auth::password;
 use crate::auth::role::Role;
 use crate::db::models::accounts::{self, NewAccount};
 use crate::db::models::audit_events::{self, Actor, Change};
+use crate::db::models::participants::transition;
 use crate::db::models::participants::{self, NewParticipant};
 use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{contact_sheets, participations, roles};

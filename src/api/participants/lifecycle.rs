@@ -3,7 +3,7 @@
 
 use crate::api::http::json_object::JsonObject;
 use actix_web::{HttpResponse, post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -13,41 +13,12 @@ use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::access::{existing, own_record};
 use crate::api::http::etag::json_with_etag;
 use crate::auth::Caller;
-use crate::db::models::audit_events::{self, Actor, Change};
-use crate::db::models::{contact_sheets, outbox, participants, participations, projects};
-use crate::db::{self, DbConnection, DbPool};
+use crate::db::models::{contact_sheets, participants, participations, projects};
+use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::text;
 use crate::error::AppError;
-
-/// Moves a participant from one status to another (conditional on `from`), with its audit event;
-/// shared with the demo seeding.
-pub(crate) fn transition(
-    conn: &mut DbConnection,
-    id: i64,
-    actor: &Actor,
-    from: ParticipantStatus,
-    to: ParticipantStatus,
-    event: EventType,
-) -> Result<(), AppError> {
-    let now = Utc::now().naive_utc();
-    let activated_at = (to == ParticipantStatus::Active).then_some(now);
-    participants::set_status(conn, id, to.as_str(), activated_at, now)?;
-    audit_events::record(
-        conn,
-        Change {
-            actor,
-            action: event.as_str(),
-            entity_type: "participant",
-            entity_id: id.to_string(),
-            before: Some(serde_json::json!({ "status": from })),
-            after: Some(serde_json::json!({ "status": to })),
-        },
-    )?;
-    // Last, so the outbox lock is held briefly and always after the participant row.
-    outbox::emit(conn, event, id, now)
-}
 
 fn status_of(row: &participants::Participant) -> ParticipantStatus {
     ParticipantStatus::parse(&row.status).unwrap_or(ParticipantStatus::Pending)
@@ -104,7 +75,7 @@ pub async fn activate(
             ));
         }
         participations::start(conn, id, today, caller.account_id)?;
-        transition(
+        participants::transition(
             conn,
             id,
             &caller.actor(),
@@ -167,7 +138,7 @@ pub async fn end(
             body.reason.trim(),
             viewer.account_id(),
         )?;
-        transition(
+        participants::transition(
             conn,
             id,
             &caller.actor(),
@@ -207,7 +178,7 @@ pub async fn rejoin(
             ));
         }
         participations::start(conn, id, today, caller.account_id)?;
-        transition(
+        participants::transition(
             conn,
             id,
             &caller.actor(),

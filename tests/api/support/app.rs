@@ -3,7 +3,7 @@
 
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
+use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
 use mentoring_api::config::{Secret, Settings};
 use mentoring_api::db::DbPool;
 use mentoring_api::db::models::audit_events::Actor;
