@@ -11,9 +11,10 @@ use std::time::{Duration, Instant};
 
 use chrono::{Duration as Days, NaiveDate, Utc};
 use diesel::prelude::*;
-use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
+use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
 use mentoring_api::config::{Secret, Settings};
 use mentoring_api::db::DbConnection;
+use mentoring_api::db::models::audit_events::Actor;
 use mentoring_api::db::models::credits::{self, CreditSource, Earning};
 use mentoring_api::db::models::sessions::{self, NewSession};
 use mentoring_api::db::schema::topics;
@@ -129,7 +130,9 @@ async fn main() {
         password: PASSWORD.to_owned(),
         display_name: "Bench".to_owned(),
     };
-    create_staff_account(&pool, staff, None).await.unwrap();
+    create_staff_account(&pool, staff, Actor::system())
+        .await
+        .unwrap();
     let login: Value = client
         .post(format!("{base}/auth/token"))
         .json(&json!({"email": "bench@example.org", "password": PASSWORD}))

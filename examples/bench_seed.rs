@@ -14,9 +14,10 @@ use std::time::Instant;
 use chrono::{NaiveDate, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::prelude::*;
-use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
+use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
 use mentoring_api::config::{Secret, Settings};
 use mentoring_api::db::DbConnection;
+use mentoring_api::db::models::audit_events::Actor;
 use mentoring_api::startup::prepare_database;
 
 /// The staff login and the password of every seeded account.
@@ -171,7 +172,7 @@ async fn main() {
         password: PASSWORD.to_owned(),
         display_name: "Bench".to_owned(),
     };
-    let staff = create_staff_account(&pool, staff, None)
+    let staff = create_staff_account(&pool, staff, Actor::system())
         .await
         .expect("fresh database")
         .id;

@@ -4,8 +4,9 @@ use std::io::BufRead;
 
 use clap::{Parser, Subcommand};
 
-use crate::api::accounts::{NewStaffAccount, create_staff_account};
+use crate::auth::staff::{NewStaffAccount, create_staff_account};
 use crate::config::Settings;
+use crate::db::models::audit_events::Actor;
 use crate::error::AppError;
 use crate::startup::{Application, prepare_database};
 
@@ -78,7 +79,7 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
                 password,
                 display_name,
             };
-            let account = create_staff_account(&pool, body, None)
+            let account = create_staff_account(&pool, body, Actor::system())
                 .await
                 .map_err(describe)?;
             println!("created staff account {} ({})", account.id, account.login);

@@ -25,7 +25,7 @@ see docs/API-DESIGN.md for the conventions.",
     ),
     servers((url = "/", description = "This server")),
     security(("bearer" = [])),
-    components(schemas(Problem, crate::api::events::WebhookMessage)),
+    components(schemas(Problem, crate::webhook_worker::message::WebhookMessage)),
     modifiers(&BearerScheme, &WebhookPush),
     tags(
         (name = "health", description = "Liveness and readiness probes."),

@@ -1,14 +1,16 @@
 //! The request id: taken from a well-formed `X-Request-Id` header or generated, echoed on the
-//! response, logged with every failure and available to code that runs for the request
-//! (error bodies, audit rows) without threading it through every call.
+//! response and logged with every failure. Error bodies read it from the request's task-local
+//! context; code that hands it to blocking work (audit rows, written on the blocking pool where
+//! no task-local reaches) takes it explicitly: the [`RequestId`] extractor or [`request_id`].
 
 use std::borrow::Cow;
+use std::future::{Ready, ready};
 
-use actix_web::Error;
 use actix_web::body::MessageBody;
-use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::middleware::Next;
+use actix_web::{Error, FromRequest, HttpMessage, HttpRequest};
 use rand::Rng;
 
 /// The header that carries the request id in both directions.
@@ -35,6 +37,33 @@ pub fn current_request_id() -> Option<String> {
 /// The current request's path, when called while a request is served.
 pub fn current_path() -> Option<String> {
     CONTEXT.try_with(|c| c.path.clone()).ok()
+}
+
+/// The current request's id as an extractor: `None` only when the middleware did not run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestId(pub Option<String>);
+
+impl RequestId {
+    /// The id, if any.
+    pub fn into_inner(self) -> Option<String> {
+        self.0
+    }
+}
+
+/// The id the middleware assigned to `req`.
+pub fn request_id(req: &HttpRequest) -> Option<String> {
+    req.extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.0.clone())
+}
+
+impl FromRequest for RequestId {
+    type Error = Error;
+    type Future = Ready<Result<Self, Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(RequestId(request_id(req))))
+    }
 }
 
 /// Paths whose next segment is a secret (a calendar feed token, which calendar apps can only send
@@ -87,6 +116,8 @@ pub async fn middleware(
         .get(REQUEST_ID_HEADER)
         .and_then(accepted_client_id)
         .unwrap_or_else(generate_id);
+    req.extensions_mut()
+        .insert(RequestId(Some(request_id.clone())));
     let context = RequestContext {
         request_id: request_id.clone(),
         path: loggable_path(req.path()).into_owned(),

@@ -10,11 +10,12 @@ use validator::Validate;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::{created_json, private_json};
 use crate::auth::secret::random_hex;
+use crate::auth::staff::{NewStaffAccount, create_staff_account};
 use crate::auth::{AccountCache, Caller, Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::{self, DbPool};
-use crate::domain::text::{self, normalize_login};
+use crate::domain::text;
 use crate::error::AppError;
 
 /// An account as staff see it (never the password hash).
@@ -58,29 +59,6 @@ pub struct AccountPage {
     pub next_cursor: Option<String>,
 }
 
-/// A new staff account.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct NewStaffAccount {
-    /// E-mail address used to log in.
-    #[validate(email(message = "must be an e-mail address"), length(max = 254))]
-    #[schema(format = Email, max_length = 254, example = "office@example.org")]
-    pub email: String,
-    /// Initial password (12–1024 characters).
-    #[validate(custom(function = "text::password"))]
-    #[schema(
-        min_length = 12,
-        max_length = 1024,
-        format = Password,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
-    )]
-    pub password: String,
-    /// Name shown to others.
-    #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
-    #[schema(min_length = 1, max_length = 200, format = "single-line")]
-    pub display_name: String,
-}
-
 /// A new integration client.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -110,43 +88,6 @@ pub struct AccountFilter {
     pub role: Option<Role>,
 }
 
-/// Creates a staff account, hashing the password off the actix workers.
-pub async fn create_staff_account(
-    pool: &DbPool,
-    body: NewStaffAccount,
-    actor: Option<i64>,
-) -> Result<Account, AppError> {
-    body.validate()?;
-    let password = body.password;
-    let hash = web::block(move || password::hash(&password))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    let login = normalize_login(&body.email);
-    let display_name = body.display_name.trim().to_owned();
-    db::write(pool, move |conn| {
-        if accounts::find_by_login(conn, &login)?.is_some() {
-            return Err(AppError::Conflict(
-                "an account with this e-mail address already exists".to_owned(),
-            ));
-        }
-        let now = Utc::now().naive_utc();
-        accounts::create(
-            conn,
-            &NewAccount {
-                login: &login,
-                password_hash: &hash,
-                role: Role::Staff.as_str(),
-                display_name: &display_name,
-                created_at: now,
-                updated_at: now,
-            },
-            actor,
-        )
-    })
-    .await
-}
-
 /// Creates a further staff account.
 #[utoipa::path(
     tag = "accounts",
@@ -165,7 +106,7 @@ pub async fn create_staff(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let account = create_staff_account(&pool, body.into_inner(), Some(caller.account_id)).await?;
+    let account = create_staff_account(&pool, body.into_inner(), caller.actor()).await?;
     Ok(created_json(
         &format!("/api/v1/accounts/{}", account.id),
         &AccountResponse::from(account),
@@ -197,7 +138,7 @@ pub async fn create_integration(
         .map_err(AppError::internal)?
         .map_err(AppError::internal)?;
     let login = client_id.clone();
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let account = db::write(&pool, move |conn| {
         let now = Utc::now().naive_utc();
         accounts::create(
@@ -210,7 +151,7 @@ pub async fn create_integration(
                 created_at: now,
                 updated_at: now,
             },
-            Some(actor),
+            &actor,
         )
     })
     .await?;
@@ -292,7 +233,7 @@ async fn set_disabled(
             "staff cannot disable their own account".to_owned(),
         ));
     }
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let account = db::write(pool, move |conn| {
         let before = accounts::find(conn, id)?.ok_or(AppError::NotFound)?;
         if before.disabled_at.is_some() == disable {
@@ -303,7 +244,7 @@ async fn set_disabled(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &actor,
                 action: if disable {
                     "account.disabled"
                 } else {

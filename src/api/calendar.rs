@@ -33,14 +33,14 @@ pub struct FeedTokenResponse {
     pub feed_url: String,
 }
 
-fn audit(conn: &mut DbConnection, actor: i64, action: &str) -> Result<(), AppError> {
+fn audit(conn: &mut DbConnection, caller: &Caller, action: &str) -> Result<(), AppError> {
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor: &caller.actor(),
             action,
             entity_type: "account",
-            entity_id: actor.to_string(),
+            entity_id: caller.account_id.to_string(),
             before: None,
             after: Some(json!({})),
         },
@@ -70,7 +70,7 @@ pub async fn create_token(
     db::write(&pool, move |conn| {
         Viewer::load(conn, &caller)?.require_member()?;
         calendar_feed_tokens::replace(conn, caller.account_id, &digest, Utc::now().naive_utc())?;
-        audit(conn, caller.account_id, "calendar_feed_token.created")
+        audit(conn, &caller, "calendar_feed_token.created")
     })
     .await?;
     let info = req.connection_info();
@@ -99,7 +99,7 @@ pub async fn revoke_token(
     db::write(&pool, move |conn| {
         Viewer::load(conn, &caller)?.require_member()?;
         if calendar_feed_tokens::revoke(conn, caller.account_id)? {
-            audit(conn, caller.account_id, "calendar_feed_token.revoked")?;
+            audit(conn, &caller, "calendar_feed_token.revoked")?;
         }
         Ok(())
     })
@@ -119,7 +119,11 @@ fn token_holder_may_read(conn: &mut DbConnection, token: &str) -> Result<bool, A
     let Some(role) = crate::auth::Role::parse(&account.role) else {
         return Ok(false);
     };
-    let caller = Caller { account_id, role };
+    let caller = Caller {
+        account_id,
+        role,
+        request_id: None,
+    };
     Ok(Viewer::load(conn, &caller).is_ok_and(|v| v.require_member().is_ok()))
 }
 

@@ -348,7 +348,7 @@ pub async fn change_rule(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &caller.actor(),
                 action: "format.rule_added",
                 entity_type: "format",
                 entity_id: code.clone(),

@@ -191,7 +191,7 @@ pub async fn create(
     let body = body.into_inner();
     body.validate()?;
     let max = i64::from(limits.max_forums);
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let forum = db::write(&pool, move |conn| {
         // First: the lock row, so concurrent creators count one after another.
         forums::lock_creation(conn)?;
@@ -219,7 +219,7 @@ pub async fn create(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &actor,
                 action: "forum.created",
                 entity_type: "forum",
                 entity_id: forum.id.to_string(),
@@ -256,7 +256,7 @@ pub async fn retire(
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
     let id = id.into_inner();
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let forum = db::write(&pool, move |conn| {
         let Some(forum) = forums::retire(conn, id, Utc::now().naive_utc())? else {
             return Err(match forums::find(conn, id)? {
@@ -267,7 +267,7 @@ pub async fn retire(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &actor,
                 action: "forum.retired",
                 entity_type: "forum",
                 entity_id: id.to_string(),

@@ -331,7 +331,7 @@ pub async fn create(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &caller.actor(),
                 action: if accepted {
                     "topic.created"
                 } else {
@@ -383,7 +383,7 @@ async fn decide(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &caller.actor(),
                 action: if to == TopicStatus::Accepted {
                     "topic.accepted"
                 } else {

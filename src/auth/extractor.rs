@@ -9,7 +9,8 @@ use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use crate::auth::Role;
 use crate::auth::account_cache::{AccountCache, Lookup};
 use crate::auth::jwt::TokenKeys;
-use crate::db::{self, DbPool, models::accounts};
+use crate::db::models::{accounts, audit_events::Actor};
+use crate::db::{self, DbPool};
 use crate::error::AppError;
 
 /// The authenticated caller of a request. Taking it as a handler argument makes the handler
@@ -20,6 +21,8 @@ pub struct Caller {
     pub account_id: i64,
     /// The account's current role (from the database, not the token).
     pub role: Role,
+    /// The id of the request it was extracted for, for the audit rows the request writes.
+    pub request_id: Option<String>,
 }
 
 impl Caller {
@@ -40,6 +43,14 @@ impl Caller {
     /// Whether the caller is staff.
     pub fn is_staff(&self) -> bool {
         self.role == Role::Staff
+    }
+
+    /// The caller as the audit trail records it: the account and the request.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            account_id: Some(self.account_id),
+            request_id: self.request_id.clone(),
+        }
     }
 }
 
@@ -85,7 +96,11 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, AppError> {
     if role != claims.role {
         return Err(invalid());
     }
-    Ok(Caller { account_id, role })
+    Ok(Caller {
+        account_id,
+        role,
+        request_id: crate::request_context::request_id(&req),
+    })
 }
 
 fn app_data<T: 'static>(req: &HttpRequest) -> Result<web::Data<T>, AppError> {

@@ -7,6 +7,7 @@ pub mod jwt;
 pub mod password;
 pub mod role;
 pub mod secret;
+pub mod staff;
 pub mod throttle;
 
 pub use account_cache::AccountCache;

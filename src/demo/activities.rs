@@ -7,7 +7,7 @@ use rand::Rng;
 use rand::rngs::StdRng;
 use serde_json::{Value, json};
 
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::session_documentation::{self, Documentation};
 use crate::db::models::sessions::{self, NewSession, TransitionChanges};
@@ -186,7 +186,7 @@ pub fn audit(
     audit_events::record(
         conn,
         Change {
-            actor: Some(staff),
+            actor: &Actor::account(staff),
             action,
             entity_type,
             entity_id: id.to_string(),

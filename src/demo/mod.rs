@@ -13,7 +13,8 @@ use diesel::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use crate::api::accounts::{NewStaffAccount, create_staff_account};
+use crate::auth::staff::{NewStaffAccount, create_staff_account};
+use crate::db::models::audit_events::Actor;
 use crate::db::{self, DbPool, schema::accounts};
 use crate::error::AppError;
 
@@ -57,7 +58,7 @@ pub async fn seed(
             password: staff_password,
             display_name: "SK:KK Demo".to_owned(),
         },
-        None,
+        Actor::system(),
     )
     .await?;
     let mut rng = StdRng::seed_from_u64(SEED);

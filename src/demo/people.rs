@@ -5,11 +5,11 @@ use chrono::{Datelike, Duration, NaiveDate, Utc};
 use rand::Rng;
 use rand::rngs::StdRng;
 
-use crate::api::participants::lifecycle::transition;
 use crate::auth::password;
 use crate::auth::role::Role;
 use crate::db::models::accounts::{self, NewAccount};
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
+use crate::db::models::participants::transition;
 use crate::db::models::participants::{self, NewParticipant};
 use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{contact_sheets, participations, roles};
@@ -220,7 +220,7 @@ fn register(
             created_at: now,
             updated_at: now,
         },
-        None,
+        &Actor::system(),
     )?;
     let participant = participants::insert(
         conn,
@@ -271,7 +271,7 @@ fn register(
     audit_events::record(
         conn,
         Change {
-            actor: Some(account.id),
+            actor: &Actor::account(account.id),
             action: "participant.registered",
             entity_type: "participant",
             entity_id: participant.id.to_string(),
@@ -289,7 +289,7 @@ fn register(
     transition(
         conn,
         participant.id,
-        staff,
+        &Actor::account(staff),
         pending,
         active,
         EventType::ParticipantActivated,
@@ -300,7 +300,7 @@ fn register(
         transition(
             conn,
             participant.id,
-            staff,
+            &Actor::account(staff),
             active,
             ended,
             EventType::ParticipantEnded,

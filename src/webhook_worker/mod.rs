@@ -6,6 +6,7 @@
 //! the last attempt, or the endpoint disabled (410, or too many failures in a row). All state is
 //! in the database, so a restart resumes where the last run stopped.
 
+pub mod message;
 mod sender;
 
 use std::net::SocketAddr;
@@ -13,7 +14,7 @@ use std::net::SocketAddr;
 use chrono::{NaiveDateTime, Utc};
 use serde_json::json;
 
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::webhook_deliveries::{self, Attempt, Due};
 use crate::db::models::webhook_endpoints;
 use crate::db::{self, DbConnection, DbPool};
@@ -58,19 +59,25 @@ impl Worker {
         }
     }
 
-    /// One round; returns how many attempts it made.
+    /// One round; returns how many attempts it made. An idle round only reads, so it never
+    /// takes (or waits for) SQLite's write lock.
     pub async fn poll(&self) -> Result<usize, AppError> {
         let now = Utc::now().naive_utc();
-        let behind = db::run(
-            &self.pool,
-            |c| Ok(!webhook_endpoints::behind(c)?.is_empty()),
-        )
+        let (behind, any_due) = db::run(&self.pool, move |c| {
+            let behind = !webhook_endpoints::behind(c)?.is_empty();
+            // When behind, the fan-out below may make deliveries due; the claim then decides.
+            let any_due = behind || webhook_deliveries::any_due(c, now)?;
+            Ok((behind, any_due))
+        })
         .await?;
         if behind {
             db::write(&self.pool, move |c| {
                 Ok(webhook_deliveries::fan_out(c, FAN_OUT_BATCH, now)?)
             })
             .await?;
+        }
+        if !any_due {
+            return Ok(0);
         }
         let lease_until = now + self.policy.lease();
         let due = db::write(&self.pool, move |c| {
@@ -163,7 +170,7 @@ fn record(
         audit_events::record(
             conn,
             Change {
-                actor: None,
+                actor: &Actor::system(),
                 action: "webhook_endpoint.disabled",
                 entity_type: "webhook_endpoint",
                 entity_id: endpoint.to_string(),

@@ -9,7 +9,7 @@ use chrono::Utc;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, RETRY_AFTER};
 use url::{Host, Url};
 
-use crate::api::events::WebhookMessage;
+use super::message::WebhookMessage;
 use crate::db::models::webhook_deliveries::Due;
 use crate::domain::webhooks::{Outcome, is_own_address, sign};
 

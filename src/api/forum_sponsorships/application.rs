@@ -150,7 +150,7 @@ pub async fn create(
         audit_events::record(
             conn,
             Change {
-                actor: Some(caller.account_id),
+                actor: &caller.actor(),
                 action: "forum_sponsorship.applied",
                 entity_type: "forum_sponsorship",
                 entity_id: row.id.to_string(),

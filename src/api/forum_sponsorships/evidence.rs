@@ -103,7 +103,7 @@ pub async fn record(
         };
         change(
             conn,
-            caller.account_id,
+            &caller.actor(),
             &row,
             None,
             &changes,
@@ -154,7 +154,7 @@ pub async fn decide_credit(
     let body = body.into_inner();
     body.validate()?;
     let id = id.into_inner();
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let decided = db::write(&pool, move |conn| {
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
         let withdrawn_on = row
@@ -198,7 +198,7 @@ pub async fn decide_credit(
         };
         change(
             conn,
-            actor,
+            &actor,
             &row,
             None,
             &changes,

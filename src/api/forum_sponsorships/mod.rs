@@ -15,7 +15,7 @@ use utoipa::ToSchema;
 
 use crate::api::access::Viewer;
 use crate::db::DbConnection;
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::forum_sponsorships::{self as rows, Changes, Sponsorship};
 use crate::db::models::forums;
 use crate::domain::sponsorship::{
@@ -174,7 +174,7 @@ fn open_forum(conn: &mut DbConnection, forum_id: i64) -> Result<forums::Forum, A
 /// response.
 fn change(
     conn: &mut DbConnection,
-    actor: i64,
+    actor: &Actor,
     row: &Sponsorship,
     transition: Option<Transition>,
     changes: &Changes,
@@ -197,7 +197,7 @@ fn change(
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor,
             action,
             entity_type: "forum_sponsorship",
             entity_id: row.id.to_string(),

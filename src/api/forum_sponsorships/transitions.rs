@@ -86,7 +86,7 @@ pub async fn approve(
         });
         change(
             conn,
-            actor,
+            &caller.actor(),
             &row,
             Some(Transition::Approve),
             &changes,
@@ -131,7 +131,7 @@ pub async fn decline(
         };
         change(
             conn,
-            actor,
+            &caller.actor(),
             &row,
             Some(Transition::Decline),
             &changes,
@@ -187,7 +187,7 @@ pub async fn withdraw(
         };
         change(
             conn,
-            caller.account_id,
+            &caller.actor(),
             &row,
             Some(Transition::Withdraw),
             &changes,
@@ -218,7 +218,7 @@ pub async fn complete(
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
     let id = id.into_inner();
-    let actor = caller.account_id;
+    let actor = caller.actor();
     let completed = db::write(&pool, move |conn| {
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
         if Transition::Complete.target(row.state).is_none() {
@@ -244,7 +244,7 @@ pub async fn complete(
         };
         change(
             conn,
-            actor,
+            &actor,
             &row,
             Some(Transition::Complete),
             &changes,

@@ -76,12 +76,16 @@ fn response(conn: &mut DbConnection, mailing: Mailing) -> Result<MailingResponse
 }
 
 /// Welcomes the candidates of a new mailing on `sent_on`; audited with counts only.
-fn record(conn: &mut DbConnection, sent_on: NaiveDate, actor: i64) -> Result<Created, AppError> {
+fn record(
+    conn: &mut DbConnection,
+    sent_on: NaiveDate,
+    caller: &Caller,
+) -> Result<Created, AppError> {
     let now = Utc::now().naive_utc();
     let previous = newsletter::latest(conn)?.map(|m| m.sent_on);
     let (from, until) =
         welcome_window(previous, sent_on).map_err(|e| AppError::invalid_field("/sent_on", e))?;
-    let mailing = newsletter::insert(conn, sent_on, actor, now)?;
+    let mailing = newsletter::insert(conn, sent_on, caller.account_id, now)?;
     let candidates = newsletter::candidates(conn, from, until)?;
     for participant in &candidates {
         newsletter::welcome(conn, participant.id, mailing.id)?;
@@ -89,7 +93,7 @@ fn record(conn: &mut DbConnection, sent_on: NaiveDate, actor: i64) -> Result<Cre
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor: &caller.actor(),
             action: "newsletter_mailing.recorded",
             entity_type: "newsletter_mailing",
             entity_id: mailing.id.to_string(),
@@ -129,17 +133,16 @@ pub async fn create(
     let body = body.into_inner();
     body.validate()?;
     let canonical = serde_json::to_string(&body).map_err(AppError::internal)?;
-    let actor = caller.account_id;
     let created = db::write(&pool, move |conn| {
         newsletter::lock(conn)?;
         let request = idempotency::Request {
-            account_id: actor,
+            account_id: caller.account_id,
             operation: "create_newsletter_mailing",
             key: key.as_deref(),
             body: &canonical,
         };
         idempotency::once(conn, &request, Utc::now().naive_utc(), |conn| {
-            record(conn, body.sent_on, actor)
+            record(conn, body.sent_on, &caller)
         })
     })
     .await?;

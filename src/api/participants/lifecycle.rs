@@ -3,7 +3,7 @@
 
 use crate::api::http::json_object::JsonObject;
 use actix_web::{HttpResponse, post, web};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
@@ -13,43 +13,14 @@ use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::access::{existing, own_record};
 use crate::api::http::etag::json_with_etag;
 use crate::auth::Caller;
-use crate::db::models::audit_events::{self, Change};
-use crate::db::models::{contact_sheets, outbox, participants, participations, projects};
-use crate::db::{self, DbConnection, DbPool};
+use crate::db::models::{contact_sheets, participants, participations, projects};
+use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
 use crate::domain::participant::{
     ParticipantStatus, check_activation, check_ending, check_rejoining,
 };
 use crate::domain::text;
 use crate::error::AppError;
-
-/// Moves a participant from one status to another (conditional on `from`), with its audit event;
-/// shared with the demo seeding.
-pub(crate) fn transition(
-    conn: &mut DbConnection,
-    id: i64,
-    actor: i64,
-    from: ParticipantStatus,
-    to: ParticipantStatus,
-    event: EventType,
-) -> Result<(), AppError> {
-    let now = Utc::now().naive_utc();
-    let activated_at = (to == ParticipantStatus::Active).then_some(now);
-    participants::set_status(conn, id, to, activated_at, now)?;
-    audit_events::record(
-        conn,
-        Change {
-            actor: Some(actor),
-            action: event.as_str(),
-            entity_type: "participant",
-            entity_id: id.to_string(),
-            before: Some(serde_json::json!({ "status": from })),
-            after: Some(serde_json::json!({ "status": to })),
-        },
-    )?;
-    // Last, so the outbox lock is held briefly and always after the participant row.
-    outbox::emit(conn, event, id, now)
-}
 
 async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
     let today = today();
@@ -95,10 +66,10 @@ pub async fn activate(
         };
         check_activation(row.status, project.is_some(), confirmed)?;
         participations::start(conn, id, today, caller.account_id)?;
-        transition(
+        participants::transition(
             conn,
             id,
-            caller.account_id,
+            &caller.actor(),
             ParticipantStatus::Pending,
             ParticipantStatus::Active,
             EventType::ParticipantActivated,
@@ -154,10 +125,10 @@ pub async fn end(
             body.reason.trim(),
             viewer.account_id(),
         )?;
-        transition(
+        participants::transition(
             conn,
             id,
-            viewer.account_id(),
+            &caller.actor(),
             from,
             ParticipantStatus::Ended,
             EventType::ParticipantEnded,
@@ -190,10 +161,10 @@ pub async fn rejoin(
         let row = existing(conn, id)?;
         check_rejoining(row.status)?;
         participations::start(conn, id, today, caller.account_id)?;
-        transition(
+        participants::transition(
             conn,
             id,
-            caller.account_id,
+            &caller.actor(),
             ParticipantStatus::Ended,
             ParticipantStatus::Active,
             EventType::ParticipantRejoined,

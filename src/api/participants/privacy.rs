@@ -257,7 +257,7 @@ pub async fn erase(
         audit_events::record(
             conn,
             Change {
-                actor: Some(caller.account_id),
+                actor: &caller.actor(),
                 action: "participant.erased",
                 entity_type: "participant",
                 entity_id: id.to_string(),

@@ -134,7 +134,7 @@ pub async fn create_project(
         audit_events::record(
             conn,
             Change {
-                actor: Some(viewer.account_id()),
+                actor: &caller.actor(),
                 action: "project.created",
                 entity_type: "participant",
                 entity_id: id.to_string(),
@@ -211,7 +211,7 @@ pub async fn upload_contact_sheet(
         audit_events::record(
             conn,
             Change {
-                actor: Some(viewer.account_id()),
+                actor: &caller.actor(),
                 action: "contact_sheet.uploaded",
                 entity_type: "participant",
                 entity_id: id.to_string(),
@@ -295,7 +295,7 @@ pub async fn confirm_contact_sheet(
         audit_events::record(
             conn,
             Change {
-                actor: Some(caller.account_id),
+                actor: &caller.actor(),
                 action: "contact_sheet.confirmed",
                 entity_type: "participant",
                 entity_id: id.to_string(),

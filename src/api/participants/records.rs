@@ -163,7 +163,7 @@ pub async fn update_participant(
     let if_match = if_match.require()?;
     let today = today();
     let assembled = db::write(&pool, move |conn| {
-        let (viewer, current) = own_record_for_change(conn, &caller, id)?;
+        let (_, current) = own_record_for_change(conn, &caller, id)?;
         if !if_match.matches(current.version) {
             return Err(AppError::PreconditionFailed);
         }
@@ -207,7 +207,7 @@ pub async fn update_participant(
         audit_events::record(
             conn,
             Change {
-                actor: Some(viewer.account_id()),
+                actor: &caller.actor(),
                 action: "participant.updated",
                 entity_type: "participant",
                 entity_id: id.to_string(),

@@ -18,7 +18,7 @@ use crate::api::http::etag::etag;
 use crate::api::topics;
 use crate::auth::{Role, password};
 use crate::db::models::accounts::{self, NewAccount};
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::participants::{self, NewParticipant};
 use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{participant_topics, roles};
@@ -26,6 +26,7 @@ use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
 use crate::domain::text::{self, normalize_login};
 use crate::error::{AppError, FieldProblem};
+use crate::request_context::RequestId;
 
 /// What a participant consents to, per purpose.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
@@ -133,16 +134,19 @@ pub async fn create_registration(
     address: ClientAddress,
     throttle: web::Data<RegistrationThrottle>,
     body: JsonObject<RegistrationRequest>,
+    request_id: RequestId,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     throttle.attempt(&address.0, Instant::now())?;
     let body = body.into_inner();
-    let roles = combine(vec![
+    let mut roles = None;
+    combine(vec![
         validated(&body),
         body.project.check("/project"),
-        parse_roles(&body.roles, "/roles").map(|_| ()),
-    ])
-    .and_then(|()| parse_roles(&body.roles, "/roles"))?;
+        parse_roles(&body.roles, "/roles").map(|parsed| roles = Some(parsed)),
+    ])?;
+    let roles =
+        roles.ok_or_else(|| AppError::internal("roles passed validation but were not parsed"))?;
     let secret = body.password.clone();
     let hash = web::block(move || password::hash(&secret))
         .await
@@ -160,6 +164,11 @@ pub async fn create_registration(
         }
         let now = Utc::now().naive_utc();
         let display_name = format!("{} {}", body.first_name.trim(), body.last_name.trim());
+        // Anonymous: the account is created by no one, the registration is its first act.
+        let mut actor = Actor {
+            account_id: None,
+            request_id: request_id.into_inner(),
+        };
         let account = accounts::create(
             conn,
             &NewAccount {
@@ -170,8 +179,9 @@ pub async fn create_registration(
                 created_at: now,
                 updated_at: now,
             },
-            None,
+            &actor,
         )?;
+        actor.account_id = Some(account.id);
         let participant = participants::insert(
             conn,
             &NewParticipant {
@@ -218,7 +228,7 @@ pub async fn create_registration(
         audit_events::record(
             conn,
             Change {
-                actor: Some(account.id),
+                actor: &actor,
                 action: "participant.registered",
                 entity_type: "participant",
                 entity_id: participant.id.to_string(),

@@ -17,7 +17,7 @@ use crate::api::http::query_text::require_plain;
 use crate::api::http::response::private_json;
 use crate::api::topics;
 use crate::auth::Caller;
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::formats;
 use crate::db::models::practice_tips::{self, ContentChanges, ListFilter, NewPracticeTip};
 use crate::db::{self, DbConnection, DbPool};
@@ -113,7 +113,7 @@ fn sorted_topics(ids: &[i64]) -> Vec<i64> {
 /// Records an audit event about a tip (ids, codes and numbers only).
 pub(super) fn audit(
     conn: &mut DbConnection,
-    actor: i64,
+    actor: &Actor,
     action: &str,
     id: i64,
     after: serde_json::Value,
@@ -121,7 +121,7 @@ pub(super) fn audit(
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor,
             action,
             entity_type: "practice_tip",
             entity_id: id.to_string(),
@@ -187,13 +187,7 @@ pub async fn create(
             "topic_ids": topic_ids,
             "anonymisation_requested": tip.anonymisation_requested,
         });
-        audit(
-            conn,
-            caller.account_id,
-            "practice_tip.created",
-            tip.id,
-            after,
-        )?;
+        audit(conn, &caller.actor(), "practice_tip.created", tip.id, after)?;
         Ok((tip.version, response(conn, &viewer, tip)?))
     })
     .await?;
@@ -364,7 +358,7 @@ pub async fn update(
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
         let after = json!({"version": updated.version, "fields": fields});
-        audit(conn, caller.account_id, "practice_tip.updated", id, after)?;
+        audit(conn, &caller.actor(), "practice_tip.updated", id, after)?;
         Ok((updated.version, response(conn, &viewer, updated)?))
     })
     .await?;

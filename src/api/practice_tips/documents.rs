@@ -65,7 +65,7 @@ pub async fn upload(
         let after = json!({"size_bytes": info.size_bytes, "page_count": info.page_count});
         audit(
             conn,
-            caller.account_id,
+            &caller.actor(),
             "practice_tip.document_uploaded",
             id,
             after,

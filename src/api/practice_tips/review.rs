@@ -99,7 +99,7 @@ fn decided_with_reason(actor: i64, reason: String) -> TransitionChanges {
 /// Applies `transition` with one conditional write and audits it with `extra`.
 fn apply(
     conn: &mut DbConnection,
-    actor: i64,
+    caller: &Caller,
     tip: &PracticeTip,
     transition: Transition,
     changes: &TransitionChanges,
@@ -114,7 +114,7 @@ fn apply(
     if let (Some(after), Some(extra)) = (after.as_object_mut(), extra.as_object()) {
         after.extend(extra.clone());
     }
-    audit(conn, actor, transition.action(), tip.id, after)?;
+    audit(conn, &caller.actor(), transition.action(), tip.id, after)?;
     Ok(updated)
 }
 
@@ -126,7 +126,7 @@ async fn staff_step<F>(
     step: F,
 ) -> Result<HttpResponse, AppError>
 where
-    F: FnOnce(&mut DbConnection, i64, PracticeTip) -> Result<PracticeTip, AppError>
+    F: FnOnce(&mut DbConnection, &Caller, PracticeTip) -> Result<PracticeTip, AppError>
         + Send
         + 'static,
 {
@@ -134,7 +134,7 @@ where
     let tip = db::write(pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let tip = visible(conn, &viewer, id)?;
-        let updated = step(conn, caller.account_id, tip)?;
+        let updated = step(conn, &caller, tip)?;
         response(conn, &viewer, updated)
     })
     .await?;
@@ -170,14 +170,7 @@ pub async fn submit(
             submitted_at: Some(Some(Utc::now().naive_utc())),
             ..TransitionChanges::default()
         };
-        let updated = apply(
-            conn,
-            caller.account_id,
-            &tip,
-            Transition::Submit,
-            &changes,
-            json!({}),
-        )?;
+        let updated = apply(conn, &caller, &tip, Transition::Submit, &changes, json!({}))?;
         response(conn, &viewer, updated)
     })
     .await?;
@@ -204,15 +197,15 @@ pub async fn request_changes(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
+    staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
         let changes = TransitionChanges {
             review_note: Some(Some(body.review_note)),
-            decided_by: Some(Some(actor)),
+            decided_by: Some(Some(caller.account_id)),
             ..TransitionChanges::default()
         };
         apply(
             conn,
-            actor,
+            caller,
             &tip,
             Transition::RequestChanges,
             &changes,
@@ -244,7 +237,7 @@ pub async fn publish(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let confirmed = body.into_inner().anonymisation_confirmed;
-    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
+    staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
         // The state first: a tip published already is a 409 whatever the body says.
         allowed(&tip, Transition::Publish)?;
         check_publication(
@@ -257,8 +250,8 @@ pub async fn publish(
         outbox::emit(conn, EventType::PracticeTipPublished, tip.id, now)?;
         let changes = TransitionChanges {
             published_at: Some(Some(now)),
-            decided_by: Some(Some(actor)),
-            anonymisation_confirmed_by: anonymised.then_some(Some(actor)),
+            decided_by: Some(Some(caller.account_id)),
+            anonymisation_confirmed_by: anonymised.then_some(Some(caller.account_id)),
             anonymisation_confirmed_at: anonymised.then_some(Some(now)),
             ..TransitionChanges::default()
         };
@@ -275,7 +268,7 @@ pub async fn publish(
             now,
         )?;
         let extra = json!({"credit_hours": credit.hours, "anonymisation_confirmed": anonymised});
-        apply(conn, actor, &tip, Transition::Publish, &changes, extra)
+        apply(conn, caller, &tip, Transition::Publish, &changes, extra)
     })
     .await
 }
@@ -300,9 +293,9 @@ pub async fn reject(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     body.validate()?;
-    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
-        let changes = decided_with_reason(actor, body.reason);
-        apply(conn, actor, &tip, Transition::Reject, &changes, json!({}))
+    staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
+        let changes = decided_with_reason(caller.account_id, body.reason);
+        apply(conn, caller, &tip, Transition::Reject, &changes, json!({}))
     })
     .await
 }
@@ -340,8 +333,8 @@ pub async fn withdraw(
         (false, _) => None,
     };
     let reason = body.reason;
-    staff_step(caller, id.into_inner(), &pool, move |conn, actor, tip| {
-        let changes = decided_with_reason(actor, reason);
+    staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
+        let changes = decided_with_reason(caller.account_id, reason);
         // Inside the transaction: a wrong state below rolls the revocation back.
         let revoked = match &revocation {
             Some(why) => credits::revoke(
@@ -354,7 +347,7 @@ pub async fn withdraw(
             None => 0,
         };
         let extra = json!({"credit_revoked": revoked > 0});
-        let updated = apply(conn, actor, &tip, Transition::Withdraw, &changes, extra)?;
+        let updated = apply(conn, caller, &tip, Transition::Withdraw, &changes, extra)?;
         Ok(updated)
     })
     .await

@@ -13,7 +13,7 @@ use crate::api::access::Viewer;
 use crate::api::http::response::{created_json, private_json};
 use crate::api::http::upload::{file_download, read_upload};
 use crate::auth::Caller;
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::session_documentation::{self as documentation, AttachmentInfo};
 use crate::db::models::sessions::Session;
 use crate::db::{self, DbConnection, DbPool};
@@ -94,7 +94,7 @@ fn changeable(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Sessi
 
 fn audit(
     conn: &mut DbConnection,
-    actor: i64,
+    actor: &Actor,
     action: &str,
     session_id: i64,
     after: serde_json::Value,
@@ -102,7 +102,7 @@ fn audit(
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor,
             action,
             entity_type: "session",
             entity_id: session_id.to_string(),
@@ -162,13 +162,7 @@ pub async fn upload(
             "content_type": stored.content_type,
             "size_bytes": stored.size_bytes,
         });
-        audit(
-            conn,
-            caller.account_id,
-            "session.attachment_added",
-            id,
-            after,
-        )?;
+        audit(conn, &caller.actor(), "session.attachment_added", id, after)?;
         Ok(AttachmentResponse::from(stored))
     })
     .await?;
@@ -277,7 +271,7 @@ pub async fn remove(
         let after = json!({"attachment_id": attachment_id, "deleted": true});
         audit(
             conn,
-            caller.account_id,
+            &caller.actor(),
             "session.attachment_deleted",
             id,
             after,

@@ -13,7 +13,7 @@ use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::{created_json, private_json};
 use crate::auth::Caller;
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::sessions::{self, NewQuestion, Question, Session};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::session::check_open_for_mentees;
@@ -27,7 +27,7 @@ fn require_open(session: &Session) -> Result<(), AppError> {
 
 fn audit_signup(
     conn: &mut DbConnection,
-    actor: i64,
+    actor: &Actor,
     action: &str,
     session_id: i64,
     participant_id: i64,
@@ -35,7 +35,7 @@ fn audit_signup(
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor,
             action,
             entity_type: "session",
             entity_id: session_id.to_string(),
@@ -70,7 +70,7 @@ pub async fn sign_up(
         let mentee = active_mentee(&viewer)?;
         require_open(&session)?;
         if sessions::sign_up(conn, id, mentee.id, Utc::now().naive_utc())? {
-            audit_signup(conn, caller.account_id, "session.signed_up", id, mentee.id)?;
+            audit_signup(conn, &caller.actor(), "session.signed_up", id, mentee.id)?;
         }
         Ok(())
     })
@@ -102,7 +102,7 @@ pub async fn withdraw(
         let mentee = active_mentee(&viewer)?;
         require_open(&session)?;
         if sessions::withdraw(conn, id, mentee.id)? {
-            audit_signup(conn, caller.account_id, "session.withdrawn", id, mentee.id)?;
+            audit_signup(conn, &caller.actor(), "session.withdrawn", id, mentee.id)?;
         }
         Ok(())
     })
@@ -207,7 +207,7 @@ pub async fn ask(
         audit_events::record(
             conn,
             Change {
-                actor: Some(caller.account_id),
+                actor: &caller.actor(),
                 action: "session.question_sent",
                 entity_type: "session",
                 entity_id: id.to_string(),

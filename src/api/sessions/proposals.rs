@@ -191,7 +191,7 @@ pub async fn create(
         audit_events::record(
             conn,
             Change {
-                actor: Some(caller.account_id),
+                actor: &caller.actor(),
                 action: "session.proposed",
                 entity_type: "session",
                 entity_id: session.id.to_string(),

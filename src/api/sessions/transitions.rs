@@ -100,14 +100,7 @@ where
             return Err(wrong_state(transition, session.state));
         }
         let (changes, extra) = prepare(conn, &session)?;
-        let updated = apply(
-            conn,
-            caller.account_id,
-            &session,
-            transition,
-            &changes,
-            extra,
-        )?;
+        let updated = apply(conn, &caller.actor(), &session, transition, &changes, extra)?;
         response(conn, updated)
     })
     .await?;
@@ -117,7 +110,7 @@ where
 /// Applies `transition` with one conditional write and audits it.
 fn apply(
     conn: &mut DbConnection,
-    actor: i64,
+    actor: &audit_events::Actor,
     session: &Session,
     transition: Transition,
     changes: &TransitionChanges,
@@ -137,7 +130,7 @@ fn apply(
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor,
             action: match transition {
                 Transition::Approve => "session.approved",
                 Transition::Decline => "session.declined",

@@ -141,7 +141,7 @@ pub async fn replay(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let ((endpoint_id, id), actor) = (path.into_inner(), caller.account_id);
+    let ((endpoint_id, id), actor) = (path.into_inner(), caller.actor());
     let delivery = db::write(&pool, move |conn| {
         let endpoint = super::existing(conn, endpoint_id)?;
         webhook_deliveries::find(conn, endpoint_id, id)?.ok_or(AppError::NotFound)?;
@@ -154,7 +154,7 @@ pub async fn replay(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &actor,
                 action: "webhook_delivery.replayed",
                 entity_type: "webhook_delivery",
                 entity_id: id.to_string(),
@@ -193,7 +193,7 @@ pub async fn replay_failed(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let (endpoint_id, actor) = (id.into_inner(), caller.account_id);
+    let (endpoint_id, actor) = (id.into_inner(), caller.actor());
     let replayed = db::write(&pool, move |conn| {
         super::require_enabled(&super::existing(conn, endpoint_id)?)?;
         let replayed =
@@ -201,7 +201,7 @@ pub async fn replay_failed(
         audit_events::record(
             conn,
             Change {
-                actor: Some(actor),
+                actor: &actor,
                 action: "webhook_deliveries.replayed",
                 entity_type: "webhook_endpoint",
                 entity_id: endpoint_id.to_string(),

@@ -13,7 +13,7 @@ use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::{created_json, private_json};
 use crate::auth::Caller;
 use crate::config::ListenAddress;
-use crate::db::models::audit_events::{self, Change};
+use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::webhook_endpoints::{self, Endpoint, join_event_types};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::events::EventType;
@@ -84,7 +84,7 @@ fn checked_types(types: &[EventType]) -> Result<Vec<EventType>, AppError> {
 
 fn audit(
     conn: &mut DbConnection,
-    actor: i64,
+    actor: &Actor,
     action: &str,
     endpoint: &Endpoint,
     before: Option<serde_json::Value>,
@@ -94,7 +94,7 @@ fn audit(
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor,
             action,
             entity_type: "webhook_endpoint",
             entity_id: endpoint.id.to_string(),
@@ -142,7 +142,13 @@ pub async fn create(
     let endpoint = db::write(&pool, move |conn| {
         let now = Utc::now().naive_utc();
         let endpoint = webhook_endpoints::insert(conn, &url, &types, &stored_secret, actor, now)?;
-        audit(conn, actor, "webhook_endpoint.created", &endpoint, None)?;
+        audit(
+            conn,
+            &caller.actor(),
+            "webhook_endpoint.created",
+            &endpoint,
+            None,
+        )?;
         Ok(endpoint)
     })
     .await?;
@@ -231,7 +237,7 @@ pub async fn update(
         .map(checked_types)
         .transpose()?;
     let if_match = if_match.require()?;
-    let (id, actor) = (id.into_inner(), caller.account_id);
+    let (id, actor) = (id.into_inner(), caller.actor());
     let endpoint = db::write(&pool, move |conn| {
         let current = super::existing(conn, id)?;
         if !if_match.matches(current.version) {
@@ -260,7 +266,7 @@ pub async fn update(
             "url_changed": url.as_deref().is_some_and(|u| u != current.url) });
         audit(
             conn,
-            actor,
+            &actor,
             "webhook_endpoint.updated",
             &endpoint,
             Some(before),
@@ -285,14 +291,14 @@ pub async fn remove(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let (id, actor) = (id.into_inner(), caller.account_id);
+    let (id, actor) = (id.into_inner(), caller.actor());
     db::write(&pool, move |conn| {
         let endpoint = super::existing(conn, id)?;
         webhook_endpoints::delete(conn, id)?;
         let before = json!({ "event_types": endpoint.event_types, "enabled": endpoint.enabled });
         audit(
             conn,
-            actor,
+            &actor,
             "webhook_endpoint.deleted",
             &endpoint,
             Some(before),
@@ -317,7 +323,7 @@ pub async fn rotate_secret(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     caller.require_staff()?;
-    let (id, actor) = (id.into_inner(), caller.account_id);
+    let (id, actor) = (id.into_inner(), caller.actor());
     let secret = webhooks::new_secret();
     let stored_secret = secret.clone();
     let endpoint = db::write(&pool, move |conn| {
@@ -325,7 +331,7 @@ pub async fn rotate_secret(
             .ok_or(AppError::NotFound)?;
         audit(
             conn,
-            actor,
+            &actor,
             "webhook_endpoint.secret_rotated",
             &endpoint,
             None,

@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::models::audit_events::Actor;
 use crate::db::schema::accounts;
 
 /// One row of `accounts`.
@@ -87,19 +88,11 @@ pub fn set_disabled(
         .get_result(conn)
 }
 
-/// Whether any staff account exists (for start-up hints).
-pub fn staff_exists(conn: &mut DbConnection) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        accounts::table.filter(accounts::role.eq("staff")),
-    ))
-    .get_result(conn)
-}
-
 /// Creates an account and records it in the audit trail, in the caller's transaction.
 pub fn create(
     conn: &mut DbConnection,
     new: &NewAccount<'_>,
-    actor: Option<i64>,
+    actor: &Actor,
 ) -> Result<Account, crate::error::AppError> {
     use crate::db::models::audit_events::{self, Change};
     let account = insert(conn, new)?;

@@ -34,7 +34,34 @@ struct NewAuditEvent<'a> {
     entity_id: &'a str,
     before_summary: Option<String>,
     after_summary: Option<String>,
-    request_id: Option<String>,
+    request_id: Option<&'a str>,
+}
+
+/// Who made a change and in which request, as the trail records it.
+///
+/// The request layer builds it (the `Caller` extractor, or a handler for an anonymous write);
+/// the database layer only writes it down.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Actor {
+    /// The account that made the change; `None` for the system or an anonymous registration.
+    pub account_id: Option<i64>,
+    /// The id of the HTTP request that made it; `None` outside a request (CLI, demo, worker).
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    /// The system itself, outside any request (the webhook worker).
+    pub fn system() -> Self {
+        Self::default()
+    }
+
+    /// An account acting outside any request (the CLI, demo seeding).
+    pub fn account(account_id: i64) -> Self {
+        Self {
+            account_id: Some(account_id),
+            request_id: None,
+        }
+    }
 }
 
 /// What changed, as the caller describes it.
@@ -43,8 +70,8 @@ struct NewAuditEvent<'a> {
 /// addresses, free text): the trail is append-only and must survive a person's erasure.
 #[derive(Debug)]
 pub struct Change<'a> {
-    /// The account that made the change; `None` for the system or an anonymous registration.
-    pub actor: Option<i64>,
+    /// Who made the change, and in which request.
+    pub actor: &'a Actor,
     /// Dotted action code, e.g. `account.created`.
     pub action: &'a str,
     /// The kind of record changed, e.g. `account`.
@@ -61,13 +88,13 @@ pub struct Change<'a> {
 pub fn record(conn: &mut DbConnection, change: Change<'_>) -> QueryResult<()> {
     let row = NewAuditEvent {
         occurred_at: chrono::Utc::now().naive_utc(),
-        actor_account_id: change.actor,
+        actor_account_id: change.actor.account_id,
         action: change.action,
         entity_type: change.entity_type,
         entity_id: &change.entity_id,
         before_summary: change.before.map(|v| v.to_string()),
         after_summary: change.after.map(|v| v.to_string()),
-        request_id: crate::request_context::current_request_id(),
+        request_id: change.actor.request_id.as_deref(),
     };
     diesel::insert_into(audit_events::table)
         .values(&row)

@@ -294,3 +294,31 @@ pub fn find_member(
     }
     query.first(conn).optional()
 }
+
+/// Moves a participant from one status to another (conditional on `from`), with its audit event;
+/// used by the lifecycle endpoints and the demo seeding.
+pub fn transition(
+    conn: &mut DbConnection,
+    id: i64,
+    actor: &crate::db::models::audit_events::Actor,
+    from: ParticipantStatus,
+    to: ParticipantStatus,
+    event: crate::domain::events::EventType,
+) -> Result<(), crate::error::AppError> {
+    let now = chrono::Utc::now().naive_utc();
+    let activated_at = (to == ParticipantStatus::Active).then_some(now);
+    set_status(conn, id, to, activated_at, now)?;
+    crate::db::models::audit_events::record(
+        conn,
+        crate::db::models::audit_events::Change {
+            actor,
+            action: event.as_str(),
+            entity_type: "participant",
+            entity_id: id.to_string(),
+            before: Some(serde_json::json!({ "status": from })),
+            after: Some(serde_json::json!({ "status": to })),
+        },
+    )?;
+    // Last, so the outbox lock is held briefly and always after the participant row.
+    crate::db::models::outbox::emit(conn, event, id, now)
+}

@@ -3,9 +3,10 @@
 
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, PgConnection, RunQueryDsl};
-use mentoring_api::api::accounts::{NewStaffAccount, create_staff_account};
+use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
 use mentoring_api::config::{Secret, Settings};
 use mentoring_api::db::DbPool;
+use mentoring_api::db::models::audit_events::Actor;
 use mentoring_api::domain::webhooks::DeliveryPolicy;
 use mentoring_api::startup::Application;
 use rand::Rng;
@@ -225,7 +226,7 @@ impl TestApp {
             password: PASSWORD.to_owned(),
             display_name: "SK:KK Test".to_owned(),
         };
-        create_staff_account(&self.pool, body, None)
+        create_staff_account(&self.pool, body, Actor::system())
             .await
             .expect("staff account is created")
             .id

@@ -3,6 +3,7 @@
 //! after `Retry-After`, disables endpoints that answer 410 or fail repeatedly, lets staff replay
 //! failed deliveries, and loses nothing across a restart.
 
+mod idle;
 mod receiver;
 
 use std::process::Stdio;

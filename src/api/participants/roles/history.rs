@@ -89,7 +89,7 @@ pub async fn assign_roles(
     let roles = parse_roles(&body.roles, "/roles")?;
     let effective_on = not_future(body.effective_on)?;
     let period = db::write(&pool, move |conn| {
-        apply_roles(conn, id, roles, effective_on, "staff", caller.account_id)?;
+        apply_roles(conn, id, roles, effective_on, "staff", &caller)?;
         roles::periods(conn, id)?
             .into_iter()
             .max_by_key(|p| p.id)

@@ -10,6 +10,7 @@ use chrono::{NaiveDate, Utc};
 
 use crate::api::access::existing;
 use crate::api::participants::views::{roles_of, today};
+use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::outbox;
@@ -38,7 +39,7 @@ pub(super) fn apply_roles(
     roles: Roles,
     effective_on: NaiveDate,
     source: &str,
-    actor: i64,
+    caller: &Caller,
 ) -> Result<(), AppError> {
     let row = existing(conn, id)?;
     let now = Utc::now().naive_utc();
@@ -51,13 +52,13 @@ pub(super) fn apply_roles(
         roles.mentor,
         effective_on,
         source,
-        Some(actor),
+        Some(caller.account_id),
         now,
     )?;
     audit_events::record(
         conn,
         Change {
-            actor: Some(actor),
+            actor: &caller.actor(),
             action: "participant.roles_changed",
             entity_type: "participant",
             entity_id: id.to_string(),

@@ -156,7 +156,7 @@ pub async fn record_notification(
         audit_events::record(
             conn,
             Change {
-                actor: Some(caller.account_id),
+                actor: &caller.actor(),
                 action: "funding_agency.notified",
                 entity_type: "participant",
                 entity_id: id.to_string(),

@@ -139,7 +139,7 @@ pub async fn create_role_change(
         audit_events::record(
             conn,
             Change {
-                actor: Some(viewer.account_id()),
+                actor: &caller.actor(),
                 action: "role_change.requested",
                 entity_type: "participant",
                 entity_id: id.to_string(),
@@ -228,7 +228,7 @@ async fn decide(
         audit_events::record(
             conn,
             Change {
-                actor: Some(caller.account_id),
+                actor: &caller.actor(),
                 action: if approve {
                     "role_change.approved"
                 } else {
@@ -247,7 +247,7 @@ async fn decide(
                 mentee: request.wants_mentee,
                 mentor: request.wants_mentor,
             };
-            apply_roles(conn, id, wanted, effective_on, "request", caller.account_id)?;
+            apply_roles(conn, id, wanted, effective_on, "request", &caller)?;
         }
         roles::requests(conn, id)?
             .into_iter()
