@@ -136,16 +136,33 @@ once: verify the signature (any Standard Webhooks library does it), drop repeate
     }
 }
 
+fn problem_content() -> utoipa::openapi::Content {
+    ContentBuilder::new()
+        .schema(Some(Ref::from_schema_name("Problem")))
+        .build()
+}
+
 fn problem_response(description: &str) -> utoipa::openapi::Response {
     ResponseBuilder::new()
         .description(description)
-        .content(
-            PROBLEM_JSON,
-            ContentBuilder::new()
-                .schema(Some(Ref::from_schema_name("Problem")))
-                .build(),
-        )
+        .content(PROBLEM_JSON, problem_content())
         .build()
+}
+
+/// Every error answer is a problem document: handlers name the status and why, this gives each
+/// 4xx/5xx response without content the `application/problem+json` body, in one place.
+fn attach_problem_bodies(operation: &mut Operation) {
+    for (status, response) in operation.responses.responses.iter_mut() {
+        let is_error = status.starts_with('4') || status.starts_with('5');
+        if let RefOr::T(response) = response
+            && is_error
+            && response.content.is_empty()
+        {
+            response
+                .content
+                .insert(PROBLEM_JSON.to_owned(), RefOr::T(problem_content()));
+        }
+    }
 }
 
 /// Adds the problem responses every operation can produce, where the handler did not
@@ -253,6 +270,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
             &mut item.patch,
         ];
         for operation in operations.into_iter().flatten() {
+            attach_problem_bodies(operation);
             add_common_problems(operation, path);
         }
     }

@@ -96,7 +96,7 @@ pub struct AccountFilter {
     responses(
         (status = 201, description = "Created.", body = AccountResponse,
             headers(("Location" = String, description = "URL of the new account."))),
-        (status = 409, description = "The e-mail address is taken.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The e-mail address is taken.")
     )
 )]
 #[post("/staff-accounts")]
@@ -271,7 +271,7 @@ async fn set_disabled(
     params(("id" = i64, Path, description = "Account id.")),
     responses(
         (status = 200, description = "Disabled (or already was).", body = AccountResponse),
-        (status = 409, description = "Staff cannot disable themselves.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Staff cannot disable themselves.")
     )
 )]
 #[post("/accounts/{id}/deactivation")]

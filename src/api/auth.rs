@@ -76,8 +76,8 @@ const MAX_SECRET_CHARS: usize = 1024;
     request_body = TokenRequest,
     responses(
         (status = 200, description = "Logged in.", body = TokenResponse),
-        (status = 401, description = "Wrong credentials or a disabled account.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts; see `Retry-After`.", body = crate::error::Problem, content_type = "application/problem+json",
+        (status = 401, description = "Wrong credentials or a disabled account."),
+        (status = 429, description = "Too many failed attempts; see `Retry-After`.",
             headers(
                 ("Retry-After" = u64, description = "Seconds until the next attempt may succeed."),
                 ("RateLimit-Policy" = String, description = "The policy applied, e.g. `\"login\";q=5;w=900`."),

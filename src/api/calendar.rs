@@ -56,7 +56,7 @@ fn audit(conn: &mut DbConnection, caller: &Caller, action: &str) -> Result<(), A
     responses(
         (status = 201, description = "The token and the feed URL, shown once.", body = FeedTokenResponse,
             headers(("Location" = String, description = "The feed URL."))),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[post("/calendar-feed-tokens")]
@@ -88,7 +88,7 @@ pub async fn create_token(
     operation_id = "revoke_calendar_feed_token",
     responses(
         (status = 204, description = "Revoked (or there was none)."),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[delete("/calendar-feed-tokens/current")]
@@ -158,7 +158,7 @@ fn event(session: &Session, format_name: &str) -> Event {
     params(("token" = String, Path, description = "The personal feed token.", min_length = 64, max_length = 64)),
     responses(
         (status = 200, description = "The feed (RFC 5545).", content_type = "text/calendar", body = String),
-        (status = 404, description = "Unknown or revoked token.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 404, description = "Unknown or revoked token.")
     )
 )]
 #[get("/calendar-feeds/{token}")]

@@ -281,8 +281,8 @@ fn terms_json(valid_from: NaiveDate, terms: &RuleTerms) -> serde_json::Value {
                 ("ETag" = String, description = "The format's new version."),
                 ("Content-Language" = String, description = "`de` or `en`, chosen by `Accept-Language`.")
             )),
-        (status = 412, description = "`If-Match` names an outdated version; read the format again.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` is missing.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 412, description = "`If-Match` names an outdated version; read the format again."),
+        (status = 428, description = "`If-Match` is missing.")
     )
 )]
 #[patch("/formats/{code}")]

@@ -176,7 +176,7 @@ pub async fn get(
     responses(
         (status = 201, description = "Added.", body = ForumResponse,
             headers(("Location" = String, description = "URL of the new forum."))),
-        (status = 409, description = "The code is taken, or the maximum of active forums is reached (retire one first).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The code is taken, or the maximum of active forums is reached (retire one first).")
     )
 )]
 #[post("/forums")]
@@ -244,7 +244,7 @@ pub async fn create(
     params(("id" = i64, Path, description = "Forum id.")),
     responses(
         (status = 200, description = "Retired.", body = ForumResponse),
-        (status = 409, description = "The forum is already retired.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The forum is already retired.")
     )
 )]
 #[post("/forums/{id}/retirement")]

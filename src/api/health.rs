@@ -37,7 +37,7 @@ pub async fn live() -> HttpResponse {
     security(()),
     responses(
         (status = 200, description = "The database answers.", body = HealthStatus),
-        (status = 503, description = "The database cannot be reached.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 503, description = "The database cannot be reached.")
     )
 )]
 #[get("/health/ready")]

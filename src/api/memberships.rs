@@ -52,8 +52,8 @@ pub struct Membership {
     request_body = MembershipLookup,
     responses(
         (status = 200, description = "The membership.", body = Membership),
-        (status = 404, description = "No participant with this e-mail or community account id.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Not exactly one of `email` and `community_account_id`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 404, description = "No participant with this e-mail or community account id."),
+        (status = 422, description = "Not exactly one of `email` and `community_account_id`.")
     )
 )]
 #[post("/membership-lookups")]

@@ -413,7 +413,7 @@ async fn decide(
     request_body = TopicAcceptance,
     responses(
         (status = 200, description = "Accepted.", body = TopicResponse),
-        (status = 409, description = "The topic is not proposed (already accepted or declined).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The topic is not proposed (already accepted or declined).")
     )
 )]
 #[post("/topics/{id}/acceptance")]
@@ -448,7 +448,7 @@ pub async fn accept(
     request_body = TopicDeclination,
     responses(
         (status = 200, description = "Declined.", body = TopicResponse),
-        (status = 409, description = "The topic is not proposed (already accepted or declined).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The topic is not proposed (already accepted or declined).")
     )
 )]
 #[post("/topics/{id}/declination")]

@@ -82,9 +82,9 @@ fn sponsor(
     responses(
         (status = 201, description = "Applied; waiting for staff.", body = SponsorshipResponse,
             headers(("Location" = String, description = "URL of the new sponsorship."))),
-        (status = 403, description = "Not an active participant with the mentor role (or applying for someone else).", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Unknown forum, a period outside 6–12 months, a credit option the rule does not offer or the period is too short for, or staff without `participant_id`.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The forum is retired, the format is not bookable on the start date, the mentor already sponsors the forum then, or the forum is full then.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not an active participant with the mentor role (or applying for someone else)."),
+        (status = 422, description = "Unknown forum, a period outside 6–12 months, a credit option the rule does not offer or the period is too short for, or staff without `participant_id`."),
+        (status = 409, description = "The forum is retired, the format is not bookable on the start date, the mentor already sponsors the forum then, or the forum is full then.")
     )
 )]
 #[post("/forum-sponsorships")]

@@ -71,8 +71,8 @@ fn title_problems(titles: &[String]) -> Vec<FieldProblem> {
     request_body = EvidenceRequest,
     responses(
         (status = 200, description = "Recorded.", body = SponsorshipResponse),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Never approved, or the period has not begun.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant."),
+        (status = 409, description = "Never approved, or the period has not begun.")
     )
 )]
 #[put("/forum-sponsorships/{id}/evidence")]
@@ -139,8 +139,8 @@ pub struct CreditDecisionRequest {
     request_body = CreditDecisionRequest,
     responses(
         (status = 200, description = "Decided.", body = SponsorshipResponse),
-        (status = 409, description = "Not withdrawn after approval, or already decided.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Hours that are neither 0 nor a credit option of the rule on the withdrawal date.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not withdrawn after approval, or already decided."),
+        (status = 422, description = "Hours that are neither 0 nor a credit option of the rule on the withdrawal date.")
     )
 )]
 #[post("/forum-sponsorships/{id}/credit-decision")]

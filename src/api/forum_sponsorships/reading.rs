@@ -50,7 +50,7 @@ pub struct SponsorshipFilter {
     params(SponsorshipFilter, PageParams),
     responses(
         (status = 200, description = "One page of sponsorships.", body = SponsorshipList),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/forum-sponsorships")]
@@ -98,7 +98,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The sponsorship.", body = SponsorshipResponse,
             headers(("ETag" = String, description = "The sponsorship's version."))),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/forum-sponsorships/{id}")]
@@ -219,7 +219,7 @@ fn free_in(
     params(("id" = i64, Path, description = "Forum id."), MonthParam),
     responses(
         (status = 200, description = "The sponsors and free slots.", body = ForumSponsors),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/forums/{id}/sponsorships")]

@@ -43,7 +43,7 @@ pub struct ReasonRequest {
     params(("id" = i64, Path, description = "Forum sponsorship id.")),
     responses(
         (status = 200, description = "Approved.", body = SponsorshipResponse),
-        (status = 409, description = "Not `applied`, the forum is retired, the format is not bookable on the start date, or the forum has no free slot during the period.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `applied`, the forum is retired, the format is not bookable on the start date, or the forum has no free slot during the period.")
     )
 )]
 #[post("/forum-sponsorships/{id}/approval")]
@@ -106,7 +106,7 @@ pub async fn approve(
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Declined.", body = SponsorshipResponse),
-        (status = 409, description = "Not `applied`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `applied`.")
     )
 )]
 #[post("/forum-sponsorships/{id}/declination")]
@@ -153,8 +153,8 @@ pub async fn decline(
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Withdrawn.", body = SponsorshipResponse),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not `applied` or `approved`, or its end has passed (staff complete it instead).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant."),
+        (status = 409, description = "Not `applied` or `approved`, or its end has passed (staff complete it instead).")
     )
 )]
 #[post("/forum-sponsorships/{id}/withdrawal")]
@@ -207,7 +207,7 @@ pub async fn withdraw(
     params(("id" = i64, Path, description = "Forum sponsorship id.")),
     responses(
         (status = 200, description = "Completed; the credit is granted.", body = SponsorshipResponse),
-        (status = 409, description = "Not `approved`, the end date has not passed, no evidence yet, or no credit rule on the end date.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `approved`, the end date has not passed, no evidence yet, or no credit rule on the end date.")
     )
 )]
 #[post("/forum-sponsorships/{id}/completion")]

@@ -118,7 +118,7 @@ fn record(
     responses(
         (status = 201, description = "Recorded (or replayed); whom to welcome.", body = MailingResponse,
             headers(("Location" = String, description = "URL of the mailing."))),
-        (status = 422, description = "Dated before the previous mailing, or the key was used with another body.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 422, description = "Dated before the previous mailing, or the key was used with another body.")
     )
 )]
 #[post("/newsletter/mailings")]

@@ -42,7 +42,7 @@ async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
     params(("id" = i64, Path, description = "Participant id.")),
     responses(
         (status = 200, description = "Active; member resources are unlocked.", body = ParticipantResponse),
-        (status = 409, description = "Not pending, or no confirmed contact sheet.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not pending, or no confirmed contact sheet.")
     )
 )]
 #[post("/participants/{id}/activation")]
@@ -101,7 +101,7 @@ pub struct EndingRequest {
     request_body = EndingRequest,
     responses(
         (status = 200, description = "Ended.", body = ParticipantResponse),
-        (status = 409, description = "Already ended.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already ended.")
     )
 )]
 #[post("/participants/{id}/ending")]
@@ -145,7 +145,7 @@ pub async fn end(
     params(("id" = i64, Path, description = "Participant id.")),
     responses(
         (status = 200, description = "Active again.", body = ParticipantResponse),
-        (status = 409, description = "Not ended.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not ended.")
     )
 )]
 #[post("/participants/{id}/rejoining")]

@@ -115,7 +115,7 @@ pub async fn list_projects(
     responses(
         (status = 201, description = "Recorded.", body = ProjectResponse,
             headers(("Location" = String, description = "URL of the participant's project list."))),
-        (status = 409, description = "The participation has ended.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The participation has ended.")
     )
 )]
 #[post("/participants/{id}/projects")]
@@ -181,7 +181,7 @@ fn project_of(
     ),
     responses(
         (status = 200, description = "Stored.", body = ContactSheetResponse),
-        (status = 409, description = "The sheet is already confirmed, or the participation has ended.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The sheet is already confirmed, or the participation has ended.")
     )
 )]
 #[put("/participants/{id}/projects/{project_id}/contact-sheet")]
@@ -270,7 +270,7 @@ pub async fn get_contact_sheet(
     ),
     responses(
         (status = 200, description = "Confirmed.", body = ContactSheetResponse),
-        (status = 409, description = "No sheet uploaded, or already confirmed.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "No sheet uploaded, or already confirmed.")
     )
 )]
 #[post("/participants/{id}/projects/{project_id}/contact-sheet/confirmation")]

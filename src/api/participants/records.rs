@@ -144,9 +144,9 @@ impl ContactPatch {
     responses(
         (status = 200, description = "Updated.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The new version."))),
-        (status = 409, description = "Ended participation, or the e-mail address is taken.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The record changed since it was read.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Ended participation, or the e-mail address is taken."),
+        (status = 412, description = "The record changed since it was read."),
+        (status = 428, description = "If-Match is missing.")
     )
 )]
 #[patch("/participants/{id}")]

@@ -120,8 +120,8 @@ pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError>
     responses(
         (status = 201, description = "Registered; the participant is `pending`.", body = ParticipantResponse,
             headers(("Location" = String, description = "URL of the participant."), ("ETag" = String, description = "Version for If-Match."))),
-        (status = 409, description = "The e-mail address is already registered.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many registrations from this client address this hour.", body = crate::error::Problem, content_type = "application/problem+json",
+        (status = 409, description = "The e-mail address is already registered."),
+        (status = 429, description = "Too many registrations from this client address this hour.",
             headers(
                 ("Retry-After" = u64, description = "Seconds until the address may register again."),
                 ("RateLimit-Policy" = String, description = "The policy applied, e.g. `\"registration\";q=20;w=3600`."),

@@ -142,8 +142,8 @@ pub(super) fn audit(
         (status = 201, description = "Created as `draft`.", body = PracticeTipResponse,
             headers(("Location" = String, description = "URL of the new tip."),
                     ("ETag" = String, description = "The tip's version."))),
-        (status = 403, description = "Not an active participant with the mentor role.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The practice-tip format is not bookable today.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not an active participant with the mentor role."),
+        (status = 409, description = "The practice-tip format is not bookable today.")
     )
 )]
 #[post("/practice-tips")]
@@ -210,7 +210,7 @@ pub async fn create(
     params(PracticeTipFilter, PageParams),
     responses(
         (status = 200, description = "One page of practice tips.", body = PracticeTipList),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/practice-tips")]
@@ -258,7 +258,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The practice tip.", body = PracticeTipResponse,
             headers(("ETag" = String, description = "The tip's version."))),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/practice-tips/{id}")]
@@ -289,10 +289,10 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated.", body = PracticeTipResponse,
             headers(("ETag" = String, description = "The new version."))),
-        (status = 403, description = "Not the tip's author (or no longer active).", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted or later: no longer editable.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 412, description = "The tip changed since it was read.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "If-Match is missing.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not the tip's author (or no longer active)."),
+        (status = 409, description = "Submitted or later: no longer editable."),
+        (status = 412, description = "The tip changed since it was read."),
+        (status = 428, description = "If-Match is missing.")
     )
 )]
 #[patch("/practice-tips/{id}")]

@@ -32,11 +32,11 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
     request_body(description = "The PDF.", content((Vec<u8> = "application/pdf"))),
     responses(
         (status = 200, description = "Stored.", body = DocumentResponse),
-        (status = 403, description = "Not the tip's author (or no longer active).", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Submitted or later: the document is frozen.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Larger than 10 MiB.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 415, description = "Not sent as `application/pdf`.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The content is not a PDF.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not the tip's author (or no longer active)."),
+        (status = 409, description = "Submitted or later: the document is frozen."),
+        (status = 413, description = "Larger than 10 MiB."),
+        (status = 415, description = "Not sent as `application/pdf`."),
+        (status = 422, description = "The content is not a PDF.")
     )
 )]
 #[put("/practice-tips/{id}/document")]
@@ -85,7 +85,7 @@ pub async fn upload(
     responses(
         (status = 200, description = "The PDF.", content((Vec<u8> = "application/pdf")),
             headers(("Content-Disposition" = String, description = "attachment; filename=\"praxistipp-<id>-<slug>.pdf\""))),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/practice-tips/{id}/document")]

@@ -148,8 +148,8 @@ where
     params(("id" = i64, Path, description = "Practice tip id.")),
     responses(
         (status = 200, description = "Submitted.", body = PracticeTipResponse),
-        (status = 403, description = "Not the tip's author (or no longer active).", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not `draft` or `changes_requested`, or no PDF uploaded yet.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not the tip's author (or no longer active)."),
+        (status = 409, description = "Not `draft` or `changes_requested`, or no PDF uploaded yet.")
     )
 )]
 #[post("/practice-tips/{id}/submission")]
@@ -185,7 +185,7 @@ pub async fn submit(
     request_body = ChangeRequest,
     responses(
         (status = 200, description = "Back with the author as `changes_requested`.", body = PracticeTipResponse),
-        (status = 409, description = "Not `submitted`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `submitted`.")
     )
 )]
 #[post("/practice-tips/{id}/change-request")]
@@ -225,8 +225,8 @@ pub async fn request_changes(
     request_body = PublicationRequest,
     responses(
         (status = 200, description = "Published; the author is credited.", body = PracticeTipResponse),
-        (status = 409, description = "Not `submitted`, no PDF, or no credit rule on the publication date.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Anonymisation was requested and is not confirmed.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `submitted`, no PDF, or no credit rule on the publication date."),
+        (status = 422, description = "Anonymisation was requested and is not confirmed.")
     )
 )]
 #[post("/practice-tips/{id}/publication")]
@@ -281,7 +281,7 @@ pub async fn publish(
     request_body = RejectionRequest,
     responses(
         (status = 200, description = "Rejected.", body = PracticeTipResponse),
-        (status = 409, description = "Not `submitted` or `changes_requested`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `submitted` or `changes_requested`.")
     )
 )]
 #[post("/practice-tips/{id}/rejection")]
@@ -309,8 +309,8 @@ pub async fn reject(
     request_body = WithdrawalRequest,
     responses(
         (status = 200, description = "Withdrawn.", body = PracticeTipResponse),
-        (status = 409, description = "Not `published`.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`revoke_credit` without `credit_revocation_reason`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `published`."),
+        (status = 422, description = "`revoke_credit` without `credit_revocation_reason`.")
     )
 )]
 #[post("/practice-tips/{id}/withdrawal")]

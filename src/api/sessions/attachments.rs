@@ -126,8 +126,8 @@ fn audit(
     responses(
         (status = 201, description = "Stored.", body = AttachmentResponse,
             headers(("Location" = String, description = "URL of the file."))),
-        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The session was not held, or has 20 attachments already.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Neither staff nor one of the session's mentors."),
+        (status = 409, description = "The session was not held, or has 20 attachments already.")
     )
 )]
 #[post("/sessions/{id}/attachments")]
@@ -180,7 +180,7 @@ pub async fn upload(
     params(("id" = i64, Path, description = "Session id.")),
     responses(
         (status = 200, description = "The attachments, without content.", body = AttachmentList),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/sessions/{id}/attachments")]
@@ -217,7 +217,7 @@ pub async fn list(
         (status = 200, description = "The file as uploaded.",
             content((Vec<u8> = "image/jpeg"), (Vec<u8> = "image/png"), (Vec<u8> = "application/pdf")),
             headers(("Content-Disposition" = String, description = "attachment with a file name."))),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/sessions/{id}/attachments/{attachment_id}")]
@@ -251,8 +251,8 @@ pub async fn get(
     ),
     responses(
         (status = 204, description = "Deleted."),
-        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The session was not held.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Neither staff nor one of the session's mentors."),
+        (status = 409, description = "The session was not held.")
     )
 )]
 #[delete("/sessions/{id}/attachments/{attachment_id}")]

@@ -143,8 +143,8 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
     request_body = DocumentationRequest,
     responses(
         (status = 200, description = "Documented; the mentors are credited.", body = SessionResponse),
-        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not `held`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Neither staff nor one of the session's mentors."),
+        (status = 409, description = "Not `held`.")
     )
 )]
 #[post("/sessions/{id}/documentation")]
@@ -215,8 +215,8 @@ fn case_example_response(c: CaseExample) -> CaseExampleResponse {
     params(("id" = i64, Path, description = "Session id.")),
     responses(
         (status = 200, description = "The documentation.", body = DocumentationResponse),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 404, description = "No such session, or not documented yet.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant."),
+        (status = 404, description = "No such session, or not documented yet.")
     )
 )]
 #[get("/sessions/{id}/documentation")]

@@ -53,8 +53,8 @@ fn audit_signup(
     params(("id" = i64, Path, description = "Session id.")),
     responses(
         (status = 204, description = "Signed up (or already was)."),
-        (status = 403, description = "Not an active participant with the mentee role.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The session is not `approved`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not an active participant with the mentee role."),
+        (status = 409, description = "The session is not `approved`.")
     )
 )]
 #[post("/sessions/{id}/signup")]
@@ -85,8 +85,8 @@ pub async fn sign_up(
     params(("id" = i64, Path, description = "Session id.")),
     responses(
         (status = 204, description = "Withdrawn (or was not signed up)."),
-        (status = 403, description = "Not an active participant with the mentee role.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The session is not `approved`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not an active participant with the mentee role."),
+        (status = 409, description = "The session is not `approved`.")
     )
 )]
 #[delete("/sessions/{id}/signup")]
@@ -174,8 +174,8 @@ pub(crate) fn question_response(q: Question, reveal: bool) -> QuestionResponse {
     request_body = NewQuestionRequest,
     responses(
         (status = 201, description = "Sent; only the session's mentors and staff read it.", body = QuestionResponse),
-        (status = 403, description = "Not an active participant with the mentee role.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The session is not `approved`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not an active participant with the mentee role."),
+        (status = 409, description = "The session is not `approved`.")
     )
 )]
 #[post("/sessions/{id}/questions")]
@@ -235,7 +235,7 @@ pub async fn ask(
     params(("id" = i64, Path, description = "Session id.")),
     responses(
         (status = 200, description = "The questions.", body = QuestionList),
-        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Neither staff nor one of the session's mentors.")
     )
 )]
 #[get("/sessions/{id}/questions")]

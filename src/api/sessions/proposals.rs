@@ -143,8 +143,8 @@ fn check_proposal(
     responses(
         (status = 201, description = "Proposed.", body = SessionResponse,
             headers(("Location" = String, description = "URL of the new session."))),
-        (status = 403, description = "Not an active participant with the mentor role.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The format is not bookable on the start date (e.g. individual mentoring).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not an active participant with the mentor role."),
+        (status = 409, description = "The format is not bookable on the start date (e.g. individual mentoring).")
     )
 )]
 #[post("/sessions")]
@@ -224,7 +224,7 @@ pub async fn create(
     params(SessionFilter, PageParams),
     responses(
         (status = 200, description = "One page of sessions.", body = SessionList),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/sessions")]
@@ -269,7 +269,7 @@ pub async fn list(
     responses(
         (status = 200, description = "The session.", body = SessionResponse,
             headers(("ETag" = String, description = "The session's version."))),
-        (status = 403, description = "Not staff and not an active participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Not staff and not an active participant.")
     )
 )]
 #[get("/sessions/{id}")]

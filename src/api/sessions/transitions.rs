@@ -157,7 +157,7 @@ fn apply(
     request_body = ApprovalRequest,
     responses(
         (status = 200, description = "Approved; now in the calendar.", body = SessionResponse),
-        (status = 409, description = "Not `proposed`, the format is no longer bookable, or the yearly limit is reached (no override).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `proposed`, the format is no longer bookable, or the yearly limit is reached (no override).")
     )
 )]
 #[post("/sessions/{id}/approval")]
@@ -221,7 +221,7 @@ pub async fn approve(
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Declined.", body = SessionResponse),
-        (status = 409, description = "Not `proposed`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Not `proposed`.")
     )
 )]
 #[post("/sessions/{id}/declination")]
@@ -261,8 +261,8 @@ pub async fn decline(
     request_body = ReasonRequest,
     responses(
         (status = 200, description = "Cancelled.", body = SessionResponse),
-        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not `proposed` or `approved`.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Neither staff nor one of the session's mentors."),
+        (status = 409, description = "Not `proposed` or `approved`.")
     )
 )]
 #[post("/sessions/{id}/cancellation")]
@@ -300,8 +300,8 @@ pub async fn cancel(
     request_body = HoldingRequest,
     responses(
         (status = 200, description = "Recorded as held.", body = SessionResponse),
-        (status = 403, description = "Neither staff nor one of the session's mentors.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not `approved`, or its end has not passed yet.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 403, description = "Neither staff nor one of the session's mentors."),
+        (status = 409, description = "Not `approved`, or its end has not passed yet.")
     )
 )]
 #[post("/sessions/{id}/holding")]

@@ -131,7 +131,7 @@ pub async fn list(
     ),
     responses(
         (status = 200, description = "Pending again.", body = WebhookDeliveryResponse),
-        (status = 409, description = "The delivery has not failed, or the endpoint is disabled (enable it first).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The delivery has not failed, or the endpoint is disabled (enable it first).")
     )
 )]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/replay")]
@@ -183,7 +183,7 @@ pub struct ReplayCount {
     params(("id" = i64, Path, description = "Endpoint id.")),
     responses(
         (status = 200, description = "The failed deliveries are pending again.", body = ReplayCount),
-        (status = 409, description = "The endpoint is disabled (enable it first).", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "The endpoint is disabled (enable it first).")
     )
 )]
 #[post("/webhooks/{id}/deliveries/replay")]

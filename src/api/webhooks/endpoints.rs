@@ -211,8 +211,8 @@ pub async fn get(
     responses(
         (status = 200, description = "Changed.", body = WebhookEndpointResponse,
             headers(("ETag" = String, description = "The endpoint's new version."))),
-        (status = 412, description = "`If-Match` names an outdated version; read the endpoint again.", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 428, description = "`If-Match` is missing.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 412, description = "`If-Match` names an outdated version; read the endpoint again."),
+        (status = 428, description = "`If-Match` is missing.")
     )
 )]
 #[patch("/webhooks/{id}")]

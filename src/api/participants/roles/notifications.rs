@@ -128,7 +128,7 @@ pub struct NotificationResponse {
     responses(
         (status = 201, description = "Recorded for the current project and roles.", body = NotificationResponse,
             headers(("Location" = String, description = "URL of the participant."))),
-        (status = 409, description = "No deviation is open for this participant.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "No deviation is open for this participant.")
     )
 )]
 #[post("/participants/{id}/funding-agency-notifications")]

@@ -106,7 +106,7 @@ pub struct RoleChangeRequestBody {
     responses(
         (status = 201, description = "Filed.", body = RoleChangeResponse,
             headers(("Location" = String, description = "URL of the request list."))),
-        (status = 409, description = "Another request is open, the roles are unchanged, or the participant is not active.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Another request is open, the roles are unchanged, or the participant is not active.")
     )
 )]
 #[post("/participants/{id}/role-changes")]
@@ -266,7 +266,7 @@ async fn decide(
     request_body = Decision,
     responses(
         (status = 200, description = "Approved; the roles changed.", body = RoleChangeResponse),
-        (status = 409, description = "Already decided.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already decided.")
     )
 )]
 #[post("/participants/{id}/role-changes/{request_id}/approval")]
@@ -287,7 +287,7 @@ pub async fn approve_role_change(
     request_body = Decision,
     responses(
         (status = 200, description = "Declined.", body = RoleChangeResponse),
-        (status = 409, description = "Already decided.", body = crate::error::Problem, content_type = "application/problem+json")
+        (status = 409, description = "Already decided.")
     )
 )]
 #[post("/participants/{id}/role-changes/{request_id}/declination")]
