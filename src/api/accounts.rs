@@ -40,7 +40,7 @@ impl From<Account> for AccountResponse {
     fn from(a: Account) -> Self {
         Self {
             id: a.id,
-            role: Role::parse(&a.role).unwrap_or(Role::Participant),
+            role: a.role,
             login: a.login,
             display_name: a.display_name,
             disabled_at: a.disabled_at.map(|t| t.and_utc()),
@@ -146,7 +146,7 @@ pub async fn create_integration(
             &NewAccount {
                 login: &login,
                 password_hash: &hash,
-                role: Role::Integration.as_str(),
+                role: Role::Integration,
                 display_name: body.display_name.trim(),
                 created_at: now,
                 updated_at: now,

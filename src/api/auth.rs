@@ -122,7 +122,7 @@ pub async fn create_token(
         .map_err(AppError::internal)?;
     let enabled = account
         .filter(|a| password_ok && a.disabled_at.is_none())
-        .and_then(|a| Role::parse(&a.role).map(|role| (a.id, role)));
+        .map(|a| (a.id, a.role));
     let Some((account_id, role)) = enabled else {
         throttle.record_failure(&login, &address, Instant::now());
         return Err(AppError::Unauthorized(

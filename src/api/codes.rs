@@ -54,6 +54,7 @@ macro_rules! code_schemas {
 code_schemas!(
     crate::api::credit_reports::overview::ReportMode,
     crate::db::models::credits::CreditSource,
+    crate::domain::account::Role,
     crate::domain::catalogue::FormatGroup,
     crate::domain::catalogue::ForumAudience,
     crate::domain::catalogue::TopicGroup,
@@ -64,6 +65,7 @@ code_schemas!(
     crate::domain::participant::FederalState,
     crate::domain::participant::ParticipantStatus,
     crate::domain::participant::ProjectKind,
+    crate::domain::participant::RoleChangeStatus,
     crate::domain::participant::RoleCode,
     crate::domain::participant::Salutation,
     crate::domain::practice_tip::PageCountWarning,

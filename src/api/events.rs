@@ -55,10 +55,7 @@ pub async fn list(
         .map(|e| encode_cursor(e.id))
         .or_else(|| paging.cursor.clone());
     Ok(private_json(&EventPage {
-        items: rows
-            .iter()
-            .map(EventResponse::of)
-            .collect::<Result<_, _>>()?,
+        items: rows.iter().map(EventResponse::of).collect(),
         next_cursor,
         has_more,
     }))

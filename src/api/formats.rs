@@ -149,8 +149,7 @@ fn format_response(
     today: NaiveDate,
     lang: Lang,
 ) -> Result<FormatResponse, AppError> {
-    let group = FormatGroup::parse(&format.group_code)
-        .ok_or_else(|| AppError::internal(format!("unknown format group of {}", format.code)))?;
+    let group = format.group_code;
     let starts: Vec<NaiveDate> = rules.iter().map(|r| r.valid_from).collect();
     let rules = rule_responses(rules);
     let current = format_rules::applicable_index(&starts, today)

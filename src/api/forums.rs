@@ -98,8 +98,7 @@ pub struct NewForumRequest {
 }
 
 fn response(forum: Forum, lang: Lang) -> Result<ForumResponse, AppError> {
-    let audience = ForumAudience::parse(&forum.audience)
-        .ok_or_else(|| AppError::internal(format!("unknown audience of forum {}", forum.id)))?;
+    let audience = forum.audience;
     Ok(ForumResponse {
         id: forum.id,
         label: lang.pick(&forum.name_de, &forum.name_en).to_owned(),
@@ -211,7 +210,7 @@ pub async fn create(
                 code: &body.code,
                 name_de: body.name_de.trim(),
                 name_en: body.name_en.trim(),
-                audience: body.audience.as_str(),
+                audience: body.audience,
                 created_at: Utc::now().naive_utc(),
                 version: 1,
             },

@@ -62,7 +62,7 @@ pub async fn create_staff_account(
             &NewAccount {
                 login: &login,
                 password_hash: &hash,
-                role: Role::Staff.as_str(),
+                role: Role::Staff,
                 display_name: &display_name,
                 created_at: now,
                 updated_at: now,

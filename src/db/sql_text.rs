@@ -8,30 +8,40 @@
 //! change forms take it; the bind is the `as_str` text, as a string column's. A stored code the enum does not know is a deserialization error (the
 //! query fails with a 500), never a panic and never a silent default.
 
+use std::marker::PhantomData;
+
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql, Queryable};
 use diesel::expression::{
-    AppearsOnTable, AsExpression, Expression, SelectableExpression, ValidGrouping, is_aggregate,
+    AppearsOnTable, AsExpression, Expression, SelectableExpression, TypedExpressionType,
+    ValidGrouping, is_aggregate,
 };
 use diesel::pg::Pg;
 use diesel::query_builder::{AstPass, QueryFragment, QueryId};
 use diesel::result::QueryResult;
 use diesel::serialize::{self, IsNull, Output, ToSql};
-use diesel::sql_types::{HasSqlType, Text};
+use diesel::sql_types::{HasSqlType, Nullable, Text};
 use diesel::sqlite::Sqlite;
 
 use crate::db::MultiBackend;
 
-/// A code enum bound as a `Text` query parameter (what `AsExpression` makes of it); the
-/// parameter is written by the enum's `ToSql`, so it is the `as_str` text.
+/// A code enum bound as a `Text` query parameter (what `AsExpression` makes of it), typed
+/// `ST` (`Text`, or `Nullable<Text>` for a nullable column); the parameter is written by the
+/// enum's `ToSql`, so it is the `as_str` text.
 #[derive(Debug, Clone, Copy)]
-pub struct BoundCode<T>(T);
+pub struct BoundCode<T, ST = Text>(T, PhantomData<ST>);
 
-impl<T> Expression for BoundCode<T> {
-    type SqlType = Text;
+impl<T, ST> BoundCode<T, ST> {
+    fn new(code: T) -> Self {
+        Self(code, PhantomData)
+    }
 }
 
-impl<T, DB> QueryFragment<DB> for BoundCode<T>
+impl<T, ST: TypedExpressionType> Expression for BoundCode<T, ST> {
+    type SqlType = ST;
+}
+
+impl<T, ST, DB> QueryFragment<DB> for BoundCode<T, ST>
 where
     DB: Backend + HasSqlType<Text>,
     T: ToSql<Text, DB>,
@@ -43,19 +53,26 @@ where
 
 /// Every code parameter has the same SQL (one `Text` bind), so one static id serves them all
 /// and a query holding codes stays in the prepared-statement cache by its type.
-impl<T> QueryId for BoundCode<T> {
-    type QueryId = BoundCode<()>;
+impl<T, ST: 'static> QueryId for BoundCode<T, ST> {
+    type QueryId = BoundCode<(), ST>;
 
     const HAS_STATIC_QUERY_ID: bool = true;
 }
 
-impl<T, QS> AppearsOnTable<QS> for BoundCode<T> {}
+impl<T, ST, QS> AppearsOnTable<QS> for BoundCode<T, ST> where Self: Expression {}
 
-impl<T, QS> SelectableExpression<QS> for BoundCode<T> {}
+impl<T, ST, QS> SelectableExpression<QS> for BoundCode<T, ST> where Self: Expression {}
 
-impl<T, GB> ValidGrouping<GB> for BoundCode<T> {
+impl<T, ST, GB> ValidGrouping<GB> for BoundCode<T, ST> {
     type IsAggregate = is_aggregate::Never;
 }
+
+/// The column types a code binds to: `Text`, and `Nullable<Text>` where the code is optional.
+pub trait CodeColumn: TypedExpressionType + diesel::sql_types::SqlType + 'static {}
+
+impl CodeColumn for Text {}
+
+impl CodeColumn for Nullable<Text> {}
 
 /// The error of a stored code that `type_name`'s `parse` does not know.
 fn unknown_code(type_name: &str, code: &str) -> Box<dyn std::error::Error + Send + Sync> {
@@ -118,27 +135,36 @@ macro_rules! text_codes {
             }
         }
 
-        impl AsExpression<Text> for $ty {
-            type Expression = BoundCode<$ty>;
+        impl<ST> AsExpression<ST> for $ty
+        where
+            ST: CodeColumn,
+        {
+            type Expression = BoundCode<$ty, ST>;
 
             fn as_expression(self) -> Self::Expression {
-                BoundCode(self)
+                BoundCode::new(self)
             }
         }
 
-        impl AsExpression<Text> for &$ty {
-            type Expression = BoundCode<$ty>;
+        impl<ST> AsExpression<ST> for &$ty
+        where
+            ST: CodeColumn,
+        {
+            type Expression = BoundCode<$ty, ST>;
 
             fn as_expression(self) -> Self::Expression {
-                BoundCode(*self)
+                BoundCode::new(*self)
             }
         }
 
-        impl AsExpression<Text> for &&$ty {
-            type Expression = BoundCode<$ty>;
+        impl<ST> AsExpression<ST> for &&$ty
+        where
+            ST: CodeColumn,
+        {
+            type Expression = BoundCode<$ty, ST>;
 
             fn as_expression(self) -> Self::Expression {
-                BoundCode(**self)
+                BoundCode::new(**self)
             }
         }
     )+};
@@ -154,6 +180,15 @@ text_codes! {
     TopicStatus => crate::domain::catalogue::TopicStatus,
     DeliveryStatus => crate::domain::webhooks::DeliveryStatus,
     CreditSource => crate::db::models::credits::CreditSource,
+    Role => crate::domain::account::Role,
+    RoleChangeStatus => crate::domain::participant::RoleChangeStatus,
+    EventType => crate::domain::events::EventType,
+    DisabledReason => crate::domain::webhooks::DisabledReason,
+    FormatGroup => crate::domain::catalogue::FormatGroup,
+    ForumAudience => crate::domain::catalogue::ForumAudience,
+    Experience => crate::domain::participant::Experience,
+    Salutation => crate::domain::participant::Salutation,
+    FederalState => crate::domain::participant::FederalState,
 }
 
 #[cfg(test)]

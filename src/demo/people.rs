@@ -15,32 +15,34 @@ use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{contact_sheets, participations, roles};
 use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
-use crate::domain::participant::{Experience, FederalState, ParticipantStatus, ProjectKind};
+use crate::domain::participant::{
+    Experience, FederalState, ParticipantStatus, ProjectKind, Salutation,
+};
 use crate::error::AppError;
 
 use super::{DEMO_PARTICIPANT_PASSWORD, PARTICIPANTS};
 
-const FIRST_NAMES: &[(&str, &str)] = &[
-    ("ms", "Anna"),
-    ("mr", "Jonas"),
-    ("ms", "Lea"),
-    ("mr", "Lukas"),
-    ("ms", "Marie"),
-    ("mr", "Felix"),
-    ("ms", "Sophie"),
-    ("mr", "Paul"),
-    ("ms", "Hannah"),
-    ("mr", "Maximilian"),
-    ("ms", "Clara"),
-    ("mr", "Tobias"),
-    ("ms", "Johanna"),
-    ("mr", "Florian"),
-    ("ms", "Katharina"),
-    ("mr", "Matthias"),
-    ("ms", "Julia"),
-    ("mr", "Stefan"),
-    ("ms", "Greta"),
-    ("mr", "Henrik"),
+const FIRST_NAMES: &[(Salutation, &str)] = &[
+    (Salutation::Ms, "Anna"),
+    (Salutation::Mr, "Jonas"),
+    (Salutation::Ms, "Lea"),
+    (Salutation::Mr, "Lukas"),
+    (Salutation::Ms, "Marie"),
+    (Salutation::Mr, "Felix"),
+    (Salutation::Ms, "Sophie"),
+    (Salutation::Mr, "Paul"),
+    (Salutation::Ms, "Hannah"),
+    (Salutation::Mr, "Maximilian"),
+    (Salutation::Ms, "Clara"),
+    (Salutation::Mr, "Tobias"),
+    (Salutation::Ms, "Johanna"),
+    (Salutation::Mr, "Florian"),
+    (Salutation::Ms, "Katharina"),
+    (Salutation::Mr, "Matthias"),
+    (Salutation::Ms, "Julia"),
+    (Salutation::Mr, "Stefan"),
+    (Salutation::Ms, "Greta"),
+    (Salutation::Mr, "Henrik"),
 ];
 const LAST_NAMES: &[&str] = &[
     "Müller",
@@ -114,7 +116,7 @@ pub struct Cast {
 }
 
 struct Person {
-    salutation: &'static str,
+    salutation: Salutation,
     first_name: &'static str,
     last_name: &'static str,
     email: String,
@@ -215,7 +217,7 @@ fn register(
         &NewAccount {
             login: &p.email,
             password_hash: hash,
-            role: Role::Participant.as_str(),
+            role: Role::Participant,
             display_name: &format!("{} {}", p.first_name, p.last_name),
             created_at: now,
             updated_at: now,
@@ -232,7 +234,7 @@ fn register(
             last_name: p.last_name,
             email: &p.email,
             phone: "+49 30 1234567",
-            experience: Experience::ALL[(account.id as usize) % Experience::ALL.len()].as_str(),
+            experience: Experience::ALL[(account.id as usize) % Experience::ALL.len()],
             is_mentee: p.mentee,
             is_mentor: p.mentor,
             consent_directory: true,
@@ -250,7 +252,7 @@ fn register(
             kind: p.kind,
             employer: &format!("Stadt {}", p.municipality),
             municipality: p.municipality,
-            federal_state: p.state.as_str(),
+            federal_state: p.state,
             funding_reference: funded.then_some("67K20261"),
             start_date: p.project_start,
             end_date: funded.then(|| p.project_start + Duration::days(3 * 365 - 1)),

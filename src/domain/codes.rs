@@ -54,6 +54,12 @@ macro_rules! code_enum {
             }
         }
 
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
         impl $crate::domain::codes::Code for $name {
             const ALL: &'static [$name] = $name::ALL;
             const DOC: &'static str = concat!($($doc, "\n"),*);

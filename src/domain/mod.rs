@@ -1,5 +1,6 @@
 //! Pure rules without HTTP or database code, each with unit tests.
 
+pub mod account;
 pub mod catalogue;
 pub mod codes;
 pub mod credit;

@@ -127,6 +127,18 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// Where a role-change request stands.
+    pub enum RoleChangeStatus {
+        /// Waiting for staff.
+        Requested = "requested", "Beantragt", "Requested";
+        /// Approved; the roles changed.
+        Approved = "approved", "Genehmigt", "Approved";
+        /// Declined.
+        Declined = "declined", "Abgelehnt", "Declined";
+    }
+}
+
 impl Roles {
     /// From a list of role codes; `None` when empty.
     pub fn from_codes(codes: &[RoleCode]) -> Option<Self> {

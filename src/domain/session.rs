@@ -4,7 +4,7 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use crate::code_enum;
-use crate::domain::catalogue::require_accepted_topics;
+use crate::domain::catalogue::{FormatGroup, require_accepted_topics};
 use crate::domain::{FieldBreak, Violation};
 
 code_enum! {
@@ -146,8 +146,6 @@ pub fn check_case_examples(
     Violation::unless_any(problems)
 }
 
-/// The format group whose formats are sessions.
-pub const TEAM_GROUP: &str = "team";
 /// The format whose sessions belong to an SK:KK expert event.
 pub const EXPERT_EVENT: &str = "expert_event_session";
 
@@ -182,7 +180,7 @@ pub struct ProposedFormat<'a> {
     /// Format code.
     pub code: &'a str,
     /// The format's group.
-    pub group_code: &'a str,
+    pub group: FormatGroup,
     /// The format's rule on the start date; `None` when there is none.
     pub rule: Option<SessionRule>,
 }
@@ -230,7 +228,7 @@ pub fn check_proposal(proposal: &Proposal<'_>) -> Result<Vec<i64>, Violation> {
             format.code
         )));
     };
-    if format.group_code != TEAM_GROUP {
+    if format.group != FormatGroup::Team {
         return Err(Violation::field(
             "/format_code",
             "not a team format: sessions are expert event sessions, regional meetings or webinars",
@@ -308,7 +306,7 @@ mod tests {
 
     const WEBINAR: ProposedFormat<'static> = ProposedFormat {
         code: "webinar",
-        group_code: TEAM_GROUP,
+        group: FormatGroup::Team,
         rule: Some(SessionRule {
             bookable: true,
             mentors_per_instance: Some(2),
@@ -417,7 +415,7 @@ mod tests {
         ] {
             let p = proposal(ProposedFormat {
                 code: "individual",
-                group_code: "individual",
+                group: FormatGroup::Individual,
                 rule,
             });
             assert_eq!(
@@ -433,7 +431,7 @@ mod tests {
     fn a_bookable_format_outside_the_team_group_is_invalid() {
         let p = proposal(ProposedFormat {
             code: "practice_tip",
-            group_code: "online",
+            group: FormatGroup::Online,
             ..WEBINAR
         });
         assert_eq!(only_field(check_proposal(&p)).0, "/format_code");

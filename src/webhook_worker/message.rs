@@ -9,7 +9,6 @@ use utoipa::ToSchema;
 
 use crate::db::models::outbox::OutboxEvent;
 use crate::domain::events::EventType;
-use crate::error::AppError;
 
 /// One event.
 #[derive(Debug, Serialize, ToSchema)]
@@ -30,17 +29,14 @@ pub struct EventResponse {
 
 impl EventResponse {
     /// The event of an outbox row.
-    pub fn of(row: &OutboxEvent) -> Result<Self, AppError> {
-        let event_type = EventType::parse(&row.event_type).ok_or_else(|| {
-            AppError::internal(format!("unknown event type in outbox {}", row.id))
-        })?;
-        Ok(EventResponse {
+    pub fn of(row: &OutboxEvent) -> Self {
+        EventResponse {
             id: row.id,
-            event_type,
+            event_type: row.event_type,
             subject_type: row.subject_type.clone(),
             subject_id: row.subject_id,
             occurred_at: row.occurred_at.and_utc(),
-        })
+        }
     }
 
     /// The `webhook-id` of its pushes: the same for every attempt and endpoint, so receivers
@@ -69,12 +65,12 @@ pub struct WebhookMessage {
 
 impl WebhookMessage {
     /// The message pushed for an outbox row.
-    pub fn of(row: &OutboxEvent) -> Result<Self, AppError> {
-        let data = EventResponse::of(row)?;
-        Ok(WebhookMessage {
+    pub fn of(row: &OutboxEvent) -> Self {
+        let data = EventResponse::of(row);
+        WebhookMessage {
             event_type: data.event_type,
             timestamp: data.occurred_at,
             data,
-        })
+        }
     }
 }

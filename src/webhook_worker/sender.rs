@@ -48,8 +48,7 @@ impl Sender {
             client = client.resolve_to_addrs(name, &addresses);
         }
         let client = client.build().map_err(|e| e.to_string())?;
-        let message =
-            WebhookMessage::of(&due.event).map_err(|e| format!("cannot build the message: {e}"))?;
+        let message = WebhookMessage::of(&due.event);
         let body = serde_json::to_string(&message).map_err(|e| e.to_string())?;
         let msg_id = message.data.webhook_id();
         let timestamp = Utc::now().timestamp();

@@ -12,13 +12,11 @@ use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::db::models::{credit_reports, formats, projects};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::catalogue::FormatGroup;
 use crate::domain::credit::project_year::project_on;
 use crate::domain::lang::Lang;
 use crate::domain::participant::{ProjectDates, ProjectKind};
 use crate::error::AppError;
-
-/// The format group whose formats are sessions (their capacity counts sessions, not credits).
-const TEAM_GROUP: &str = "team";
 
 /// Which calendar year.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -98,7 +96,7 @@ fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<ProgrammeDash
     for f in formats::list(conn)? {
         let rule = formats::rule_on(conn, &f.code, reference)?;
         let (credits, hours) = credited.get(&f.code).copied().unwrap_or_default();
-        let used = if f.group_code == TEAM_GROUP {
+        let used = if f.group_code == FormatGroup::Team {
             sessions.get(&f.code).copied().unwrap_or_default()
         } else {
             credits

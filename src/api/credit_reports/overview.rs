@@ -137,7 +137,7 @@ fn row(
         last_name: mentor.last_name.clone(),
         project_id: project.map(|p| p.id),
         project_kind: project.map(|p| p.kind),
-        federal_state: project.and_then(|p| FederalState::parse(&p.federal_state)),
+        federal_state: project.map(|p| p.federal_state),
         project_year: is_project_year.then(|| ProjectYearResponse::from(&period)),
         period_start: period.start,
         period_end: period.last_day(),

@@ -32,7 +32,7 @@ impl From<Participant> for NewsletterContact {
     fn from(p: Participant) -> Self {
         Self {
             participant_id: p.id,
-            salutation: p.salutation.as_deref().and_then(Salutation::parse),
+            salutation: p.salutation,
             first_name: p.first_name,
             last_name: p.last_name,
             email: p.email,

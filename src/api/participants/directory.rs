@@ -59,8 +59,8 @@ impl DirectoryFilter {
         Ok(ListFilter {
             status,
             listed_only,
-            role: self.role.map(|r| r.as_str().to_owned()),
-            federal_state: self.federal_state.map(|s| s.as_str().to_owned()),
+            role: self.role,
+            federal_state: self.federal_state,
             project_kind: self.project_kind,
             name: name.map(str::to_owned),
             topic_id: self.topic,
@@ -150,14 +150,14 @@ pub async fn list_directory(
             let kind = project.map(|pr| pr.kind);
             DirectoryEntry {
                 id: p.id,
-                salutation: p.salutation.as_deref().and_then(Salutation::parse),
+                salutation: p.salutation,
                 first_name: p.first_name.clone(),
                 last_name: p.last_name.clone(),
                 email: p.email.clone(),
                 phone: p.phone.clone(),
                 roles: roles_of(p).codes(),
                 employer: project.map(|pr| pr.employer.clone()),
-                federal_state: project.and_then(|pr| FederalState::parse(&pr.federal_state)),
+                federal_state: project.map(|pr| pr.federal_state),
                 project_kind: kind,
                 project_kind_label: kind.map(|k| k.label(lang).to_owned()),
                 expertise_topic_ids: a.expertise_topic_ids.clone(),

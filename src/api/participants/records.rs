@@ -119,12 +119,12 @@ impl ContactPatch {
     fn contact_changes(&self) -> ContactChanges {
         let trimmed = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_owned());
         ContactChanges {
-            salutation: self.salutation.map(|s| Some(s.as_str().to_owned())),
+            salutation: self.salutation.map(Some),
             first_name: trimmed(&self.first_name),
             last_name: trimmed(&self.last_name),
             email: self.email.as_deref().map(normalize_login),
             phone: trimmed(&self.phone),
-            experience: self.experience.map(|e| e.as_str().to_owned()),
+            experience: self.experience,
             consent_directory: self.consent_directory,
             consent_newsletter_welcome: self.consent_newsletter_welcome,
             community_account_ref: trimmed(&self.community_account_ref).map(Some),

@@ -120,7 +120,7 @@ fn check_proposal(
         has_event_name: body.event_name.is_some(),
         format: format.as_ref().map(|f| ProposedFormat {
             code: &f.code,
-            group_code: &f.group_code,
+            group: f.group_code,
             rule: rule.as_ref().map(|r| SessionRule {
                 bookable: r.bookable,
                 mentors_per_instance: r.mentors_per_instance,

@@ -254,7 +254,7 @@ pub async fn update(
             // Switching on clears the reason and the failure count; switching off records staff.
             disabled_reason: match (current.enabled, enabled) {
                 (false, true) => Some(None),
-                (true, false) => Some(Some(DisabledReason::Staff.as_str())),
+                (true, false) => Some(Some(DisabledReason::Staff)),
                 _ => None,
             },
             consecutive_failures: (!current.enabled && enabled).then_some(0),

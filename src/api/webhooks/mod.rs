@@ -57,10 +57,7 @@ impl From<Endpoint> for WebhookEndpointResponse {
         WebhookEndpointResponse {
             id: endpoint.id,
             event_types: endpoint.subscribed(),
-            disabled_reason: endpoint
-                .disabled_reason
-                .as_deref()
-                .and_then(DisabledReason::parse),
+            disabled_reason: endpoint.disabled_reason,
             url: endpoint.url,
             enabled: endpoint.enabled,
             consecutive_failures: endpoint.consecutive_failures,

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::models::audit_events::Actor;
 use crate::db::schema::accounts;
+use crate::domain::account::Role;
 
 /// One row of `accounts`.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -14,7 +15,7 @@ pub struct Account {
     pub id: i64,
     pub login: String,
     pub password_hash: String,
-    pub role: String,
+    pub role: Role,
     pub display_name: String,
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -27,7 +28,7 @@ pub struct Account {
 pub struct NewAccount<'a> {
     pub login: &'a str,
     pub password_hash: &'a str,
-    pub role: &'a str,
+    pub role: Role,
     pub display_name: &'a str,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,

@@ -51,7 +51,7 @@ pub fn mentors(
         .select(credits::participant_id);
     participants::table
         .filter(participants::erased_at.is_null())
-        .filter(participants::status.ne(ParticipantStatus::Pending.as_str()))
+        .filter(participants::status.ne(ParticipantStatus::Pending))
         .filter(
             participants::is_mentor
                 .eq(true)
@@ -85,9 +85,9 @@ pub fn taking_part(
 /// Sessions per format that use capacity (approved, held, documented) in a calendar year.
 pub fn sessions_per_format(conn: &mut DbConnection, year: i32) -> QueryResult<Vec<(String, i64)>> {
     let using = [
-        SessionState::Approved.as_str(),
-        SessionState::Held.as_str(),
-        SessionState::Documented.as_str(),
+        SessionState::Approved,
+        SessionState::Held,
+        SessionState::Documented,
     ];
     sessions::table
         .filter(sessions::calendar_year.eq(year))

@@ -126,7 +126,7 @@ pub fn find(
     participant_id: i64,
 ) -> QueryResult<Option<Credit>> {
     credits::table
-        .filter(credits::source_kind.eq(source.as_str()))
+        .filter(credits::source_kind.eq(source))
         .filter(credits::source_id.eq(source_id))
         .filter(credits::participant_id.eq(participant_id))
         .first(conn)
@@ -140,7 +140,7 @@ pub fn of_source(
     source_id: i64,
 ) -> QueryResult<Vec<Credit>> {
     credits::table
-        .filter(credits::source_kind.eq(source.as_str()))
+        .filter(credits::source_kind.eq(source))
         .filter(credits::source_id.eq(source_id))
         .order(credits::participant_id.asc())
         .load(conn)
@@ -156,7 +156,7 @@ pub fn revoke(
 ) -> QueryResult<usize> {
     diesel::update(
         credits::table
-            .filter(credits::source_kind.eq(source.as_str()))
+            .filter(credits::source_kind.eq(source))
             .filter(credits::source_id.eq(source_id))
             .filter(credits::revoked_at.is_null()),
     )

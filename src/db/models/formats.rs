@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::{format_rules, formats};
+use crate::domain::catalogue::FormatGroup;
 use crate::domain::format_rules::RuleTerms;
 
 /// One row of `formats`.
@@ -12,7 +13,7 @@ use crate::domain::format_rules::RuleTerms;
 #[diesel(table_name = formats)]
 pub struct Format {
     pub code: String,
-    pub group_code: String,
+    pub group_code: FormatGroup,
     pub position: i32,
     pub name_de: String,
     pub name_en: String,

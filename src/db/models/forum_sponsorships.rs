@@ -125,7 +125,7 @@ pub fn list(
     }
     if let Some(day) = filter.active_on {
         query = query
-            .filter(in_codes(fs::state, OCCUPYING.iter().map(|s| s.as_str())))
+            .filter(in_codes(fs::state, OCCUPYING))
             .filter(fs::starts_on.le(day))
             .filter(fs::effective_ends_on.ge(day));
     }
@@ -145,7 +145,7 @@ pub fn occupying(
     use forum_sponsorships as fs;
     fs::table
         .filter(fs::forum_id.eq(forum_id))
-        .filter(in_codes(fs::state, OCCUPYING.iter().map(|s| s.as_str())))
+        .filter(in_codes(fs::state, OCCUPYING))
         .filter(fs::starts_on.le(until))
         .filter(fs::effective_ends_on.ge(from))
         .filter(fs::effective_ends_on.ge(fs::starts_on))
@@ -172,7 +172,7 @@ pub fn overlaps_own(
         fs::table
             .filter(fs::forum_id.eq(forum_id))
             .filter(fs::participant_id.eq(participant_id))
-            .filter(in_codes(fs::state, open.iter().map(|s| s.as_str())))
+            .filter(in_codes(fs::state, open))
             .filter(fs::starts_on.le(until))
             .filter(fs::effective_ends_on.ge(from)),
     ))
@@ -207,20 +207,16 @@ pub fn update(
     now: NaiveDateTime,
 ) -> QueryResult<Option<Sponsorship>> {
     use forum_sponsorships as fs;
-    diesel::update(
-        fs::table
-            .filter(fs::id.eq(id))
-            .filter(fs::state.eq(from.as_str())),
-    )
-    .set((
-        fs::state.eq(to.as_str()),
-        fs::version.eq(fs::version + 1),
-        fs::updated_at.eq(now),
-        changes,
-    ))
-    .returning(fs::all_columns)
-    .get_result(conn)
-    .optional()
+    diesel::update(fs::table.filter(fs::id.eq(id)).filter(fs::state.eq(from)))
+        .set((
+            fs::state.eq(to),
+            fs::version.eq(fs::version + 1),
+            fs::updated_at.eq(now),
+            changes,
+        ))
+        .returning(fs::all_columns)
+        .get_result(conn)
+        .optional()
 }
 
 /// Replaces the notable thread titles.

@@ -5,6 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConnection;
 use crate::db::schema::forums;
+use crate::domain::catalogue::ForumAudience;
 use crate::error::AppError;
 
 /// One row of `forums`.
@@ -15,7 +16,7 @@ pub struct Forum {
     pub code: String,
     pub name_de: String,
     pub name_en: String,
-    pub audience: String,
+    pub audience: ForumAudience,
     pub retired_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub version: i64,
@@ -28,7 +29,7 @@ pub struct NewForum<'a> {
     pub code: &'a str,
     pub name_de: &'a str,
     pub name_en: &'a str,
-    pub audience: &'a str,
+    pub audience: ForumAudience,
     pub created_at: NaiveDateTime,
     pub version: i64,
 }

@@ -78,7 +78,7 @@ pub fn candidates(
 ) -> QueryResult<Vec<Participant>> {
     let welcomed = newsletter_welcomes::table.select(newsletter_welcomes::participant_id);
     let mut query = participants::table
-        .filter(participants::status.eq(ParticipantStatus::Active.as_str()))
+        .filter(participants::status.eq(ParticipantStatus::Active))
         .filter(participants::erased_at.is_null())
         .filter(participants::consent_newsletter_welcome.eq(true))
         .filter(participants::activated_at.lt(until))
@@ -132,7 +132,7 @@ pub fn recipients(
     limit: i64,
 ) -> QueryResult<Vec<Participant>> {
     participants::table
-        .filter(participants::status.eq(ParticipantStatus::Active.as_str()))
+        .filter(participants::status.eq(ParticipantStatus::Active))
         .filter(participants::erased_at.is_null())
         .filter(participants::id.gt(after_id))
         .order(participants::id.asc())

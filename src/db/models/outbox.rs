@@ -22,7 +22,7 @@ use crate::error::AppError;
 #[diesel(table_name = outbox_events)]
 pub struct OutboxEvent {
     pub id: i64,
-    pub event_type: String,
+    pub event_type: EventType,
     pub subject_type: String,
     pub subject_id: i64,
     pub occurred_at: NaiveDateTime,

@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_codes;
 use crate::db::schema::{participant_topics, participants, projects};
+use crate::domain::participant::{Experience, FederalState, RoleCode, Salutation};
 use crate::domain::participant::{ParticipantStatus, ProjectKind, Standing};
 use crate::on_backend;
 
@@ -16,12 +17,12 @@ pub struct Participant {
     pub id: i64,
     pub account_id: i64,
     pub status: ParticipantStatus,
-    pub salutation: Option<String>,
+    pub salutation: Option<Salutation>,
     pub first_name: String,
     pub last_name: String,
     pub email: String,
     pub phone: String,
-    pub experience: String,
+    pub experience: Experience,
     pub is_mentee: bool,
     pub is_mentor: bool,
     pub consent_directory: bool,
@@ -61,12 +62,12 @@ impl Participant {
 pub struct NewParticipant<'a> {
     pub account_id: i64,
     pub status: ParticipantStatus,
-    pub salutation: Option<&'a str>,
+    pub salutation: Option<Salutation>,
     pub first_name: &'a str,
     pub last_name: &'a str,
     pub email: &'a str,
     pub phone: &'a str,
-    pub experience: &'a str,
+    pub experience: Experience,
     pub is_mentee: bool,
     pub is_mentor: bool,
     pub consent_directory: bool,
@@ -80,12 +81,12 @@ pub struct NewParticipant<'a> {
 #[derive(Debug, Default, AsChangeset)]
 #[diesel(table_name = participants)]
 pub struct ContactChanges {
-    pub salutation: Option<Option<String>>,
+    pub salutation: Option<Option<Salutation>>,
     pub first_name: Option<String>,
     pub last_name: Option<String>,
     pub email: Option<String>,
     pub phone: Option<String>,
-    pub experience: Option<String>,
+    pub experience: Option<Experience>,
     pub consent_directory: Option<bool>,
     pub consent_newsletter_welcome: Option<bool>,
     pub community_account_ref: Option<Option<String>>,
@@ -187,10 +188,10 @@ pub struct ListFilter {
     pub status: Option<ParticipantStatus>,
     /// Only participants who consented to be listed.
     pub listed_only: bool,
-    /// Only mentees (`mentee`) or mentors (`mentor`).
-    pub role: Option<String>,
+    /// Only mentees or only mentors.
+    pub role: Option<RoleCode>,
     /// Federal state of a project running on `today`.
-    pub federal_state: Option<String>,
+    pub federal_state: Option<FederalState>,
     /// Kind of a project running on `today`.
     pub project_kind: Option<ProjectKind>,
     /// Words in the name (case-insensitive).
@@ -229,20 +230,16 @@ pub fn list(
     if filter.listed_only {
         query = query.filter(participants::consent_directory.eq(true));
     }
-    match filter.role.as_deref() {
-        Some("mentee") => query = query.filter(participants::is_mentee.eq(true)),
-        Some("mentor") => query = query.filter(participants::is_mentor.eq(true)),
-        _ => {}
+    match filter.role {
+        Some(RoleCode::Mentee) => query = query.filter(participants::is_mentee.eq(true)),
+        Some(RoleCode::Mentor) => query = query.filter(participants::is_mentor.eq(true)),
+        None => {}
     }
     if filter.federal_state.is_some() || filter.project_kind.is_some() {
-        use crate::domain::participant::FederalState;
         let today = filter.today;
-        let states: Vec<String> = match &filter.federal_state {
-            Some(state) => vec![state.clone()],
-            None => FederalState::ALL
-                .iter()
-                .map(|s| s.as_str().to_owned())
-                .collect(),
+        let states = match filter.federal_state {
+            Some(state) => vec![state],
+            None => FederalState::ALL.to_vec(),
         };
         let kinds = match filter.project_kind {
             Some(kind) => vec![kind],
@@ -257,7 +254,7 @@ pub fn list(
                     .or(projects::end_date.ge(today)),
             )
             .filter(in_codes(projects::federal_state, states))
-            .filter(in_codes(projects::kind, kinds.iter().map(|k| k.as_str())));
+            .filter(in_codes(projects::kind, kinds));
         query = query.filter(participants::id.eq_any(running));
     }
     if let Some(topic_id) = filter.topic_id {

@@ -177,7 +177,7 @@ pub fn list(
     if let Some(author) = filter.published_or_author {
         query = query.filter(
             practice_tips::state
-                .eq(TipState::Published.as_str())
+                .eq(TipState::Published)
                 .or(practice_tips::author_id.eq(author)),
         );
     }
@@ -198,10 +198,7 @@ pub fn update_content(
     changes: &ContentChanges,
     now: NaiveDateTime,
 ) -> QueryResult<Option<PracticeTip>> {
-    let editable = [
-        TipState::Draft.as_str(),
-        TipState::ChangesRequested.as_str(),
-    ];
+    let editable = [TipState::Draft, TipState::ChangesRequested];
     let target = practice_tips::table
         .filter(practice_tips::id.eq(id))
         .filter(practice_tips::version.eq(version))
@@ -250,10 +247,10 @@ pub fn transition(
     diesel::update(
         practice_tips::table
             .filter(practice_tips::id.eq(id))
-            .filter(practice_tips::state.eq(from.as_str())),
+            .filter(practice_tips::state.eq(from)),
     )
     .set((
-        practice_tips::state.eq(to.as_str()),
+        practice_tips::state.eq(to),
         practice_tips::version.eq(practice_tips::version + 1),
         practice_tips::updated_at.eq(now),
         changes,
@@ -314,7 +311,7 @@ pub fn document_content(conn: &mut DbConnection, id: i64) -> QueryResult<Option<
 /// Deletes an author's tips that never reached the knowledge store (erasure); published and
 /// withdrawn tips stay (the programme's knowledge and the evidence of a credit). Returns how many.
 pub fn delete_unpublished_of(conn: &mut DbConnection, author_id: i64) -> QueryResult<usize> {
-    let kept = [TipState::Published.as_str(), TipState::Withdrawn.as_str()];
+    let kept = [TipState::Published, TipState::Withdrawn];
     let ids: Vec<i64> = practice_tips::table
         .filter(practice_tips::author_id.eq(author_id))
         .filter(diesel::dsl::not(in_codes(practice_tips::state, kept)))

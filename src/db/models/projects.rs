@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::projects;
+use crate::domain::participant::FederalState;
 use crate::domain::participant::{ProjectDates, ProjectKind, current_project};
 use crate::on_backend;
 
@@ -18,7 +19,7 @@ pub struct Project {
     pub kind: ProjectKind,
     pub employer: String,
     pub municipality: String,
-    pub federal_state: String,
+    pub federal_state: FederalState,
     pub funding_reference: Option<String>,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
@@ -45,7 +46,7 @@ pub struct NewProject<'a> {
     pub kind: ProjectKind,
     pub employer: &'a str,
     pub municipality: &'a str,
-    pub federal_state: &'a str,
+    pub federal_state: FederalState,
     pub funding_reference: Option<&'a str>,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,

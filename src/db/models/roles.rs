@@ -6,6 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::{funding_agency_notifications, role_change_requests, role_periods};
+use crate::domain::participant::RoleChangeStatus;
 use crate::on_backend;
 
 /// One row of `role_periods`.
@@ -65,7 +66,7 @@ pub struct RoleChangeRequest {
     pub wants_mentee: bool,
     pub wants_mentor: bool,
     pub reason: String,
-    pub status: String,
+    pub status: RoleChangeStatus,
     pub requested_by: i64,
     pub requested_at: NaiveDateTime,
     pub decided_by: Option<i64>,
@@ -89,7 +90,7 @@ pub fn request(
             role_change_requests::wants_mentee.eq(mentee),
             role_change_requests::wants_mentor.eq(mentor),
             role_change_requests::reason.eq(reason),
-            role_change_requests::status.eq("requested"),
+            role_change_requests::status.eq(RoleChangeStatus::Requested),
             role_change_requests::requested_by.eq(by),
             role_change_requests::requested_at.eq(now),
         ))
@@ -112,14 +113,14 @@ pub fn requests(
 pub fn decide(
     conn: &mut DbConnection,
     request_id: i64,
-    status: &str,
+    status: RoleChangeStatus,
     note: Option<&str>,
     by: i64,
     now: NaiveDateTime,
 ) -> QueryResult<bool> {
     let open = role_change_requests::table
         .filter(role_change_requests::id.eq(request_id))
-        .filter(role_change_requests::status.eq("requested"));
+        .filter(role_change_requests::status.eq(RoleChangeStatus::Requested));
     let updated = diesel::update(open)
         .set((
             role_change_requests::status.eq(status),

@@ -240,7 +240,6 @@ pub fn list(conn: &mut DbConnection, filter: &ListFilter, limit: i64) -> QueryRe
                     session_mentors::participant_id.eq(filter.mentor_participant_id.unwrap_or(-1)),
                 )
                 .select(session_mentors::session_id);
-            let states = states.iter().map(|s| s.as_str());
             query =
                 query.filter(in_codes(sessions::state, states).or(sessions::id.eq_any(mentored)));
         }
@@ -255,7 +254,7 @@ pub fn upcoming(
     limit: i64,
 ) -> QueryResult<Vec<Session>> {
     sessions::table
-        .filter(sessions::state.eq(SessionState::Approved.as_str()))
+        .filter(sessions::state.eq(SessionState::Approved))
         .filter(sessions::ends_at.ge(now))
         .order((sessions::starts_at.asc(), sessions::id.asc()))
         .limit(limit)
@@ -273,10 +272,7 @@ pub fn count_scheduled(conn: &mut DbConnection, format_code: &str, year: i32) ->
     sessions::table
         .filter(sessions::format_code.eq(format_code))
         .filter(sessions::calendar_year.eq(year))
-        .filter(in_codes(
-            sessions::state,
-            SCHEDULED.iter().map(|s| s.as_str()),
-        ))
+        .filter(in_codes(sessions::state, SCHEDULED))
         .count()
         .get_result(conn)
 }
@@ -294,10 +290,10 @@ pub fn transition(
     diesel::update(
         sessions::table
             .filter(sessions::id.eq(id))
-            .filter(sessions::state.eq(from.as_str())),
+            .filter(sessions::state.eq(from)),
     )
     .set((
-        sessions::state.eq(to.as_str()),
+        sessions::state.eq(to),
         sessions::version.eq(sessions::version + 1),
         sessions::updated_at.eq(now),
         changes,

@@ -94,7 +94,7 @@ pub fn decide(
     diesel::update(
         topics::table
             .filter(topics::id.eq(id))
-            .filter(topics::status.eq(TopicStatus::Proposed.as_str())),
+            .filter(topics::status.eq(TopicStatus::Proposed)),
     )
     .set(decision)
     .returning(topics::all_columns)
@@ -107,7 +107,7 @@ pub fn decide(
 pub fn not_accepted(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<i64>> {
     let accepted: Vec<i64> = topics::table
         .filter(in_ids(topics::id, ids))
-        .filter(topics::status.eq(TopicStatus::Accepted.as_str()))
+        .filter(topics::status.eq(TopicStatus::Accepted))
         .select(topics::id)
         .load(conn)?;
     let mut missing: Vec<i64> = ids

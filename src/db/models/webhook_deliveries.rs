@@ -56,12 +56,12 @@ pub fn fan_out(conn: &mut DbConnection, batch: i64, now: NaiveDateTime) -> Query
         let subscribed = endpoint.subscribed();
         let rows: Vec<_> = events
             .iter()
-            .filter(|e| subscribed.iter().any(|t| t.as_str() == e.event_type))
+            .filter(|e| subscribed.contains(&e.event_type))
             .map(|e| {
                 (
                     webhook_deliveries::endpoint_id.eq(endpoint.id),
                     webhook_deliveries::event_id.eq(e.id),
-                    webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+                    webhook_deliveries::status.eq(DeliveryStatus::Pending),
                     webhook_deliveries::attempts.eq(0),
                     webhook_deliveries::next_attempt_at.eq(now),
                     webhook_deliveries::created_at.eq(now),
@@ -83,7 +83,7 @@ pub fn any_due(conn: &mut DbConnection, now: NaiveDateTime) -> QueryResult<bool>
     diesel::select(diesel::dsl::exists(
         webhook_deliveries::table
             .inner_join(endpoints::table)
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
             .filter(webhook_deliveries::next_attempt_at.le(now))
             .filter(endpoints::enabled.eq(true)),
     ))
@@ -101,7 +101,7 @@ pub fn claim_due(
     let candidates: Vec<(Delivery, OutboxEvent, Endpoint)> = webhook_deliveries::table
         .inner_join(outbox_events::table)
         .inner_join(endpoints::table)
-        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+        .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
         .filter(webhook_deliveries::next_attempt_at.le(now))
         .filter(endpoints::enabled.eq(true))
         .order((
@@ -120,7 +120,7 @@ pub fn claim_due(
         let won = diesel::update(
             webhook_deliveries::table
                 .find(delivery.id)
-                .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()))
+                .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending))
                 .filter(webhook_deliveries::next_attempt_at.eq(delivery.next_attempt_at)),
         )
         .set(webhook_deliveries::next_attempt_at.eq(lease_until))
@@ -159,10 +159,10 @@ pub fn record_attempt(
     let changed = diesel::update(
         webhook_deliveries::table
             .find(id)
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str())),
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Pending)),
     )
     .set((
-        webhook_deliveries::status.eq(attempt.status.as_str()),
+        webhook_deliveries::status.eq(attempt.status),
         webhook_deliveries::attempts.eq(webhook_deliveries::attempts + 1),
         webhook_deliveries::last_attempt_at.eq(attempt.at),
         webhook_deliveries::last_status_code.eq(attempt.status_code),
@@ -190,7 +190,7 @@ pub fn list(
         .select((Delivery::as_select(), outbox_events::event_type))
         .into_boxed();
     if let Some(status) = status {
-        query = query.filter(webhook_deliveries::status.eq(status.as_str()));
+        query = query.filter(webhook_deliveries::status.eq(status));
     }
     if let Some(after) = after_id {
         query = query.filter(webhook_deliveries::id.gt(after));
@@ -219,10 +219,10 @@ pub fn replay(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResu
     let changed = diesel::update(
         webhook_deliveries::table
             .find(id)
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str())),
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Failed)),
     )
     .set((
-        webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+        webhook_deliveries::status.eq(DeliveryStatus::Pending),
         webhook_deliveries::attempts.eq(0),
         webhook_deliveries::next_attempt_at.eq(now),
     ))
@@ -239,10 +239,10 @@ pub fn replay_failed(
     diesel::update(
         webhook_deliveries::table
             .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
-            .filter(webhook_deliveries::status.eq(DeliveryStatus::Failed.as_str())),
+            .filter(webhook_deliveries::status.eq(DeliveryStatus::Failed)),
     )
     .set((
-        webhook_deliveries::status.eq(DeliveryStatus::Pending.as_str()),
+        webhook_deliveries::status.eq(DeliveryStatus::Pending),
         webhook_deliveries::attempts.eq(0),
         webhook_deliveries::next_attempt_at.eq(now),
     ))

@@ -18,7 +18,7 @@ pub struct Endpoint {
     pub event_types: String,
     pub secret: String,
     pub enabled: bool,
-    pub disabled_reason: Option<String>,
+    pub disabled_reason: Option<DisabledReason>,
     pub consecutive_failures: i32,
     pub fanned_out_until: i64,
     pub created_by: i64,
@@ -97,7 +97,7 @@ pub struct EndpointUpdate<'a> {
     pub url: &'a str,
     pub event_types: String,
     pub enabled: bool,
-    pub disabled_reason: Option<Option<&'a str>>,
+    pub disabled_reason: Option<Option<DisabledReason>>,
     pub consecutive_failures: Option<i32>,
 }
 
@@ -211,7 +211,7 @@ pub fn disable(conn: &mut DbConnection, id: i64, reason: DisabledReason) -> Quer
     )
     .set((
         webhook_endpoints::enabled.eq(false),
-        webhook_endpoints::disabled_reason.eq(reason.as_str()),
+        webhook_endpoints::disabled_reason.eq(Some(reason)),
         webhook_endpoints::version.eq(webhook_endpoints::version + 1),
     ))
     .execute(conn)?;

@@ -17,7 +17,7 @@ use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::roles::{self, RoleChangeRequest};
 use crate::db::{self, DbPool};
-use crate::domain::participant::{RoleCode, Roles, check_role_change};
+use crate::domain::participant::{RoleChangeStatus, RoleCode, Roles, check_role_change};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -42,18 +42,6 @@ pub struct RoleChangeResponse {
     pub decision_note: Option<String>,
 }
 
-/// States of a role-change request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum RoleChangeStatus {
-    /// Waiting for staff.
-    Requested,
-    /// Approved; the roles changed.
-    Approved,
-    /// Declined.
-    Declined,
-}
-
 impl From<RoleChangeRequest> for RoleChangeResponse {
     fn from(r: RoleChangeRequest) -> Self {
         let roles = Roles {
@@ -64,11 +52,7 @@ impl From<RoleChangeRequest> for RoleChangeResponse {
             id: r.id,
             roles: roles.codes(),
             reason: r.reason,
-            status: match r.status.as_str() {
-                "approved" => RoleChangeStatus::Approved,
-                "declined" => RoleChangeStatus::Declined,
-                _ => RoleChangeStatus::Requested,
-            },
+            status: r.status,
             requested_at: r.requested_at.and_utc(),
             decided_at: r.decided_at.map(|t| t.and_utc()),
             decision_note: r.decision_note,
@@ -124,7 +108,7 @@ pub async fn create_role_change(
         let (viewer, row) = own_record(conn, &caller, id)?;
         let has_open_request = roles::requests(conn, id)?
             .iter()
-            .any(|r| r.status == "requested");
+            .any(|r| r.status == RoleChangeStatus::Requested);
         check_role_change(row.is_active(), roles_of(&row), wanted, has_open_request)?;
         let now = Utc::now().naive_utc();
         let request = roles::request(
@@ -211,7 +195,11 @@ async fn decide(
             .into_iter()
             .find(|r| r.id == request_id)
             .ok_or(AppError::NotFound)?;
-        let status = if approve { "approved" } else { "declined" };
+        let status = if approve {
+            RoleChangeStatus::Approved
+        } else {
+            RoleChangeStatus::Declined
+        };
         let now = Utc::now().naive_utc();
         if !roles::decide(
             conn,
