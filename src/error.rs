@@ -293,6 +293,11 @@ fn collect_field_problems(
 
 /// Maps actix's JSON extractor failures to 400 / 413 / 415 / 422 problems.
 pub fn json_error(error: actix_error::JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    json_problem(error).into()
+}
+
+/// The problem of an unreadable JSON body: 413, 415, 422 for a wrong field, else 400.
+pub fn json_problem(error: actix_error::JsonPayloadError) -> AppError {
     use actix_error::JsonPayloadError as E;
     match error {
         E::Overflow { .. } | E::OverflowKnownLength { .. } => AppError::PayloadTooLarge,
@@ -305,7 +310,6 @@ pub fn json_error(error: actix_error::JsonPayloadError, _req: &HttpRequest) -> a
         E::Deserialize(e) => AppError::BadRequest(format!("malformed JSON: {e}")),
         other => AppError::BadRequest(format!("unreadable request body: {other}")),
     }
-    .into()
 }
 
 /// serde names an unknown field only in its message: `unknown field `x`, expected …`.

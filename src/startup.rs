@@ -9,6 +9,7 @@ use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
+use crate::api::http::json_object::JSON_LIMIT_BYTES;
 use crate::auth::AccountCache;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::{LoginThrottle, RegistrationThrottle};
@@ -20,9 +21,6 @@ use crate::webhook_worker::Worker;
 
 /// Where the OpenAPI document is served (Swagger UI at `/docs/` reads it from there).
 pub const SPEC_PATH: &str = "/api-docs/openapi.json";
-
-/// Largest accepted JSON body.
-pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
 
 /// A bound, not yet running server.
 pub struct Application {

@@ -11,7 +11,7 @@ use crate::api::http::pagination::PageParams;
 use crate::api::http::response::{created_json, private_json};
 use crate::auth::secret::random_hex;
 use crate::auth::staff::{NewStaffAccount, create_staff_account};
-use crate::auth::{AccountCache, Caller, Role, password};
+use crate::auth::{AccountCache, Role, StaffCaller, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::{self, DbPool};
@@ -101,12 +101,11 @@ pub struct AccountFilter {
 )]
 #[post("/staff-accounts")]
 pub async fn create_staff(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     body: JsonObject<NewStaffAccount>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let account = create_staff_account(&pool, body.into_inner(), caller.actor()).await?;
+    let account = create_staff_account(&pool, body.into_inner()?, caller.actor()).await?;
     Ok(created_json(
         &format!("/api/v1/accounts/{}", account.id),
         &AccountResponse::from(account),
@@ -123,12 +122,11 @@ pub async fn create_staff(
 )]
 #[post("/integration-accounts")]
 pub async fn create_integration(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     body: JsonObject<NewIntegrationAccount>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let client_id = format!("int-{}", random_hex(12));
     let client_secret = random_hex(32);
@@ -174,12 +172,11 @@ pub async fn create_integration(
 )]
 #[get("/accounts")]
 pub async fn list(
-    caller: Caller,
+    _: StaffCaller,
     filter: web::Query<AccountFilter>,
     paging: web::Query<PageParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let page = paging.page()?;
     let role = filter.role.map(Role::as_str);
     let rows = db::run(&pool, move |conn| {
@@ -207,11 +204,10 @@ pub async fn list(
 )]
 #[get("/accounts/{id}")]
 pub async fn get(
-    caller: Caller,
+    _: StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let account = db::run(&pool, move |conn| {
         accounts::find(conn, id)?.ok_or(AppError::NotFound)
@@ -221,13 +217,12 @@ pub async fn get(
 }
 
 async fn set_disabled(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: i64,
     disable: bool,
     pool: &DbPool,
     accounts_seen: &AccountCache,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     if disable && id == caller.account_id {
         return Err(AppError::Conflict(
             "staff cannot disable their own account".to_owned(),
@@ -276,7 +271,7 @@ async fn set_disabled(
 )]
 #[post("/accounts/{id}/deactivation")]
 pub async fn deactivate(
-    caller: Caller,
+    caller: StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
     accounts_seen: web::Data<AccountCache>,
@@ -293,7 +288,7 @@ pub async fn deactivate(
 )]
 #[post("/accounts/{id}/reactivation")]
 pub async fn reactivate(
-    caller: Caller,
+    caller: StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
     accounts_seen: web::Data<AccountCache>,

@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::api::http::pagination::PageParams;
 use crate::api::http::query_text::require_plain;
 use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::db::models::audit_events::{self, AuditEvent, Filter};
 use crate::db::{self, DbPool};
 use crate::error::AppError;
@@ -93,12 +93,11 @@ pub struct AuditFilter {
 )]
 #[get("/audit-events")]
 pub async fn list(
-    caller: Caller,
+    _: StaffCaller,
     filter: web::Query<AuditFilter>,
     paging: web::Query<PageParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let page = paging.page()?;
     let filter = filter.into_inner();
     require_plain("entity_type", filter.entity_type.as_deref(), 64)?;

@@ -93,7 +93,7 @@ pub async fn create_token(
     keys: web::Data<TokenKeys>,
     throttle: web::Data<LoginThrottle>,
 ) -> Result<HttpResponse, AppError> {
-    let (login, secret) = match body.into_inner() {
+    let (login, secret) = match body.into_inner()? {
         TokenRequest::Password(c) => (c.email, c.password),
         TokenRequest::Client(c) => (c.client_id, c.client_secret),
     };

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use crate::api::http::etag::IfMatchHeader;
 use crate::api::http::json_object::JsonObject;
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats::{self, Format, FormatRule, NewFormatRule};
 use crate::db::{self, DbPool};
@@ -286,16 +286,15 @@ fn terms_json(valid_from: NaiveDate, terms: &RuleTerms) -> serde_json::Value {
 )]
 #[patch("/formats/{code}")]
 pub async fn change_rule(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     if_match: IfMatchHeader,
     lang: Lang,
     code: web::Path<String>,
     body: JsonObject<FormatRuleChange>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let code = known_shape(code.into_inner())?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let change = body.terms_change();
     let out_of_range = change.range_problems();
     if !out_of_range.is_empty() {

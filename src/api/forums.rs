@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::http::json_object::JsonObject;
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::config::CatalogueLimits;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::forums::{self, Forum, NewForum};
@@ -180,14 +180,13 @@ pub async fn get(
 )]
 #[post("/forums")]
 pub async fn create(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     lang: Lang,
     body: JsonObject<NewForumRequest>,
     limits: web::Data<CatalogueLimits>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let max = i64::from(limits.max_forums);
     let actor = caller.actor();
@@ -248,12 +247,11 @@ pub async fn create(
 )]
 #[post("/forums/{id}/retirement")]
 pub async fn retire(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     lang: Lang,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let actor = caller.actor();
     let forum = db::write(&pool, move |conn| {

@@ -12,7 +12,7 @@ use validator::Validate;
 
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
-use crate::auth::{Caller, Role};
+use crate::auth::IntegrationCaller;
 use crate::db::models::participants;
 use crate::db::{self, DbPool};
 use crate::domain::participant::{ParticipantStatus, RoleCode, Roles};
@@ -58,12 +58,11 @@ pub struct Membership {
 )]
 #[post("/membership-lookups")]
 pub async fn lookup(
-    caller: Caller,
+    _: IntegrationCaller,
     body: JsonObject<MembershipLookup>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require(&[Role::Integration, Role::Staff])?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     if body.email.is_some() == body.community_account_id.is_some() {
         return Err(AppError::invalid_field(

@@ -12,7 +12,7 @@ use validator::Validate;
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::pagination::PageParams;
-use crate::auth::{Caller, Role};
+use crate::auth::{Caller, Role, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::topics::{self, Decision, NewTopic, Topic};
 use crate::db::{self, DbConnection, DbPool};
@@ -302,7 +302,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     require_proposer(&pool, &caller).await?;
     let view = view_of(&pool, &caller).await?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let status = match body.status.unwrap_or(NewTopicStatus::Proposed) {
         NewTopicStatus::Proposed => TopicStatus::Proposed,
@@ -418,14 +418,13 @@ async fn decide(
 )]
 #[post("/topics/{id}/acceptance")]
 pub async fn accept(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     lang: Lang,
     id: web::Path<i64>,
     body: JsonObject<TopicAcceptance>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let id = id.into_inner();
     decide(
@@ -453,14 +452,13 @@ pub async fn accept(
 )]
 #[post("/topics/{id}/declination")]
 pub async fn decline(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     lang: Lang,
     id: web::Path<i64>,
     body: JsonObject<TopicDeclination>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let id = id.into_inner();
     decide(

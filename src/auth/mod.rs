@@ -11,5 +11,5 @@ pub mod staff;
 pub mod throttle;
 
 pub use account_cache::AccountCache;
-pub use extractor::Caller;
+pub use extractor::{Caller, IntegrationCaller, PersonCaller, StaffCaller};
 pub use role::Role;

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::participants::views::today;
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::db::models::{credit_reports, formats, projects};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::catalogue::FormatGroup;
@@ -159,12 +159,11 @@ fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<ProgrammeDash
 )]
 #[get("/programme-dashboard")]
 pub async fn get_programme_dashboard(
-    caller: Caller,
+    _: StaffCaller,
     params: web::Query<DashboardParams>,
     lang: Lang,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let year = super::calendar_year(params.year)?;
     let dashboard = db::run(&pool, move |conn| build(conn, year, lang)).await?;
     Ok(lang.private_json(&dashboard))

@@ -12,7 +12,7 @@ use super::views::{ProjectYearResponse, obligation_of};
 use crate::api::http::csv_export;
 use crate::api::http::pagination::PageParams;
 use crate::api::participants::views::today;
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::code_enum;
 use crate::db::models::credit_reports;
 use crate::db::models::credits::Credit;
@@ -304,14 +304,13 @@ fn csv_row(r: &MentorYear) -> Vec<String> {
 )]
 #[get("/credit-reports")]
 pub async fn list_credit_reports(
-    caller: Caller,
+    _: StaffCaller,
     req: HttpRequest,
     params: web::Query<OverviewParams>,
     paging: web::Query<PageParams>,
     lang: Lang,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let page = paging.page()?;
     let params = params.into_inner();
     let year = super::calendar_year(params.year)?;

@@ -93,7 +93,7 @@ pub async fn create(
     body: JsonObject<NewSponsorshipRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     check_period(body.starts_on, body.ends_on).map_err(Violation::from)?;
     let created = db::write(&pool, move |conn| {

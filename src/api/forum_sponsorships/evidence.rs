@@ -12,7 +12,7 @@ use super::{FORMAT, SponsorshipResponse, change, check_option, today, visible};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::formats;
 use crate::db::models::forum_sponsorships::{self as rows, Changes};
@@ -82,17 +82,18 @@ pub async fn record(
     body: JsonObject<EvidenceRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
-    body.validate()?;
-    debug_assert!(body.thread_titles.len() <= MAX_THREADS);
-    let problems = title_problems(&body.thread_titles);
-    if !problems.is_empty() {
-        return Err(AppError::Validation(problems));
-    }
     let id = id.into_inner();
     let recorded = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let row = visible(conn, &viewer, id)?;
+        // The body is read once the caller may see the sponsorship.
+        let body = body.into_inner()?;
+        body.validate()?;
+        debug_assert!(body.thread_titles.len() <= MAX_THREADS);
+        let problems = title_problems(&body.thread_titles);
+        if !problems.is_empty() {
+            return Err(AppError::Validation(problems));
+        }
         check_evidence(row.state, row.decided_at.is_some(), row.starts_on, today())?;
         let titles = body.thread_titles;
         rows::replace_threads(conn, id, &titles)?;
@@ -145,13 +146,12 @@ pub struct CreditDecisionRequest {
 )]
 #[post("/forum-sponsorships/{id}/credit-decision")]
 pub async fn decide_credit(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<CreditDecisionRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let id = id.into_inner();
     let actor = caller.actor();

@@ -13,7 +13,7 @@ use super::{
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::formats;
 use crate::db::models::forum_sponsorships::{self as rows, Changes};
@@ -48,11 +48,10 @@ pub struct ReasonRequest {
 )]
 #[post("/forum-sponsorships/{id}/approval")]
 pub async fn approve(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let actor = caller.account_id;
     let approved = db::write(&pool, move |conn| {
@@ -111,13 +110,12 @@ pub async fn approve(
 )]
 #[post("/forum-sponsorships/{id}/declination")]
 pub async fn decline(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<ReasonRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let id = id.into_inner();
     let actor = caller.account_id;
@@ -164,7 +162,7 @@ pub async fn withdraw(
     body: JsonObject<ReasonRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let id = id.into_inner();
     let withdrawn = db::write(&pool, move |conn| {
@@ -212,11 +210,10 @@ pub async fn withdraw(
 )]
 #[post("/forum-sponsorships/{id}/completion")]
 pub async fn complete(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let actor = caller.actor();
     let completed = db::write(&pool, move |conn| {

@@ -1,47 +1,57 @@
-//! `JsonObject<T>`: a JSON request body that must be an object.
+//! `JsonObject<T>`: a JSON request body that must be an object, whose failures wait for the
+//! handler.
 //!
 //! serde's derived `Deserialize` also accepts a struct written as an array of its field values
 //! (`[null, null]` is a valid `{"note": null, "title_en": null}` to it). The OpenAPI document
 //! promises an object, so this extractor refuses anything else with 422 before deserialising `T`.
-//! Limits and the mapping of failures to problems are those of `web::Json` (`error::json_error`).
+//!
+//! actix-web runs a handler's extractors concurrently, so a body error could answer before the
+//! caller's 401 or 403. Extraction therefore never fails: `into_inner()` gives the body or its
+//! problem (`error::json_problem`: 400, 413, 415 or 422), and the handler asks for it after it
+//! has authorised the caller.
 
 use std::future::Future;
 use std::pin::Pin;
 
 use actix_web::error::JsonPayloadError;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web::JsonBody};
 use serde::de::DeserializeOwned;
 
-use crate::error::{AppError, json_error};
+use crate::error::{AppError, json_problem};
 
-/// A request body that is a JSON object deserialised into `T`.
+/// The most a JSON request body may hold.
+pub const JSON_LIMIT_BYTES: usize = 64 * 1024;
+
+/// A request body that is a JSON object deserialised as `T`, or why it is not.
 #[derive(Debug)]
-pub struct JsonObject<T>(pub T);
+pub struct JsonObject<T>(Result<T, AppError>);
 
 impl<T> JsonObject<T> {
-    /// The deserialised body.
-    pub fn into_inner(self) -> T {
+    /// The body, or the problem it has; call it once the caller is authorised.
+    pub fn into_inner(self) -> Result<T, AppError> {
         self.0
     }
 }
 
 impl<T: DeserializeOwned + 'static> FromRequest for JsonObject<T> {
-    type Error = actix_web::Error;
-    type Future = Pin<Box<dyn Future<Output = Result<Self, actix_web::Error>>>>;
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let body = web::Json::<serde_json::Value>::from_request(req, payload);
-        let req = req.clone();
+        let body =
+            JsonBody::<serde_json::Value>::new(req, payload, None, true).limit(JSON_LIMIT_BYTES);
         Box::pin(async move {
-            let value = body.await?.into_inner();
-            if !value.is_object() {
-                return Err(
-                    AppError::invalid_field("", "the request body must be a JSON object").into(),
-                );
-            }
-            serde_json::from_value(value)
-                .map(JsonObject)
-                .map_err(|e| json_error(JsonPayloadError::Deserialize(e), &req))
+            let parsed = body.await.map_err(json_problem).and_then(|value| {
+                if !value.is_object() {
+                    return Err(AppError::invalid_field(
+                        "",
+                        "the request body must be a JSON object",
+                    ));
+                }
+                serde_json::from_value(value)
+                    .map_err(|e| json_problem(JsonPayloadError::Deserialize(e)))
+            });
+            Ok(JsonObject(parsed))
         })
     }
 }

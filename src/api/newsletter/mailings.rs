@@ -12,7 +12,7 @@ use crate::api::http::json_object::JsonObject;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::private_json;
 use crate::api::participants::input::plausible_date;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::newsletter::{self, Mailing};
 use crate::db::{self, DbConnection, DbPool};
@@ -123,14 +123,13 @@ fn record(
 )]
 #[post("/newsletter/mailings")]
 pub async fn create(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     req: HttpRequest,
     body: JsonObject<MailingRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let key = idempotency::key_of(&req)?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let canonical = serde_json::to_string(&body).map_err(AppError::internal)?;
     let created = db::write(&pool, move |conn| {
@@ -158,11 +157,10 @@ pub async fn create(
 )]
 #[get("/newsletter/mailings")]
 pub async fn list(
-    caller: Caller,
+    _: StaffCaller,
     paging: web::Query<PageParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let page = paging.page()?;
     let (rows, counts) = db::run(&pool, move |conn| {
         let rows = newsletter::list(conn, page.after.unwrap_or(0), page.fetch())?;
@@ -195,11 +193,10 @@ pub async fn list(
 )]
 #[get("/newsletter/mailings/{id}")]
 pub async fn get(
-    caller: Caller,
+    _: StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let body = db::run(&pool, move |conn| {
         let mailing = newsletter::find(conn, id)?.ok_or(AppError::NotFound)?;

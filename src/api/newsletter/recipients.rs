@@ -8,7 +8,7 @@ use super::NewsletterContact;
 use crate::api::http::csv_export;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::db::models::newsletter;
 use crate::db::{self, DbPool};
 use crate::domain::lang::Lang;
@@ -37,12 +37,11 @@ const CSV_HEADER: [&str; 5] = ["ID", "Anrede", "Vorname", "Nachname", "E-Mail"];
 )]
 #[get("/newsletter/recipients")]
 pub async fn list(
-    caller: Caller,
+    _: StaffCaller,
     req: HttpRequest,
     paging: web::Query<PageParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let page = paging.page()?;
     let csv = csv_export::wants_csv(&req);
     let (limit, after) = if csv {

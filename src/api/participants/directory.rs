@@ -9,7 +9,7 @@ use crate::api::access::Viewer;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::query_text::require_plain;
 use crate::api::http::{csv_export, response::private_json};
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::participants::{self, ListFilter};
 use crate::db::{self, DbPool};
 use crate::domain::lang::Lang;
@@ -218,7 +218,7 @@ const CSV_HEADER: [&str; 15] = [
 )]
 #[get("/participants")]
 pub async fn list_participants(
-    caller: Caller,
+    _: StaffCaller,
     req: HttpRequest,
     status: web::Query<StaffFilter>,
     filter: web::Query<DirectoryFilter>,
@@ -226,7 +226,6 @@ pub async fn list_participants(
     lang: Lang,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let page = paging.page()?;
     let filter = filter.to_filter(status.status, false)?;
     let today = filter.today;

@@ -12,7 +12,7 @@ use super::input::plausible_date;
 use super::views::{ParticipantResponse, assemble_one, today};
 use crate::api::access::{existing, own_record};
 use crate::api::http::etag::json_with_etag;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::{contact_sheets, participants, participations, projects};
 use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
@@ -47,11 +47,10 @@ async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
 )]
 #[post("/participants/{id}/activation")]
 pub async fn activate(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let today = today();
     db::write(&pool, move |conn| {
@@ -112,7 +111,7 @@ pub async fn end(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
@@ -150,11 +149,10 @@ pub async fn end(
 )]
 #[post("/participants/{id}/rejoining")]
 pub async fn rejoin(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let today = today();
     db::write(&pool, move |conn| {

@@ -17,7 +17,7 @@ use crate::api::access::{existing, own_record};
 use crate::api::audit::AuditEventResponse;
 use crate::api::http::response::private_json;
 use crate::api::sessions::mentees::{QuestionResponse, question_response};
-use crate::auth::{AccountCache, Caller};
+use crate::auth::{AccountCache, Caller, StaffCaller};
 use crate::db::models::audit_events::{self, Change, Filter};
 use crate::db::models::outbox;
 use crate::db::models::{
@@ -207,12 +207,11 @@ pub async fn export(
 )]
 #[post("/participants/{id}/erasure")]
 pub async fn erase(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
     accounts_seen: web::Data<AccountCache>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let today = today();
     let account_id = db::write(&pool, move |conn| {

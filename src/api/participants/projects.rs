@@ -12,7 +12,7 @@ use super::views::{ProjectResponse, today};
 use crate::api::access::{existing, own_record, own_record_for_change};
 use crate::api::http::response::created_json;
 use crate::api::http::upload::{file_download, read_upload};
-use crate::auth::Caller;
+use crate::auth::{Caller, PersonCaller, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::contact_sheets::{self, SheetInfo};
 use crate::db::models::projects::{self, Project};
@@ -126,7 +126,7 @@ pub async fn create_project(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.check("")?;
     let project = db::write(&pool, move |conn| {
         let (viewer, _) = own_record_for_change(conn, &caller, id)?;
@@ -186,7 +186,7 @@ fn project_of(
 )]
 #[put("/participants/{id}/projects/{project_id}/contact-sheet")]
 pub async fn upload_contact_sheet(
-    caller: Caller,
+    PersonCaller(caller): PersonCaller,
     path: web::Path<(i64, i64)>,
     req: HttpRequest,
     payload: web::Payload,
@@ -275,11 +275,10 @@ pub async fn get_contact_sheet(
 )]
 #[post("/participants/{id}/projects/{project_id}/contact-sheet/confirmation")]
 pub async fn confirm_contact_sheet(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     path: web::Path<(i64, i64)>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let (id, project_id) = path.into_inner();
     let sheet = db::write(&pool, move |conn| {
         existing(conn, id)?;

@@ -158,7 +158,7 @@ pub async fn update_participant(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let if_match = if_match.require()?;
     let today = today();

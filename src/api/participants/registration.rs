@@ -138,7 +138,7 @@ pub async fn create_registration(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     throttle.attempt(&address.0, Instant::now())?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let mut roles = None;
     combine(vec![
         validated(&body),

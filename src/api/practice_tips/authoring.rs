@@ -152,7 +152,7 @@ pub async fn create(
     body: JsonObject<NewPracticeTipRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
@@ -304,7 +304,7 @@ pub async fn update(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;

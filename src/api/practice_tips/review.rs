@@ -14,7 +14,7 @@ use super::views::{PracticeTipResponse, response};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::outbox;
 use crate::db::models::practice_tips::{self, PracticeTip, TransitionChanges};
@@ -120,7 +120,7 @@ fn apply(
 
 /// Runs a staff transition on tip `id` inside one transaction and answers with the tip.
 async fn staff_step<F>(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: i64,
     pool: &DbPool,
     step: F,
@@ -130,7 +130,6 @@ where
         + Send
         + 'static,
 {
-    caller.require_staff()?;
     let tip = db::write(pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let tip = visible(conn, &viewer, id)?;
@@ -190,12 +189,12 @@ pub async fn submit(
 )]
 #[post("/practice-tips/{id}/change-request")]
 pub async fn request_changes(
-    caller: Caller,
+    caller: StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<ChangeRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
         let changes = TransitionChanges {
@@ -231,12 +230,12 @@ pub async fn request_changes(
 )]
 #[post("/practice-tips/{id}/publication")]
 pub async fn publish(
-    caller: Caller,
+    caller: StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<PublicationRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let confirmed = body.into_inner().anonymisation_confirmed;
+    let confirmed = body.into_inner()?.anonymisation_confirmed;
     staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
         // The state first: a tip published already is a 409 whatever the body says.
         allowed(&tip, Transition::Publish)?;
@@ -286,12 +285,12 @@ pub async fn publish(
 )]
 #[post("/practice-tips/{id}/rejection")]
 pub async fn reject(
-    caller: Caller,
+    caller: StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<RejectionRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
         let changes = decided_with_reason(caller.account_id, body.reason);
@@ -315,12 +314,12 @@ pub async fn reject(
 )]
 #[post("/practice-tips/{id}/withdrawal")]
 pub async fn withdraw(
-    caller: Caller,
+    caller: StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<WithdrawalRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let revocation = match (body.revoke_credit, body.credit_revocation_reason) {
         (true, Some(reason)) => Some(reason),

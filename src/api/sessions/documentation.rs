@@ -154,9 +154,8 @@ pub async fn file(
     body: JsonObject<DocumentationRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
-    body.validate()?;
     let account_id = caller.account_id;
+    // The body is read once the caller is known to be a mentor of the session or staff.
     run(
         caller,
         &pool,
@@ -164,6 +163,8 @@ pub async fn file(
         Transition::Document,
         Actor::MentorOrStaff,
         move |conn, session| -> Result<Effect, AppError> {
+            let body = body.into_inner()?;
+            body.validate()?;
             check_case_examples(conn, session, &body.case_examples)?;
             let case_examples: Vec<(i64, &str)> = body
                 .case_examples

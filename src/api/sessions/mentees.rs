@@ -185,7 +185,7 @@ pub async fn ask(
     body: JsonObject<NewQuestionRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let id = id.into_inner();
     let question = db::write(&pool, move |conn| {

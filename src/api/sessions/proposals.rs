@@ -153,7 +153,7 @@ pub async fn create(
     body: JsonObject<NewSessionRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     if body.format_code.len() > 64 || body.format_code.chars().any(char::is_control) {
         return Err(AppError::invalid_field(

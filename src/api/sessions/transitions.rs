@@ -13,7 +13,7 @@ use super::{SessionResponse, require_mentor_or_staff, response, visible};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats;
 use crate::db::models::outbox;
@@ -162,12 +162,12 @@ fn apply(
 )]
 #[post("/sessions/{id}/approval")]
 pub async fn approve(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<ApprovalRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let wants_override = body.into_inner().capacity_override;
+    let wants_override = body.into_inner()?.capacity_override;
     let actor = caller.account_id;
     run(
         caller,
@@ -226,12 +226,12 @@ pub async fn approve(
 )]
 #[post("/sessions/{id}/declination")]
 pub async fn decline(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<ReasonRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let actor = caller.account_id;
     run(
@@ -272,7 +272,7 @@ pub async fn cancel(
     body: JsonObject<ReasonRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     run(
         caller,
@@ -311,8 +311,7 @@ pub async fn hold(
     body: JsonObject<HoldingRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner();
-    body.validate()?;
+    // The body is read once the caller is known to be a mentor of the session or staff.
     run(
         caller,
         &pool,
@@ -320,6 +319,8 @@ pub async fn hold(
         Transition::Hold,
         Actor::MentorOrStaff,
         move |_, session| {
+            let body = body.into_inner()?;
+            body.validate()?;
             check_holding(session.ends_at, Utc::now().naive_utc())?;
             let changes = TransitionChanges {
                 people_reached: Some(Some(body.people_reached)),

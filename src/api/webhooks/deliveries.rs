@@ -8,7 +8,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::webhook_deliveries::{self, Delivery};
 use crate::db::{self, DbPool};
@@ -93,13 +93,12 @@ pub struct WebhookDeliveryPage {
 )]
 #[get("/webhooks/{id}/deliveries")]
 pub async fn list(
-    caller: Caller,
+    _: StaffCaller,
     id: web::Path<i64>,
     filter: web::Query<DeliveryFilter>,
     paging: web::Query<PageParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let page = paging.page()?;
     let (id, status) = (id.into_inner(), filter.status);
     let rows = db::run(&pool, move |conn| {
@@ -136,11 +135,10 @@ pub async fn list(
 )]
 #[post("/webhooks/{id}/deliveries/{delivery_id}/replay")]
 pub async fn replay(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     path: web::Path<(i64, i64)>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let ((endpoint_id, id), actor) = (path.into_inner(), caller.actor());
     let delivery = db::write(&pool, move |conn| {
         let endpoint = super::existing(conn, endpoint_id)?;
@@ -188,11 +186,10 @@ pub struct ReplayCount {
 )]
 #[post("/webhooks/{id}/deliveries/replay")]
 pub async fn replay_failed(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let (endpoint_id, actor) = (id.into_inner(), caller.actor());
     let replayed = db::write(&pool, move |conn| {
         super::require_enabled(&super::existing(conn, endpoint_id)?)?;

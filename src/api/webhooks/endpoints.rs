@@ -11,7 +11,7 @@ use super::{WebhookEndpointResponse, WebhookSecretResponse};
 use crate::api::http::etag::{IfMatchHeader, json_with_etag};
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::{created_json, private_json};
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::config::ListenAddress;
 use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::webhook_endpoints::{self, Endpoint, join_event_types};
@@ -127,13 +127,12 @@ fn location(id: i64) -> String {
 )]
 #[post("/webhooks")]
 pub async fn create(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     body: JsonObject<NewWebhookEndpoint>,
     own: web::Data<ListenAddress>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     let url = checked_url(&body.url, &own)?;
     let types = checked_types(&body.event_types)?;
     let secret = webhooks::new_secret();
@@ -169,8 +168,7 @@ pub async fn create(
     responses((status = 200, description = "The endpoints.", body = WebhookEndpointList))
 )]
 #[get("/webhooks")]
-pub async fn list(caller: Caller, pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
+pub async fn list(_: StaffCaller, pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
     let rows = db::run(&pool, |conn| Ok(webhook_endpoints::list(conn)?)).await?;
     Ok(private_json(&WebhookEndpointList {
         items: rows.into_iter().map(Into::into).collect(),
@@ -188,11 +186,10 @@ pub async fn list(caller: Caller, pool: web::Data<DbPool>) -> Result<HttpRespons
 )]
 #[get("/webhooks/{id}")]
 pub async fn get(
-    caller: Caller,
+    _: StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
     let endpoint = db::run(&pool, move |conn| super::existing(conn, id)).await?;
     Ok(with_etag(endpoint))
@@ -217,15 +214,14 @@ pub async fn get(
 )]
 #[patch("/webhooks/{id}")]
 pub async fn update(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     if_match: IfMatchHeader,
     body: JsonObject<WebhookEndpointChanges>,
     own: web::Data<ListenAddress>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
-    let changes = body.into_inner();
+    let changes = body.into_inner()?;
     let url = changes
         .url
         .as_deref()
@@ -286,11 +282,10 @@ pub async fn update(
 )]
 #[delete("/webhooks/{id}")]
 pub async fn remove(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let (id, actor) = (id.into_inner(), caller.actor());
     db::write(&pool, move |conn| {
         let endpoint = super::existing(conn, id)?;
@@ -318,11 +313,10 @@ pub async fn remove(
 )]
 #[post("/webhooks/{id}/secret-rotation")]
 pub async fn rotate_secret(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let (id, actor) = (id.into_inner(), caller.actor());
     let secret = webhooks::new_secret();
     let stored_secret = secret.clone();

@@ -12,7 +12,7 @@ use crate::api::access::own_record;
 use crate::api::http::response::{created_json, private_json};
 use crate::api::participants::input::plausible_date;
 use crate::api::participants::registration::parse_roles;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
 use crate::db::models::roles::{self, RolePeriod};
 use crate::db::{self, DbPool};
 use crate::domain::participant::{RoleCode, Roles};
@@ -77,14 +77,13 @@ pub struct RoleHistory {
 )]
 #[post("/participants/{id}/role-assignments")]
 pub async fn assign_roles(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<RoleAssignment>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let roles = parse_roles(&body.roles, "/roles")?;
     let effective_on = not_future(body.effective_on)?;

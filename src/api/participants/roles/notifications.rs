@@ -11,7 +11,7 @@ use crate::api::access::existing;
 use crate::api::http::response::{created_json, private_json};
 use crate::api::participants::input::plausible_date;
 use crate::api::participants::views::{assemble, roles_of, today};
-use crate::auth::Caller;
+use crate::auth::StaffCaller;
 use crate::config::Settings;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::participants::{self, ListFilter};
@@ -55,11 +55,10 @@ pub struct OpenNotificationList {
 )]
 #[get("/funding-agency-notifications/open")]
 pub async fn list_open_notifications(
-    caller: Caller,
+    _: StaffCaller,
     settings: web::Data<Settings>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let today = today();
     let items = db::run(&pool, move |conn| {
         let mut open = Vec::new();
@@ -133,14 +132,13 @@ pub struct NotificationResponse {
 )]
 #[post("/participants/{id}/funding-agency-notifications")]
 pub async fn record_notification(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
     body: JsonObject<NotificationBody>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     let id = id.into_inner();
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let today = today();
     let recorded = db::write(&pool, move |conn| {

@@ -13,7 +13,7 @@ use crate::api::http::response::{created_json, private_json};
 use crate::api::participants::input::plausible_date;
 use crate::api::participants::registration::parse_roles;
 use crate::api::participants::views::roles_of;
-use crate::auth::Caller;
+use crate::auth::{Caller, PersonCaller, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::roles::{self, RoleChangeRequest};
 use crate::db::{self, DbPool};
@@ -95,13 +95,13 @@ pub struct RoleChangeRequestBody {
 )]
 #[post("/participants/{id}/role-changes")]
 pub async fn create_role_change(
-    caller: Caller,
+    PersonCaller(caller): PersonCaller,
     id: web::Path<i64>,
     body: JsonObject<RoleChangeRequestBody>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner();
+    let body = body.into_inner()?;
     body.validate()?;
     let wanted = parse_roles(&body.roles, "/roles")?;
     let request = db::write(&pool, move |conn| {
@@ -180,13 +180,12 @@ pub struct Decision {
 }
 
 async fn decide(
-    caller: Caller,
+    StaffCaller(caller): StaffCaller,
     (id, request_id): (i64, i64),
     body: Decision,
     approve: bool,
     pool: &DbPool,
 ) -> Result<HttpResponse, AppError> {
-    caller.require_staff()?;
     body.validate()?;
     let effective_on = not_future(body.effective_on)?;
     let decided = db::write(pool, move |conn| {
@@ -259,12 +258,12 @@ async fn decide(
 )]
 #[post("/participants/{id}/role-changes/{request_id}/approval")]
 pub async fn approve_role_change(
-    caller: Caller,
+    caller: StaffCaller,
     path: web::Path<(i64, i64)>,
     body: JsonObject<Decision>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    decide(caller, path.into_inner(), body.into_inner(), true, &pool).await
+    decide(caller, path.into_inner(), body.into_inner()?, true, &pool).await
 }
 
 /// Declines a request (staff).
@@ -280,10 +279,10 @@ pub async fn approve_role_change(
 )]
 #[post("/participants/{id}/role-changes/{request_id}/declination")]
 pub async fn decline_role_change(
-    caller: Caller,
+    caller: StaffCaller,
     path: web::Path<(i64, i64)>,
     body: JsonObject<Decision>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    decide(caller, path.into_inner(), body.into_inner(), false, &pool).await
+    decide(caller, path.into_inner(), body.into_inner()?, false, &pool).await
 }
