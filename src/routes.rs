@@ -73,7 +73,7 @@ fn session_routes(cfg: &mut ServiceConfig) {
 
 fn participant_routes(cfg: &mut ServiceConfig) {
     use api::participants::{
-        directory, lifecycle, privacy, projects, records, registration, roles,
+        directory, export, lifecycle, privacy, projects, records, registration, roles,
     };
     cfg.service(registration::create_registration)
         .service(directory::list_directory)
@@ -96,7 +96,8 @@ fn participant_routes(cfg: &mut ServiceConfig) {
         .service(roles::history::get_role_history)
         .service(roles::notifications::list_open_notifications)
         .service(roles::notifications::record_notification)
-        .service(privacy::export)
+        .service(export::export)
+        .service(export::export_package)
         .service(privacy::erase);
 }
 

@@ -14,6 +14,7 @@ mod credit_reports;
 mod demo_data;
 mod errors;
 mod events;
+mod export;
 mod forum_sponsorships;
 mod health;
 mod migrations;

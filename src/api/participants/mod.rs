@@ -2,6 +2,7 @@
 //! data protection (handbook § 2, § 5.1–5.3).
 
 pub mod directory;
+pub mod export;
 pub mod input;
 pub mod lifecycle;
 pub mod privacy;

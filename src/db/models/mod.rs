@@ -17,6 +17,7 @@ pub mod outbox;
 pub mod participant_topics;
 pub mod participants;
 pub mod participations;
+pub mod personal_export;
 pub mod practice_tips;
 pub mod projects;
 pub mod roles;

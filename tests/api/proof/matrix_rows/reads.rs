@@ -179,6 +179,12 @@ pub fn reads() -> Vec<Row> {
             "401 404 404 404 404 403 200 200",
         ),
         row(
+            "GET /api/v1/participants/{id}/export.zip",
+            |w| ids(&[w.owner_id]),
+            no_body,
+            "401 404 404 404 404 403 200 200",
+        ),
+        row(
             "GET /api/v1/forum-sponsorships",
             none,
             no_body,
