@@ -1,6 +1,6 @@
 //! Erasure of a person (Art. 17 GDPR) after they used every part of the programme: no personal
-//! value is left anywhere in the database except the programme content the README keeps, and
-//! stored idempotent answers no longer replay them.
+//! value is left anywhere in the database except the programme content the README keeps, stored
+//! idempotent answers no longer replay them, and the SQLite file and its log hold no copy.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +13,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::TestApp;
+use crate::support::app::{Backend, TestApp, try_spawn};
 use crate::support::participants::registration;
 use crate::support::sessions::{accepted_topic, proposal, propose};
 use crate::support::sponsorships::{application, forum, months_end, put_evidence, today};
@@ -631,4 +631,55 @@ async fn erasure_leaves_the_marker_only_in_the_programme_content_the_readme_keep
         .collect();
     assert!(titles.contains(&format!("Titel {MARKER}").as_str()));
     assert!(titles.contains(&"(gelöscht)"), "{titles:?}");
+}
+
+/// On a file-backed SQLite database, neither the file nor its write-ahead log holds an
+/// erased value afterwards (`secure_delete` overwrites freed cells, the checkpoint empties the
+/// log).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn erased_values_are_not_in_the_sqlite_file_or_its_wal() {
+    let app = try_spawn(Backend::Sqlite).await.unwrap();
+    let file = app.sqlite_file().unwrap();
+    let wal = std::path::PathBuf::from(format!("{}-wal", file.display()));
+    let contains = |path: &std::path::Path, needle: &str| {
+        let bytes = std::fs::read(path).unwrap_or_default();
+        bytes.windows(needle.len()).any(|w| w == needle.as_bytes())
+    };
+    let marker = "qxrawfilemarker";
+    // Written to the log (and perhaps the file) while the person takes part: the check sees it.
+    app.register(&registration(
+        &format!("{marker}-probe@example.org"),
+        "first_project",
+        &["mentee"],
+    ))
+    .await;
+    assert!(contains(&file, marker) || contains(&wal, marker));
+
+    use_everything_then_erase(&app, marker, "Programminhalt").await;
+    let probe = app.staff_token().await;
+    let probe_id: i64 = app.get_json("/api/v1/participants?limit=100", &probe).await["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["email"].as_str().unwrap().starts_with(marker))
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    ok(
+        app.post(
+            &format!("/api/v1/participants/{probe_id}/erasure"),
+            Some(&probe),
+            &json!({}),
+        )
+        .await,
+        StatusCode::NO_CONTENT,
+        "erasure",
+    )
+    .await;
+    assert!(
+        !contains(&file, marker),
+        "the database file holds the marker"
+    );
+    assert!(!contains(&wal, marker), "the -wal file holds the marker");
+    assert!(!contains(&file, PHONE_MARKER) && !contains(&wal, PHONE_MARKER));
 }

@@ -285,5 +285,14 @@ pub async fn erase(
     })
     .await?;
     accounts_seen.forget(account_id);
+    // SQLite: leave no older copy of the erased pages in the write-ahead log. Best effort: the
+    // erasure has committed, and the next automatic checkpoint does the same later.
+    let checkpoint = db::run(&pool, |conn| {
+        crate::db::models::erasure::checkpoint(conn).map_err(AppError::from)
+    })
+    .await;
+    if let Err(error) = checkpoint {
+        log::warn!("WAL checkpoint after an erasure failed: {error}");
+    }
     Ok(HttpResponse::NoContent().finish())
 }

@@ -229,3 +229,24 @@ fn stored_answers(conn: &mut DbConnection, who: Erased<'_>) -> QueryResult<(usiz
     }
     Ok((deleted, rewritten))
 }
+
+/// SQLite only: copies the write-ahead log into the database file and truncates the log, so
+/// pages that held erased values (overwritten thanks to `secure_delete`) leave no older copy in
+/// the `-wal` file. Call after the erasure committed; a no-op on PostgreSQL.
+pub fn checkpoint(conn: &mut DbConnection) -> QueryResult<()> {
+    if let DbConnection::Sqlite(_) = conn {
+        #[derive(QueryableByName)]
+        struct Checkpoint {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            busy: i32,
+        }
+        let result: Checkpoint =
+            diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result(conn)?;
+        if result.busy != 0 {
+            return Err(diesel::result::Error::QueryBuilderError(
+                "the WAL checkpoint was blocked by another connection".into(),
+            ));
+        }
+    }
+    Ok(())
+}
