@@ -1,6 +1,7 @@
 //! Erasure of a person (Art. 17 GDPR) after they used every part of the programme: no personal
 //! value is left anywhere in the database except the programme content the README keeps, stored
-//! idempotent answers no longer replay them, and the SQLite file and its log hold no copy.
+//! idempotent answers no longer replay them, the SQLite file and its log hold no copy, and their
+//! credits stay countable in the staff overview.
 
 use std::collections::BTreeMap;
 
@@ -20,6 +21,7 @@ use crate::support::sponsorships::{application, forum, months_end, put_evidence,
 
 on_both_backends!(
     erasure_leaves_the_marker_only_in_the_programme_content_the_readme_keeps,
+    erased_mentor_stays_countable_in_the_staff_credit_overview,
 );
 
 /// Lower case, so a field the service folds (e-mail, search text) keeps it findable.
@@ -682,4 +684,105 @@ async fn erased_values_are_not_in_the_sqlite_file_or_its_wal() {
     );
     assert!(!contains(&wal, marker), "the -wal file holds the marker");
     assert!(!contains(&file, PHONE_MARKER) && !contains(&wal, PHONE_MARKER));
+}
+
+async fn erased_mentor_stays_countable_in_the_staff_credit_overview(app: TestApp) {
+    let c = crate::support::sessions::cast(&app).await;
+    let session = crate::support::sessions::held_session(&app, &c).await;
+    ok(
+        app.post(
+            &format!("/api/v1/sessions/{session}/documentation"),
+            Some(&c.mentor),
+            &json!({"summary": "S", "results": "R", "people_reached": 25}),
+        )
+        .await,
+        StatusCode::OK,
+        "documentation",
+    )
+    .await;
+    let year = (Utc::now() - Duration::days(2)).format("%Y").to_string();
+    let overview = format!("/api/v1/credit-reports?year={year}&limit=100");
+    let row_of = |page: &Value, id: i64| -> Value {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["participant_id"] == id)
+            .cloned()
+            .unwrap_or(Value::Null)
+    };
+    let before = row_of(&app.get_json(&overview, &c.staff).await, c.mentor_id);
+    assert_eq!(before["hours"], 40);
+    let report = format!("/api/v1/participants/{}/credit-report", c.mentor_id);
+    let personal_before = app.get_json(&report, &c.staff).await;
+
+    ok(
+        app.post(
+            &format!("/api/v1/participants/{}/erasure", c.mentor_id),
+            Some(&c.staff),
+            &json!({}),
+        )
+        .await,
+        StatusCode::NO_CONTENT,
+        "erasure",
+    )
+    .await;
+
+    let after = row_of(&app.get_json(&overview, &c.staff).await, c.mentor_id);
+    assert_eq!(after["hours"], 40, "the credits stay countable: {after}");
+    assert_eq!(after["days"], before["days"]);
+    assert_eq!(after["status"], before["status"]);
+    assert_eq!(after["project_kind"], before["project_kind"]);
+    assert_eq!(after["first_name"], "");
+    assert_eq!(
+        after["last_name"],
+        format!("Gelöschte Person #{}", c.mentor_id)
+    );
+    assert!(!after.to_string().contains("Erika") && !after.to_string().contains("Mustermann"));
+    let csv = app
+        .client
+        .get(format!("{}{overview}", app.address))
+        .bearer_auth(&c.staff)
+        .header("accept", "text/csv")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains(&format!("Gelöschte Person #{}", c.mentor_id)));
+    assert!(!csv.contains("mentor@example.org"));
+    // The co-mentor's row is untouched.
+    let co = row_of(&app.get_json(&overview, &c.staff).await, c.co_mentor_id);
+    assert_eq!(co["first_name"], "Erika");
+
+    // Staff still read the personal report (ids, formats, dates, hours: no name in it).
+    let personal_after = app.get_json(&report, &c.staff).await;
+    assert_eq!(
+        personal_after["total_hours"],
+        personal_before["total_hours"]
+    );
+    assert_eq!(personal_after["items"], personal_before["items"]);
+    // Bad input still changes nothing: an unknown participant and a second erasure are 404.
+    for id in [c.mentor_id, 999_999] {
+        let res = app
+            .post(
+                &format!("/api/v1/participants/{id}/erasure"),
+                Some(&c.staff),
+                &json!({}),
+            )
+            .await;
+        crate::support::app::assert_problem(res, StatusCode::NOT_FOUND).await;
+    }
+    assert_problem_404(&app, &c.staff, 999_999).await;
+}
+
+async fn assert_problem_404(app: &TestApp, staff: &str, id: i64) {
+    let res = app
+        .get(
+            &format!("/api/v1/participants/{id}/credit-report"),
+            Some(staff),
+        )
+        .await;
+    crate::support::app::assert_problem(res, StatusCode::NOT_FOUND).await;
 }
