@@ -107,6 +107,7 @@ impl ManageConnection for ConnectionManager {
                 conn.batch_execute(&format!(
                     "PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}; \
                      PRAGMA foreign_keys = ON; \
+                     PRAGMA secure_delete = ON; \
                      PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL;"
                 ))

@@ -4,6 +4,7 @@ pub mod account;
 pub mod catalogue;
 pub mod codes;
 pub mod credit;
+pub mod erasure;
 pub mod events;
 pub mod format_rules;
 pub mod lang;

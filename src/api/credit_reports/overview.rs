@@ -22,6 +22,7 @@ use crate::db::{self, DbPool};
 use crate::domain::credit::project_year::{YearWindow, project_on, year_starting_in};
 use crate::domain::credit::status::{ObligationStatus, shortfall, status};
 use crate::domain::credit::{days, days_de};
+use crate::domain::erasure::anonymous_name;
 use crate::domain::lang::Lang;
 use crate::domain::participant::{FederalState, ProjectDates, ProjectKind};
 use crate::error::AppError;
@@ -60,9 +61,10 @@ pub struct OverviewParams {
 pub struct MentorYear {
     /// The mentor.
     pub participant_id: i64,
-    /// First name.
+    /// First name (empty for an erased mentor).
     pub first_name: String,
-    /// Last name.
+    /// Last name (`Gelöschte Person #<participant_id>` for an erased mentor, whose credits stay
+    /// countable).
     pub last_name: String,
     /// The project the year belongs to; `null` when none ran.
     #[schema(required = true)]
@@ -131,10 +133,15 @@ fn row(
         (RowKey::OutsideProjects, _) => -mentor.id,
         _ => mentor.id,
     };
+    // An erased mentor stays countable under an anonymous name (README, "Erasure").
+    let (first_name, last_name) = match mentor.erased_at {
+        Some(_) => (String::new(), anonymous_name(mentor.id)),
+        None => (mentor.first_name.clone(), mentor.last_name.clone()),
+    };
     let item = MentorYear {
         participant_id: mentor.id,
-        first_name: mentor.first_name.clone(),
-        last_name: mentor.last_name.clone(),
+        first_name,
+        last_name,
         project_id: project.map(|p| p.id),
         project_kind: project.map(|p| p.kind),
         federal_state: project.map(|p| p.federal_state),

@@ -13,7 +13,7 @@ use crate::api::http::csv_export;
 use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::db::models::projects::{self, Project};
-use crate::db::models::{credit_reports, credit_sources, formats};
+use crate::db::models::{credit_reports, credit_sources, formats, participants};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::credit::days_de;
 use crate::domain::credit::project_year::{default_year, project_on, window};
@@ -42,18 +42,22 @@ fn wants_text(req: &HttpRequest) -> bool {
 }
 
 /// The mentor themself (in any state: the final report is written after leaving too) or staff;
-/// other participants and integrations 403; an unknown participant 404.
+/// other participants and integrations 403; an unknown participant 404. Staff also read an
+/// erased mentor's report: it holds ids, formats, dates and hours, no name (funding evidence).
 fn require_own_or_staff(
     conn: &mut DbConnection,
     caller: &Caller,
     participant_id: i64,
 ) -> Result<(), AppError> {
     match Viewer::load(conn, caller)? {
-        Viewer::Staff { .. } => {}
-        Viewer::Participant(p) if p.id == participant_id => {}
-        Viewer::Participant(_) => return Err(AppError::Forbidden),
+        Viewer::Staff { .. } => participants::find(conn, participant_id)?
+            .map(|_| ())
+            .ok_or(AppError::NotFound),
+        Viewer::Participant(p) if p.id == participant_id => {
+            existing(conn, participant_id).map(|_| ())
+        }
+        Viewer::Participant(_) => Err(AppError::Forbidden),
     }
-    existing(conn, participant_id).map(|_| ())
 }
 
 fn build(

@@ -18,11 +18,12 @@ use crate::domain::events::EventType;
 use crate::domain::participant::ParticipantStatus;
 use crate::error::AppError;
 
-/// Erases a participant (staff): personal fields and question texts are blanked, scans,
-/// sign-ups and the calendar feed token deleted, the account disabled. What funding evidence
-/// needs (ids, project kinds and dates, roles over time, activity records) stays countable.
-/// Unpublished practice tips are deleted; published and withdrawn ones stay, linked to the
-/// blanked record. Cannot be undone.
+/// Erases a participant (staff): personal fields, question texts, notes and the free texts of
+/// their unrealised proposals are blanked; scans, uploads, sign-ups, the calendar feed token
+/// and stored idempotent answers naming them are deleted (or rewritten without them), the
+/// account disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
+/// activity records, credits) stays countable; programme content (documented sessions, published
+/// practice tips) stays. The README's erasure section lists every field. Cannot be undone.
 #[utoipa::path(
     tag = "participants",
     operation_id = "erase_participant",
@@ -77,6 +78,16 @@ pub async fn erase(
         sessions::anonymise_participant(conn, id)?;
         calendar_feed_tokens::revoke(conn, row.account_id)?;
         crate::db::models::practice_tips::delete_unpublished_of(conn, id)?;
+        // Free texts, uploads and stored answers naming the person (README, "Erasure").
+        crate::db::models::erasure::scrub(
+            conn,
+            crate::db::models::erasure::Erased {
+                participant_id: id,
+                account_id: row.account_id,
+                email: &row.email,
+            },
+            now,
+        )?;
         audit_events::record(
             conn,
             Change {
@@ -97,5 +108,14 @@ pub async fn erase(
     })
     .await?;
     accounts_seen.forget(account_id);
+    // SQLite: leave no older copy of the erased pages in the write-ahead log. Best effort: the
+    // erasure has committed, and the next automatic checkpoint does the same later.
+    let checkpoint = db::run(&pool, |conn| {
+        crate::db::models::erasure::checkpoint(conn).map_err(AppError::from)
+    })
+    .await;
+    if let Err(error) = checkpoint {
+        log::warn!("WAL checkpoint after an erasure failed: {error}");
+    }
     Ok(HttpResponse::NoContent().finish())
 }

@@ -38,8 +38,9 @@ pub fn in_period(
         .load(conn)
 }
 
-/// The mentors a staff overview lists: not erased, past registration (active or ended), and
-/// holding the mentor role or credited in `[from, until)`.
+/// The mentors a staff overview lists: past registration (active or ended), and holding the
+/// mentor role or credited in `[from, until)`. Erased mentors stay (their credits are funding
+/// evidence); the overview shows them without a name.
 pub fn mentors(
     conn: &mut DbConnection,
     from: NaiveDate,
@@ -50,7 +51,6 @@ pub fn mentors(
         .filter(credits::earned_on.lt(until))
         .select(credits::participant_id);
     participants::table
-        .filter(participants::erased_at.is_null())
         .filter(participants::status.ne(ParticipantStatus::Pending))
         .filter(
             participants::is_mentor

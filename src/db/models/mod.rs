@@ -7,6 +7,7 @@ pub mod contact_sheets;
 pub mod credit_reports;
 pub mod credit_sources;
 pub mod credits;
+pub mod erasure;
 pub mod formats;
 pub mod forum_sponsorships;
 pub mod forums;

@@ -191,6 +191,12 @@ impl TestApp {
         (self.address, self.pool, self.handle) = start_with(settings);
     }
 
+    /// The SQLite database file (`None` on PostgreSQL); its log is this path plus `-wal`.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        matches!(self._database, TestDatabase::Sqlite { .. })
+            .then(|| std::path::PathBuf::from(&self.database_url))
+    }
+
     /// Sends a request with an optional bearer token and JSON body.
     pub async fn request(
         &self,
