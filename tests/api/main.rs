@@ -24,4 +24,5 @@ mod privacy;
 mod proof;
 mod session_documentation;
 mod sessions;
+mod text_input;
 mod webhooks;

@@ -4,6 +4,10 @@
 //! (`[null, null]` is a valid `{"note": null, "title_en": null}` to it). The OpenAPI document
 //! promises an object, so this extractor refuses anything else with 422 before deserialising `T`.
 //! Limits and the mapping of failures to problems are those of `web::Json` (`error::json_error`).
+//!
+//! Every string of the body (keys and values) is brought into Unicode Normalization Form C before
+//! `T` sees it, so "Jörg" typed with a combining diaeresis is stored, compared and searched as the
+//! same "Jörg" as the precomposed one.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,6 +15,8 @@ use std::pin::Pin;
 use actix_web::error::JsonPayloadError;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 use serde::de::DeserializeOwned;
+use serde_json::Value;
+use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 use crate::error::{AppError, json_error};
 
@@ -33,15 +39,61 @@ impl<T: DeserializeOwned + 'static> FromRequest for JsonObject<T> {
         let body = web::Json::<serde_json::Value>::from_request(req, payload);
         let req = req.clone();
         Box::pin(async move {
-            let value = body.await?.into_inner();
+            let mut value = body.await?.into_inner();
             if !value.is_object() {
                 return Err(
                     AppError::invalid_field("", "the request body must be a JSON object").into(),
                 );
             }
+            compose(&mut value);
             serde_json::from_value(value)
                 .map(JsonObject)
                 .map_err(|e| json_error(JsonPayloadError::Deserialize(e), &req))
         })
+    }
+}
+
+/// Brings every string in `value` into Normalization Form C, in place.
+fn compose(value: &mut Value) {
+    match value {
+        Value::String(text) => compose_text(text),
+        Value::Array(items) => items.iter_mut().for_each(compose),
+        Value::Object(object) => {
+            if object.keys().any(|key| !is_nfc(key)) {
+                let entries = std::mem::take(object);
+                object.extend(entries.into_iter().map(|(mut key, value)| {
+                    compose_text(&mut key);
+                    (key, value)
+                }));
+            }
+            object.values_mut().for_each(compose);
+        }
+        Value::Null | Value::Bool(_) | Value::Number(_) => {}
+    }
+}
+
+fn compose_text(text: &mut String) {
+    if !is_nfc(text) {
+        *text = text.nfc().collect();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn strings_at_any_depth_are_composed() {
+        let mut value = json!({"name": "Jo\u{0308}rg", "list": [{"a": "e\u{0301}"}], "n": 1});
+        compose(&mut value);
+        assert_eq!(value, json!({"name": "Jörg", "list": [{"a": "é"}], "n": 1}));
+    }
+
+    #[test]
+    fn decomposed_keys_are_composed_too() {
+        let mut value = json!({"Gru\u{0308}n": true});
+        compose(&mut value);
+        assert_eq!(value, json!({"Grün": true}));
     }
 }
