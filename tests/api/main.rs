@@ -19,6 +19,7 @@ mod health;
 mod migrations;
 mod newsletter;
 mod participants;
+mod passwords;
 mod practice_tips;
 mod privacy;
 mod proof;
