@@ -22,7 +22,7 @@ use mentoring_api::domain::session::SessionState;
 use mentoring_api::startup::Application;
 use serde_json::{Value, json};
 
-const PASSWORD: &str = "bench password bench password";
+const PASSWORD: &str = "Pelikan Kartoffel Seilbahn 9";
 const ROUNDS: usize = 200;
 
 fn settings(database_url: &str) -> Settings {

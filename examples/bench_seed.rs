@@ -22,7 +22,7 @@ use mentoring_api::startup::prepare_database;
 
 /// The staff login and the password of every seeded account.
 const STAFF: &str = "bench@example.org";
-const PASSWORD: &str = "bench password bench password";
+const PASSWORD: &str = "Pelikan Kartoffel Seilbahn 9";
 /// The first day of the ten seeded years (the catalogue's credit rules start here).
 const FIRST_DAY: &str = "2020-01-01";
 const DAYS: i64 = 3650;

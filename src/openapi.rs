@@ -4,13 +4,14 @@
 use actix_web::App;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::schema::{ArrayItems, Schema, SchemaFormat};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
 
 use crate::error::{PROBLEM_JSON, Problem};
+
+mod text_formats;
 
 /// Document-level settings of the spec.
 #[derive(OpenApi)]
@@ -212,44 +213,6 @@ fn add_common_problems(operation: &mut Operation, path: &str) {
     }
 }
 
-/// Free-text formats declared with `#[schema(format = "single-line")]` (or `multi-line`) and the
-/// patterns that express `domain::text::{single_line, multi_line}` for clients and fuzzers.
-const TEXT_FORMATS: [(&str, &str); 2] = [
-    (
-        "single-line",
-        r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$",
-    ),
-    (
-        "multi-line",
-        r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$",
-    ),
-];
-
-/// Replaces the custom text formats with their patterns, everywhere in a schema.
-fn apply_text_formats(schema: &mut RefOr<Schema>) {
-    let RefOr::T(schema) = schema else { return };
-    match schema {
-        Schema::Object(object) => {
-            if let Some(SchemaFormat::Custom(name)) = &object.format
-                && let Some((_, pattern)) = TEXT_FORMATS.iter().find(|(f, _)| f == name)
-            {
-                object.pattern = Some((*pattern).to_owned());
-                object.format = None;
-            }
-            object.properties.values_mut().for_each(apply_text_formats);
-        }
-        Schema::Array(array) => {
-            if let ArrayItems::RefOrSchema(items) = &mut array.items {
-                apply_text_formats(items);
-            }
-        }
-        Schema::OneOf(one_of) => one_of.items.iter_mut().for_each(apply_text_formats),
-        Schema::AllOf(all_of) => all_of.items.iter_mut().for_each(apply_text_formats),
-        Schema::AnyOf(any_of) => any_of.items.iter_mut().for_each(apply_text_formats),
-        _ => {}
-    }
-}
-
 /// The complete document, generated from the same route table that serves requests.
 pub fn document() -> utoipa::openapi::OpenApi {
     let (_, mut doc) = App::new()
@@ -259,7 +222,11 @@ pub fn document() -> utoipa::openapi::OpenApi {
         .split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").to_owned();
     if let Some(components) = doc.components.as_mut() {
-        components.schemas.values_mut().for_each(apply_text_formats);
+        let formats = text_formats::text_formats();
+        components
+            .schemas
+            .values_mut()
+            .for_each(|schema| text_formats::apply_text_formats(schema, &formats));
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let operations = [
@@ -278,10 +245,12 @@ pub fn document() -> utoipa::openapi::OpenApi {
 }
 
 /// The document as pretty JSON with a trailing newline, as committed in `openapi/openapi.json`.
+/// Invisible characters (in the text patterns) are written as JSON escapes, so the file shows them.
 pub fn document_json() -> String {
-    let mut json = document()
+    let json = document()
         .to_pretty_json()
         .expect("the OpenAPI document serialises");
-    json.push('\n');
-    json
+    let mut escaped = text_formats::escape_invisible(&json);
+    escaped.push('\n');
+    escaped
 }

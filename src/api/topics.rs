@@ -93,19 +93,11 @@ pub struct NewTopicRequest {
     pub group: TopicGroup,
     /// German title.
     #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
-    )]
+    #[schema(min_length = 1, max_length = 300, format = "single-line")]
     pub title_de: String,
     /// English title, if known.
     #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
-    )]
+    #[schema(min_length = 1, max_length = 300, format = "single-line")]
     pub title_en: Option<String>,
     /// `proposed` (default) or, for staff, `accepted`.
     pub status: Option<NewTopicStatus>,
@@ -117,19 +109,11 @@ pub struct NewTopicRequest {
 pub struct TopicAcceptance {
     /// Why, for the record.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
-    )]
+    #[schema(min_length = 1, max_length = 2000, format = "multi-line")]
     pub note: Option<String>,
     /// The English title; replaces the proposal's, if given.
     #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
-    #[schema(
-        min_length = 1,
-        max_length = 300,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
-    )]
+    #[schema(min_length = 1, max_length = 300, format = "single-line")]
     pub title_en: Option<String>,
 }
 
@@ -139,11 +123,7 @@ pub struct TopicAcceptance {
 pub struct TopicDeclination {
     /// Why, for the record.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
-    #[schema(
-        min_length = 1,
-        max_length = 2000,
-        pattern = r"^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*[^\s\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069][^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]*$"
-    )]
+    #[schema(min_length = 1, max_length = 2000, format = "multi-line")]
     pub note: Option<String>,
 }
 

@@ -1,4 +1,6 @@
 //! Access tokens: HS256 JWTs with `sub`, `role`, `iat`, `exp`, `iss` and `aud`, all required.
+//! A token issued in the future (beyond the clock skew) or living longer than the configured
+//! lifetime is refused like a forged one: this server never issues such tokens.
 
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -12,6 +14,8 @@ pub const ISSUER: &str = "skkk-mentoring";
 /// The audience every token names and every check requires.
 pub const AUDIENCE: &str = "skkk-mentoring-api";
 const ALGORITHM: Algorithm = Algorithm::HS256;
+/// The clock skew tolerated between issuer and checker, in seconds.
+const CLOCK_SKEW_SECS: i64 = 5;
 
 /// The claims of an access token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -50,7 +54,7 @@ impl TokenKeys {
         validation.set_audience(&[AUDIENCE]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
-        validation.leeway = 5;
+        validation.leeway = CLOCK_SKEW_SECS as u64;
         Self {
             encoding: EncodingKey::from_secret(secret.expose()),
             decoding: DecodingKey::from_secret(secret.expose()),
@@ -85,8 +89,22 @@ impl TokenKeys {
 
     /// Checks signature, algorithm and claims; returns the claims of a valid token.
     pub fn verify(&self, token: &str) -> Result<Claims, jsonwebtoken::errors::Error> {
-        jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation).map(|d| d.claims)
+        let claims =
+            jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)?.claims;
+        let now = chrono::Utc::now().timestamp();
+        if !issued_plausibly(&claims, now, self.ttl_secs) {
+            return Err(jsonwebtoken::errors::ErrorKind::ImmatureSignature.into());
+        }
+        Ok(claims)
     }
+}
+
+/// Whether a token was issued no later than `now` (give or take the clock skew) and lives no
+/// longer than `ttl_secs`, as every token this server issues does.
+fn issued_plausibly(claims: &Claims, now: i64, ttl_secs: i64) -> bool {
+    let issued_in_past = claims.iat <= now.saturating_add(CLOCK_SKEW_SECS);
+    let lifetime = claims.exp.saturating_sub(claims.iat);
+    issued_in_past && lifetime <= ttl_secs
 }
 
 #[cfg(test)]
@@ -104,6 +122,44 @@ mod tests {
         assert_eq!(claims.sub, "42");
         assert_eq!(claims.role, Role::Staff);
         assert_eq!(claims.exp - claims.iat, 600);
+    }
+
+    fn claims_issued_at(iat: i64, exp: i64) -> Claims {
+        Claims {
+            sub: "1".into(),
+            role: Role::Staff,
+            iat,
+            exp,
+            nbf: None,
+            iss: ISSUER.into(),
+            aud: AUDIENCE.into(),
+        }
+    }
+
+    #[test]
+    fn token_issued_within_clock_skew_is_plausible() {
+        assert!(issued_plausibly(&claims_issued_at(1005, 1605), 1000, 600));
+        assert!(issued_plausibly(&claims_issued_at(400, 1000), 1000, 600));
+    }
+
+    #[test]
+    fn token_issued_in_the_future_is_implausible() {
+        assert!(!issued_plausibly(&claims_issued_at(1006, 1606), 1000, 600));
+        assert!(!issued_plausibly(
+            &claims_issued_at(i64::MAX, i64::MAX),
+            1000,
+            600
+        ));
+    }
+
+    #[test]
+    fn token_living_longer_than_the_ttl_is_implausible() {
+        assert!(!issued_plausibly(&claims_issued_at(1000, 1601), 1000, 600));
+        assert!(!issued_plausibly(
+            &claims_issued_at(i64::MIN, 2000),
+            1000,
+            600
+        ));
     }
 
     #[test]

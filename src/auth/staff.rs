@@ -10,6 +10,7 @@ use crate::auth::{Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
 use crate::db::models::audit_events::Actor;
 use crate::db::{self, DbPool};
+use crate::domain::password_strength::strong_password;
 use crate::domain::text::{self, normalize_login};
 use crate::error::AppError;
 
@@ -21,7 +22,8 @@ pub struct NewStaffAccount {
     #[validate(email(message = "must be an e-mail address"), length(max = 254))]
     #[schema(format = Email, max_length = 254, example = "office@example.org")]
     pub email: String,
-    /// Initial password (12–1024 characters).
+    /// Initial password: 12–1024 characters, hard to guess (zxcvbn score 3 or more) and without
+    /// the e-mail address or the display name.
     #[validate(custom(function = "text::password"))]
     #[schema(
         min_length = 12,
@@ -36,13 +38,15 @@ pub struct NewStaffAccount {
     pub display_name: String,
 }
 
-/// Creates a staff account, hashing the password off the actix workers.
+/// Creates a staff account after checking the fields and then the password's strength, hashing
+/// the password off the actix workers.
 pub async fn create_staff_account(
     pool: &DbPool,
     body: NewStaffAccount,
     actor: Actor,
 ) -> Result<Account, AppError> {
     body.validate()?;
+    strong_password(&body.password, &[&body.email, &body.display_name])?;
     let password = body.password;
     let hash = web::block(move || password::hash(&password))
         .await

@@ -10,6 +10,7 @@ pub mod format_rules;
 pub mod lang;
 pub mod newsletter;
 pub mod participant;
+pub mod password_strength;
 pub mod pdf;
 pub mod practice_tip;
 pub mod session;

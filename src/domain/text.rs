@@ -8,39 +8,86 @@ fn error(code: &'static str, message: &'static str) -> ValidationError {
     ValidationError::new(code).with_message(Cow::Borrowed(message))
 }
 
-/// Bidirectional-override and isolate characters that can disguise text (CVE-2021-42574 class).
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+/// Characters that render as nothing (or as blank space no keyboard types) and so can disguise
+/// or pad visible text: all of Unicode's general category Cf (format characters: soft hyphen,
+/// zero-width characters, bidi embeddings, overrides and isolates, word joiner, byte order mark,
+/// tags, …), the line and paragraph separators, and the Hangul fillers. Inclusive ranges in code
+/// point order; `openapi.rs` renders the same table into the text patterns of the spec.
+pub const REFUSED_INVISIBLE: &[(char, char)] = &[
+    ('\u{00AD}', '\u{00AD}'),   // soft hyphen
+    ('\u{034F}', '\u{034F}'),   // combining grapheme joiner
+    ('\u{0600}', '\u{0605}'),   // Arabic number signs
+    ('\u{061C}', '\u{061C}'),   // Arabic letter mark (bidi)
+    ('\u{06DD}', '\u{06DD}'),   // Arabic end of ayah
+    ('\u{070F}', '\u{070F}'),   // Syriac abbreviation mark
+    ('\u{0890}', '\u{0891}'),   // Arabic pound and piastre marks above
+    ('\u{08E2}', '\u{08E2}'),   // Arabic disputed end of ayah
+    ('\u{115F}', '\u{1160}'),   // Hangul choseong and jungseong fillers
+    ('\u{17B4}', '\u{17B5}'),   // Khmer inherent vowels (invisible)
+    ('\u{180E}', '\u{180E}'),   // Mongolian vowel separator
+    ('\u{200B}', '\u{200F}'),   // zero-width space, non-joiner, joiner; LRM, RLM
+    ('\u{2028}', '\u{2029}'),   // line and paragraph separators
+    ('\u{202A}', '\u{202E}'),   // bidi embeddings and overrides
+    ('\u{2060}', '\u{2064}'),   // word joiner, invisible operators
+    ('\u{2066}', '\u{206F}'),   // bidi isolates, deprecated format characters
+    ('\u{3164}', '\u{3164}'),   // Hangul filler
+    ('\u{FEFF}', '\u{FEFF}'),   // zero-width no-break space (byte order mark)
+    ('\u{FFA0}', '\u{FFA0}'),   // halfwidth Hangul filler
+    ('\u{FFF9}', '\u{FFFB}'),   // interlinear annotation controls
+    ('\u{110BD}', '\u{110BD}'), // Kaithi number sign
+    ('\u{110CD}', '\u{110CD}'), // Kaithi number sign above
+    ('\u{13430}', '\u{1343F}'), // Egyptian hieroglyph format controls
+    ('\u{1BCA0}', '\u{1BCA3}'), // shorthand format controls
+    ('\u{1D173}', '\u{1D17A}'), // musical beam and phrase controls
+    ('\u{E0001}', '\u{E0001}'), // language tag
+    ('\u{E0020}', '\u{E007F}'), // tag characters
+];
+
+/// Whether `c` is in [`REFUSED_INVISIBLE`].
+pub fn is_invisible(c: char) -> bool {
+    REFUSED_INVISIBLE
+        .iter()
+        .any(|&(first, last)| (first..=last).contains(&c))
 }
 
-/// One line of visible text: not blank, no control characters, no bidi overrides.
+/// Line breaks and the tab, the only control characters multi-line text may contain.
+pub const MULTI_LINE_CONTROLS: [char; 3] = ['\t', '\n', '\r'];
+
+fn refuse_hidden(value: &str, allowed_control: &[char]) -> Result<(), ValidationError> {
+    if value
+        .chars()
+        .any(|c| c.is_control() && !allowed_control.contains(&c))
+    {
+        return Err(error(
+            "control_character",
+            "must not contain control characters",
+        ));
+    }
+    if value.chars().any(is_invisible) {
+        return Err(error(
+            "invisible_character",
+            "must not contain invisible or format characters (zero-width spaces, direction \
+             overrides, soft hyphens, fillers, line separators)",
+        ));
+    }
+    Ok(())
+}
+
+/// One line of visible text: not blank, no control characters, no invisible characters.
 pub fn single_line(value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(error("blank", "must not be empty or only white space"));
     }
-    if value.chars().any(|c| c.is_control() || is_bidi_control(c)) {
-        return Err(error(
-            "control_character",
-            "must not contain control characters or direction overrides",
-        ));
-    }
-    Ok(())
+    refuse_hidden(value, &[])
 }
 
-/// Multi-line text: not blank; tabs and line breaks allowed, other control characters not.
+/// Multi-line text: not blank; tabs and line breaks allowed, other control characters and
+/// invisible characters not.
 pub fn multi_line(value: &str) -> Result<(), ValidationError> {
     if value.trim().is_empty() {
         return Err(error("blank", "must not be empty or only white space"));
     }
-    let forbidden =
-        |c: char| (c.is_control() && !matches!(c, '\n' | '\r' | '\t')) || is_bidi_control(c);
-    if value.chars().any(forbidden) {
-        return Err(error(
-            "control_character",
-            "must not contain control characters or direction overrides",
-        ));
-    }
-    Ok(())
+    refuse_hidden(value, &MULTI_LINE_CONTROLS)
 }
 
 /// A password: 12 to 1024 characters of any kind (NIST SP 800-63B: length, not composition),
@@ -102,6 +149,41 @@ mod tests {
         assert!(multi_line("eins\nzwei\r\n\tdrei").is_ok());
         assert!(multi_line("a\u{7}b").is_err());
         assert!(multi_line("\n\n").is_err());
+    }
+
+    #[test]
+    fn invisible_characters_are_refused_in_both_kinds_of_text() {
+        for hidden in [
+            "Jo\u{200B}hanna",
+            "\u{FEFF}Kreis",
+            "Kreis\u{200F}",
+            "Stein\u{00AD}furt",
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "\u{3164}",
+            "Kim\u{115F}",
+            "Kim\u{1160}",
+            "x\u{FFA0}",
+            "x\u{2060}y",
+            "x\u{E0041}y",
+        ] {
+            assert!(single_line(hidden).is_err(), "{hidden:?}");
+            assert!(multi_line(hidden).is_err(), "{hidden:?}");
+        }
+    }
+
+    #[test]
+    fn visible_letters_next_to_the_table_pass() {
+        assert!(single_line("Jörg Müller-Lüdenscheidt").is_ok());
+        assert!(single_line("Łódź, İstanbul, Ñandú, 김치").is_ok());
+        assert!(single_line("a\u{00AC}b\u{2027}c").is_ok());
+    }
+
+    #[test]
+    fn table_holds_ordered_disjoint_ranges() {
+        for pair in REFUSED_INVISIBLE.windows(2) {
+            assert!(pair[0].0 <= pair[0].1 && pair[0].1 < pair[1].0, "{pair:?}");
+        }
     }
 
     #[test]

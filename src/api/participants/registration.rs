@@ -24,6 +24,7 @@ use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{participant_topics, roles};
 use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
+use crate::domain::password_strength::strong_password;
 use crate::domain::text::{self, normalize_login};
 use crate::error::{AppError, FieldProblem};
 use crate::request_context::RequestId;
@@ -64,7 +65,9 @@ pub struct RegistrationRequest {
         example = "+49 30 1234567"
     )]
     pub phone: String,
-    /// Password for the participant's account (12–1024 characters).
+    /// Password for the participant's account: 12–1024 characters, hard to guess (zxcvbn score 3
+    /// or more) and without the e-mail address or the names; checked once the other fields are
+    /// valid.
     #[validate(custom(function = "text::password"))]
     #[schema(
         min_length = 12,
@@ -147,6 +150,10 @@ pub async fn create_registration(
     ])?;
     let roles =
         roles.ok_or_else(|| AppError::internal("roles passed validation but were not parsed"))?;
+    strong_password(
+        &body.password,
+        &[&body.email, &body.first_name, &body.last_name],
+    )?;
     let secret = body.password.clone();
     let hash = web::block(move || password::hash(&secret))
         .await

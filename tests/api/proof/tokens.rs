@@ -13,6 +13,7 @@ use crate::support::app::{TEST_JWT_SECRET, TestApp, assert_problem};
 
 on_both_backends!(
     forged_and_malformed_tokens_get_401,
+    tokens_from_the_future_or_living_too_long_get_401,
     tokens_of_disabled_and_erased_accounts_get_401,
 );
 
@@ -53,6 +54,43 @@ async fn assert_refused(app: &TestApp, name: &str, token: &str) {
         .await;
     assert_eq!(write.status(), StatusCode::UNAUTHORIZED, "{name} (write)");
     assert_problem(write, StatusCode::UNAUTHORIZED).await;
+}
+
+/// Correctly signed claims issued `iat_offset` seconds from now that live `lifetime` seconds.
+fn issued(sub: i64, iat_offset: i64, lifetime: i64) -> String {
+    let iat = chrono::Utc::now().timestamp() + iat_offset;
+    let claims = json!({"sub": sub.to_string(), "role": "staff", "iat": iat, "exp": iat + lifetime,
+                        "iss": "skkk-mentoring", "aud": "skkk-mentoring-api"});
+    hs256_signed(
+        &json!({"alg": "HS256", "typ": "JWT"}),
+        &claims,
+        TEST_JWT_SECRET,
+    )
+}
+
+/// The test server's access tokens live 600 s; the clock skew allowed is 5 s.
+async fn tokens_from_the_future_or_living_too_long_get_401(app: TestApp) {
+    let staff = app.staff_token().await;
+    let sub = app.get_json("/api/v1/me", &staff).await["account_id"]
+        .as_i64()
+        .unwrap();
+    let accepted = [
+        ("issued within the skew", issued(sub, 3, 600)),
+        ("lifetime exactly the TTL", issued(sub, -10, 600)),
+    ];
+    for (name, token) in accepted {
+        let res = app.get("/api/v1/accounts", Some(&token)).await;
+        assert_eq!(res.status(), StatusCode::OK, "{name}");
+    }
+    let refused = [
+        ("issued a minute ahead", issued(sub, 60, 300)),
+        ("issued a day ahead", issued(sub, 86_400, 600)),
+        ("lifetime one second over the TTL", issued(sub, -10, 601)),
+        ("lifetime of a year", issued(sub, -10, 365 * 86_400)),
+    ];
+    for (name, token) in refused {
+        assert_refused(&app, name, &token).await;
+    }
 }
 
 async fn forged_and_malformed_tokens_get_401(app: TestApp) {

@@ -227,6 +227,11 @@ impl TestApp {
         self.request(Method::POST, path, token, Some(body)).await
     }
 
+    /// The URL of the test database, for running the binary's subcommands against it.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
+    }
+
     /// Creates a staff account directly (as `create-staff` does) and returns its id.
     pub async fn create_staff(&self, email: &str) -> i64 {
         let body = NewStaffAccount {

@@ -29,6 +29,14 @@ fn single_line(property: &Value) -> bool {
         .is_some_and(|p| p.starts_with("^[^\\u0000-\\u001F"))
 }
 
+/// Whether a string property's pattern is one of the visible-text formats (`text::single_line`,
+/// `text::multi_line`), which refuse invisible characters.
+fn visible_text(property: &Value) -> bool {
+    property["pattern"]
+        .as_str()
+        .is_some_and(|p| p.contains("\\u200B-\\u200F"))
+}
+
 /// Hostile values for a string property.
 fn bad_strings(property: &Value) -> Vec<(&'static str, Value)> {
     let too_long = property["maxLength"]
@@ -47,6 +55,10 @@ fn bad_strings(property: &Value) -> Vec<(&'static str, Value)> {
     // direction overrides
     if property["format"] != "password" {
         values.push(("right-to-left override", json!("Wärme\u{202E}gnunalp")));
+    }
+    if visible_text(property) {
+        values.push(("zero-width space", json!("Wärme\u{200B}planung")));
+        values.push(("Hangul filler only", json!("\u{3164}")));
     }
     if single_line(property) {
         values.push((
