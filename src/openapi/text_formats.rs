@@ -102,17 +102,16 @@ pub(super) fn apply_text_formats(schema: &mut RefOr<Schema>, formats: &[(&str, S
     }
 }
 
-/// Writes each invisible or non-ASCII control character of a JSON text as a `\uXXXX` escape
-/// (a surrogate pair beyond the Basic Multilingual Plane). Such characters occur only inside JSON
-/// strings, where the escape means the same character.
+/// Writes each invisible or non-ASCII control character of the Basic Multilingual Plane in a JSON
+/// text as a `\uXXXX` escape; such characters occur only inside JSON strings, where the escape
+/// means the same character. Characters beyond it stay literal: their JSON escape is a surrogate
+/// pair, which YAML-based tools reading the document (openapi-spec-validator) refuse.
 pub(super) fn escape_invisible(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
-        if text::is_invisible(c) || c.is_control() && !c.is_ascii() {
-            let mut units = [0u16; 2];
-            for unit in c.encode_utf16(&mut units) {
-                out.push_str(&format!("\\u{unit:04x}"));
-            }
+        let in_bmp = (c as u32) <= 0xFFFF;
+        if in_bmp && (text::is_invisible(c) || c.is_control() && !c.is_ascii()) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
         } else {
             out.push(c);
         }
@@ -170,11 +169,16 @@ mod tests {
     }
 
     #[test]
-    fn escaped_json_means_the_same_and_shows_no_invisible_character() {
+    fn escaped_json_means_the_same_and_has_no_invisible_bmp_character() {
         let json = serde_json::json!({"p": "a\u{200B}b\u{E0041}c\u{85}ä"}).to_string();
         let escaped = escape_invisible(&json);
-        assert!(!escaped.chars().any(text::is_invisible));
-        assert!(escaped.contains("\\u200b") && escaped.contains("\\udb40\\udc41"));
+        assert!(
+            !escaped
+                .chars()
+                .any(|c| (c as u32) <= 0xFFFF && text::is_invisible(c))
+        );
+        assert!(escaped.contains("\\u200b") && escaped.contains('\u{E0041}'));
+        assert!(!escaped.contains("\\ud"), "no surrogate escapes");
         let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
         assert_eq!(back.to_string(), json);
     }
