@@ -423,10 +423,15 @@ async fn directory_lists_only_active_consenting_participants_with_filters(app: T
             .await),
         Vec::<i64>::new()
     );
-    let res = app
-        .get("/api/v1/directory?name=ab%00cd", Some(&viewer_token))
-        .await;
-    assert_problem(res, StatusCode::BAD_REQUEST).await;
+    for bad in ["ab%00cd", "", "%20%20"] {
+        let res = app
+            .get(
+                &format!("/api/v1/directory?name={bad}"),
+                Some(&viewer_token),
+            )
+            .await;
+        assert_problem(res, StatusCode::BAD_REQUEST).await;
+    }
     let english = app
         .client
         .get(format!("{}/api/v1/directory?role=mentor", app.address))

@@ -45,11 +45,8 @@ impl DirectoryFilter {
         status: Option<ParticipantStatus>,
         listed_only: bool,
     ) -> Result<ListFilter, AppError> {
-        let name = self
-            .name
-            .as_deref()
-            .map(str::trim)
-            .filter(|n| !n.is_empty());
+        // A blank `name=` is refused like any name under 2 characters, as its schema says.
+        let name = self.name.as_deref().map(str::trim);
         require_plain("name", name, 100)?;
         if name.is_some_and(|n| !(2..=100).contains(&n.chars().count())) {
             return Err(AppError::BadRequest(
