@@ -1,15 +1,33 @@
-//! Argon2id password hashing. Both functions are CPU-heavy: call them inside `web::block`.
+//! Argon2id password hashing. `hash` and `verify` are CPU-heavy: call them inside `web::block`
+//! (`hash_if_strong` does so itself).
 
 use std::sync::LazyLock;
 
+use actix_web::web;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+
+use crate::domain::password_strength::strong_password;
+use crate::error::AppError;
 
 /// Hashes a password into a PHC string (argon2id, default parameters).
 pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
     Ok(Argon2::default()
         .hash_password(password.as_bytes())?
         .to_string())
+}
+
+/// Checks a new password's strength for the person described by `personal` (e-mail, names) and
+/// hashes it: 422 at `/password` when it is weak. Both steps run off the actix workers (zxcvbn and
+/// argon2id are CPU work).
+pub async fn hash_if_strong(password: String, personal: Vec<String>) -> Result<String, AppError> {
+    web::block(move || {
+        let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
+        strong_password(&password, &personal)?;
+        hash(&password).map_err(AppError::internal)
+    })
+    .await
+    .map_err(AppError::internal)?
 }
 
 /// A hash of nothing anyone knows, verified when the account does not exist so that

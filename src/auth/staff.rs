@@ -1,6 +1,5 @@
 //! Creating staff accounts: shared by the API, the `create-staff` subcommand and the demo seed.
 
-use actix_web::web;
 use chrono::Utc;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -10,7 +9,6 @@ use crate::auth::{Role, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
 use crate::db::models::audit_events::Actor;
 use crate::db::{self, DbPool};
-use crate::domain::password_strength::strong_password;
 use crate::domain::text::{self, normalize_login};
 use crate::error::AppError;
 
@@ -46,12 +44,8 @@ pub async fn create_staff_account(
     actor: Actor,
 ) -> Result<Account, AppError> {
     body.validate()?;
-    strong_password(&body.password, &[&body.email, &body.display_name])?;
-    let password = body.password;
-    let hash = web::block(move || password::hash(&password))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let personal = vec![body.email.clone(), body.display_name.clone()];
+    let hash = password::hash_if_strong(body.password, personal).await?;
     let login = normalize_login(&body.email);
     let display_name = body.display_name.trim().to_owned();
     db::write(pool, move |conn| {

@@ -24,7 +24,6 @@ use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{participant_topics, roles};
 use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
-use crate::domain::password_strength::strong_password;
 use crate::domain::text::{self, normalize_login};
 use crate::error::{AppError, FieldProblem};
 use crate::request_context::RequestId;
@@ -150,15 +149,12 @@ pub async fn create_registration(
     ])?;
     let roles =
         roles.ok_or_else(|| AppError::internal("roles passed validation but were not parsed"))?;
-    strong_password(
-        &body.password,
-        &[&body.email, &body.first_name, &body.last_name],
-    )?;
-    let secret = body.password.clone();
-    let hash = web::block(move || password::hash(&secret))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
+    let personal = vec![
+        body.email.clone(),
+        body.first_name.clone(),
+        body.last_name.clone(),
+    ];
+    let hash = password::hash_if_strong(body.password.clone(), personal).await?;
     let today = today();
     let assembled = db::write(&pool, move |conn| {
         let login = normalize_login(&body.email);
