@@ -6,8 +6,6 @@
 use std::collections::BTreeMap;
 
 use chrono::{Duration, Utc};
-use diesel::sql_types::{BigInt, Text};
-use diesel::{QueryableByName, RunQueryDsl};
 use mentoring_api::db::DbConnection;
 use mentoring_api::db::models::{idempotency_keys, participants};
 use reqwest::{Method, StatusCode};
@@ -16,6 +14,7 @@ use serde_json::{Value, json};
 use crate::on_both_backends;
 use crate::support::app::{Backend, TestApp, try_spawn};
 use crate::support::participants::registration;
+use crate::support::schema;
 use crate::support::sessions::{accepted_topic, proposal, propose};
 use crate::support::sponsorships::{application, forum, months_end, put_evidence, today};
 
@@ -47,118 +46,27 @@ const KEPT: [(&str, i64); 11] = [
     ("sessions.title", 1),
 ];
 
-#[derive(QueryableByName)]
-struct Name {
-    #[diesel(sql_type = Text)]
-    name: String,
-    #[diesel(sql_type = Text)]
-    kind: String,
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// Every table of the schema with, per column, the SQL that is true when it holds `needle`
-/// (as text, case-insensitively; binary columns byte for byte).
-fn probes(conn: &mut DbConnection, needle: &str) -> Vec<(String, String, String)> {
-    let needle = needle.to_lowercase();
-    let mut out = Vec::new();
-    match conn {
-        DbConnection::Sqlite(_) => {
-            let tables: Vec<Name> = diesel::sql_query(
-                "SELECT name, type AS kind FROM sqlite_master \
-                 WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            )
-            .load(conn)
-            .unwrap();
-            for t in tables {
-                let cols: Vec<Name> = diesel::sql_query(format!(
-                    "SELECT name, upper(type) AS kind FROM pragma_table_info('{}')",
-                    t.name
-                ))
-                .load(conn)
-                .unwrap();
-                for c in cols {
-                    let probe = if c.kind == "BLOB" {
-                        format!("instr(\"{}\", CAST('{needle}' AS BLOB)) > 0", c.name)
-                    } else {
-                        format!("lower(CAST(\"{}\" AS TEXT)) LIKE '%{needle}%'", c.name)
-                    };
-                    out.push((t.name.clone(), c.name, probe));
-                }
-            }
-        }
-        DbConnection::Postgresql(_) => {
-            #[derive(QueryableByName)]
-            struct Col {
-                #[diesel(sql_type = Text)]
-                table_name: String,
-                #[diesel(sql_type = Text)]
-                column_name: String,
-                #[diesel(sql_type = Text)]
-                data_type: String,
-            }
-            let cols: Vec<Col> = diesel::sql_query(
-                "SELECT c.table_name::text, c.column_name::text, c.data_type::text \
-                 FROM information_schema.columns c JOIN information_schema.tables t \
-                 ON t.table_schema = c.table_schema AND t.table_name = c.table_name \
-                 WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'",
-            )
-            .load(conn)
-            .unwrap();
-            for c in cols {
-                let probe = if c.data_type == "bytea" {
-                    format!(
-                        "position(convert_to('{needle}', 'UTF8') in \"{}\") > 0",
-                        c.column_name
-                    )
-                } else {
-                    format!(
-                        "lower(CAST(\"{}\" AS TEXT)) LIKE '%{needle}%'",
-                        c.column_name
-                    )
-                };
-                out.push((c.table_name, c.column_name, probe));
-            }
-        }
-    }
-    out
-}
-
 /// The whole database dumped for `needle`: `table.column` → rows holding it. On PostgreSQL every
 /// table is also checked as whole rows cast to text, so no column type escapes the probes.
 fn dump(conn: &mut DbConnection, needle: &str) -> BTreeMap<String, i64> {
-    let mut found = BTreeMap::new();
-    let probes = probes(conn, needle);
-    assert!(probes.len() > 150, "the dump sees every column");
-    for (table, column, probe) in &probes {
-        let sql = format!("SELECT COUNT(*) AS n FROM \"{table}\" WHERE {probe}");
-        let count: Count = diesel::sql_query(sql).get_result(conn).unwrap();
-        if count.n > 0 {
-            found.insert(format!("{table}.{column}"), count.n);
-        }
-    }
+    assert!(
+        schema::columns(conn).len() > 150,
+        "the dump sees every column"
+    );
+    let found = schema::columns_holding(conn, needle);
     if let DbConnection::Postgresql(_) = conn {
-        let mut tables: Vec<&String> = probes.iter().map(|(t, _, _)| t).collect();
+        let mut tables: Vec<String> = schema::columns(conn).into_iter().map(|c| c.table).collect();
         tables.dedup();
         for table in tables {
-            let sql = format!(
-                "SELECT COUNT(*) AS n FROM \"{table}\" r WHERE lower(CAST(r AS TEXT)) LIKE '%{}%'",
-                needle.to_lowercase()
-            );
-            let rows: Count = diesel::sql_query(sql).get_result(conn).unwrap();
+            let rows = schema::rows_holding(conn, &table, needle);
             let by_column: i64 = found
                 .iter()
                 .filter(|(k, _)| k.starts_with(&format!("{table}.")))
                 .map(|(_, n)| *n)
                 .sum();
             assert!(
-                rows.n <= by_column,
-                "{table}: {} rows hold the marker as text, the column probes found {by_column}",
-                rows.n
+                rows <= by_column,
+                "{table}: {rows} rows hold the marker as text, the column probes found {by_column}"
             );
         }
     }

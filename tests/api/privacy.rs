@@ -1,8 +1,6 @@
 //! Data protection: export of everything about a person, erasure that leaves no personal value
 //! anywhere, and who may reach which participant endpoint.
 
-use diesel::sql_types::{BigInt, Text};
-use diesel::{QueryableByName, RunQueryDsl};
 use mentoring_api::db::DbConnection;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -10,6 +8,7 @@ use serde_json::{Value, json};
 use crate::on_both_backends;
 use crate::support::app::{PASSWORD, TestApp, assert_problem};
 use crate::support::participants::registration;
+use crate::support::schema;
 
 on_both_backends!(
     export_has_everything_and_erasure_leaves_no_marker_in_any_table,
@@ -19,79 +18,9 @@ on_both_backends!(
 const MARKER: &str = "Zqxmarker";
 const PHONE_MARKER: &str = "0309876543219";
 
-#[derive(QueryableByName)]
-struct Name {
-    #[diesel(sql_type = Text)]
-    name: String,
-}
-
-#[derive(QueryableByName)]
-struct Count {
-    #[diesel(sql_type = BigInt)]
-    n: i64,
-}
-
-/// Every (table, column, is_binary) of the schema.
-fn columns(conn: &mut DbConnection) -> Vec<(String, String, bool)> {
-    let mut out = Vec::new();
-    match conn {
-        DbConnection::Sqlite(_) => {
-            let tables: Vec<Name> = diesel::sql_query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            )
-            .load(conn)
-            .unwrap();
-            for t in tables {
-                let cols: Vec<Name> =
-                    diesel::sql_query(format!("SELECT name FROM pragma_table_info('{}')", t.name))
-                        .load(conn)
-                        .unwrap();
-                out.extend(cols.into_iter().map(|c| (t.name.clone(), c.name, false)));
-            }
-        }
-        DbConnection::Postgresql(_) => {
-            #[derive(QueryableByName)]
-            struct Col {
-                #[diesel(sql_type = Text)]
-                table_name: String,
-                #[diesel(sql_type = Text)]
-                column_name: String,
-                #[diesel(sql_type = Text)]
-                data_type: String,
-            }
-            let cols: Vec<Col> = diesel::sql_query(
-                "SELECT table_name::text, column_name::text, data_type::text FROM information_schema.columns \
-                 WHERE table_schema = 'public'",
-            )
-            .load(conn)
-            .unwrap();
-            out.extend(
-                cols.into_iter()
-                    .map(|c| (c.table_name, c.column_name, c.data_type == "bytea")),
-            );
-        }
-    }
-    out
-}
-
+/// Every `table.column` holding `needle`.
 fn occurrences(conn: &mut DbConnection, needle: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for (table, column, binary) in columns(conn) {
-        let text = if binary {
-            format!("encode(\"{column}\", 'escape')")
-        } else {
-            format!("CAST(\"{column}\" AS TEXT)")
-        };
-        let sql = format!(
-            "SELECT COUNT(*) AS n FROM \"{table}\" WHERE lower({text}) LIKE '%{}%'",
-            needle.to_lowercase()
-        );
-        let count: Count = diesel::sql_query(sql).get_result(conn).unwrap();
-        if count.n > 0 {
-            found.push(format!("{table}.{column}"));
-        }
-    }
-    found
+    schema::columns_holding(conn, needle).into_keys().collect()
 }
 
 async fn export_has_everything_and_erasure_leaves_no_marker_in_any_table(app: TestApp) {

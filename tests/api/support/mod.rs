@@ -4,5 +4,6 @@
 pub mod app;
 pub mod participants;
 pub mod roles;
+pub mod schema;
 pub mod sessions;
 pub mod sponsorships;
