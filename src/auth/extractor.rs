@@ -121,22 +121,6 @@ impl FromRequest for Caller {
     }
 }
 
-/// A caller who must be staff. As the first handler argument it answers 401 or 403 before any
-/// later argument (the JSON body, the query) is read, so a refused caller never learns what a
-/// valid request would look like from validation errors.
-#[derive(Debug, Clone)]
-pub struct StaffCaller(pub Caller);
-
-/// A caller who must be an integration account or staff (the event feed and membership
-/// lookups); refused before later arguments are read, like [`StaffCaller`].
-#[derive(Debug, Clone)]
-pub struct IntegrationCaller(pub Caller);
-
-/// A caller who must be a person: a participant or staff, never an integration account;
-/// refused before later arguments are read, like [`StaffCaller`].
-#[derive(Debug, Clone)]
-pub struct PersonCaller(pub Caller);
-
 /// Authenticates, then passes only callers holding one of `roles`.
 fn authorize(
     req: &HttpRequest,
@@ -150,32 +134,33 @@ fn authorize(
     })
 }
 
-impl FromRequest for StaffCaller {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<StaffCaller, AppError>>>>;
+/// Declares callers that must hold one of the listed roles. As the first handler argument such
+/// a caller answers 401 or 403 before any later argument (the JSON body, the query) is read, so
+/// a refused caller never learns what a valid request would look like from validation errors.
+macro_rules! role_callers {
+    ($($(#[doc = $doc:literal])* $name:ident => [$($role:ident),+];)+) => {$(
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub Caller);
 
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let caller = authorize(req, &[Role::Staff]);
-        Box::pin(async move { caller.await.map(StaffCaller) })
-    }
+        impl FromRequest for $name {
+            type Error = AppError;
+            type Future = Pin<Box<dyn Future<Output = Result<$name, AppError>>>>;
+
+            fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+                let caller = authorize(req, &[$(Role::$role),+]);
+                Box::pin(async move { caller.await.map($name) })
+            }
+        }
+    )+};
 }
 
-impl FromRequest for IntegrationCaller {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<IntegrationCaller, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let caller = authorize(req, &[Role::Integration, Role::Staff]);
-        Box::pin(async move { caller.await.map(IntegrationCaller) })
-    }
-}
-
-impl FromRequest for PersonCaller {
-    type Error = AppError;
-    type Future = Pin<Box<dyn Future<Output = Result<PersonCaller, AppError>>>>;
-
-    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let caller = authorize(req, &[Role::Participant, Role::Staff]);
-        Box::pin(async move { caller.await.map(PersonCaller) })
-    }
+role_callers! {
+    /// A caller who must be staff.
+    StaffCaller => [Staff];
+    /// A caller who must be an integration account or staff (the event feed and membership
+    /// lookups).
+    IntegrationCaller => [Integration, Staff];
+    /// A caller who must be a person: a participant or staff, never an integration account.
+    PersonCaller => [Participant, Staff];
 }
