@@ -93,11 +93,14 @@ pub async fn create(
     body: JsonObject<NewSponsorshipRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner()?;
-    body.validate()?;
-    check_period(body.starts_on, body.ends_on).map_err(Violation::from)?;
     let created = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
+        if !viewer.is_staff() {
+            viewer.active_mentor()?;
+        }
+        let body = body.into_inner()?;
+        body.validate()?;
+        check_period(body.starts_on, body.ends_on).map_err(Violation::from)?;
         let participant_id = sponsor(conn, &viewer, body.participant_id)?;
         open_forum(conn, body.forum_id)?;
         let rule = formats::rule_on(conn, FORMAT, body.starts_on)?

@@ -162,12 +162,12 @@ pub async fn withdraw(
     body: JsonObject<ReasonRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner()?;
-    body.validate()?;
     let id = id.into_inner();
     let withdrawn = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let row = visible(conn, &viewer, id)?;
+        let body = body.into_inner()?;
+        body.validate()?;
         let today = today();
         if row.ends_on < today && row.state == SponsorshipState::Approved {
             return Err(AppError::Conflict(

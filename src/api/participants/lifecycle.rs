@@ -111,10 +111,10 @@ pub async fn end(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner()?;
-    body.validate()?;
     db::write(&pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
+        let body = body.into_inner()?;
+        body.validate()?;
         let from = row.status;
         check_ending(from)?;
         participations::end(

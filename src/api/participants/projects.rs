@@ -126,10 +126,10 @@ pub async fn create_project(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner()?;
-    body.check("")?;
     let project = db::write(&pool, move |conn| {
         let (viewer, _) = own_record_for_change(conn, &caller, id)?;
+        let body = body.into_inner()?;
+        body.check("")?;
         let project = insert_project(conn, id, &body, Some(viewer.account_id()))?;
         audit_events::record(
             conn,

@@ -158,12 +158,12 @@ pub async fn update_participant(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner()?;
-    body.validate()?;
-    let if_match = if_match.require()?;
     let today = today();
     let assembled = db::write(&pool, move |conn| {
         let (_, current) = own_record_for_change(conn, &caller, id)?;
+        let body = body.into_inner()?;
+        body.validate()?;
+        let if_match = if_match.require()?;
         if !if_match.matches(current.version) {
             return Err(AppError::PreconditionFailed);
         }

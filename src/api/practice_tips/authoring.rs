@@ -152,11 +152,11 @@ pub async fn create(
     body: JsonObject<NewPracticeTipRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner()?;
-    body.validate()?;
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let author = viewer.active_mentor()?;
+        let body = body.into_inner()?;
+        body.validate()?;
         let today = Utc::now().date_naive();
         check_offered(formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable))?;
         topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
@@ -304,11 +304,11 @@ pub async fn update(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let body = body.into_inner()?;
-    body.validate()?;
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let current = editable_by_author(conn, &viewer, id)?;
+        let body = body.into_inner()?;
+        body.validate()?;
         if let Some(ids) = &body.topic_ids {
             topics::require_accepted(conn, "/topic_ids", ids)?;
         }

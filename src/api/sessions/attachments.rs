@@ -139,6 +139,13 @@ pub async fn upload(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
+    // Authorised before the file is inspected; the write checks again under its lock.
+    let asker = caller.clone();
+    db::run(&pool, move |conn| {
+        let viewer = Viewer::load(conn, &asker)?;
+        changeable(conn, &viewer, id).map(drop)
+    })
+    .await?;
     let (kind, content) = read_upload(&req, payload, &ACCEPTED, MAX_ATTACHMENT_BYTES).await?;
     let attachment = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;

@@ -185,13 +185,13 @@ pub async fn ask(
     body: JsonObject<NewQuestionRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner()?;
-    body.validate()?;
     let id = id.into_inner();
     let question = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let session = visible(conn, &viewer, id)?;
         let mentee = active_mentee(&viewer)?;
+        let body = body.into_inner()?;
+        body.validate()?;
         require_open(&session)?;
         let question = sessions::insert_question(
             conn,

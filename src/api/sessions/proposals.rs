@@ -153,17 +153,17 @@ pub async fn create(
     body: JsonObject<NewSessionRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner()?;
-    body.validate()?;
-    if body.format_code.len() > 64 || body.format_code.chars().any(char::is_control) {
-        return Err(AppError::invalid_field(
-            "/format_code",
-            "must be a format code",
-        ));
-    }
     let session = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let proposer = viewer.active_mentor()?;
+        let body = body.into_inner()?;
+        body.validate()?;
+        if body.format_code.len() > 64 || body.format_code.chars().any(char::is_control) {
+            return Err(AppError::invalid_field(
+                "/format_code",
+                "must be a format code",
+            ));
+        }
         let mentors = check_proposal(conn, proposer, &body)?;
         let now = Utc::now().naive_utc();
         let mut topic_ids = body.topic_ids.clone();

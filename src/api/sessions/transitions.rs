@@ -272,8 +272,6 @@ pub async fn cancel(
     body: JsonObject<ReasonRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let body = body.into_inner()?;
-    body.validate()?;
     run(
         caller,
         &pool,
@@ -281,6 +279,8 @@ pub async fn cancel(
         Transition::Cancel,
         Actor::MentorOrStaff,
         move |_, _| {
+            let body = body.into_inner()?;
+            body.validate()?;
             let changes = TransitionChanges {
                 state_reason: Some(Some(body.reason)),
                 ..TransitionChanges::default()
