@@ -168,10 +168,13 @@ pub struct Proposal<'a> {
     pub topic_ids: &'a [i64],
     /// Which of them are not accepted topics.
     pub not_accepted_topic_ids: &'a [i64],
-    /// The proposing mentor's participant id.
-    pub proposer_id: i64,
-    /// The co-mentors as requested.
+    /// The proposing mentor's participant id; `None` when staff propose for the named mentors.
+    pub proposer_id: Option<i64>,
+    /// The co-mentors as requested (staff: all the mentors).
     pub co_mentors: &'a [CoMentor],
+    /// Where the request names them: `/co_mentor_ids` (a mentor proposes) or `/mentor_ids`
+    /// (staff propose on their behalf).
+    pub mentors_pointer: &'static str,
 }
 
 /// The catalogue facts of the proposed format.
@@ -245,7 +248,11 @@ pub fn check_proposal(proposal: &Proposal<'_>) -> Result<Vec<i64>, Violation> {
         proposal.topic_ids,
         proposal.not_accepted_topic_ids,
     )?;
-    let mut mentors = vec![proposal.proposer_id];
+    let pointer = proposal.mentors_pointer;
+    let mut mentors: Vec<i64> = proposal.proposer_id.into_iter().collect();
+    if mentors.is_empty() && proposal.co_mentors.is_empty() {
+        return Err(Violation::field(pointer, "name at least one mentor"));
+    }
     let mut problems = Vec::new();
     for (index, co) in proposal.co_mentors.iter().enumerate() {
         if mentors.contains(&co.id) {
@@ -255,7 +262,7 @@ pub fn check_proposal(proposal: &Proposal<'_>) -> Result<Vec<i64>, Violation> {
             mentors.push(co.id);
         } else {
             problems.push(FieldBreak {
-                pointer: format!("/co_mentor_ids/{index}"),
+                pointer: format!("{pointer}/{index}"),
                 detail: format!(
                     "participant {} is not an active participant with the mentor role",
                     co.id
@@ -266,7 +273,7 @@ pub fn check_proposal(proposal: &Proposal<'_>) -> Result<Vec<i64>, Violation> {
     Violation::unless_any(problems)?;
     if !fits_mentor_limit(mentors.len(), rule.mentors_per_instance) {
         return Err(Violation::field(
-            "/co_mentor_ids",
+            pointer,
             format!(
                 "the format allows at most {} mentors per session",
                 rule.mentors_per_instance.unwrap_or_default()
@@ -328,9 +335,50 @@ mod tests {
             format: Some(format),
             topic_ids: &[1],
             not_accepted_topic_ids: &[],
-            proposer_id: 5,
+            proposer_id: Some(5),
             co_mentors: &[],
+            mentors_pointer: "/co_mentor_ids",
         }
+    }
+
+    #[test]
+    fn staff_name_every_mentor_and_at_least_one() {
+        let co = [
+            CoMentor {
+                id: 8,
+                is_active_mentor: true,
+            },
+            CoMentor {
+                id: 9,
+                is_active_mentor: false,
+            },
+        ];
+        let staff = Proposal {
+            proposer_id: None,
+            co_mentors: &co,
+            mentors_pointer: "/mentor_ids",
+            ..proposal(WEBINAR)
+        };
+        assert_eq!(
+            only_field(check_proposal(&staff)),
+            (
+                "/mentor_ids/1".into(),
+                "participant 9 is not an active participant with the mentor role".into()
+            )
+        );
+        let one = Proposal {
+            co_mentors: &co[..1],
+            ..staff
+        };
+        assert_eq!(check_proposal(&one), Ok(vec![8]));
+        let none = Proposal {
+            co_mentors: &[],
+            ..staff
+        };
+        assert_eq!(
+            only_field(check_proposal(&none)),
+            ("/mentor_ids".into(), "name at least one mentor".into())
+        );
     }
 
     fn only_field(result: Result<Vec<i64>, Violation>) -> (String, String) {

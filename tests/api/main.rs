@@ -27,5 +27,6 @@ mod privacy;
 mod proof;
 mod session_documentation;
 mod sessions;
+mod sessions_on_behalf;
 mod text_input;
 mod webhooks;

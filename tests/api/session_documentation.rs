@@ -2,14 +2,13 @@
 //! name their contributor unless anonymised, attachments are typed by content, and each role
 //! reads and does only what it may.
 
-use mentoring_api::db::models::credits::{self, CreditSource};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::{PDF, registration};
-use crate::support::sessions::{Cast, audit_of, cast, held_session, post_status};
+use crate::support::sessions::{Cast, audit_of, cast, held_session, post_status, session_credits};
 
 on_both_backends!(
     documentation_credits_every_mentor_and_anonymises_on_request,
@@ -40,21 +39,6 @@ fn documentation(case_examples: Value) -> Value {
         "people_reached": 31,
         "case_examples": case_examples,
     })
-}
-
-/// The credits written for a session: `(participant id, hours, earned on)`.
-async fn session_credits(app: &TestApp, session: i64) -> Vec<(i64, i32, String)> {
-    let pool = app.pool.clone();
-    tokio::task::spawn_blocking(move || {
-        let mut conn = pool.get().unwrap();
-        credits::of_source(&mut conn, CreditSource::Session, session)
-            .unwrap()
-            .into_iter()
-            .map(|c| (c.participant_id, c.hours, c.earned_on.to_string()))
-            .collect()
-    })
-    .await
-    .unwrap()
 }
 
 /// Proposes, approves and holds a session, then lets the mentee send cases before it is held.

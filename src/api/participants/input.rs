@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
+use crate::api::participants::views::today;
 use crate::domain::participant::{FederalState, ProjectKind};
 use crate::domain::text;
 use crate::error::{AppError, FieldProblem};
@@ -22,6 +23,20 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
             "must be a phone number: 5–20 digits, at most 40 characters; spaces and + ( ) / - allowed".into(),
         ))
     }
+}
+
+/// A date that records what happened: `value`, or today when absent; a day after today is
+/// invalid at `pointer`.
+pub fn not_future(value: Option<NaiveDate>, pointer: &str) -> Result<NaiveDate, AppError> {
+    let today = today();
+    let date = value.unwrap_or(today);
+    if date > today {
+        return Err(AppError::invalid_field(
+            pointer,
+            "must not be in the future",
+        ));
+    }
+    Ok(date)
 }
 
 /// Dates the programme can have: 1990 to 2100.

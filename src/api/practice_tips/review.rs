@@ -2,7 +2,7 @@
 //! author), reject, or withdraw a published tip. Each step is one conditional write, audited.
 
 use actix_web::{HttpResponse, post, web};
-use chrono::Utc;
+use chrono::{NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
@@ -14,6 +14,7 @@ use super::views::{PracticeTipResponse, response};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
+use crate::api::participants::input::{not_future, plausible_date};
 use crate::auth::{Caller, StaffCaller};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::outbox;
@@ -35,13 +36,18 @@ pub struct ChangeRequest {
 }
 
 /// Staff publish a submitted tip.
-#[derive(Debug, Deserialize, ToSchema)]
+#[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PublicationRequest {
     /// Required `true` when the author asked for anonymisation: staff confirm that the examples
     /// are anonymised (Infobox 2).
     #[serde(default)]
     pub anonymisation_confirmed: bool,
+    /// The day it was published, when staff record an earlier publication (e.g. a tip from last
+    /// year); default today, never in the future. The author's credit is dated on it, so it
+    /// lands in the project year it belongs to.
+    #[validate(custom(function = "plausible_date"))]
+    pub published_on: Option<NaiveDate>,
 }
 
 /// Why a tip is rejected.
@@ -215,7 +221,8 @@ pub async fn request_changes(
 }
 
 /// Publishes a submitted tip into the knowledge store (staff) and credits its author with the
-/// practice-tip rule's hours on the publication date (UTC). If the author asked for
+/// practice-tip rule's hours on the publication date (today, or an earlier `published_on`
+/// staff record). If the author asked for
 /// anonymisation, staff must confirm it. Audited with the credited hours.
 #[utoipa::path(
     tag = "practice-tips",
@@ -235,7 +242,10 @@ pub async fn publish(
     body: JsonObject<PublicationRequest>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let confirmed = body.into_inner()?.anonymisation_confirmed;
+    let body = body.into_inner()?;
+    body.validate()?;
+    let published_on = not_future(body.published_on, "/published_on")?;
+    let confirmed = body.anonymisation_confirmed;
     staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
         // The state first: a tip published already is a 409 whatever the body says.
         allowed(&tip, Transition::Publish)?;
@@ -245,10 +255,16 @@ pub async fn publish(
             confirmed,
         )?;
         let now = Utc::now().naive_utc();
+        // An earlier publication is stamped at noon UTC: the same day in Germany all year.
+        let published_at = if published_on < now.date() {
+            published_on.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default())
+        } else {
+            now
+        };
         let anonymised = tip.anonymisation_requested;
         outbox::emit(conn, EventType::PracticeTipPublished, tip.id, now)?;
         let changes = TransitionChanges {
-            published_at: Some(Some(now)),
+            published_at: Some(Some(published_at)),
             decided_by: Some(Some(caller.account_id)),
             anonymisation_confirmed_by: anonymised.then_some(Some(caller.account_id)),
             anonymisation_confirmed_at: anonymised.then_some(Some(now)),
@@ -261,12 +277,16 @@ pub async fn publish(
                 format_code: FORMAT_CODE,
                 source: CreditSource::PracticeTip,
                 source_id: tip.id,
-                earned_on: now.date(),
+                earned_on: published_on,
                 chosen_hours: None,
             },
             now,
         )?;
-        let extra = json!({"credit_hours": credit.hours, "anonymisation_confirmed": anonymised});
+        let extra = json!({
+            "credit_hours": credit.hours,
+            "anonymisation_confirmed": anonymised,
+            "published_on": published_on,
+        });
         apply(conn, caller, &tip, Transition::Publish, &changes, extra)
     })
     .await

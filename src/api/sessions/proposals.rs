@@ -49,11 +49,19 @@ pub struct NewSessionRequest {
     #[validate(length(min = 1, max = 10))]
     #[schema(min_items = 1, max_items = 10)]
     pub topic_ids: Vec<i64>,
-    /// Participant ids of co-mentors: active participants with the mentor role.
+    /// Participant ids of co-mentors: active participants with the mentor role (a mentor
+    /// proposing; staff name every mentor in `mentor_ids` instead).
     #[serde(default)]
     #[validate(length(max = 20))]
     #[schema(max_items = 20)]
     pub co_mentor_ids: Vec<i64>,
+    /// Staff only: the participant ids of all the session's mentors (active participants with
+    /// the mentor role, at least one), for whom staff propose or record it. The first is kept
+    /// as its proposer.
+    #[serde(default)]
+    #[validate(length(max = 20))]
+    #[schema(max_items = 20)]
+    pub mentor_ids: Vec<i64>,
     /// Start (RFC 3339).
     pub starts_at: DateTime<Utc>,
     /// End (RFC 3339), after the start.
@@ -91,12 +99,34 @@ pub struct SessionFilter {
     pub state: Option<SessionState>,
 }
 
+/// Who proposes: a mentor for themself (with co-mentors), or staff for the mentors they name.
+/// Each names the mentors in their own field only.
+fn proposer(viewer: &Viewer, body: &NewSessionRequest) -> Result<Option<i64>, AppError> {
+    if viewer.is_staff() {
+        if !body.co_mentor_ids.is_empty() {
+            return Err(AppError::invalid_field(
+                "/co_mentor_ids",
+                "staff name every mentor in `mentor_ids`",
+            ));
+        }
+        return Ok(None);
+    }
+    let me = viewer.active_mentor()?;
+    if !body.mentor_ids.is_empty() {
+        return Err(AppError::invalid_field(
+            "/mentor_ids",
+            "only staff name the mentors; name co-mentors in `co_mentor_ids`",
+        ));
+    }
+    Ok(Some(me.id))
+}
+
 /// Loads what the proposal rule looks at (the format and its rule on the start date, which
 /// topics are not accepted, which co-mentors are active mentors) and checks it
 /// ([`session::check_proposal`]); returns the mentor ids.
 fn check_proposal(
     conn: &mut DbConnection,
-    proposer: &participants::Participant,
+    proposer_id: Option<i64>,
     body: &NewSessionRequest,
 ) -> Result<Vec<i64>, AppError> {
     let format = formats::find(conn, &body.format_code)?;
@@ -105,8 +135,12 @@ fn check_proposal(
         None => None,
     };
     let not_accepted_topic_ids = topics::not_accepted(conn, &body.topic_ids)?;
-    let mut co_mentors = Vec::with_capacity(body.co_mentor_ids.len());
-    for id in &body.co_mentor_ids {
+    let (named, mentors_pointer) = match proposer_id {
+        Some(_) => (&body.co_mentor_ids, "/co_mentor_ids"),
+        None => (&body.mentor_ids, "/mentor_ids"),
+    };
+    let mut co_mentors = Vec::with_capacity(named.len());
+    for id in named {
         co_mentors.push(CoMentor {
             id: *id,
             is_active_mentor: participants::find(conn, *id)?.is_some_and(|p| p.is_active_mentor()),
@@ -128,14 +162,17 @@ fn check_proposal(
         }),
         topic_ids: &body.topic_ids,
         not_accepted_topic_ids: &not_accepted_topic_ids,
-        proposer_id: proposer.id,
+        proposer_id,
         co_mentors: &co_mentors,
+        mentors_pointer,
     })?;
     Ok(mentors)
 }
 
-/// Proposes a session (an active participant with the mentor role, who becomes one of its
-/// mentors). Audited.
+/// Proposes a session: an active participant with the mentor role, who becomes one of its
+/// mentors, or staff for the mentors named in `mentor_ids` (e.g. SK:KK's own expert-event
+/// sessions, or one that already took place: staff then approve, hold and document it, and each
+/// mentor is credited on the session's date). Audited with the acting account and the mentors.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "propose_session",
@@ -143,7 +180,7 @@ fn check_proposal(
     responses(
         (status = 201, description = "Proposed.", body = SessionResponse,
             headers(("Location" = String, description = "URL of the new session."))),
-        (status = 403, description = "Not an active participant with the mentor role."),
+        (status = 403, description = "Neither staff nor an active participant with the mentor role."),
         (status = 409, description = "The format is not bookable on the start date (e.g. individual mentoring).")
     )
 )]
@@ -155,7 +192,9 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let session = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let proposer = viewer.active_mentor()?;
+        if !viewer.is_staff() {
+            viewer.active_mentor()?;
+        }
         let body = body.into_inner()?;
         body.validate()?;
         if body.format_code.len() > 64 || body.format_code.chars().any(char::is_control) {
@@ -164,7 +203,12 @@ pub async fn create(
                 "must be a format code",
             ));
         }
-        let mentors = check_proposal(conn, proposer, &body)?;
+        let proposer_id = proposer(&viewer, &body)?;
+        let mentors = check_proposal(conn, proposer_id, &body)?;
+        // Staff propose for the mentors they name; the first stands as the proposer.
+        let proposed_by = proposer_id
+            .or_else(|| body.mentor_ids.first().copied())
+            .ok_or_else(|| AppError::internal("a checked proposal names a mentor"))?;
         let now = Utc::now().naive_utc();
         let mut topic_ids = body.topic_ids.clone();
         topic_ids.sort_unstable();
@@ -182,7 +226,7 @@ pub async fn create(
             expected_audience: body.expected_audience.as_deref(),
             state: SessionState::Proposed,
             capacity_override: false,
-            proposed_by: proposer.id,
+            proposed_by,
             version: 1,
             created_at: now,
             updated_at: now,
@@ -200,6 +244,8 @@ pub async fn create(
                     "state": session.state,
                     "format_code": session.format_code,
                     "mentor_ids": mentors,
+                    "proposed_by": proposed_by,
+                    "by_staff": proposer_id.is_none(),
                     "topic_ids": topic_ids,
                 })),
             },

@@ -13,6 +13,7 @@ on_both_backends!(
     withdrawal_keeps_the_credit_unless_staff_revoke_it_with_a_reason,
     wrong_state_steps_are_409_and_a_submitted_tip_is_frozen,
     twenty_concurrent_publications_credit_the_author_once,
+    staff_record_an_earlier_publication_and_the_credit_is_dated_then,
 );
 
 async fn tip(app: &TestApp, token: &str, id: i64) -> Value {
@@ -323,4 +324,77 @@ async fn twenty_concurrent_publications_credit_the_author_once(app: TestApp) {
     let actions = audit_actions(&app, &c.staff, id).await;
     let publications = actions.iter().filter(|a| *a == "practice_tip.published");
     assert_eq!(publications.count(), 1);
+}
+
+/// A tip published last year, recorded now: the credit lands on its publication day.
+async fn staff_record_an_earlier_publication_and_the_credit_is_dated_then(app: TestApp) {
+    let c = cast(&app).await;
+    let id = create(&app, &c.author, &new_tip("Nachgetragen", "text", c.topic)).await;
+    assert_eq!(upload_pages(&app, &c.author, id, 3).await.0, StatusCode::OK);
+    assert_eq!(
+        step(&app, &c.author, id, "submission", json!({})).await,
+        StatusCode::OK
+    );
+    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(2)).to_string();
+    for (published_on, pointer) in [
+        (tomorrow.as_str(), "/published_on"),
+        ("1989-12-31", "/published_on"),
+    ] {
+        let res = app
+            .post(
+                &format!("/api/v1/practice-tips/{id}/publication"),
+                Some(&c.staff),
+                &json!({"published_on": published_on}),
+            )
+            .await;
+        let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(problem["errors"][0]["pointer"], pointer, "{problem:#}");
+        assert_eq!(
+            tip(&app, &c.staff, id).await["state"],
+            "submitted",
+            "unchanged"
+        );
+    }
+    // The author cannot backdate their own tip: publishing is for staff.
+    assert_eq!(
+        step(
+            &app,
+            &c.author,
+            id,
+            "publication",
+            json!({"published_on": "2025-06-15"})
+        )
+        .await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        step(
+            &app,
+            &c.staff,
+            id,
+            "publication",
+            json!({"published_on": "2025-06-15"})
+        )
+        .await,
+        StatusCode::OK
+    );
+    let done = tip(&app, &c.staff, id).await;
+    assert_eq!(done["state"], "published");
+    assert_eq!(done["credit"]["earned_on"], "2025-06-15");
+    assert_eq!(done["credit"]["hours"], 40);
+    assert!(
+        done["published_at"]
+            .as_str()
+            .unwrap()
+            .starts_with("2025-06-15"),
+        "{done:#}"
+    );
+    let audit = app
+        .get_json(
+            &format!("/api/v1/audit-events?entity_type=practice_tip&entity_id={id}"),
+            &c.staff,
+        )
+        .await;
+    assert_eq!(audit["items"][0]["action"], "practice_tip.published");
+    assert_eq!(audit["items"][0]["after"]["published_on"], "2025-06-15");
 }

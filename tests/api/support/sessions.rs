@@ -2,6 +2,7 @@
 //! sessions brought to a given state.
 
 use chrono::{Duration, Utc};
+use mentoring_api::db::models::credits::{self, CreditSource};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -125,4 +126,19 @@ pub async fn held_session(app: &TestApp, c: &Cast) -> i64 {
         StatusCode::OK
     );
     id
+}
+
+/// The credits written for a session: `(participant id, hours, earned on)`.
+pub async fn session_credits(app: &TestApp, session: i64) -> Vec<(i64, i32, String)> {
+    let pool = app.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut conn = pool.get().unwrap();
+        credits::of_source(&mut conn, CreditSource::Session, session)
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.participant_id, c.hours, c.earned_on.to_string()))
+            .collect()
+    })
+    .await
+    .unwrap()
 }

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{apply_roles, not_future};
+use super::apply_roles;
 use crate::api::access::own_record;
 use crate::api::http::response::{created_json, private_json};
+use crate::api::participants::input::not_future;
 use crate::api::participants::input::plausible_date;
 use crate::api::participants::registration::parse_roles;
 use crate::auth::{Caller, StaffCaller};
@@ -86,7 +87,7 @@ pub async fn assign_roles(
     let body = body.into_inner()?;
     body.validate()?;
     let roles = parse_roles(&body.roles, "/roles")?;
-    let effective_on = not_future(body.effective_on)?;
+    let effective_on = not_future(body.effective_on, "/effective_on")?;
     let period = db::write(&pool, move |conn| {
         apply_roles(conn, id, roles, effective_on, "staff", &caller)?;
         roles::periods(conn, id)?

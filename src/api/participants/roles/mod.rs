@@ -9,7 +9,7 @@ pub mod requests;
 use chrono::{NaiveDate, Utc};
 
 use crate::api::access::existing;
-use crate::api::participants::views::{roles_of, today};
+use crate::api::participants::views::roles_of;
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::db::models::audit_events::{self, Change};
@@ -19,18 +19,6 @@ use crate::db::models::roles::{self};
 use crate::domain::events::EventType;
 use crate::domain::participant::Roles;
 use crate::error::AppError;
-
-pub(super) fn not_future(effective_on: Option<NaiveDate>) -> Result<NaiveDate, AppError> {
-    let today = today();
-    let date = effective_on.unwrap_or(today);
-    if date > today {
-        return Err(AppError::invalid_field(
-            "/effective_on",
-            "must not be in the future",
-        ));
-    }
-    Ok(date)
-}
 
 /// Changes the current roles, appends the history and audits it.
 pub(super) fn apply_roles(

@@ -7,9 +7,10 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{apply_roles, not_future};
+use super::apply_roles;
 use crate::api::access::{existing, own_record};
 use crate::api::http::response::{created_json, private_json};
+use crate::api::participants::input::not_future;
 use crate::api::participants::input::plausible_date;
 use crate::api::participants::registration::parse_roles;
 use crate::api::participants::views::roles_of;
@@ -187,7 +188,7 @@ async fn decide(
     pool: &DbPool,
 ) -> Result<HttpResponse, AppError> {
     body.validate()?;
-    let effective_on = not_future(body.effective_on)?;
+    let effective_on = not_future(body.effective_on, "/effective_on")?;
     let decided = db::write(pool, move |conn| {
         existing(conn, id)?;
         let request = roles::requests(conn, id)?
