@@ -48,9 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn session_routes(cfg: &mut ServiceConfig) {
-    use api::sessions::{
-        attachments, attendance, documentation, mentees, proposals, transitions,
-    };
+    use api::sessions::{attachments, attendance, documentation, mentees, proposals, transitions};
     cfg.service(proposals::create)
         .service(proposals::list)
         .service(proposals::get)
