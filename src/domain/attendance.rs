@@ -16,8 +16,8 @@
 //!   their sign-up with its attendance flag, but not the stored count: funding evidence stays
 //!   countable.
 
+use crate::domain::Violation;
 use crate::domain::session::SessionState;
-use crate::domain::{FieldBreak, Violation};
 
 /// The recorded attendance of a session, as counts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,21 +55,13 @@ pub fn check_recordable(state: SessionState) -> Result<(), Violation> {
 /// Every attendee must be signed up for the session and listed once; one broken field per
 /// offending entry (`/attended_participant_ids/{index}`).
 pub fn check_attendees(attended: &[i64], signed_up: &[i64]) -> Result<(), Violation> {
-    let mut problems = Vec::new();
-    for (index, id) in attended.iter().enumerate() {
-        let repeated = attended[..index].contains(id);
-        if repeated || !signed_up.contains(id) {
-            problems.push(FieldBreak {
-                pointer: format!("/attended_participant_ids/{index}"),
-                detail: if repeated {
-                    "this participant is listed twice".to_owned()
-                } else {
-                    "not signed up for this session; count them as a walk-in".to_owned()
-                },
-            });
-        }
-    }
-    Violation::unless_any(problems)
+    Violation::unless_each_known_once(
+        attended,
+        signed_up,
+        |index| format!("/attended_participant_ids/{index}"),
+        "not signed up for this session; count them as a walk-in",
+        "this participant is listed twice",
+    )
 }
 
 /// The people reached a documentation states, checked against recorded attendance

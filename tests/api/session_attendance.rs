@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem};
-use crate::support::sessions::{Cast, audit_of, cast, post_status, proposal, propose};
+use crate::support::sessions::{Cast, approved_past_session, audit_of, cast, post_status};
 
 on_both_backends!(
     signups_are_for_the_sessions_mentors_and_staff_with_contact_data_for_staff,
@@ -54,17 +54,8 @@ async fn others(app: &TestApp, c: &Cast) -> Others {
 /// A webinar of the cast's mentors that ended two days ago, approved, with both mentees
 /// signed up; not held yet.
 async fn approved_with_signups(app: &TestApp, c: &Cast, o: &Others) -> i64 {
-    let id = propose(
-        app,
-        &c.mentor,
-        &proposal("webinar", c.topic, -2, &[c.co_mentor_id]),
-    )
-    .await;
+    let id = approved_past_session(app, c).await;
     let path = format!("/api/v1/sessions/{id}");
-    assert_eq!(
-        post_status(app, &format!("{path}/approval"), &c.staff, json!({})).await,
-        StatusCode::OK
-    );
     for token in [&c.mentee, &o.mentee2] {
         let res = app
             .post(&format!("{path}/signup"), Some(token), &json!({}))
