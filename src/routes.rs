@@ -48,7 +48,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn session_routes(cfg: &mut ServiceConfig) {
-    use api::sessions::{attachments, documentation, mentees, proposals, transitions};
+    use api::sessions::{attachments, attendance, documentation, mentees, proposals, transitions};
     cfg.service(proposals::create)
         .service(proposals::list)
         .service(proposals::get)
@@ -66,6 +66,9 @@ fn session_routes(cfg: &mut ServiceConfig) {
         .service(mentees::withdraw)
         .service(mentees::ask)
         .service(mentees::questions)
+        .service(attendance::list_signups)
+        .service(attendance::get_attendance)
+        .service(attendance::record_attendance)
         .service(api::calendar::create_token)
         .service(api::calendar::revoke_token)
         .service(api::calendar::feed);

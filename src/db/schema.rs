@@ -246,6 +246,8 @@ diesel::table! {
         version -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        walk_in_count -> Nullable<Integer>,
+        attendance_recorded_at -> Nullable<Timestamp>,
     }
 }
 
@@ -271,6 +273,7 @@ diesel::table! {
         session_id -> BigInt,
         participant_id -> BigInt,
         created_at -> Timestamp,
+        attended -> Nullable<Bool>,
     }
 }
 

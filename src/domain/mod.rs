@@ -1,6 +1,7 @@
 //! Pure rules without HTTP or database code, each with unit tests.
 
 pub mod account;
+pub mod attendance;
 pub mod catalogue;
 pub mod codes;
 pub mod credit;

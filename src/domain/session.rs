@@ -128,22 +128,13 @@ pub fn check_case_examples(
     question_ids: &[i64],
     case_example_ids: &[i64],
 ) -> Result<(), Violation> {
-    let mut problems = Vec::new();
-    for (index, id) in question_ids.iter().enumerate() {
-        let known = case_example_ids.contains(id);
-        let repeated = question_ids[..index].contains(id);
-        if !known || repeated {
-            problems.push(FieldBreak {
-                pointer: format!("/case_examples/{index}/question_id"),
-                detail: if repeated {
-                    "this case example is listed twice".to_owned()
-                } else {
-                    "not a case example sent to this session".to_owned()
-                },
-            });
-        }
-    }
-    Violation::unless_any(problems)
+    Violation::unless_each_known_once(
+        question_ids,
+        case_example_ids,
+        |index| format!("/case_examples/{index}/question_id"),
+        "not a case example sent to this session",
+        "this case example is listed twice",
+    )
 }
 
 /// The format whose sessions belong to an SK:KK expert event.

@@ -35,6 +35,29 @@ impl Violation {
         Violation::Conflict(message.into())
     }
 
+    /// Each id of `listed` must be one of `known` and listed once: one broken field per
+    /// offending entry, at `pointer(index)`, with the `unknown` or `repeated` detail.
+    pub fn unless_each_known_once(
+        listed: &[i64],
+        known: &[i64],
+        pointer: impl Fn(usize) -> String,
+        unknown: &str,
+        repeated: &str,
+    ) -> Result<(), Self> {
+        let problems = listed
+            .iter()
+            .enumerate()
+            .filter_map(|(index, id)| {
+                let twice = listed[..index].contains(id);
+                (twice || !known.contains(id)).then(|| FieldBreak {
+                    pointer: pointer(index),
+                    detail: if twice { repeated } else { unknown }.to_owned(),
+                })
+            })
+            .collect();
+        Self::unless_any(problems)
+    }
+
     /// `Ok` when no field broke the rule, else all of them.
     pub fn unless_any(fields: Vec<FieldBreak>) -> Result<(), Self> {
         if fields.is_empty() {

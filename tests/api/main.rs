@@ -25,6 +25,7 @@ mod passwords;
 mod practice_tips;
 mod privacy;
 mod proof;
+mod session_attendance;
 mod session_documentation;
 mod sessions;
 mod sessions_on_behalf;

@@ -19,6 +19,7 @@ use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::session_documentation::{self as documentation, CaseExample, Documentation};
 use crate::db::models::sessions::{self, Session, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::attendance::check_documented_people_reached;
 use crate::domain::session::{self, SessionState, Transition};
 use crate::domain::text;
 use crate::error::AppError;
@@ -47,7 +48,8 @@ pub struct DocumentationRequest {
     #[validate(length(min = 1, max = 10_000), custom(function = "text::multi_line"))]
     #[schema(format = "multi-line", min_length = 1, max_length = 10_000)]
     pub results: String,
-    /// How many people it reached (confirms or corrects the number recorded when it was held).
+    /// How many people it reached: confirms or corrects the number recorded when it was held;
+    /// once attendance was recorded it must equal attended sign-ups plus walk-ins.
     #[validate(range(min = 0, max = 100_000))]
     #[schema(minimum = 0, maximum = 100_000)]
     pub people_reached: i32,
@@ -144,7 +146,8 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
     responses(
         (status = 200, description = "Documented; the mentors are credited.", body = SessionResponse),
         (status = 403, description = "Neither staff nor one of the session's mentors."),
-        (status = 409, description = "Not `held`.")
+        (status = 409, description = "Not `held`."),
+        (status = 422, description = "Invalid, e.g. `people_reached` differs from the recorded attendance.")
     )
 )]
 #[post("/sessions/{id}/documentation")]
@@ -165,6 +168,11 @@ pub async fn file(
         move |conn, session| -> Result<Effect, AppError> {
             let body = body.into_inner()?;
             body.validate()?;
+            // Recorded attendance is the source of the people reached (domain::attendance).
+            let people_reached = check_documented_people_reached(
+                body.people_reached,
+                session.attendance_recorded_at.and(session.people_reached),
+            )?;
             check_case_examples(conn, session, &body.case_examples)?;
             let case_examples: Vec<(i64, &str)> = body
                 .case_examples
@@ -184,11 +192,11 @@ pub async fn file(
             )?;
             let credited = credit_mentors(conn, session)?;
             let changes = TransitionChanges {
-                people_reached: Some(Some(body.people_reached)),
+                people_reached: Some(Some(people_reached)),
                 ..TransitionChanges::default()
             };
             let extra = json!({
-                "people_reached": body.people_reached,
+                "people_reached": people_reached,
                 "case_examples": case_examples.len(),
                 "mentors_credited": credited,
             });

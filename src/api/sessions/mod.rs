@@ -1,9 +1,11 @@
 //! Team-mentoring sessions (§ 3.1): mentors propose, staff approve within the format's capacity
 //! or decline, mentors or staff cancel, record that a session was held and file its short
 //! documentation. Every transition is an explicit endpoint, allowed only from the right state, and
-//! audited. Mentees sign up and send questions; the calendar feed lives in `api::calendar`.
+//! audited. Mentees sign up and send questions; mentors and staff read the sign-ups and record
+//! attendance; the calendar feed lives in `api::calendar`.
 
 pub mod attachments;
+pub mod attendance;
 pub mod documentation;
 pub mod mentees;
 pub mod proposals;

@@ -22,6 +22,7 @@ pub mod personal_export;
 pub mod practice_tips;
 pub mod projects;
 pub mod roles;
+pub mod session_attendance;
 pub mod session_documentation;
 pub mod sessions;
 pub mod topics;

@@ -166,6 +166,7 @@ pub struct Signup {
     pub title: String,
     pub starts_at: NaiveDateTime,
     pub created_at: NaiveDateTime,
+    pub attended: Option<bool>,
 }
 
 /// A case example made from one of the person's questions.
@@ -277,6 +278,7 @@ pub fn session_signups(conn: &mut DbConnection, p: Person) -> QueryResult<Vec<Si
             sessions::title,
             sessions::starts_at,
             session_signups::created_at,
+            session_signups::attended,
         ))
         .load(conn)
 }

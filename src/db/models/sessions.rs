@@ -39,6 +39,10 @@ pub struct Session {
     pub version: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// People who attended without signing up; `None` until attendance is recorded.
+    pub walk_in_count: Option<i32>,
+    /// When attendance was last recorded; `None`: never.
+    pub attendance_recorded_at: Option<NaiveDateTime>,
 }
 
 /// Insert form for `sessions`. A `None` is written as NULL, not `DEFAULT` (these columns have no

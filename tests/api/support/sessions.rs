@@ -101,20 +101,33 @@ pub async fn audit_of(app: &TestApp, staff: &str, id: i64) -> Vec<Value> {
         .clone()
 }
 
-/// A webinar of the cast's mentor and co-mentor that took place two days ago, approved and held
-/// with 25 people reached.
-pub async fn held_session(app: &TestApp, c: &Cast) -> i64 {
+/// A webinar of the cast's mentor and co-mentor that took place two days ago, approved (not yet
+/// recorded as held).
+pub async fn approved_past_session(app: &TestApp, c: &Cast) -> i64 {
     let id = propose(
         app,
         &c.mentor,
         &proposal("webinar", c.topic, -2, &[c.co_mentor_id]),
     )
     .await;
-    let path = format!("/api/v1/sessions/{id}");
     assert_eq!(
-        post_status(app, &format!("{path}/approval"), &c.staff, json!({})).await,
+        post_status(
+            app,
+            &format!("/api/v1/sessions/{id}/approval"),
+            &c.staff,
+            json!({})
+        )
+        .await,
         StatusCode::OK
     );
+    id
+}
+
+/// A webinar of the cast's mentor and co-mentor that took place two days ago, approved and held
+/// with 25 people reached.
+pub async fn held_session(app: &TestApp, c: &Cast) -> i64 {
+    let id = approved_past_session(app, c).await;
+    let path = format!("/api/v1/sessions/{id}");
     assert_eq!(
         post_status(
             app,

@@ -166,6 +166,9 @@ pub struct ExportedSignup {
     pub starts_at: DateTime<Utc>,
     /// When the person signed up.
     pub signed_up_at: DateTime<Utc>,
+    /// Whether they attended; `null` until the session's attendance is recorded.
+    #[schema(required = true)]
+    pub attended: Option<bool>,
 }
 
 /// A session documentation the person filed.
@@ -619,6 +622,7 @@ pub fn gather(
                 title: s.title,
                 starts_at: utc(s.starts_at),
                 signed_up_at: utc(s.created_at),
+                attended: s.attended,
             })
             .collect(),
         session_questions: sessions::questions_by(conn, id)?

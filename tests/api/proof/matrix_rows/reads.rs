@@ -113,6 +113,18 @@ pub fn reads() -> Vec<Row> {
             "401 403 200 200 403 403 200 200",
         ),
         row(
+            "GET /api/v1/sessions/{id}/signups",
+            |w| ids(&[w.held_session]),
+            no_body,
+            "401 403 403 403 403 403 200 200",
+        ),
+        row(
+            "GET /api/v1/sessions/{id}/attendance",
+            |w| ids(&[w.held_session]),
+            no_body,
+            "401 403 403 403 403 403 200 200",
+        ),
+        row(
             "GET /api/v1/sessions/{id}/questions",
             |w| ids(&[w.session]),
             no_body,

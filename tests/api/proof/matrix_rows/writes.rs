@@ -118,6 +118,12 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 409 409",
         ),
         row(
+            "PUT /api/v1/sessions/{id}/attendance",
+            |w| ids(&[w.held_session]),
+            |_| Payload::Json(json!({"attended_participant_ids": [], "walk_in_count": 3})),
+            "401 403 403 403 403 403 200 200",
+        ),
+        row(
             "POST /api/v1/sessions/{id}/attachments",
             |w| ids(&[w.held_session]),
             pdf,
