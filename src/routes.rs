@@ -76,11 +76,12 @@ fn session_routes(cfg: &mut ServiceConfig) {
 
 fn participant_routes(cfg: &mut ServiceConfig) {
     use api::participants::{
-        directory, export, lifecycle, privacy, projects, records, registration, roles,
+        directory, export, lifecycle, privacy, projects, records, registration, roles, work_list,
     };
     cfg.service(registration::create_registration)
         .service(directory::list_directory)
         .service(directory::list_participants)
+        .service(work_list::contact_sheet_gaps)
         .service(records::get_participant)
         .service(records::update_participant)
         .service(lifecycle::activate)

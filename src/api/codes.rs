@@ -59,6 +59,7 @@ code_schemas!(
     crate::domain::catalogue::ForumAudience,
     crate::domain::catalogue::TopicGroup,
     crate::domain::catalogue::TopicStatus,
+    crate::domain::contact_sheet::SheetGap,
     crate::domain::credit::status::ObligationStatus,
     crate::domain::events::EventType,
     crate::domain::participant::Experience,

@@ -4,6 +4,7 @@ pub mod account;
 pub mod attendance;
 pub mod catalogue;
 pub mod codes;
+pub mod contact_sheet;
 pub mod credit;
 pub mod erasure;
 pub mod events;

@@ -31,3 +31,4 @@ mod sessions;
 mod sessions_on_behalf;
 mod text_input;
 mod webhooks;
+mod work_list;

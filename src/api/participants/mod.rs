@@ -11,3 +11,4 @@ pub mod records;
 pub mod registration;
 pub mod roles;
 pub mod views;
+pub mod work_list;

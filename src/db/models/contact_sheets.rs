@@ -4,7 +4,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
+use crate::db::bound_list::in_ids;
 use crate::db::schema::{contact_sheets, projects};
+use crate::on_backend;
 
 /// A sheet without its content.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -60,6 +62,16 @@ pub fn of_participant(conn: &mut DbConnection, participant_id: i64) -> QueryResu
         .filter(projects::participant_id.eq(participant_id))
         .select(SheetInfo::as_select())
         .load(conn)
+}
+
+/// The sheets of the given projects, without content (one query).
+pub fn of_projects(conn: &mut DbConnection, project_ids: &[i64]) -> QueryResult<Vec<SheetInfo>> {
+    on_backend!(conn, |c| {
+        contact_sheets::table
+            .filter(in_ids(contact_sheets::project_id, project_ids))
+            .select(SheetInfo::as_select())
+            .load(c)
+    })
 }
 
 /// The stored content type and bytes of a project's sheet.

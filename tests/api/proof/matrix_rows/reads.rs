@@ -149,6 +149,12 @@ pub fn reads() -> Vec<Row> {
             "401 403 403 403 403 403 403 200",
         ),
         row(
+            "GET /api/v1/work-lists/contact-sheets",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "GET /api/v1/participants/{id}",
             |w| ids(&[w.owner_id]),
             no_body,
