@@ -1,6 +1,7 @@
 //! The mentoring formats (§ 3) with their credit rules (§ 5.4): anyone reads them, staff change
 //! the rules. A change appends a rule valid from a date; earlier rules stay as they were.
 
+use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, get, patch, web};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -175,10 +176,6 @@ fn known_shape(code: String) -> Result<String, AppError> {
         .map_err(|_| AppError::NotFound)
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 /// Lists the mentoring formats with their credit rules; labels follow `Accept-Language`.
 #[utoipa::path(
     tag = "formats",
@@ -193,7 +190,7 @@ pub async fn list(lang: Lang, pool: web::Data<DbPool>) -> Result<HttpResponse, A
         Ok((formats::list(conn)?, formats::all_rules(conn)?))
     })
     .await?;
-    let today = today();
+    let today = programme_today();
     let items = formats
         .into_iter()
         .map(|format| {
@@ -237,7 +234,7 @@ pub async fn get(
     })
     .await?;
     let version = format.version;
-    let body = format_response(format, &rules, today(), lang)?;
+    let body = format_response(format, &rules, programme_today(), lang)?;
     Ok(lang.json_with_etag(version, &body))
 }
 
@@ -360,6 +357,6 @@ pub async fn change_rule(
     })
     .await?;
     let version = format.version;
-    let body = format_response(format, &rules, today(), lang)?;
+    let body = format_response(format, &rules, programme_today(), lang)?;
     Ok(lang.json_with_etag(version, &body))
 }

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::input::ProjectInput;
 use super::registration::insert_project;
-use super::views::{ProjectResponse, today};
+use super::views::ProjectResponse;
 use crate::api::access::{existing, own_record, own_record_for_change};
 use crate::api::http::response::created_json;
 use crate::api::http::upload::{file_download, read_upload};
@@ -17,6 +17,7 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::contact_sheets::{self, SheetInfo};
 use crate::db::models::projects::{self, Project};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::programme_time::programme_today;
 use crate::domain::upload::FileKind;
 use crate::error::AppError;
 
@@ -70,7 +71,7 @@ pub struct ProjectList {
 fn entries(conn: &mut DbConnection, participant_id: i64) -> Result<ProjectList, AppError> {
     let all = projects::of_participant(conn, participant_id)?;
     let sheets = contact_sheets::of_participant(conn, participant_id)?;
-    let current = projects::current(&all, today()).map(|p| p.id);
+    let current = projects::current(&all, programme_today()).map(|p| p.id);
     Ok(ProjectList {
         items: all
             .iter()

@@ -230,8 +230,3 @@ pub fn assemble_one(
         .pop()
         .ok_or_else(|| AppError::internal("assembling one participant returned none"))
 }
-
-/// Today in the programme's calendar (UTC dates throughout).
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}

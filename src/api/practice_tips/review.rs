@@ -1,6 +1,7 @@
 //! The review workflow: the author submits; staff ask for changes, publish (crediting the
 //! author), reject, or withdraw a published tip. Each step is one conditional write, audited.
 
+use crate::domain::programme_time::programme_date_of_utc;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -261,7 +262,7 @@ pub async fn publish(
                 format_code: FORMAT_CODE,
                 source: CreditSource::PracticeTip,
                 source_id: tip.id,
-                earned_on: now.date(),
+                earned_on: programme_date_of_utc(now),
                 chosen_hours: None,
             },
             now,

@@ -2,6 +2,7 @@
 //! reached and the case examples discussed, each contributor named unless they asked to be
 //! anonymised (Infobox 2). Filing it moves the session to `documented` and credits every mentor.
 
+use crate::domain::programme_time::programme_date_of_utc;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -124,7 +125,7 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
                 format_code: &session.format_code,
                 source: CreditSource::Session,
                 source_id: session.id,
-                earned_on: session.starts_at.date(),
+                earned_on: programme_date_of_utc(session.starts_at),
                 chosen_hours: None,
             },
             now,

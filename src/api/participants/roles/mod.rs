@@ -9,7 +9,7 @@ pub mod requests;
 use chrono::{NaiveDate, Utc};
 
 use crate::api::access::existing;
-use crate::api::participants::views::{roles_of, today};
+use crate::api::participants::views::roles_of;
 use crate::auth::Caller;
 use crate::db::DbConnection;
 use crate::db::models::audit_events::{self, Change};
@@ -18,10 +18,11 @@ use crate::db::models::participants::{self};
 use crate::db::models::roles::{self};
 use crate::domain::events::EventType;
 use crate::domain::participant::Roles;
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 pub(super) fn not_future(effective_on: Option<NaiveDate>) -> Result<NaiveDate, AppError> {
-    let today = today();
+    let today = programme_today();
     let date = effective_on.unwrap_or(today);
     if date > today {
         return Err(AppError::invalid_field(
