@@ -4,7 +4,9 @@
 use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, get, patch, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+
+use crate::api::http::json_object::present;
 use serde_json::json;
 use utoipa::ToSchema;
 
@@ -102,15 +104,6 @@ pub struct FormatRuleChange {
     pub mentors_per_instance: Option<Option<i32>>,
     /// Whether the format can be booked (needs a defined credit); `null` or omitted: unchanged.
     pub bookable: Option<bool>,
-}
-
-/// Tells an explicit `null` (`Some(None)`) from an omitted field (`None`, via `default`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 impl FormatRuleChange {

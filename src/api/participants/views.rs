@@ -38,6 +38,8 @@ pub struct ProjectResponse {
     /// Last day, if known.
     #[schema(required = true)]
     pub end_date: Option<NaiveDate>,
+    /// The version staff name in `If-Match` to correct the project.
+    pub version: i64,
 }
 
 impl From<&Project> for ProjectResponse {
@@ -51,6 +53,7 @@ impl From<&Project> for ProjectResponse {
             funding_reference: p.funding_reference.clone(),
             start_date: p.start_date,
             end_date: p.end_date,
+            version: p.version,
         }
     }
 }

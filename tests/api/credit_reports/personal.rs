@@ -275,6 +275,21 @@ async fn a_change_from_ksm1_to_ksm2_starts_new_project_years(app: TestApp) {
     );
     let (id, ksm1, token) = participant(&app, &staff, &body).await;
     let ksm2_start = today() - Duration::days(100);
+    // The phase change closes KSM1 the day before KSM2 starts: periods never overlap.
+    let close = json!({"end_date": (ksm2_start - Duration::days(1)).to_string()});
+    let res = app
+        .client
+        .patch(format!(
+            "{}/api/v1/participants/{id}/projects/{ksm1}",
+            app.address
+        ))
+        .bearer_auth(&staff)
+        .header("if-match", "*")
+        .json(&close)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
     let project = json!({
         "kind": "follow_up_project",
         "employer": "Stadt Musterstadt",
