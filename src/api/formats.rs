@@ -83,7 +83,7 @@ pub struct FormatList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormatRuleChange {
-    /// First day the new rule applies: today (UTC) or later, and after the start of the latest
+    /// First day the new rule applies: today (in Berlin) or later, and after the start of the latest
     /// rule. The past is never rewritten.
     pub valid_from: NaiveDate,
     /// Credit per instance in whole hours; `null`: not defined (then not bookable).

@@ -216,7 +216,7 @@ pub async fn request_changes(
 }
 
 /// Publishes a submitted tip into the knowledge store (staff) and credits its author with the
-/// practice-tip rule's hours on the publication date (UTC). If the author asked for
+/// practice-tip rule's hours on the publication date (in Berlin). If the author asked for
 /// anonymisation, staff must confirm it. Audited with the credited hours.
 #[utoipa::path(
     tag = "practice-tips",

@@ -136,7 +136,7 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
 
 /// Files the short documentation of a held session (one of its mentors, or staff). The session
 /// becomes `documented` and each of its mentors is credited with the format's credit, dated on
-/// the session's (UTC) start date under the catalogue rule valid then. Audited without the texts.
+/// the session's start date in Berlin under the catalogue rule valid then. Audited without the texts.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "document_session",
