@@ -1,11 +1,11 @@
 //! Staff correct a participant's project (`PATCH` with `If-Match`, audited), and no two project
 //! periods of a participant overlap, on creation and on correction, also under concurrency.
 
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem, concurrent_posts, patch};
 use crate::support::participants::registration;
 
 on_both_backends!(
@@ -15,24 +15,6 @@ on_both_backends!(
     only_one_of_two_concurrent_overlapping_projects_is_recorded,
     only_staff_correct_a_project,
 );
-
-async fn patch(
-    app: &TestApp,
-    path: &str,
-    token: &str,
-    etag: Option<&str>,
-    body: &Value,
-) -> Response {
-    let mut req = app
-        .client
-        .patch(format!("{}{}", app.address, path))
-        .bearer_auth(token)
-        .json(body);
-    if let Some(etag) = etag {
-        req = req.header("if-match", etag);
-    }
-    req.send().await.unwrap()
-}
 
 fn next_project(start: &str, end: Option<&str>) -> Value {
     json!({"kind": "follow_up_project", "employer": "Stadt Musterstadt", "municipality": "Musterstadt",
@@ -64,9 +46,9 @@ async fn staff_correct_a_project_with_if_match_and_the_audit_keeps_both_versions
     let fix =
         json!({"funding_reference": "67K12346", "kind": "masterplan", "end_date": "2027-06-30"});
 
-    let res = patch(&app, &path, &staff, None, &fix).await;
+    let res = patch(&app, &path, Some(&staff), None, &fix).await;
     assert_problem(res, StatusCode::PRECONDITION_REQUIRED).await;
-    let res = patch(&app, &path, &staff, Some("\"7\""), &fix).await;
+    let res = patch(&app, &path, Some(&staff), Some("\"7\""), &fix).await;
     assert_problem(res, StatusCode::PRECONDITION_FAILED).await;
     assert_eq!(
         projects(&app, id, &staff).await,
@@ -74,7 +56,7 @@ async fn staff_correct_a_project_with_if_match_and_the_audit_keeps_both_versions
         "refused: unchanged"
     );
 
-    let res = patch(&app, &path, &staff, Some("\"1\""), &fix).await;
+    let res = patch(&app, &path, Some(&staff), Some("\"1\""), &fix).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(res.headers()["etag"], "\"2\"");
     let corrected: Value = res.json().await.unwrap();
@@ -89,7 +71,7 @@ async fn staff_correct_a_project_with_if_match_and_the_audit_keeps_both_versions
     let res = patch(
         &app,
         &path,
-        &staff,
+        Some(&staff),
         Some("\"1\""),
         &json!({"employer": "Kreis X"}),
     )
@@ -97,7 +79,7 @@ async fn staff_correct_a_project_with_if_match_and_the_audit_keeps_both_versions
     assert_problem(res, StatusCode::PRECONDITION_FAILED).await;
     // `null` reopens the end; an unfunded kind may drop the reference.
     let reopen = json!({"end_date": null, "kind": "unfunded_officer", "funding_reference": null});
-    let res = patch(&app, &path, &staff, Some("*"), &reopen).await;
+    let res = patch(&app, &path, Some(&staff), Some("*"), &reopen).await;
     assert_eq!(res.status(), StatusCode::OK);
     let reopened: Value = res.json().await.unwrap();
     assert!(reopened["end_date"].is_null() && reopened["funding_reference"].is_null());
@@ -149,23 +131,37 @@ async fn a_correction_obeys_the_project_rules_and_changes_nothing_when_refused(a
         (json!({"end_date": "2028-01-01"}), "/end_date"),
         (json!({"end_date": null}), "/end_date"),
     ] {
-        let res = patch(&app, &path, &staff, Some("*"), &body).await;
+        let res = patch(&app, &path, Some(&staff), Some("*"), &body).await;
         let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(
             problem["errors"][0]["pointer"], pointer,
             "{body}: {problem}"
         );
     }
-    let res = patch(&app, &path, &staff, Some("*"), &json!({"region": "x"})).await;
+    let res = patch(
+        &app,
+        &path,
+        Some(&staff),
+        Some("*"),
+        &json!({"region": "x"}),
+    )
+    .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let res = patch(&app, &format!("{path}0"), &staff, Some("*"), &json!({})).await;
+    let res = patch(
+        &app,
+        &format!("{path}0"),
+        Some(&staff),
+        Some("*"),
+        &json!({}),
+    )
+    .await;
     assert_problem(res, StatusCode::NOT_FOUND).await;
     assert_eq!(projects(&app, id, &staff).await, before, "nothing changed");
     // Closing exactly the day before the next start is fine.
     let res = patch(
         &app,
         &path,
-        &staff,
+        Some(&staff),
         Some("*"),
         &json!({"end_date": "2027-12-31"}),
     )
@@ -195,7 +191,7 @@ async fn an_overlapping_new_project_is_refused_until_the_earlier_one_is_closed(a
     let res = patch(
         &app,
         &path,
-        &staff,
+        Some(&staff),
         Some("\"1\""),
         &json!({"end_date": "2025-12-31"}),
     )
@@ -215,7 +211,7 @@ async fn only_one_of_two_concurrent_overlapping_projects_is_recorded(app: TestAp
     let res = patch(
         &app,
         &path,
-        &staff,
+        Some(&staff),
         Some("*"),
         &json!({"end_date": "2025-12-31"}),
     )
@@ -225,19 +221,7 @@ async fn only_one_of_two_concurrent_overlapping_projects_is_recorded(app: TestAp
     for round in 0..3 {
         let start = format!("{}-01-01", 2030 + 10 * round);
         let body = next_project(&start, None);
-        let mut tasks = Vec::new();
-        for _ in 0..8 {
-            let (client, token, body) = (app.client.clone(), staff.clone(), body.clone());
-            let url = format!("{}{create}", app.address);
-            tasks.push(tokio::spawn(async move {
-                let res = client.post(url).bearer_auth(token).json(&body).send();
-                res.await.unwrap().status()
-            }));
-        }
-        let mut statuses = Vec::new();
-        for task in tasks {
-            statuses.push(task.await.unwrap());
-        }
+        let statuses = concurrent_posts(&app, &create, &staff, &body, 8).await;
         let created = statuses
             .iter()
             .filter(|s| **s == StatusCode::CREATED)
@@ -254,7 +238,7 @@ async fn only_one_of_two_concurrent_overlapping_projects_is_recorded(app: TestAp
         let res = patch(
             &app,
             &format!("{create}/{}", last["id"]),
-            &staff,
+            Some(&staff),
             Some("*"),
             &json!({"end_date": end}),
         )
@@ -282,16 +266,16 @@ async fn only_staff_correct_a_project(app: TestApp) {
     assert_problem(res, StatusCode::UNAUTHORIZED).await;
     for who in [&token, &other, &integration] {
         // Refused by role before the body or the precondition is looked at.
-        let res = patch(&app, &path, who, None, &json!({"nonsense": 1})).await;
+        let res = patch(&app, &path, Some(who), None, &json!({"nonsense": 1})).await;
         assert_problem(res, StatusCode::FORBIDDEN).await;
-        let res = patch(&app, &path, who, Some("*"), &body).await;
+        let res = patch(&app, &path, Some(who), Some("*"), &body).await;
         assert_problem(res, StatusCode::FORBIDDEN).await;
     }
     assert_eq!(
         projects(&app, id, &staff).await[0]["employer"],
         "Stadt Musterstadt"
     );
-    let res = patch(&app, &path, &staff, Some("*"), &body).await;
+    let res = patch(&app, &path, Some(&staff), Some("*"), &body).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
         projects(&app, id, &token).await[0]["employer"],

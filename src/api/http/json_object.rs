@@ -89,6 +89,16 @@ fn compose_text(text: &mut String) {
     }
 }
 
+/// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>` field: tells an
+/// explicit `null` (`Some(None)`) from an omitted field (`None`, via `default`).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,14 +117,4 @@ mod tests {
         compose(&mut value);
         assert_eq!(value, json!({"Grün": true}));
     }
-}
-
-/// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>` field: tells an
-/// explicit `null` (`Some(None)`) from an omitted field (`None`, via `default`).
-pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
