@@ -96,9 +96,13 @@ async fn seed_demo() -> Result<(), BoxError> {
         Ok(p) => (p, false),
         Err(_) => (crate::auth::secret::random_hex(12), true),
     };
-    let summary = crate::demo::seed(&pool, password.clone(), crate::demo::today())
-        .await
-        .map_err(describe)?;
+    let summary = crate::demo::seed(
+        &pool,
+        password.clone(),
+        crate::domain::programme_time::programme_today(),
+    )
+    .await
+    .map_err(describe)?;
     println!(
         "demo programme: {} participants, {} sessions, {} forum sponsorships, {} practice tips, \
          {} credits ({} h)",

@@ -76,7 +76,8 @@ fn session_routes(cfg: &mut ServiceConfig) {
 
 fn participant_routes(cfg: &mut ServiceConfig) {
     use api::participants::{
-        directory, export, lifecycle, privacy, projects, records, registration, roles, work_list,
+        directory, export, lifecycle, privacy, project_corrections, projects, records,
+        registration, roles, work_list,
     };
     cfg.service(registration::create_registration)
         .service(directory::list_directory)
@@ -89,6 +90,7 @@ fn participant_routes(cfg: &mut ServiceConfig) {
         .service(lifecycle::rejoin)
         .service(projects::list_projects)
         .service(projects::create_project)
+        .service(project_corrections::update_project)
         .service(projects::upload_contact_sheet)
         .service(projects::get_contact_sheet)
         .service(projects::confirm_contact_sheet)

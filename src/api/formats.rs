@@ -1,9 +1,12 @@
 //! The mentoring formats (§ 3) with their credit rules (§ 5.4): anyone reads them, staff change
 //! the rules. A change appends a rule valid from a date; earlier rules stay as they were.
 
+use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, get, patch, web};
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Serialize};
+
+use crate::api::http::json_object::present;
 use serde_json::json;
 use utoipa::ToSchema;
 
@@ -80,7 +83,7 @@ pub struct FormatList {
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct FormatRuleChange {
-    /// First day the new rule applies: today (UTC) or later, and after the start of the latest
+    /// First day the new rule applies: today (in Berlin) or later, and after the start of the latest
     /// rule. The past is never rewritten.
     pub valid_from: NaiveDate,
     /// Credit per instance in whole hours; `null`: not defined (then not bookable).
@@ -101,15 +104,6 @@ pub struct FormatRuleChange {
     pub mentors_per_instance: Option<Option<i32>>,
     /// Whether the format can be booked (needs a defined credit); `null` or omitted: unchanged.
     pub bookable: Option<bool>,
-}
-
-/// Tells an explicit `null` (`Some(None)`) from an omitted field (`None`, via `default`).
-fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 impl FormatRuleChange {
@@ -175,10 +169,6 @@ fn known_shape(code: String) -> Result<String, AppError> {
         .map_err(|_| AppError::NotFound)
 }
 
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 /// Lists the mentoring formats with their credit rules; labels follow `Accept-Language`.
 #[utoipa::path(
     tag = "formats",
@@ -193,7 +183,7 @@ pub async fn list(lang: Lang, pool: web::Data<DbPool>) -> Result<HttpResponse, A
         Ok((formats::list(conn)?, formats::all_rules(conn)?))
     })
     .await?;
-    let today = today();
+    let today = programme_today();
     let items = formats
         .into_iter()
         .map(|format| {
@@ -237,7 +227,7 @@ pub async fn get(
     })
     .await?;
     let version = format.version;
-    let body = format_response(format, &rules, today(), lang)?;
+    let body = format_response(format, &rules, programme_today(), lang)?;
     Ok(lang.json_with_etag(version, &body))
 }
 
@@ -360,6 +350,6 @@ pub async fn change_rule(
     })
     .await?;
     let version = format.version;
-    let body = format_response(format, &rules, today(), lang)?;
+    let body = format_response(format, &rules, programme_today(), lang)?;
     Ok(lang.json_with_etag(version, &body))
 }

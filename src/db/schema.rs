@@ -137,6 +137,7 @@ diesel::table! {
         end_date -> Nullable<Date>,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        version -> BigInt,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Demo forum sponsorships (applied, approved, completed with credit, declined) and practice
 //! tips (draft, submitted, changes requested, published with credit).
 
+use crate::domain::programme_time::programme_date_of_utc;
 use chrono::{Duration, NaiveDate, Utc};
 use serde_json::json;
 
@@ -283,7 +284,7 @@ fn tip(
             format_code: "practice_tip",
             source: CreditSource::PracticeTip,
             source_id: id,
-            earned_on: now.date(),
+            earned_on: programme_date_of_utc(now),
             chosen_hours: None,
         },
         now,

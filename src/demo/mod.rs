@@ -8,7 +8,7 @@ mod activities;
 mod contributions;
 mod people;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use diesel::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -73,9 +73,4 @@ pub async fn seed(
         credits: created.credits,
         credit_hours: created.credit_hours,
     })
-}
-
-/// Today in UTC, the anchor of a command-line run.
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }

@@ -15,6 +15,7 @@ pub mod participant;
 pub mod password_strength;
 pub mod pdf;
 pub mod practice_tip;
+pub mod programme_time;
 pub mod session;
 pub mod sponsorship;
 pub mod text;

@@ -300,6 +300,46 @@ pub fn current_project(projects: &[ProjectDates], today: NaiveDate) -> Option<i6
         })
 }
 
+/// A participant's project periods do not overlap (§ 5.3: a new phase, employer or position is a
+/// new project after the earlier one): `period` (its `id` is ignored when it is a new project)
+/// may share no day with any of `others`. An earlier project without an end date runs on, so a
+/// later one needs it closed first (an end date before the new start). The pointer names the
+/// field to change: `/start_date` when the period starts inside another one, else `/end_date`.
+pub fn check_no_overlap(period: ProjectDates, others: &[ProjectDates]) -> Result<(), Violation> {
+    let last = |p: &ProjectDates| p.end.unwrap_or(NaiveDate::MAX);
+    let Some(other) = others
+        .iter()
+        .filter(|o| o.id != period.id)
+        .filter(|o| o.start <= last(&period) && period.start <= last(o))
+        .min_by_key(|o| (o.start, o.id))
+    else {
+        return Ok(());
+    };
+    let detail = |field: &str| {
+        format!(
+            "the project period overlaps project {} ({} to {}); {field}",
+            other.id,
+            other.start,
+            other
+                .end
+                .map_or_else(|| "open end".to_owned(), |e| e.to_string())
+        )
+    };
+    if other.runs_on(period.start) {
+        let hint = if other.start < period.start && other.end.is_none() {
+            "close the earlier project with an end date before this start first"
+        } else {
+            "start after the other project ends"
+        };
+        Err(Violation::field("/start_date", detail(hint)))
+    } else {
+        Err(Violation::field(
+            "/end_date",
+            detail("end before the other project starts"),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -476,5 +516,88 @@ mod tests {
                 .codes(),
             vec![RoleCode::Mentee, RoleCode::Mentor]
         );
+    }
+
+    fn overlap_at(period: ProjectDates, others: &[ProjectDates]) -> Option<String> {
+        match check_no_overlap(period, others) {
+            Ok(()) => None,
+            Err(Violation::Invalid(fields)) => Some(fields[0].pointer.clone()),
+            Err(other) => panic!("unexpected {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_project_after_a_closed_one_does_not_overlap() {
+        let ksm1 = project(1, "2022-01-01", Some("2024-12-31"));
+        assert_eq!(overlap_at(project(0, "2025-01-01", None), &[ksm1]), None);
+        assert_eq!(
+            overlap_at(project(0, "2025-01-01", Some("2027-12-31")), &[ksm1]),
+            None
+        );
+        // Before it, ending the day before it starts, is fine too.
+        let before = project(0, "2020-01-01", Some("2021-12-31"));
+        assert_eq!(overlap_at(before, &[ksm1]), None);
+    }
+
+    #[test]
+    fn a_shared_day_is_an_overlap() {
+        let ksm1 = project(1, "2022-01-01", Some("2024-12-31"));
+        assert_eq!(
+            overlap_at(project(0, "2024-12-31", None), &[ksm1]).as_deref(),
+            Some("/start_date")
+        );
+        assert_eq!(
+            overlap_at(project(0, "2021-01-01", Some("2022-01-01")), &[ksm1]).as_deref(),
+            Some("/end_date")
+        );
+    }
+
+    #[test]
+    fn an_open_ended_earlier_project_must_be_closed_before_a_later_one() {
+        let open = project(1, "2022-01-01", None);
+        let later = project(0, "2030-01-01", Some("2032-12-31"));
+        assert_eq!(overlap_at(later, &[open]).as_deref(), Some("/start_date"));
+        let Err(Violation::Invalid(fields)) = check_no_overlap(later, &[open]) else {
+            panic!("an overlap");
+        };
+        assert!(fields[0].detail.contains("close the earlier project"));
+        assert!(
+            fields[0]
+                .detail
+                .contains("project 1 (2022-01-01 to open end)")
+        );
+        let closed = project(1, "2022-01-01", Some("2029-12-31"));
+        assert_eq!(overlap_at(later, &[closed]), None);
+    }
+
+    #[test]
+    fn an_open_ended_new_project_overlaps_every_later_one() {
+        let later = project(2, "2026-01-01", Some("2026-12-31"));
+        assert_eq!(
+            overlap_at(project(0, "2025-01-01", None), &[later]).as_deref(),
+            Some("/end_date")
+        );
+    }
+
+    #[test]
+    fn a_project_never_overlaps_itself_when_corrected() {
+        let ksm1 = project(1, "2022-01-01", Some("2024-12-31"));
+        let ksm2 = project(2, "2025-01-01", None);
+        let corrected = project(1, "2021-06-01", Some("2024-12-31"));
+        assert_eq!(overlap_at(corrected, &[ksm1, ksm2]), None);
+        let too_long = project(1, "2021-06-01", Some("2025-01-01"));
+        assert_eq!(
+            overlap_at(too_long, &[ksm1, ksm2]).as_deref(),
+            Some("/end_date")
+        );
+    }
+
+    #[test]
+    fn a_period_inside_another_points_at_its_start() {
+        let long = project(1, "2020-01-01", Some("2030-12-31"));
+        let inside = project(0, "2025-01-01", Some("2025-12-31"));
+        assert_eq!(overlap_at(inside, &[long]).as_deref(), Some("/start_date"));
+        let around = project(0, "2019-01-01", Some("2031-12-31"));
+        assert_eq!(overlap_at(around, &[long]).as_deref(), Some("/end_date"));
     }
 }

@@ -5,10 +5,11 @@ mod formats;
 mod forums;
 mod topics;
 
-use reqwest::{Method, Response, StatusCode};
+use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
 use crate::support::app::TestApp;
+use crate::support::app::patch;
 
 /// GET with an optional token and an `Accept-Language` header.
 async fn get_in(app: &TestApp, path: &str, token: Option<&str>, lang: &str) -> Response {
@@ -37,27 +38,6 @@ fn assert_language(res: &Response, lang: &str) {
             .unwrap()
             .contains("Accept-Language")
     );
-}
-
-/// PATCH with an optional `If-Match`.
-async fn patch(
-    app: &TestApp,
-    path: &str,
-    token: Option<&str>,
-    if_match: Option<&str>,
-    body: &Value,
-) -> Response {
-    let mut req = app
-        .client
-        .request(Method::PATCH, format!("{}{}", app.address, path))
-        .json(body);
-    if let Some(token) = token {
-        req = req.bearer_auth(token);
-    }
-    if let Some(tag) = if_match {
-        req = req.header("if-match", tag);
-    }
-    req.send().await.expect("request is answered")
 }
 
 /// The token of an active participant, registered and activated through the API.

@@ -16,9 +16,9 @@ use crate::support::app::TestApp;
 use crate::support::participants::registration;
 use crate::support::sessions::accepted_topic;
 
-/// Today (UTC), the day the server judges running years by.
+/// Today in Berlin, the day the server judges running years by.
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    mentoring_api::domain::programme_time::programme_today()
 }
 
 /// A project start that puts today `days_into_year_two` days into the project's second year.
@@ -129,7 +129,10 @@ async fn held_webinar(
         .post(&format!("{path}/holding"), Some(mentor), &held)
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    (id, starts.date_naive())
+    (
+        id,
+        mentoring_api::domain::programme_time::programme_date(starts),
+    )
 }
 
 /// GET with an `Accept` header.

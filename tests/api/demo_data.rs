@@ -1,7 +1,7 @@
 //! `seed-demo`: the demo programme on both backends, checked through the API; a second run is
 //! refused.
 
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use mentoring_api::demo::{self, DEMO_PARTICIPANT_PASSWORD, DEMO_STAFF_EMAIL, Summary};
 use mentoring_api::error::AppError;
 use serde_json::Value;
@@ -16,7 +16,7 @@ fn count_by(items: &[Value], field: &str, value: &str) -> usize {
 }
 
 async fn demo_programme_is_plausible_and_seeded_once(app: TestApp) {
-    let today = Utc::now().date_naive();
+    let today = mentoring_api::domain::programme_time::programme_today();
     let summary = demo::seed(&app.pool, PASSWORD.to_owned(), today)
         .await
         .expect("seeding an empty database");

@@ -24,6 +24,7 @@ mod participants;
 mod passwords;
 mod practice_tips;
 mod privacy;
+mod project_corrections;
 mod proof;
 mod session_attendance;
 mod session_documentation;

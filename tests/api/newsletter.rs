@@ -1,7 +1,6 @@
 //! The newsletter (§ 5.1): the recipient list, mailings that welcome each consenting new
 //! participant exactly once (also under concurrency and retries), and staff-only access.
 
-use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -18,7 +17,7 @@ on_both_backends!(
 );
 
 fn today() -> String {
-    Utc::now().date_naive().to_string()
+    mentoring_api::domain::programme_time::programme_today().to_string()
 }
 
 async fn record(app: &TestApp, staff: &str, key: Option<&str>) -> (StatusCode, Value) {

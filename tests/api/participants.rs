@@ -102,7 +102,21 @@ async fn registration_lifecycle_end_to_end(app: TestApp) {
         .await;
     assert_eq!(own["roles"], json!(["mentee", "mentor"]));
 
-    // phase change KSM1 → KSM2 as a new project; the old one stays
+    // phase change KSM1 → KSM2 as a new project; the old one stays, closed by staff the day
+    // before (periods never overlap)
+    let res = app
+        .client
+        .patch(format!(
+            "{}/api/v1/participants/{id}/projects/{project}",
+            app.address
+        ))
+        .bearer_auth(&staff)
+        .header("if-match", "\"1\"")
+        .json(&json!({"end_date": "2025-12-31"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
     let res = app
         .post(
             &format!("/api/v1/participants/{id}/projects"),

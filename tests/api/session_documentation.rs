@@ -99,8 +99,10 @@ async fn documentation_credits_every_mentor_and_anonymises_on_request(app: TestA
     assert_eq!(session["state"], "documented");
     assert_eq!(session["people_reached"], 31);
 
-    // Each mentor is credited once, with the webinar's 40 h, on the session's date.
-    let starts = session["starts_at"].as_str().unwrap()[..10].to_owned();
+    // Each mentor is credited once, with the webinar's 40 h, on the session's date in Berlin.
+    let starts_at: chrono::DateTime<chrono::Utc> =
+        session["starts_at"].as_str().unwrap().parse().unwrap();
+    let starts = mentoring_api::domain::programme_time::programme_date(starts_at).to_string();
     let mut expected = vec![
         (c.mentor_id, 40, starts.clone()),
         (c.co_mentor_id, 40, starts),

@@ -1,7 +1,6 @@
 //! Team-mentoring sessions: the lifecycle, wrong-state transitions, the capacity limits (also
 //! under 50 concurrent approvals), the staff override, and who may do what.
 
-use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -324,7 +323,7 @@ async fn yearly_limit_holds_under_concurrent_approvals_and_override_is_audited(a
     let c = cast(&app).await;
     // Expert event sessions: 6 a year. All start on the last day of this year, so they count
     // in one calendar year whenever the test runs.
-    let today = Utc::now().date_naive();
+    let today = mentoring_api::domain::programme_time::programme_today();
     let new_year =
         chrono::NaiveDate::from_ymd_opt(chrono::Datelike::year(&today) + 1, 1, 1).unwrap();
     let day = (new_year - today).num_days() - 1;

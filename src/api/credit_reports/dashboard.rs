@@ -8,7 +8,6 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::api::participants::views::today;
 use crate::auth::StaffCaller;
 use crate::db::models::{credit_reports, formats, projects};
 use crate::db::{self, DbConnection, DbPool};
@@ -16,6 +15,7 @@ use crate::domain::catalogue::FormatGroup;
 use crate::domain::credit::project_year::project_on;
 use crate::domain::lang::Lang;
 use crate::domain::participant::{ProjectDates, ProjectKind};
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// Which calendar year.
@@ -80,7 +80,9 @@ fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<ProgrammeDash
     let bad_year = || AppError::BadRequest("year out of range".to_owned());
     let from = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(bad_year)?;
     let until = NaiveDate::from_ymd_opt(year + 1, 1, 1).ok_or_else(bad_year)?;
-    let reference = today().min(until.pred_opt().unwrap_or(until)).max(from);
+    let reference = programme_today()
+        .min(until.pred_opt().unwrap_or(until))
+        .max(from);
     let sessions: BTreeMap<String, i64> = credit_reports::sessions_per_format(conn, year)?
         .into_iter()
         .collect();

@@ -210,6 +210,7 @@ mod tests {
                 funding_reference: None,
                 start_date: day("2025-01-01"),
                 end_date: None,
+                version: 1,
             },
             project_year: ProjectYearResponse {
                 number: 2,

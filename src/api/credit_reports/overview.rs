@@ -11,7 +11,6 @@ use utoipa::{IntoParams, ToSchema};
 use super::views::{ProjectYearResponse, obligation_of};
 use crate::api::http::csv_export;
 use crate::api::http::pagination::PageParams;
-use crate::api::participants::views::today;
 use crate::auth::StaffCaller;
 use crate::code_enum;
 use crate::db::models::credit_reports;
@@ -25,6 +24,7 @@ use crate::domain::credit::{days, days_de};
 use crate::domain::erasure::anonymous_name;
 use crate::domain::lang::Lang;
 use crate::domain::participant::{FederalState, ProjectDates, ProjectKind};
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 code_enum! {
@@ -126,7 +126,7 @@ fn row(
     lang: Lang,
 ) -> (i64, MentorYear) {
     let obligation = project.and_then(obligation_of);
-    let status = status(obligation, hours, &period, today());
+    let status = status(obligation, hours, &period, programme_today());
     let is_project_year = matches!(key, RowKey::Project) && project.is_some();
     let page_key = match (key, project) {
         (RowKey::Project, Some(p)) => p.id,
@@ -205,7 +205,7 @@ fn rows(
         let dates: Vec<ProjectDates> = projects.iter().map(Project::dates).collect();
         match mode {
             ReportMode::CalendarYear => {
-                let reference = today().min(calendar.last_day()).max(from);
+                let reference = programme_today().min(calendar.last_day()).max(from);
                 let project = project_on(&dates, reference)
                     .and_then(|id| projects.iter().find(|p| p.id == id));
                 let hours = counted_hours(credits.iter());

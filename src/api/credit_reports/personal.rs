@@ -10,7 +10,6 @@ use super::nki_text;
 use super::views::{CreditReport, ReportInput, format_labels, item, report};
 use crate::api::access::{Viewer, existing};
 use crate::api::http::csv_export;
-use crate::api::participants::views::today;
 use crate::auth::Caller;
 use crate::db::models::projects::{self, Project};
 use crate::db::models::{credit_reports, credit_sources, formats, participants};
@@ -19,6 +18,7 @@ use crate::domain::credit::days_de;
 use crate::domain::credit::project_year::{default_year, project_on, window};
 use crate::domain::lang::Lang;
 use crate::domain::participant::ProjectDates;
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// Which project year to report.
@@ -66,7 +66,7 @@ fn build(
     params: &ReportParams,
     lang: Lang,
 ) -> Result<CreditReport, AppError> {
-    let today = today();
+    let today = programme_today();
     let all_projects = projects::of_participant(conn, participant_id)?;
     let project = match params.project_id {
         Some(id) => all_projects.iter().find(|p| p.id == id),

@@ -1,6 +1,7 @@
 //! Evidence of a sponsorship (§ 5.5: forum title and number of posts) and the staff credit
 //! decision for a withdrawn one.
 
+use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, post, put, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -8,7 +9,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{FORMAT, SponsorshipResponse, change, check_option, today, visible};
+use super::{FORMAT, SponsorshipResponse, change, check_option, visible};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
@@ -94,7 +95,12 @@ pub async fn record(
         if !problems.is_empty() {
             return Err(AppError::Validation(problems));
         }
-        check_evidence(row.state, row.decided_at.is_some(), row.starts_on, today())?;
+        check_evidence(
+            row.state,
+            row.decided_at.is_some(),
+            row.starts_on,
+            programme_today(),
+        )?;
         let titles = body.thread_titles;
         rows::replace_threads(conn, id, &titles)?;
         let changes = Changes {

@@ -100,11 +100,6 @@ fn response(conn: &mut DbConnection, s: Sponsorship) -> Result<SponsorshipRespon
     })
 }
 
-/// Today as a calendar date (UTC).
-fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 /// Loads the sponsorship if the viewer may see it: staff all, active participants their own
 /// (others: 404); pending or ended participants 403.
 fn visible(conn: &mut DbConnection, viewer: &Viewer, id: i64) -> Result<Sponsorship, AppError> {

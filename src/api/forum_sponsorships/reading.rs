@@ -1,12 +1,13 @@
 //! Reading sponsorships: the list (staff all, participants their own), one sponsorship, and a
 //! forum's sponsors with its free slots.
 
+use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, get, web};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{FORMAT, SponsorshipResponse, response, today, visible};
+use super::{FORMAT, SponsorshipResponse, response, visible};
 use crate::api::access::Viewer;
 use crate::api::http::etag::json_with_etag;
 use crate::api::http::pagination::PageParams;
@@ -230,7 +231,7 @@ pub async fn forum_sponsors(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let today = today();
+    let today = programme_today();
     let (first, last) = match month.into_inner().month {
         Some(m) => parse_month(&m)?,
         None => parse_month(&format!("{:04}-{:02}", today.year(), today.month()))?,

@@ -1,5 +1,6 @@
 //! The explicit state transitions: approval, declination, withdrawal, completion.
 
+use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -8,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::{
-    FORMAT, SponsorshipResponse, change, check_capacity, open_forum, today, visible, wrong_state,
+    FORMAT, SponsorshipResponse, change, check_capacity, open_forum, visible, wrong_state,
 };
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
@@ -168,7 +169,7 @@ pub async fn withdraw(
         let row = visible(conn, &viewer, id)?;
         let body = body.into_inner()?;
         body.validate()?;
-        let today = today();
+        let today = programme_today();
         if row.ends_on < today && row.state == SponsorshipState::Approved {
             return Err(AppError::Conflict(
                 "the sponsorship has ended; staff confirm its completion".to_owned(),
@@ -221,7 +222,7 @@ pub async fn complete(
         if Transition::Complete.target(row.state).is_none() {
             return Err(wrong_state(Transition::Complete, row.state));
         }
-        let post_count = check_completion(row.ends_on, today(), row.post_count)?;
+        let post_count = check_completion(row.ends_on, programme_today(), row.post_count)?;
         let now = Utc::now().naive_utc();
         let credit = credits::grant(
             conn,

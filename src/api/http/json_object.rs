@@ -20,6 +20,7 @@ use std::pin::Pin;
 use actix_web::error::JsonPayloadError;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web::JsonBody};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 
@@ -86,6 +87,16 @@ fn compose_text(text: &mut String) {
     if !is_nfc(text) {
         *text = text.nfc().collect();
     }
+}
+
+/// For `#[serde(default, deserialize_with = "present")]` on an `Option<Option<T>>` field: tells an
+/// explicit `null` (`Some(None)`) from an omitted field (`None`, via `default`).
+pub fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
 }
 
 #[cfg(test)]

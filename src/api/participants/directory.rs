@@ -4,7 +4,7 @@ use actix_web::{HttpRequest, HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::views::{ParticipantResponse, assemble, roles_of, today};
+use super::views::{ParticipantResponse, assemble, roles_of};
 use crate::api::access::Viewer;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::query_text::require_plain;
@@ -16,6 +16,7 @@ use crate::domain::lang::Lang;
 use crate::domain::participant::{
     FederalState, ParticipantStatus, ProjectKind, RoleCode, Salutation,
 };
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// Filters shared by the directory and the staff list.
@@ -61,7 +62,7 @@ impl DirectoryFilter {
             project_kind: self.project_kind,
             name: name.map(str::to_owned),
             topic_id: self.topic,
-            today: today(),
+            today: programme_today(),
         })
     }
 }

@@ -5,8 +5,8 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::{Validate, ValidationError};
 
-use crate::api::participants::views::today;
 use crate::domain::participant::{FederalState, ProjectKind};
+use crate::domain::programme_time::programme_today;
 use crate::domain::text;
 use crate::error::{AppError, FieldProblem};
 
@@ -28,7 +28,7 @@ pub fn phone(value: &str) -> Result<(), ValidationError> {
 /// A date that records what happened: `value`, or today when absent; a day after today is
 /// invalid at `pointer`.
 pub fn not_future(value: Option<NaiveDate>, pointer: &str) -> Result<NaiveDate, AppError> {
-    let today = today();
+    let today = programme_today();
     let date = value.unwrap_or(today);
     if date > today {
         return Err(AppError::invalid_field(

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::input::plausible_date;
-use super::views::{ParticipantResponse, assemble_one, today};
+use super::views::{ParticipantResponse, assemble_one};
 use crate::api::access::{existing, own_record};
 use crate::api::http::etag::json_with_etag;
 use crate::auth::{Caller, StaffCaller};
@@ -19,11 +19,12 @@ use crate::domain::events::EventType;
 use crate::domain::participant::{
     ParticipantStatus, check_activation, check_ending, check_rejoining,
 };
+use crate::domain::programme_time::programme_today;
 use crate::domain::text;
 use crate::error::AppError;
 
 async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
-    let today = today();
+    let today = programme_today();
     let assembled = db::run(pool, move |conn| {
         let row = existing(conn, id)?;
         assemble_one(conn, row, today)
@@ -52,7 +53,7 @@ pub async fn activate(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let today = today();
+    let today = programme_today();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
         let all = projects::of_participant(conn, id)?;
@@ -154,7 +155,7 @@ pub async fn rejoin(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let today = today();
+    let today = programme_today();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
         check_rejoining(row.status)?;

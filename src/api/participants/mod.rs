@@ -6,6 +6,7 @@ pub mod export;
 pub mod input;
 pub mod lifecycle;
 pub mod privacy;
+pub mod project_corrections;
 pub mod projects;
 pub mod records;
 pub mod registration;

@@ -4,7 +4,6 @@ use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use diesel::prelude::*;
 
-use super::views::today;
 use crate::api::access::existing;
 use crate::auth::{AccountCache, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
@@ -16,6 +15,7 @@ use crate::db::schema;
 use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
 use crate::domain::participant::ParticipantStatus;
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// Erases a participant (staff): personal fields, question texts, notes and the free texts of
@@ -38,7 +38,7 @@ pub async fn erase(
     accounts_seen: web::Data<AccountCache>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let today = today();
+    let today = programme_today();
     let account_id = db::write(&pool, move |conn| {
         use schema::{accounts as a, participants as p};
         let row = existing(conn, id)?;

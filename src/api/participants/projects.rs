@@ -8,15 +8,18 @@ use utoipa::ToSchema;
 
 use super::input::ProjectInput;
 use super::registration::insert_project;
-use super::views::{ProjectResponse, today};
+use super::views::ProjectResponse;
 use crate::api::access::{existing, own_record, own_record_for_change};
 use crate::api::http::response::created_json;
 use crate::api::http::upload::{file_download, read_upload};
 use crate::auth::{Caller, PersonCaller, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::contact_sheets::{self, SheetInfo};
+use crate::db::models::participants;
 use crate::db::models::projects::{self, Project};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::participant::{ProjectDates, check_no_overlap};
+use crate::domain::programme_time::programme_today;
 use crate::domain::upload::FileKind;
 use crate::error::AppError;
 
@@ -70,7 +73,7 @@ pub struct ProjectList {
 fn entries(conn: &mut DbConnection, participant_id: i64) -> Result<ProjectList, AppError> {
     let all = projects::of_participant(conn, participant_id)?;
     let sheets = contact_sheets::of_participant(conn, participant_id)?;
-    let current = projects::current(&all, today()).map(|p| p.id);
+    let current = projects::current(&all, programme_today()).map(|p| p.id);
     Ok(ProjectList {
         items: all
             .iter()
@@ -107,6 +110,8 @@ pub async fn list_projects(
 
 /// Records a new project: phase change KSM1 → KSM2, a new employer or a permanent position
 /// (§ 5.3). Earlier projects stay untouched; the new one needs its own signed contact sheet.
+/// Its period may not overlap another project of the participant (422 at the date to change):
+/// an earlier project without an end date is closed first (staff correct it with `PATCH`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "create_project",
@@ -115,7 +120,8 @@ pub async fn list_projects(
     responses(
         (status = 201, description = "Recorded.", body = ProjectResponse,
             headers(("Location" = String, description = "URL of the participant's project list."))),
-        (status = 409, description = "The participation has ended.")
+        (status = 409, description = "The participation has ended."),
+        (status = 422, description = "Invalid, or the period overlaps another project.")
     )
 )]
 #[post("/participants/{id}/projects")]
@@ -130,6 +136,19 @@ pub async fn create_project(
         let (viewer, _) = own_record_for_change(conn, &caller, id)?;
         let body = body.into_inner()?;
         body.check("")?;
+        // Serialises project changes of this participant: two concurrent new projects cannot
+        // both pass the overlap check.
+        participants::lock(conn, id)?;
+        let dates: Vec<ProjectDates> = projects::of_participant(conn, id)?
+            .iter()
+            .map(Project::dates)
+            .collect();
+        let period = ProjectDates {
+            id: 0,
+            start: body.start_date,
+            end: body.end_date,
+        };
+        check_no_overlap(period, &dates)?;
         let project = insert_project(conn, id, &body, Some(viewer.account_id()))?;
         audit_events::record(
             conn,

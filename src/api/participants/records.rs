@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::views::{ParticipantResponse, assemble_one, today};
+use super::views::{ParticipantResponse, assemble_one};
 use crate::api::access::{existing, own_record, own_record_for_change};
 use crate::api::http::etag::{IfMatchHeader, json_with_etag};
 use crate::api::topics;
@@ -18,6 +18,7 @@ use crate::db::models::participants::{self, ContactChanges};
 use crate::db::schema::accounts;
 use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, Salutation};
+use crate::domain::programme_time::programme_today;
 use crate::domain::text::{self, normalize_login};
 use crate::error::AppError;
 
@@ -36,7 +37,7 @@ pub async fn get_participant(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let today = today();
+    let today = programme_today();
     let assembled = db::run(&pool, move |conn| {
         let (_, row) = own_record(conn, &caller, id)?;
         assemble_one(conn, row, today)
@@ -158,7 +159,7 @@ pub async fn update_participant(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    let today = today();
+    let today = programme_today();
     let assembled = db::write(&pool, move |conn| {
         let (_, current) = own_record_for_change(conn, &caller, id)?;
         let body = body.into_inner()?;

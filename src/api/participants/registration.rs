@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::input::{ProjectInput, combine, phone, validated};
-use super::views::{ParticipantResponse, assemble_one, today};
+use super::views::{ParticipantResponse, assemble_one};
 use crate::api::http::etag::etag;
 use crate::api::topics;
 use crate::auth::{Role, password};
@@ -24,6 +24,7 @@ use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{participant_topics, roles};
 use crate::db::{self, DbPool};
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
+use crate::domain::programme_time::programme_today;
 use crate::domain::text::{self, normalize_login};
 use crate::error::{AppError, FieldProblem};
 use crate::request_context::RequestId;
@@ -155,7 +156,7 @@ pub async fn create_registration(
         body.last_name.clone(),
     ];
     let hash = password::hash_if_strong(body.password.clone(), personal).await?;
-    let today = today();
+    let today = programme_today();
     let assembled = db::write(&pool, move |conn| {
         let login = normalize_login(&body.email);
         topics::require_accepted(conn, "/expertise_topic_ids", &body.expertise_topic_ids)?;

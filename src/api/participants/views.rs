@@ -38,6 +38,8 @@ pub struct ProjectResponse {
     /// Last day, if known.
     #[schema(required = true)]
     pub end_date: Option<NaiveDate>,
+    /// The version staff name in `If-Match` to correct the project.
+    pub version: i64,
 }
 
 impl From<&Project> for ProjectResponse {
@@ -51,6 +53,7 @@ impl From<&Project> for ProjectResponse {
             funding_reference: p.funding_reference.clone(),
             start_date: p.start_date,
             end_date: p.end_date,
+            version: p.version,
         }
     }
 }
@@ -229,9 +232,4 @@ pub fn assemble_one(
     assemble(conn, vec![row], today)?
         .pop()
         .ok_or_else(|| AppError::internal("assembling one participant returned none"))
-}
-
-/// Today in the programme's calendar (UTC dates throughout).
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
 }

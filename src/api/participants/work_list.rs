@@ -7,7 +7,6 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::views::today;
 use crate::api::http::pagination::PageParams;
 use crate::auth::StaffCaller;
 use crate::db::models::participants::{self, ListFilter};
@@ -16,6 +15,7 @@ use crate::db::{self, DbPool};
 use crate::domain::contact_sheet::{SheetGap, StoredSheet, sheet_gap};
 use crate::domain::lang::Lang;
 use crate::domain::participant::{ParticipantStatus, ProjectKind};
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// A participant whose contact sheet staff still need.
@@ -77,7 +77,7 @@ pub async fn contact_sheet_gaps(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let page = paging.page()?;
-    let today = today();
+    let today = programme_today();
     let (items, next_cursor) = db::run(&pool, move |conn| {
         let filter = ListFilter {
             today,

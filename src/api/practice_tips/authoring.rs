@@ -1,5 +1,6 @@
 //! Writing practice tips: create, edit (with `If-Match`), read and search.
 
+use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -157,7 +158,7 @@ pub async fn create(
         let author = viewer.active_mentor()?;
         let body = body.into_inner()?;
         body.validate()?;
-        let today = Utc::now().date_naive();
+        let today = programme_today();
         check_offered(formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable))?;
         topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
         let topic_ids = sorted_topics(&body.topic_ids);

@@ -1,6 +1,7 @@
 //! The review workflow: the author submits; staff ask for changes, publish (crediting the
 //! author), reject, or withdraw a published tip. Each step is one conditional write, audited.
 
+use crate::domain::programme_time::programme_date_of_utc;
 use actix_web::{HttpResponse, post, web};
 use chrono::{NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
@@ -256,7 +257,7 @@ pub async fn publish(
         )?;
         let now = Utc::now().naive_utc();
         // An earlier publication is stamped at noon UTC: the same day in Germany all year.
-        let published_at = if published_on < now.date() {
+        let published_at = if published_on < programme_date_of_utc(now) {
             published_on.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default())
         } else {
             now

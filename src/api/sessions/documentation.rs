@@ -2,6 +2,7 @@
 //! reached and the case examples discussed, each contributor named unless they asked to be
 //! anonymised (Infobox 2). Filing it moves the session to `documented` and credits every mentor.
 
+use crate::domain::programme_time::programme_date_of_utc;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -126,7 +127,7 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
                 format_code: &session.format_code,
                 source: CreditSource::Session,
                 source_id: session.id,
-                earned_on: session.starts_at.date(),
+                earned_on: programme_date_of_utc(session.starts_at),
                 chosen_hours: None,
             },
             now,
@@ -137,7 +138,7 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
 
 /// Files the short documentation of a held session (one of its mentors, or staff). The session
 /// becomes `documented` and each of its mentors is credited with the format's credit, dated on
-/// the session's (UTC) start date under the catalogue rule valid then. Audited without the texts.
+/// the session's start date in Berlin under the catalogue rule valid then. Audited without the texts.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "document_session",

@@ -1,5 +1,6 @@
 //! Proposing sessions and reading the calendar of sessions.
 
+use crate::domain::programme_time::programme_date;
 use actix_web::{HttpResponse, get, post, web};
 use chrono::{DateTime, Datelike, Utc};
 use serde::Deserialize;
@@ -131,7 +132,7 @@ fn check_proposal(
 ) -> Result<Vec<i64>, AppError> {
     let format = formats::find(conn, &body.format_code)?;
     let rule = match &format {
-        Some(f) => formats::rule_on(conn, &f.code, body.starts_at.date_naive())?,
+        Some(f) => formats::rule_on(conn, &f.code, programme_date(body.starts_at))?,
         None => None,
     };
     let not_accepted_topic_ids = topics::not_accepted(conn, &body.topic_ids)?;
@@ -219,7 +220,7 @@ pub async fn create(
             guiding_question: &body.guiding_question,
             starts_at: body.starts_at.naive_utc(),
             ends_at: body.ends_at.naive_utc(),
-            calendar_year: body.starts_at.year(),
+            calendar_year: programme_date(body.starts_at).year(),
             online: body.online,
             place: body.place.as_deref(),
             event_name: body.event_name.as_deref(),

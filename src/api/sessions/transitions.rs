@@ -2,6 +2,7 @@
 //! cancellation, holding. Every transition runs through [`run`]: one transaction that loads the
 //! session, checks the caller, applies a conditional state change and audits it.
 
+use crate::domain::programme_time::programme_date_of_utc;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
 use serde::Deserialize;
@@ -184,7 +185,11 @@ pub async fn approve(
                 session.id,
                 Utc::now().naive_utc(),
             )?;
-            let rule = formats::rule_on(conn, &session.format_code, session.starts_at.date())?;
+            let rule = formats::rule_on(
+                conn,
+                &session.format_code,
+                programme_date_of_utc(session.starts_at),
+            )?;
             let scheduled =
                 sessions::count_scheduled(conn, &session.format_code, session.calendar_year)?;
             let yearly_limit = rule.as_ref().and_then(|r| r.yearly_limit);

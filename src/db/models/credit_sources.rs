@@ -2,6 +2,7 @@
 //! reached, forum and posts), loaded per source kind in one batch for a whole report, so a report
 //! costs a fixed number of queries however many credits it lists.
 
+use crate::domain::programme_time::programme_date_of_utc;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
@@ -125,7 +126,7 @@ pub fn session_details(
     let mut details: HashMap<i64, SourceDetails> = rows
         .into_iter()
         .map(|(id, title, starts, ends, online, place, people)| {
-            let (from, until) = (starts.date(), ends.date());
+            let (from, until) = (programme_date_of_utc(starts), programme_date_of_utc(ends));
             let details = SourceDetails {
                 title: Some(title),
                 from: Some(from),

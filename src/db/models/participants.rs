@@ -319,3 +319,14 @@ pub fn transition(
     // Last, so the outbox lock is held briefly and always after the participant row.
     crate::db::models::outbox::emit(conn, event, id, now)
 }
+
+/// Takes the participant's row lock until the transaction ends: a second transaction doing the
+/// same waits, so checks over the participant's projects (no overlapping periods) and the write
+/// that follows them cannot interleave. (On SQLite `BEGIN IMMEDIATE` serialises writers anyway;
+/// on PostgreSQL the updated row stays locked.) `false` when there is no such participant.
+pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
+    let updated = diesel::update(participants::table.find(id))
+        .set(participants::id.eq(participants::id))
+        .execute(conn)?;
+    Ok(updated == 1)
+}

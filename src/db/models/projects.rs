@@ -1,4 +1,4 @@
-//! The `projects` table: a participant's dated projects, appended, never overwritten.
+//! The `projects` table: a participant's dated projects, appended; only staff correct one.
 
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -25,6 +25,7 @@ pub struct Project {
     pub end_date: Option<NaiveDate>,
     pub created_by: Option<i64>,
     pub created_at: NaiveDateTime,
+    pub version: i64,
 }
 
 impl Project {
@@ -85,6 +86,38 @@ pub fn current(projects: &[Project], today: NaiveDate) -> Option<&Project> {
     let dates: Vec<ProjectDates> = projects.iter().map(Project::dates).collect();
     let id = current_project(&dates, today)?;
     projects.iter().find(|p| p.id == id)
+}
+
+/// A staff correction of a project's fields.
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = projects, treat_none_as_null = true)]
+pub struct ProjectCorrection<'a> {
+    pub kind: ProjectKind,
+    pub employer: &'a str,
+    pub municipality: &'a str,
+    pub federal_state: FederalState,
+    pub funding_reference: Option<&'a str>,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+}
+
+/// Applies `correction` if the project is still at `expected_version` (one conditional write);
+/// `None` when it was changed in between.
+pub fn correct(
+    conn: &mut DbConnection,
+    id: i64,
+    expected_version: i64,
+    correction: &ProjectCorrection<'_>,
+) -> QueryResult<Option<Project>> {
+    diesel::update(
+        projects::table
+            .filter(projects::id.eq(id))
+            .filter(projects::version.eq(expected_version)),
+    )
+    .set((correction, projects::version.eq(projects::version + 1)))
+    .returning(projects::all_columns)
+    .get_result(conn)
+    .optional()
 }
 
 /// Blanks the identifying fields of a participant's projects (erasure); kind and dates stay.

@@ -1,7 +1,7 @@
 //! Formats: the seeded table of § 5.4, labels by language, and rule changes that never rewrite
 //! the past.
 
-use chrono::{Days, NaiveDate, Utc};
+use chrono::{Days, NaiveDate};
 use mentoring_api::db::models::formats;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -110,7 +110,7 @@ fn opt(value: Option<i64>) -> Value {
 }
 
 fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    mentoring_api::domain::programme_time::programme_today()
 }
 
 async fn seeded_formats_match_the_handbook_table(app: TestApp) {

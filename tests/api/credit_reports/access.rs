@@ -1,6 +1,5 @@
 //! Who may read which report: the mentor their own, staff all; everyone else is turned away.
 
-use chrono::Utc;
 use reqwest::StatusCode;
 use serde_json::json;
 
@@ -40,8 +39,7 @@ async fn every_role_reads_exactly_the_reports_it_may(app: TestApp) {
         &person("ended@example.org", "follow_up_project", "mentor"),
     )
     .await;
-    let ending =
-        json!({"ended_on": Utc::now().date_naive().to_string(), "reason": "Stellenwechsel"});
+    let ending = json!({"ended_on": mentoring_api::domain::programme_time::programme_today().to_string(), "reason": "Stellenwechsel"});
     let res = app
         .post(
             &format!("/api/v1/participants/{ended}/ending"),

@@ -1,6 +1,6 @@
 //! The mentor's report: items with details, totals, status, project years and the NKI text.
 
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use mentoring_api::db::models::credits::CreditSource;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -10,11 +10,13 @@ use super::{
 };
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem};
+use crate::support::sessions::{accepted_topic, propose};
 
 on_both_backends!(
     report_lists_credits_with_details_totals_and_status_as_json_text_and_csv,
     status_is_at_risk_late_in_the_year_not_met_after_it_and_absent_for_ksm1,
     a_change_from_ksm1_to_ksm2_starts_new_project_years,
+    a_session_at_half_past_midnight_in_berlin_counts_on_that_day_and_project_year,
 );
 
 async fn report_lists_credits_with_details_totals_and_status_as_json_text_and_csv(app: TestApp) {
@@ -273,6 +275,21 @@ async fn a_change_from_ksm1_to_ksm2_starts_new_project_years(app: TestApp) {
     );
     let (id, ksm1, token) = participant(&app, &staff, &body).await;
     let ksm2_start = today() - Duration::days(100);
+    // The phase change closes KSM1 the day before KSM2 starts: periods never overlap.
+    let close = json!({"end_date": (ksm2_start - Duration::days(1)).to_string()});
+    let res = app
+        .client
+        .patch(format!(
+            "{}/api/v1/participants/{id}/projects/{ksm1}",
+            app.address
+        ))
+        .bearer_auth(&staff)
+        .header("if-match", "*")
+        .json(&close)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
     let project = json!({
         "kind": "follow_up_project",
         "employer": "Stadt Musterstadt",
@@ -324,4 +341,69 @@ async fn a_change_from_ksm1_to_ksm2_starts_new_project_years(app: TestApp) {
     assert_eq!(items[0]["earned_on"], json!(under_ksm1.to_string()));
     assert_eq!(r["status"], "no_obligation");
     assert!(r["outside_project_items"].as_array().unwrap().is_empty());
+}
+
+/// 23:30 UTC on 28 February 2026 is 00:30 on 1 March in Berlin: the session's credit is dated
+/// 1 March and falls into the second project year of a project that started on 1 March 2025,
+/// not into the first one as the UTC date would have it.
+async fn a_session_at_half_past_midnight_in_berlin_counts_on_that_day_and_project_year(
+    app: TestApp,
+) {
+    let staff = app.staff_token().await;
+    let start = NaiveDate::from_ymd_opt(2025, 3, 1).unwrap();
+    let body = registration_with(
+        "midnight@example.org",
+        "follow_up_project",
+        &["mentor"],
+        start,
+        "BE",
+    );
+    let (id, project, token) = participant(&app, &staff, &body).await;
+    let topic = accepted_topic(&app, &staff).await;
+    let proposal = json!({
+        "format_code": "webinar",
+        "title": "Wärmeplanung um Mitternacht",
+        "guiding_question": "Wie starten Kommunen die Wärmeplanung?",
+        "topic_ids": [topic],
+        "starts_at": "2026-02-28T23:30:00Z",
+        "ends_at": "2026-03-01T01:00:00Z",
+        "online": true
+    });
+    let session = propose(&app, &token, &proposal).await;
+    let path = format!("/api/v1/sessions/{session}");
+    for (step, who, body) in [
+        ("approval", &staff, json!({})),
+        ("holding", &token, json!({"people_reached": 12})),
+        (
+            "documentation",
+            &token,
+            json!({"summary": "Impulse und Diskussion.", "results": "Checkliste.",
+                   "people_reached": 12, "case_examples": []}),
+        ),
+    ] {
+        let res = app.post(&format!("{path}/{step}"), Some(who), &body).await;
+        assert_eq!(res.status(), StatusCode::OK, "{step}");
+    }
+
+    let report = format!("/api/v1/participants/{id}/credit-report?project_id={project}");
+    let second = app
+        .get_json(&format!("{report}&project_year=2"), &token)
+        .await;
+    assert_eq!(second["project_year"]["start_date"], json!("2026-03-01"));
+    let items = second["items"].as_array().unwrap();
+    assert_eq!(
+        items.len(),
+        1,
+        "the session counts in project year 2: {second}"
+    );
+    assert_eq!(items[0]["source_id"], session);
+    assert_eq!(items[0]["earned_on"], json!("2026-03-01"));
+    assert_eq!(items[0]["from"], json!("2026-03-01"));
+    let first = app
+        .get_json(&format!("{report}&project_year=1"), &token)
+        .await;
+    assert!(
+        first["items"].as_array().unwrap().is_empty(),
+        "nothing in project year 1: {first}"
+    );
 }

@@ -100,7 +100,7 @@ async fn whole_workflow_from_draft_to_publication_credits_the_author_once(app: T
     assert_eq!(done["anonymisation_confirmed"], true);
     assert_eq!(done["document"]["page_count"], 5);
     assert_eq!(done["credit"]["hours"], 40, "the catalogue rule's hours");
-    let today = chrono::Utc::now().date_naive().to_string();
+    let today = mentoring_api::domain::programme_time::programme_today().to_string();
     assert_eq!(done["credit"]["earned_on"], today);
     assert!(done["credit"]["revoked_at"].is_null());
     // Other participants read it, without the author's credit or the review note.

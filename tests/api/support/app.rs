@@ -328,3 +328,48 @@ pub fn venv_python(package: &str) -> Option<String> {
     eprintln!("note: no .venv with `{package}`; the independent check was skipped");
     None
 }
+
+/// Sends the same POST `n` times at once; the statuses in sending order.
+pub async fn concurrent_posts(
+    app: &TestApp,
+    path: &str,
+    token: &str,
+    body: &Value,
+    n: usize,
+) -> Vec<StatusCode> {
+    let mut tasks = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (client, token, body) = (app.client.clone(), token.to_owned(), body.clone());
+        let url = format!("{}{path}", app.address);
+        tasks.push(tokio::spawn(async move {
+            let res = client.post(url).bearer_auth(token).json(&body).send();
+            res.await.expect("request is answered").status()
+        }));
+    }
+    let mut statuses = Vec::with_capacity(n);
+    for task in tasks {
+        statuses.push(task.await.expect("request task"));
+    }
+    statuses
+}
+
+/// PATCH with an optional `If-Match`.
+pub async fn patch(
+    app: &TestApp,
+    path: &str,
+    token: Option<&str>,
+    if_match: Option<&str>,
+    body: &Value,
+) -> Response {
+    let mut req = app
+        .client
+        .request(Method::PATCH, format!("{}{}", app.address, path))
+        .json(body);
+    if let Some(token) = token {
+        req = req.bearer_auth(token);
+    }
+    if let Some(tag) = if_match {
+        req = req.header("if-match", tag);
+    }
+    req.send().await.expect("request is answered")
+}

@@ -1,6 +1,6 @@
 //! Building forum sponsorships through the API.
 
-use chrono::{Duration, Months, NaiveDate, Utc};
+use chrono::{Duration, Months, NaiveDate};
 use mentoring_api::db::models::credits::{self, CreditSource};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -10,7 +10,7 @@ use crate::support::app::TestApp;
 pub const BASE: &str = "/api/v1/forum-sponsorships";
 
 pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
+    mentoring_api::domain::programme_time::programme_today()
 }
 
 /// The last day of a period of `months` months from `start`.

@@ -12,13 +12,13 @@ use utoipa::openapi::RefOr;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 
 use self::content::{Files, Gathered};
-use super::views::today;
 use crate::api::access::own_record;
 use crate::api::http::response::private_json;
 use crate::api::http::upload::file_download;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::{self, DbPool};
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 pub use self::content::PersonalDataExport;
@@ -49,7 +49,7 @@ async fn gather(
     pool: &DbPool,
     files: Files,
 ) -> Result<Gathered, AppError> {
-    let today = today();
+    let today = programme_today();
     db::write(pool, move |conn| {
         let (viewer, row) = own_record(conn, &caller, id)?;
         let gathered = content::gather(conn, &viewer, row, today, files)?;

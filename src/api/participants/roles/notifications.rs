@@ -10,7 +10,7 @@ use validator::Validate;
 use crate::api::access::existing;
 use crate::api::http::response::{created_json, private_json};
 use crate::api::participants::input::plausible_date;
-use crate::api::participants::views::{assemble, roles_of, today};
+use crate::api::participants::views::{assemble, roles_of};
 use crate::auth::StaffCaller;
 use crate::config::Settings;
 use crate::db::models::audit_events::{self, Change};
@@ -18,6 +18,7 @@ use crate::db::models::participants::{self, ListFilter};
 use crate::db::models::roles::{self};
 use crate::db::{self, DbPool};
 use crate::domain::participant::{ParticipantStatus, ProjectKind, RoleCode};
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// A participant whose role deviation the funding agency has not been told about.
@@ -59,7 +60,7 @@ pub async fn list_open_notifications(
     settings: web::Data<Settings>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let today = today();
+    let today = programme_today();
     let items = db::run(&pool, move |conn| {
         let mut open = Vec::new();
         for status in [ParticipantStatus::Pending, ParticipantStatus::Active] {
@@ -140,7 +141,7 @@ pub async fn record_notification(
     let id = id.into_inner();
     let body = body.into_inner()?;
     body.validate()?;
-    let today = today();
+    let today = programme_today();
     let recorded = db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
         let assembled = crate::api::participants::views::assemble_one(conn, row, today)?;

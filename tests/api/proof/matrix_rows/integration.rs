@@ -23,7 +23,11 @@ pub fn integration() -> Vec<Row> {
         row(
             "POST /api/v1/newsletter/mailings",
             none,
-            |_| Payload::Json(json!({"sent_on": chrono::Utc::now().date_naive()})),
+            |_| {
+                Payload::Json(
+                    json!({"sent_on": mentoring_api::domain::programme_time::programme_today()}),
+                )
+            },
             "401 403 403 403 403 403 403 201",
         ),
         // The world's first (and only) mailing is the one recorded just above.

@@ -28,6 +28,12 @@ pub fn participant_writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 409",
         ),
         row(
+            "PATCH /api/v1/participants/{id}/projects/{project_id}",
+            |w| ids(&[w.owner_id, w.owner_project]),
+            |_| Payload::Json(json!({"employer": "Stadt Neustadt"})),
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "POST /api/v1/participants/{id}/role-changes",
             |w| ids(&[w.owner_id]),
             |_| Payload::Json(json!({"roles": ["mentee", "mentor"], "reason": "Erfahrung"})),
@@ -70,10 +76,11 @@ pub fn participant_writes() -> Vec<Row> {
                 Payload::Json(
                     json!({"kind": "follow_up_project", "employer": "Stadt Neustadt",
                     "municipality": "Neustadt", "federal_state": "BY", "funding_reference": "67K54321",
-                    "start_date": today()}),
+                    "start_date": "2040-01-01", "end_date": "2040-12-31"}),
                 )
             },
-            "401 404 404 404 404 403 201 201",
+            // The owner's project is recorded; the same period again overlaps it (422).
+            "401 404 404 404 404 403 201 422",
         ),
         row(
             "PATCH /api/v1/formats/{code}",
