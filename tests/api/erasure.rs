@@ -136,8 +136,7 @@ async fn use_everything_then_erase(app: &TestApp, marker: &str, kept: &str) -> E
     body["project"]["funding_reference"] = json!(format!("FKZ{marker}"));
     let (id, project, token) = app.register(&body).await;
     let sheet = format!("/api/v1/participants/{id}/projects/{project}/contact-sheet");
-    let mut scan = b"%PDF-1.4\n".to_vec();
-    scan.extend_from_slice(format!("Unterschrift {marker}").as_bytes());
+    let scan = crate::support::pdf::with_text(&format!("Unterschrift {marker}"));
     ok(
         app.upload(&sheet, &token, "application/pdf", scan).await,
         StatusCode::OK,

@@ -495,7 +495,7 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
     let sheet = export["contact_sheets"][0]["file_in_package"]
         .as_str()
         .unwrap();
-    assert_eq!(files[sheet], PDF);
+    assert_eq!(files[sheet], *PDF);
     let photo = export["session_attachments_uploaded"][0]["file_in_package"]
         .as_str()
         .unwrap();
@@ -504,7 +504,7 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
     let pdf = export["practice_tip_documents"][0]["file_in_package"]
         .as_str()
         .unwrap();
-    assert_eq!(files[pdf], PDF);
+    assert_eq!(files[pdf], *PDF);
     assert_eq!(
         files.len(),
         4,

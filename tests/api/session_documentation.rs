@@ -310,6 +310,13 @@ async fn attachments_are_typed_by_content_and_readable_once_documented(app: Test
     // Declared type must match the content, be accepted, and fit.
     let res = send(c.mentor.clone(), "image/png", PDF.to_vec()).await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let jpeg = crate::support::pdf::JPEG.to_vec();
+    let res = send(c.mentor.clone(), "image/png", jpeg).await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    for (label, bytes, code) in crate::support::pdf::refused() {
+        let res = send(c.mentor.clone(), "application/pdf", bytes).await;
+        crate::support::pdf::assert_refused(res, code, label).await;
+    }
     let res = send(c.mentor.clone(), "text/plain", b"hello".to_vec()).await;
     assert_problem(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
     let mut huge = PNG.to_vec();
