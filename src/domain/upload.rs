@@ -62,7 +62,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn magic_bytes_decide_the_kind() {
+    fn the_content_decides_the_kind() {
         assert_eq!(FileKind::sniff(b"%PDF-1.7\n..."), Some(FileKind::Pdf));
         assert_eq!(
             FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),

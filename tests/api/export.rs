@@ -27,7 +27,7 @@ on_both_backends!(
     package_is_for_the_person_and_staff_only,
 );
 
-/// A PNG signature and the start of an IHDR chunk: enough for the magic-byte check.
+/// A PNG signature and the start of an IHDR chunk: enough for the content check.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
 /// Tables a participant's account can never be named in through the API (staff-only writes);

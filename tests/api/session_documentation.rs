@@ -17,7 +17,7 @@ on_both_backends!(
     attachments_are_typed_by_content_and_readable_once_documented,
 );
 
-/// A PNG signature and the start of an IHDR chunk: enough for the magic-byte check.
+/// A PNG signature and the start of an IHDR chunk: enough for the content check.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
 /// Sends a question to the session as the cast's mentee; returns its id.
