@@ -1,6 +1,6 @@
 """Schemathesis hooks for scripts/fuzz-api: the upload endpoints take raw files (PDF, JPEG, PNG);
 schemathesis has no serializer for those media types, so generated values are sent as raw bytes.
-The server then checks them by their magic bytes, as it does for real uploads."""
+The server then checks them by content (and parses PDFs), as it does for real uploads."""
 
 import schemathesis
 

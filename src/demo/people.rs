@@ -311,5 +311,29 @@ fn register(
     Ok(participant.id)
 }
 
-/// A minimal PDF standing in for the signed contact sheet.
-const SHEET: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+/// A minimal real PDF (one blank page, a correct cross-reference table) standing in for the signed
+/// contact sheet; the upload inspection accepts it (see the test below).
+const SHEET: &[u8] = b"\
+    %PDF-1.4\n\
+    1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n\
+    2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n\
+    3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n\
+    xref\n\
+    0 4\n\
+    0000000000 65535 f \n\
+    0000000009 00000 n \n\
+    0000000058 00000 n \n\
+    0000000115 00000 n \n\
+    trailer << /Size 4 /Root 1 0 R >>\n\
+    startxref\n\
+    186\n\
+    %%EOF\n";
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_sheet_passes_the_upload_inspection() {
+        let facts = crate::domain::pdf::inspect(super::SHEET).expect("a readable PDF");
+        assert_eq!(facts.pages, 1);
+    }
+}

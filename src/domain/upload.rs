@@ -1,4 +1,5 @@
-//! Uploaded files: the declared type must match what the bytes are.
+//! Uploaded files: the declared type must match what the bytes are (identified by content
+//! signature); PDFs are inspected further in [`super::pdf`].
 
 /// File types the service accepts for scans, photos and documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,17 +47,13 @@ impl FileKind {
         }
     }
 
-    /// What the content is, by its magic bytes.
+    /// What the content is, identified by its signature (`infer`); `None` for anything else,
+    /// including types the service does not accept (GIF, WebP, HTML, executables, …).
     pub fn sniff(content: &[u8]) -> Option<Self> {
-        if content.starts_with(b"%PDF-") {
-            Some(FileKind::Pdf)
-        } else if content.starts_with(&[0xFF, 0xD8, 0xFF]) {
-            Some(FileKind::Jpeg)
-        } else if content.starts_with(&[0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A]) {
-            Some(FileKind::Png)
-        } else {
-            None
-        }
+        // `infer` also finds a PDF signature after leading bytes; the service wants it first.
+        infer::get(content)
+            .and_then(|found| Self::from_media_type(found.mime_type()))
+            .filter(|kind| *kind != FileKind::Pdf || content.starts_with(b"%PDF-"))
     }
 }
 
@@ -65,7 +62,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn magic_bytes_decide_the_kind() {
+    fn the_content_decides_the_kind() {
         assert_eq!(FileKind::sniff(b"%PDF-1.7\n..."), Some(FileKind::Pdf));
         assert_eq!(
             FileKind::sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
@@ -76,6 +73,9 @@ mod tests {
             Some(FileKind::Png)
         );
         assert_eq!(FileKind::sniff(b"MZ\x90\x00"), None);
+        assert_eq!(FileKind::sniff(b"GIF89a\x01\x00\x01\x00"), None);
+        assert_eq!(FileKind::sniff(b"RIFF\x24\0\0\0WEBPVP8 "), None);
+        assert_eq!(FileKind::sniff(b"<html><body>%PDF-1.7</body></html>"), None);
         assert_eq!(
             FileKind::from_media_type("Application/PDF; x=y"),
             Some(FileKind::Pdf)

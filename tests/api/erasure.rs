@@ -26,7 +26,7 @@ on_both_backends!(
 /// Lower case, so a field the service folds (e-mail, search text) keeps it findable.
 const MARKER: &str = "qxerasuremarker";
 const PHONE_MARKER: &str = "0309876543219";
-/// PNG signature and the start of an IHDR chunk: enough for the magic-byte check.
+/// PNG signature and the start of an IHDR chunk: enough for the content check.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
 /// Where the marker stays after erasure, with how many rows: the programme content the README's
@@ -136,8 +136,7 @@ async fn use_everything_then_erase(app: &TestApp, marker: &str, kept: &str) -> E
     body["project"]["funding_reference"] = json!(format!("FKZ{marker}"));
     let (id, project, token) = app.register(&body).await;
     let sheet = format!("/api/v1/participants/{id}/projects/{project}/contact-sheet");
-    let mut scan = b"%PDF-1.4\n".to_vec();
-    scan.extend_from_slice(format!("Unterschrift {marker}").as_bytes());
+    let scan = crate::support::pdf::with_text(&format!("Unterschrift {marker}"));
     ok(
         app.upload(&sheet, &token, "application/pdf", scan).await,
         StatusCode::OK,

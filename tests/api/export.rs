@@ -27,7 +27,7 @@ on_both_backends!(
     package_is_for_the_person_and_staff_only,
 );
 
-/// A PNG signature and the start of an IHDR chunk: enough for the magic-byte check.
+/// A PNG signature and the start of an IHDR chunk: enough for the content check.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
 /// Tables a participant's account can never be named in through the API (staff-only writes);
@@ -495,7 +495,7 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
     let sheet = export["contact_sheets"][0]["file_in_package"]
         .as_str()
         .unwrap();
-    assert_eq!(files[sheet], PDF);
+    assert_eq!(files[sheet], *PDF);
     let photo = export["session_attachments_uploaded"][0]["file_in_package"]
         .as_str()
         .unwrap();
@@ -504,7 +504,7 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
     let pdf = export["practice_tip_documents"][0]["file_in_package"]
         .as_str()
         .unwrap();
-    assert_eq!(files[pdf], PDF);
+    assert_eq!(files[pdf], *PDF);
     assert_eq!(
         files.len(),
         4,

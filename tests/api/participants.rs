@@ -69,7 +69,7 @@ async fn registration_lifecycle_end_to_end(app: TestApp) {
             .unwrap()
             .starts_with("attachment")
     );
-    assert_eq!(sheet.bytes().await.unwrap().as_ref(), PDF);
+    assert_eq!(sheet.bytes().await.unwrap().as_ref(), PDF.as_slice());
 
     // role change requested by the participant, approved by staff
     let res = app
@@ -287,6 +287,17 @@ async fn wrong_or_oversized_contact_sheet_is_refused_and_nothing_stored(app: Tes
     let res = app
         .upload(&path, &token, "application/pdf", png_bytes)
         .await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    for (label, bytes, code) in crate::support::pdf::refused() {
+        let res = app.upload(&path, &token, "application/pdf", bytes).await;
+        crate::support::pdf::assert_refused(res, code, label).await;
+    }
+    // An image is what its content is: JPEG bytes are no PNG, a GIF is not accepted at all.
+    let jpeg = crate::support::pdf::JPEG.to_vec();
+    let res = app.upload(&path, &token, "image/png", jpeg).await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let gif = b"GIF89a\x01\x00\x01\x00\x00\x00\x00;".to_vec();
+    let res = app.upload(&path, &token, "image/jpeg", gif).await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
     let mut huge = PDF.to_vec();
     huge.resize(6 * 1024 * 1024, b' ');

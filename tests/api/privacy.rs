@@ -38,8 +38,7 @@ async fn export_has_everything_and_erasure_leaves_no_marker_in_any_table(app: Te
     body["project"]["municipality"] = json!(format!("Kommune {MARKER}"));
     body["project"]["funding_reference"] = json!(format!("FKZ{MARKER}"));
     let (id, project, token) = app.register(&body).await;
-    let mut scan = b"%PDF-1.4\n".to_vec();
-    scan.extend_from_slice(format!("Unterschrift {MARKER}").as_bytes());
+    let scan = crate::support::pdf::with_text(&format!("Unterschrift {MARKER}"));
     let sheet = format!("/api/v1/participants/{id}/projects/{project}/contact-sheet");
     assert_eq!(
         app.upload(&sheet, &token, "application/pdf", scan)

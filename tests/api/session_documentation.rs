@@ -16,7 +16,7 @@ on_both_backends!(
     attachments_are_typed_by_content_and_readable_once_documented,
 );
 
-/// A PNG signature and the start of an IHDR chunk: enough for the magic-byte check.
+/// A PNG signature and the start of an IHDR chunk: enough for the content check.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
 /// Sends a question to the session as the cast's mentee; returns its id.
@@ -296,6 +296,13 @@ async fn attachments_are_typed_by_content_and_readable_once_documented(app: Test
     // Declared type must match the content, be accepted, and fit.
     let res = send(c.mentor.clone(), "image/png", PDF.to_vec()).await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let jpeg = crate::support::pdf::JPEG.to_vec();
+    let res = send(c.mentor.clone(), "image/png", jpeg).await;
+    assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
+    for (label, bytes, code) in crate::support::pdf::refused() {
+        let res = send(c.mentor.clone(), "application/pdf", bytes).await;
+        crate::support::pdf::assert_refused(res, code, label).await;
+    }
     let res = send(c.mentor.clone(), "text/plain", b"hello".to_vec()).await;
     assert_problem(res, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
     let mut huge = PNG.to_vec();

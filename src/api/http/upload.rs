@@ -1,10 +1,14 @@
 //! Binary uploads and downloads: the declared type must be accepted and match the content
-//! (magic bytes), the size is limited, and downloads are never sniffed or cached.
+//! (identified by its signature), a PDF must pass the inspection of `domain::pdf` (loads as a
+//! document, no JavaScript, no embedded files), the size is limited, and downloads are never
+//! sniffed or cached.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::StreamExt;
 
+use crate::domain::Violation;
+use crate::domain::pdf::{self, PdfFacts};
 use crate::domain::upload::FileKind;
 use crate::error::AppError;
 
@@ -29,13 +33,26 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
     Ok(body)
 }
 
-/// Reads an upload: declared type must be accepted (415) and match the content (422).
+/// An accepted upload.
+#[derive(Debug)]
+pub struct Upload {
+    /// What the file is (declared and found in the content).
+    pub kind: FileKind,
+    /// The bytes.
+    pub content: Vec<u8>,
+    /// What the inspection found, for a PDF.
+    pub pdf: Option<PdfFacts>,
+}
+
+/// Reads an upload: the declared type must be accepted (415) and match the content (422); a PDF
+/// must pass the inspection (422 at the body, pointer ``). The inspection parses the whole
+/// document, so it runs off the actix workers.
 pub async fn read_upload(
     req: &HttpRequest,
     payload: web::Payload,
     accepted: &[FileKind],
     limit: usize,
-) -> Result<(FileKind, Vec<u8>), AppError> {
+) -> Result<Upload, AppError> {
     let declared = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -59,7 +76,25 @@ pub async fn read_upload(
             ),
         ));
     }
-    Ok((declared, content))
+    if declared != FileKind::Pdf {
+        return Ok(Upload {
+            kind: declared,
+            content,
+            pdf: None,
+        });
+    }
+    let (content, inspected) = web::block(move || {
+        let inspected = pdf::inspect(&content);
+        (content, inspected)
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let facts = inspected.map_err(|refused| AppError::from(Violation::from(refused)))?;
+    Ok(Upload {
+        kind: declared,
+        content,
+        pdf: Some(facts),
+    })
 }
 
 /// A stored file as an attachment download with `file_name` (ASCII, no quotes).

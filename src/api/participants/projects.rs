@@ -182,7 +182,8 @@ fn project_of(
 }
 
 /// Uploads the signed contact sheet of a project (PDF, JPEG or PNG, at most 5 MiB; the type is
-/// checked by content). Replaces an unconfirmed sheet; a confirmed one is final.
+/// checked by content, a PDF must load as a document without JavaScript or embedded files).
+/// Replaces an unconfirmed sheet; a confirmed one is final.
 #[utoipa::path(
     tag = "participants",
     operation_id = "upload_contact_sheet",
@@ -200,7 +201,8 @@ fn project_of(
     ),
     responses(
         (status = 200, description = "Stored.", body = ContactSheetResponse),
-        (status = 409, description = "The sheet is already confirmed, or the participation has ended.")
+        (status = 409, description = "The sheet is already confirmed, or the participation has ended."),
+        (status = 422, description = "The content is not what was declared, or a PDF that does not read or contains JavaScript or embedded files.")
     )
 )]
 #[put("/participants/{id}/projects/{project_id}/contact-sheet")]
@@ -212,13 +214,22 @@ pub async fn upload_contact_sheet(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let (id, project_id) = path.into_inner();
-    let (kind, content) = read_upload(
+    // Who may change the record first: a stranger learns nothing from the file checks, and the
+    // PDF inspection's CPU time is spent only for the record's person and staff.
+    let check = caller.clone();
+    db::run(&pool, move |conn| {
+        own_record_for_change(conn, &check, id)?;
+        project_of(conn, id, project_id).map(|_| ())
+    })
+    .await?;
+    let upload = read_upload(
         &req,
         payload,
         &[FileKind::Pdf, FileKind::Jpeg, FileKind::Png],
         MAX_SHEET_BYTES,
     )
     .await?;
+    let (kind, content) = (upload.kind, upload.content);
     let sheet = db::write(&pool, move |conn| {
         let (viewer, _) = own_record_for_change(conn, &caller, id)?;
         project_of(conn, id, project_id)?;

@@ -14,7 +14,6 @@ use crate::api::http::upload::{file_download, read_upload};
 use crate::auth::Caller;
 use crate::db::models::practice_tips;
 use crate::db::{self, DbPool};
-use crate::domain::pdf::page_count;
 use crate::domain::practice_tip::file_name;
 use crate::domain::upload::FileKind;
 use crate::error::AppError;
@@ -23,7 +22,8 @@ use crate::error::AppError;
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 
 /// Uploads (or replaces) the tip's PDF (its author, while `draft` or `changes_requested`; at most
-/// 10 MiB; checked by content). The page count is read from the PDF; a count far from the
+/// 10 MiB; checked by content: it must load as a PDF document without JavaScript or embedded
+/// files). The page count is read from the PDF; a count far from the
 /// guidance gives a `page_count_warning`, never a refusal. Audited.
 #[utoipa::path(
     tag = "practice-tips",
@@ -36,7 +36,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
         (status = 409, description = "Submitted or later: the document is frozen."),
         (status = 413, description = "Larger than 10 MiB."),
         (status = 415, description = "Not sent as `application/pdf`."),
-        (status = 422, description = "The content is not a PDF.")
+        (status = 422, description = "The content is not a readable PDF, or it contains JavaScript or embedded files.")
     )
 )]
 #[put("/practice-tips/{id}/document")]
@@ -55,8 +55,9 @@ pub async fn upload(
         editable_by_author(conn, &viewer, id).map(|_| ())
     })
     .await?;
-    let (_, content) = read_upload(&req, payload, &[FileKind::Pdf], MAX_DOCUMENT_BYTES).await?;
-    let pages = page_count(&content);
+    let upload = read_upload(&req, payload, &[FileKind::Pdf], MAX_DOCUMENT_BYTES).await?;
+    let pages = upload.pdf.map(|facts| facts.pages);
+    let content = upload.content;
     let document = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let tip = editable_by_author(conn, &viewer, id)?;

@@ -114,7 +114,8 @@ fn audit(
 }
 
 /// Uploads a photo (JPEG, PNG) or slides (PDF) of a held or documented session, at most 5 MiB,
-/// type checked by content (one of its mentors, or staff; at most 20 per session). Audited.
+/// type checked by content, a PDF loading as a document without JavaScript or embedded files
+/// (one of its mentors, or staff; at most 20 per session). Audited.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "upload_session_attachment",
@@ -127,7 +128,8 @@ fn audit(
         (status = 201, description = "Stored.", body = AttachmentResponse,
             headers(("Location" = String, description = "URL of the file."))),
         (status = 403, description = "Neither staff nor one of the session's mentors."),
-        (status = 409, description = "The session was not held, or has 20 attachments already.")
+        (status = 409, description = "The session was not held, or has 20 attachments already."),
+        (status = 422, description = "The content is not what was declared, or a PDF that does not read or contains JavaScript or embedded files.")
     )
 )]
 #[post("/sessions/{id}/attachments")]
@@ -139,14 +141,16 @@ pub async fn upload(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    // Authorised before the file is inspected; the write checks again under its lock.
-    let asker = caller.clone();
+    // Roles and state first: a stranger learns nothing from the file checks, and the PDF
+    // inspection's CPU time is spent only for the session's mentors and staff.
+    let check = caller.clone();
     db::run(&pool, move |conn| {
-        let viewer = Viewer::load(conn, &asker)?;
-        changeable(conn, &viewer, id).map(drop)
+        let viewer = Viewer::load(conn, &check)?;
+        changeable(conn, &viewer, id).map(|_| ())
     })
     .await?;
-    let (kind, content) = read_upload(&req, payload, &ACCEPTED, MAX_ATTACHMENT_BYTES).await?;
+    let upload = read_upload(&req, payload, &ACCEPTED, MAX_ATTACHMENT_BYTES).await?;
+    let (kind, content) = (upload.kind, upload.content);
     let attachment = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         changeable(conn, &viewer, id)?;

@@ -11,20 +11,9 @@ use serde_json::{Value, json};
 
 use crate::support::app::TestApp;
 
-/// A PDF whose page tree declares `pages` pages, with one page object each.
+/// A real PDF of `pages` pages.
 pub fn pdf_with_pages(pages: usize) -> Vec<u8> {
-    let mut text = String::from("%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n");
-    text.push_str(&format!(
-        "2 0 obj << /Type /Pages /Kids [] /Count {pages} >> endobj\n"
-    ));
-    for n in 0..pages {
-        text.push_str(&format!(
-            "{} 0 obj << /Type /Page /Parent 2 0 R >> endobj\n",
-            n + 3
-        ));
-    }
-    text.push_str("trailer << /Root 1 0 R >>\n%%EOF\n");
-    text.into_bytes()
+    crate::support::pdf::build(pages, "Praxistipp", false, crate::support::pdf::Extra::None)
 }
 
 /// The people of a practice-tip test.

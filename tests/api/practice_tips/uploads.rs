@@ -8,6 +8,7 @@ use super::{cast, create, new_tip, patch, upload_pages};
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem};
 use crate::support::participants::PDF;
+use crate::support::pdf::{Extra, assert_refused, build, refused};
 
 on_both_backends!(
     non_pdf_or_oversized_uploads_are_refused_with_a_problem_and_nothing_is_stored,
@@ -47,6 +48,11 @@ async fn non_pdf_or_oversized_uploads_are_refused_with_a_problem_and_nothing_is_
             .unwrap()
             .contains("not a PDF")
     );
+    // A PDF that does not read, or carries scripts or files: 422 with the reason.
+    for (label, bytes, code) in refused() {
+        let res = app.upload(&path, &c.author, "application/pdf", bytes).await;
+        assert_refused(res, code, label).await;
+    }
     // Larger than 10 MiB: 413.
     let mut big = PDF.to_vec();
     big.resize(10 * 1024 * 1024 + 1, b' ');
@@ -99,19 +105,31 @@ async fn page_counts_far_from_the_guidance_give_a_warning_not_a_refusal(app: Tes
     assert_eq!(res.status(), StatusCode::OK);
     let tip: Value = res.json().await.unwrap();
     assert!(tip["document"]["page_count_warning"].is_null());
-    // A PDF whose pages cannot be read: stored, with `page_count_unknown`.
+    // Compressed object streams and a cross-reference stream hide nothing: 23 slides are read.
+    let compressed = build(23, "Folie", true, Extra::None);
+    assert!(compressed.windows(6).any(|w| w == b"ObjStm"));
     let res = app
         .upload(
             &format!("/api/v1/practice-tips/{slides}/document"),
             &c.author,
             "application/pdf",
-            b"%PDF-1.7\n(compressed)".to_vec(),
+            compressed.clone(),
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
     let doc: Value = res.json().await.unwrap();
-    assert!(doc["page_count"].is_null());
-    assert_eq!(doc["page_count_warning"]["code"], "page_count_unknown");
+    assert_eq!(doc["page_count"], 23);
+    assert!(doc["page_count_warning"].is_null());
+    let stored = app
+        .get(
+            &format!("/api/v1/practice-tips/{slides}/document"),
+            Some(&c.author),
+        )
+        .await;
+    assert_eq!(
+        stored.bytes().await.unwrap().as_ref(),
+        compressed.as_slice()
+    );
     // Still submittable: the guidance never refuses.
     assert_eq!(
         super::step(&app, &c.author, slides, "submission", json!({})).await,

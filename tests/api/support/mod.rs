@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod participants;
+pub mod pdf;
 pub mod roles;
 pub mod schema;
 pub mod sessions;

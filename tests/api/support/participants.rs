@@ -5,8 +5,7 @@ use serde_json::{Value, json};
 
 use crate::support::app::{PASSWORD, TestApp};
 
-/// A minimal PDF: enough for the magic-byte check.
-pub const PDF: &[u8] = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+pub use super::pdf::PDF;
 
 /// A registration body with sensible defaults.
 pub fn registration(email: &str, kind: &str, roles: &[&str]) -> Value {
