@@ -4,7 +4,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem, pointers};
 use crate::support::participants::{PDF, registration};
 
 on_both_backends!(
@@ -224,12 +224,7 @@ async fn invalid_registration_is_422_with_field_pointers_and_stores_nothing(app:
     body["roles"] = json!([]);
     let res = app.post("/api/v1/registrations", None, &body).await;
     let problem = assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let pointers = pointers(&problem);
     for expected in [
         "/email",
         "/first_name",
@@ -740,12 +735,7 @@ async fn topics_of_expertise_and_interest_must_be_accepted_and_filter_the_direct
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let pointers = pointers(&problem);
     assert_eq!(
         pointers,
         vec!["/expertise_topic_ids/1", "/expertise_topic_ids/2"]

@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem, pointers};
 use crate::support::sessions::{Cast, approved_past_session, audit_of, cast, post_status};
 
 on_both_backends!(
@@ -218,12 +218,7 @@ async fn attendance_is_recorded_once_held_and_bad_input_changes_nothing(app: Tes
         StatusCode::UNPROCESSABLE_ENTITY,
     )
     .await;
-    let pointers: Vec<&str> = problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect();
+    let pointers = pointers(&problem);
     assert_eq!(
         pointers,
         [

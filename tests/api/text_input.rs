@@ -2,25 +2,15 @@
 //! string is stored in Unicode Normalization Form C.
 
 use reqwest::StatusCode;
-use serde_json::Value;
 
 use crate::on_both_backends;
-use crate::support::app::{TestApp, assert_problem};
+use crate::support::app::{TestApp, assert_problem, pointers};
 use crate::support::participants::registration;
 
 on_both_backends!(
     invisible_characters_in_names_get_422_at_the_field,
     decomposed_names_are_stored_composed,
 );
-
-fn pointers(problem: &Value) -> Vec<&str> {
-    problem["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["pointer"].as_str().unwrap())
-        .collect()
-}
 
 async fn invisible_characters_in_names_get_422_at_the_field(app: TestApp) {
     let cases = [

@@ -269,6 +269,16 @@ impl TestApp {
     }
 }
 
+/// The JSON pointers of a validation problem's `errors`, in order.
+pub fn pointers(problem: &Value) -> Vec<&str> {
+    problem["errors"]
+        .as_array()
+        .expect("a validation problem lists its errors")
+        .iter()
+        .map(|e| e["pointer"].as_str().expect("each error has a pointer"))
+        .collect()
+}
+
 /// Asserts an RFC 9457 problem with `status` and returns its body.
 pub async fn assert_problem(res: Response, status: StatusCode) -> Value {
     assert_eq!(res.status(), status, "unexpected status");
