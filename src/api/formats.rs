@@ -305,7 +305,7 @@ pub async fn change_rule(
         let latest = formats::rules_of(conn, &code)?
             .pop()
             .ok_or_else(|| AppError::internal(format!("format {code} has no rule")))?;
-        format_rules::check_valid_from(body.valid_from, now.date(), Some(latest.valid_from))
+        format_rules::check_valid_from(body.valid_from, programme_today(), Some(latest.valid_from))
             .map_err(|detail| AppError::invalid_field("/valid_from", detail))?;
         let before = latest.terms();
         let after = before.apply(&change);

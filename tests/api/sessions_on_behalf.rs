@@ -2,6 +2,7 @@
 //! SK:KK's own expert-event sessions) and record one that already took place, crediting each
 //! mentor on the session's date; every step is audited with the acting staff account.
 
+use mentoring_api::domain::programme_time::programme_date;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -61,8 +62,10 @@ async fn staff_record_a_past_session_and_each_mentor_is_credited_on_its_date(app
         );
     }
 
-    // Each mentor is credited on the session's date, not on the day staff recorded it.
-    let session_date = body["starts_at"].as_str().unwrap()[..10].to_owned();
+    // Each mentor is credited on the session's date (in Berlin), not on the day staff recorded it.
+    let starts_at: chrono::DateTime<chrono::Utc> =
+        body["starts_at"].as_str().unwrap().parse().unwrap();
+    let session_date = programme_date(starts_at).to_string();
     let mut credited = session_credits(&app, id).await;
     credited.sort_unstable();
     let hours = credited[0].1;

@@ -23,6 +23,7 @@ use crate::db::{self, DbConnection, DbPool};
 use crate::domain::attendance::{
     AttendanceCount, check_attendees, check_recordable, people_reached,
 };
+use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// Most attendees one recording lists.
@@ -157,7 +158,7 @@ pub async fn list_signups(
         let (rows, next) = page.finish(rows, |r| r.participant_id);
         let ids: Vec<i64> = rows.iter().map(|r| r.participant_id).collect();
         let all_projects = projects::of_participants(conn, &ids)?;
-        let today = Utc::now().date_naive();
+        let today = programme_today();
         let contact = viewer.is_staff();
         let items = rows
             .into_iter()

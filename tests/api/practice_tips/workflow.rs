@@ -335,7 +335,9 @@ async fn staff_record_an_earlier_publication_and_the_credit_is_dated_then(app: T
         step(&app, &c.author, id, "submission", json!({})).await,
         StatusCode::OK
     );
-    let tomorrow = (chrono::Utc::now().date_naive() + chrono::Duration::days(2)).to_string();
+    let tomorrow = (mentoring_api::domain::programme_time::programme_today()
+        + chrono::Duration::days(1))
+    .to_string();
     for (published_on, pointer) in [
         (tomorrow.as_str(), "/published_on"),
         ("1989-12-31", "/published_on"),
