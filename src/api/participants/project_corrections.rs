@@ -213,9 +213,10 @@ pub async fn update_project(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let (id, project_id) = path.into_inner();
+    // The precondition header first (428), then the body (422).
+    let if_match = if_match.require()?;
     let body = body.into_inner()?;
     body.check_fields()?;
-    let if_match = if_match.require()?;
     let corrected = db::write(&pool, move |conn| {
         correct(conn, &caller, id, project_id, if_match, &body)
     })
