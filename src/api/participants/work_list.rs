@@ -88,17 +88,12 @@ pub async fn contact_sheet_gaps(
             .filter(|p| p.status != ParticipantStatus::Ended)
             .collect();
         let ids: Vec<i64> = rows.iter().map(|p| p.id).collect();
-        let all_projects = projects::of_participants(conn, &ids)?;
-        let project_ids: Vec<i64> = all_projects.iter().map(|p| p.id).collect();
+        let currents = projects::current_of_participants(conn, &ids, today)?;
+        let project_ids: Vec<i64> = currents.values().map(|p| p.id).collect();
         let sheets = contact_sheets::of_projects(conn, &project_ids)?;
         let mut items = Vec::new();
         for participant in rows {
-            let own: Vec<_> = all_projects
-                .iter()
-                .filter(|p| p.participant_id == participant.id)
-                .cloned()
-                .collect();
-            let current = projects::current(&own, today);
+            let current = currents.get(&participant.id);
             let sheet = current.and_then(|c| sheets.iter().find(|s| s.project_id == c.id));
             let stored = current.map(|_| match sheet {
                 None => StoredSheet::None,

@@ -157,18 +157,13 @@ pub async fn list_signups(
         let rows = attendance::page(conn, id, page.after, page.fetch())?;
         let (rows, next) = page.finish(rows, |r| r.participant_id);
         let ids: Vec<i64> = rows.iter().map(|r| r.participant_id).collect();
-        let all_projects = projects::of_participants(conn, &ids)?;
-        let today = programme_today();
+        let current = projects::current_of_participants(conn, &ids, programme_today())?;
         let contact = viewer.is_staff();
         let items = rows
             .into_iter()
             .map(|row| {
-                let own: Vec<projects::Project> = all_projects
-                    .iter()
-                    .filter(|p| p.participant_id == row.participant_id)
-                    .cloned()
-                    .collect();
-                signup_response(row, projects::current(&own, today), contact)
+                let project = current.get(&row.participant_id);
+                signup_response(row, project, contact)
             })
             .collect::<Vec<_>>();
         Ok((items, next))

@@ -1,5 +1,7 @@
 //! The `projects` table: a participant's dated projects, appended; only staff correct one.
 
+use std::collections::HashMap;
+
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -79,6 +81,26 @@ pub fn of_participants(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<
             .order((projects::start_date.asc(), projects::id.asc()))
             .load(c)
     })
+}
+
+/// The current project on `today` of each of many participants (one query); participants
+/// without one are absent.
+pub fn current_of_participants(
+    conn: &mut DbConnection,
+    ids: &[i64],
+    today: NaiveDate,
+) -> QueryResult<HashMap<i64, Project>> {
+    let mut by_participant: HashMap<i64, Vec<Project>> = HashMap::new();
+    for project in of_participants(conn, ids)? {
+        by_participant
+            .entry(project.participant_id)
+            .or_default()
+            .push(project);
+    }
+    Ok(by_participant
+        .into_iter()
+        .filter_map(|(id, own)| current(&own, today).cloned().map(|c| (id, c)))
+        .collect())
 }
 
 /// The current project among `projects` on `today` (see `domain::participant::current_project`).
