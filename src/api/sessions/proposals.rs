@@ -100,26 +100,29 @@ pub struct SessionFilter {
     pub state: Option<SessionState>,
 }
 
-/// Who proposes: a mentor for themself (with co-mentors), or staff for the mentors they name.
-/// Each names the mentors in their own field only.
-fn proposer(viewer: &Viewer, body: &NewSessionRequest) -> Result<Option<i64>, AppError> {
+/// Who proposes: a mentor for themself (with co-mentors), or staff (`None`) for the mentors
+/// they name; anyone else is refused (403). Decided before the body is read.
+fn proposer(viewer: &Viewer) -> Result<Option<i64>, AppError> {
     if viewer.is_staff() {
-        if !body.co_mentor_ids.is_empty() {
-            return Err(AppError::invalid_field(
-                "/co_mentor_ids",
-                "staff name every mentor in `mentor_ids`",
-            ));
-        }
-        return Ok(None);
+        Ok(None)
+    } else {
+        Ok(Some(viewer.active_mentor()?.id))
     }
-    let me = viewer.active_mentor()?;
-    if !body.mentor_ids.is_empty() {
-        return Err(AppError::invalid_field(
+}
+
+/// Each kind of proposer names the mentors in their own field only.
+fn check_mentor_fields(proposer_id: Option<i64>, body: &NewSessionRequest) -> Result<(), AppError> {
+    match proposer_id {
+        None if !body.co_mentor_ids.is_empty() => Err(AppError::invalid_field(
+            "/co_mentor_ids",
+            "staff name every mentor in `mentor_ids`",
+        )),
+        Some(_) if !body.mentor_ids.is_empty() => Err(AppError::invalid_field(
             "/mentor_ids",
             "only staff name the mentors; name co-mentors in `co_mentor_ids`",
-        ));
+        )),
+        _ => Ok(()),
     }
-    Ok(Some(me.id))
 }
 
 /// Loads what the proposal rule looks at (the format and its rule on the start date, which
@@ -193,9 +196,7 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let session = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        if !viewer.is_staff() {
-            viewer.active_mentor()?;
-        }
+        let proposer_id = proposer(&viewer)?;
         let body = body.into_inner()?;
         body.validate()?;
         if body.format_code.len() > 64 || body.format_code.chars().any(char::is_control) {
@@ -204,7 +205,7 @@ pub async fn create(
                 "must be a format code",
             ));
         }
-        let proposer_id = proposer(&viewer, &body)?;
+        check_mentor_fields(proposer_id, &body)?;
         let mentors = check_proposal(conn, proposer_id, &body)?;
         // Staff propose for the mentors they name; the first stands as the proposer.
         let proposed_by = proposer_id
