@@ -150,6 +150,7 @@ fn settings(database_url: &str) -> Settings {
         webhooks: Default::default(),
         trusted_proxies: Vec::new(),
         registrations_per_hour: 0,
+        mail: mentoring_api::config::MailSettings::default(),
     }
 }
 

@@ -5,6 +5,7 @@ use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
 use crate::db::{Backend, sqlite_path};
+use crate::domain::mail::SendPolicy;
 use crate::domain::webhooks::DeliveryPolicy;
 
 /// The minimum length of a configured JWT signing secret.
@@ -65,6 +66,60 @@ pub struct Settings {
     /// Registrations one client address may send per hour (`REGISTRATIONS_PER_ADDRESS_PER_HOUR`,
     /// default 20; 0: unlimited).
     pub registrations_per_hour: u32,
+    /// How e-mail is sent (`SMTP_URL`, `MAIL_FROM`, `MAIL_REPLY_TO`, `MAIL_DIR`, `PUBLIC_URL`).
+    pub mail: MailSettings,
+}
+
+/// Default of `MAIL_FROM`.
+pub const DEFAULT_MAIL_FROM: &str = "SK:KK Mentoring <mentoring@localhost>";
+/// Default of `MAIL_DIR`: where messages go as `.eml` files when no `SMTP_URL` is set.
+pub const DEFAULT_MAIL_DIR: &str = "data/mail";
+/// Default of `PUBLIC_URL`: the front end the links in messages point to.
+pub const DEFAULT_PUBLIC_URL: &str = "http://localhost:8080";
+
+/// E-mail delivery.
+#[derive(Clone)]
+pub struct MailSettings {
+    /// SMTP server (`SMTP_URL`, e.g. `smtp://user:pass@host:587?tls=required`); `None`: the folder.
+    pub smtp_url: Option<String>,
+    /// Sender (`MAIL_FROM`, `Name <address>`).
+    pub from: String,
+    /// Where answers go (`MAIL_REPLY_TO`), e.g. the programme office's mailbox.
+    pub reply_to: Option<String>,
+    /// Folder for `.eml` files when no SMTP server is configured (`MAIL_DIR`).
+    pub folder: PathBuf,
+    /// The front end's base URL for links in messages (`PUBLIC_URL`).
+    pub public_url: String,
+    /// Polls, timeouts and retries of the sender (`MAIL_MAX_ATTEMPTS`, `MAIL_RETRY_BASE_SECONDS`).
+    pub policy: SendPolicy,
+}
+
+impl Default for MailSettings {
+    /// The folder default: no SMTP server, `.eml` files under `data/mail`.
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: DEFAULT_MAIL_FROM.to_owned(),
+            reply_to: None,
+            folder: PathBuf::from(DEFAULT_MAIL_DIR),
+            public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            policy: SendPolicy::default(),
+        }
+    }
+}
+
+impl fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The SMTP URL may carry a password.
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
+            .field("from", &self.from)
+            .field("reply_to", &self.reply_to)
+            .field("folder", &self.folder)
+            .field("public_url", &self.public_url)
+            .field("policy", &self.policy)
+            .finish()
+    }
 }
 
 /// Default of `REGISTRATIONS_PER_ADDRESS_PER_HOUR`: a programme office registering a room of
@@ -200,6 +255,7 @@ impl Settings {
                 "REGISTRATIONS_PER_ADDRESS_PER_HOUR",
                 DEFAULT_REGISTRATIONS_PER_HOUR,
             )?,
+            mail: mail_settings()?,
         })
     }
 
@@ -243,6 +299,44 @@ fn webhook_policy() -> Result<DeliveryPolicy, ConfigError> {
             defaults.disable_after_failures,
         )?,
         ..defaults
+    })
+}
+
+/// E-mail delivery from the `SMTP_URL`, `MAIL_*` and `PUBLIC_URL` variables.
+fn mail_settings() -> Result<MailSettings, ConfigError> {
+    let defaults = SendPolicy::default();
+    let max_attempts: i32 = parse_var("MAIL_MAX_ATTEMPTS", defaults.max_attempts)?;
+    if !(1..=100).contains(&max_attempts) {
+        return Err(ConfigError::Invalid {
+            name: "MAIL_MAX_ATTEMPTS",
+            reason: "must be between 1 and 100".to_owned(),
+        });
+    }
+    let retry_base: u64 = parse_var("MAIL_RETRY_BASE_SECONDS", defaults.retry_base.as_secs())?;
+    if !(1..=86_400).contains(&retry_base) {
+        return Err(ConfigError::Invalid {
+            name: "MAIL_RETRY_BASE_SECONDS",
+            reason: "must be between 1 and 86400 seconds".to_owned(),
+        });
+    }
+    let public_url = var("PUBLIC_URL").unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_owned());
+    if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
+        return Err(ConfigError::Invalid {
+            name: "PUBLIC_URL",
+            reason: "must start with https:// or http://".to_owned(),
+        });
+    }
+    Ok(MailSettings {
+        smtp_url: var("SMTP_URL"),
+        from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
+        reply_to: var("MAIL_REPLY_TO"),
+        folder: var("MAIL_DIR").map_or_else(|| PathBuf::from(DEFAULT_MAIL_DIR), PathBuf::from),
+        public_url,
+        policy: SendPolicy {
+            max_attempts,
+            retry_base: std::time::Duration::from_secs(retry_base),
+            ..defaults
+        },
     })
 }
 

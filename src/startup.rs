@@ -12,10 +12,11 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 use crate::api::http::json_object::JSON_LIMIT_BYTES;
 use crate::auth::AccountCache;
 use crate::auth::jwt::TokenKeys;
-use crate::auth::throttle::{LoginThrottle, RegistrationThrottle};
+use crate::auth::throttle::{LoginThrottle, PasswordResetThrottle, RegistrationThrottle};
 use crate::config::{ListenAddress, Settings};
 use crate::db::{self, DbPool};
 use crate::error;
+use crate::mail::{Envelope, Links, MailWorker, Transport};
 use crate::routes::{self, RouteCatalog};
 use crate::webhook_worker::Worker;
 
@@ -28,6 +29,7 @@ pub struct Application {
     server: Server,
     pool: DbPool,
     worker: Worker,
+    mail: MailWorker,
 }
 
 /// Why the service could not start.
@@ -42,6 +44,9 @@ pub enum StartupError {
     /// A migration failed.
     #[error("cannot migrate the database: {0}")]
     Migrate(String),
+    /// The mail settings are unusable.
+    #[error("cannot send e-mail: {0}")]
+    Mail(String),
     /// The address could not be bound.
     #[error("cannot listen on the configured address: {0}")]
     Bind(#[from] std::io::Error),
@@ -69,11 +74,13 @@ impl Application {
         let address = listener.local_addr()?;
         let server = run(listener, pool.clone(), &settings)?;
         let worker = Worker::new(pool.clone(), settings.webhooks, address);
+        let mail = mail_worker(pool.clone(), &settings)?;
         Ok(Self {
             port: address.port(),
             server,
             pool,
             worker,
+            mail,
         })
     }
 
@@ -93,15 +100,50 @@ impl Application {
     }
 
     /// Serves until SIGTERM/SIGINT (or [`ServerHandle::stop`]), then finishes in-flight
-    /// requests. The webhook worker runs alongside and stops with the server; what it had not
+    /// requests. The webhook worker and the mail sender run alongside and stops with the server; what it had not
     /// delivered is in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
+        let mail = tokio::spawn(self.mail.run());
         tokio::spawn(release_startup_memory());
         let served = self.server.await;
         worker.abort();
+        mail.abort();
         served
     }
+}
+
+/// The mail sender: SMTP when `SMTP_URL` is set, else the `.eml` folder.
+fn mail_worker(pool: DbPool, settings: &Settings) -> Result<MailWorker, StartupError> {
+    let mail = &settings.mail;
+    let parse = |name: &str, value: &str| {
+        crate::mail::transport::mailbox(value)
+            .map_err(|e| StartupError::Mail(format!("{name}: {e}")))
+    };
+    let envelope = Envelope {
+        from: parse("MAIL_FROM", &mail.from)?,
+        reply_to: mail
+            .reply_to
+            .as_deref()
+            .map(|r| parse("MAIL_REPLY_TO", r))
+            .transpose()?,
+    };
+    let transport = match &mail.smtp_url {
+        Some(url) => Transport::smtp(url, mail.policy.timeout).map_err(StartupError::Mail)?,
+        None => {
+            log::info!(
+                "no SMTP_URL: e-mail is written to {} as .eml files",
+                mail.folder.display()
+            );
+            Transport::Folder(mail.folder.clone())
+        }
+    };
+    Ok(MailWorker {
+        pool,
+        policy: mail.policy,
+        transport,
+        envelope,
+    })
 }
 
 /// Each HTTP worker builds its route table (and utoipa's per-service documentation) when it
@@ -165,8 +207,14 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
     ));
     let throttle = web::Data::new(LoginThrottle::default());
     let registrations = web::Data::new(RegistrationThrottle::new(settings.registrations_per_hour));
+    let resets = web::Data::new(PasswordResetThrottle::new(
+        crate::api::password_resets::RESETS_PER_ADDRESS_PER_HOUR,
+    ));
     let account_cache = web::Data::new(AccountCache::default());
     let limits = web::Data::new(settings.catalogue_limits());
+    let links = web::Data::new(Links {
+        public_url: settings.mail.public_url.clone(),
+    });
     let origins = settings.cors_origins.clone();
     let shared_settings = web::Data::new(settings.clone());
     let listen_address = web::Data::new(ListenAddress(listener.local_addr()?));
@@ -180,8 +228,10 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .app_data(keys.clone())
             .app_data(throttle.clone())
             .app_data(registrations.clone())
+            .app_data(resets.clone())
             .app_data(account_cache.clone())
             .app_data(limits.clone())
+            .app_data(links.clone())
             .app_data(catalog.clone())
             .app_data(listen_address.clone())
             .app_data(

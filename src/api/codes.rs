@@ -75,6 +75,9 @@ code_schemas!(
     crate::domain::session::SessionState,
     crate::domain::sponsorship::SponsorshipState,
     crate::domain::webhooks::DeliveryStatus,
+    crate::domain::mail::MailKind,
+    crate::domain::mail::MailStatus,
+    crate::domain::mail::TokenPurpose,
     crate::domain::webhooks::DisabledReason,
 );
 

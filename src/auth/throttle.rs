@@ -152,6 +152,20 @@ impl LoginThrottle {
         }
     }
 
+    /// Lifts every slowdown of `login` (its own count and those of its pairs) after the owner
+    /// proved control of the mailbox with a reset link from `address`, and remembers that address
+    /// as the owner's. Other addresses' counts stay: they belong to whoever tried from there.
+    pub fn unlock(&self, login: &str, address: &str, now: Instant) {
+        {
+            let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+            let pair_suffix = format!("\u{0}{login}");
+            state
+                .failures
+                .retain(|key, _| key != &login_key(login) && !key.ends_with(&pair_suffix));
+        }
+        self.record_success(login, address, now);
+    }
+
     /// Forgets the pair's failures after a success and remembers the address as known.
     pub fn record_success(&self, login: &str, address: &str, now: Instant) {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -175,23 +189,26 @@ struct Window {
     count: u32,
 }
 
-/// Registrations per client address and hour (one per server); a limit of 0 counts nothing.
+/// Attempts per client address and hour under one named policy; a limit of 0 counts nothing.
 #[derive(Debug)]
-pub struct RegistrationThrottle {
+pub struct HourlyThrottle {
+    policy: &'static str,
     limit: u32,
     windows: Mutex<HashMap<String, Window>>,
 }
 
-impl RegistrationThrottle {
-    /// A throttle allowing `limit` registrations per address and hour (0: unlimited).
-    pub fn new(limit: u32) -> Self {
+impl HourlyThrottle {
+    /// A throttle allowing `limit` attempts per address and hour (0: unlimited), named `policy`
+    /// in the `RateLimit` headers.
+    pub fn new(policy: &'static str, limit: u32) -> Self {
         Self {
+            policy,
             limit,
             windows: Mutex::new(HashMap::new()),
         }
     }
 
-    /// Counts one registration attempt from `address`; refuses it when the hour's limit is used.
+    /// Counts one attempt from `address`; refuses it when the hour's limit is used.
     pub fn attempt(&self, address: &str, now: Instant) -> Result<(), Refusal> {
         if self.limit == 0 {
             return Ok(());
@@ -215,13 +232,49 @@ impl RegistrationThrottle {
             let left = REGISTRATION_WINDOW.saturating_sub(elapsed);
             return Err(Refusal {
                 retry_after_secs: left.as_secs().max(1),
-                policy: "registration",
+                policy: self.policy,
                 quota: self.limit,
                 window_secs: REGISTRATION_WINDOW.as_secs(),
             });
         }
         window.count += 1;
         Ok(())
+    }
+}
+
+/// Registrations per client address and hour (one per server).
+#[derive(Debug)]
+pub struct RegistrationThrottle(HourlyThrottle);
+
+impl RegistrationThrottle {
+    /// A throttle allowing `limit` registrations per address and hour (0: unlimited).
+    pub fn new(limit: u32) -> Self {
+        Self(HourlyThrottle::new("registration", limit))
+    }
+}
+
+impl std::ops::Deref for RegistrationThrottle {
+    type Target = HourlyThrottle;
+    fn deref(&self) -> &HourlyThrottle {
+        &self.0
+    }
+}
+
+/// Password-reset requests per client address and hour (one per server).
+#[derive(Debug)]
+pub struct PasswordResetThrottle(HourlyThrottle);
+
+impl PasswordResetThrottle {
+    /// A throttle allowing `limit` reset requests per address and hour (0: unlimited).
+    pub fn new(limit: u32) -> Self {
+        Self(HourlyThrottle::new("password_reset", limit))
+    }
+}
+
+impl std::ops::Deref for PasswordResetThrottle {
+    type Target = HourlyThrottle;
+    fn deref(&self) -> &HourlyThrottle {
+        &self.0
     }
 }
 
@@ -235,6 +288,24 @@ mod tests {
         for _ in 0..times {
             throttle.record_failure(login, address, at);
         }
+    }
+
+    #[test]
+    fn an_unlock_lifts_the_login_s_slowdown_but_not_the_address_s() {
+        let throttle = LoginThrottle::default();
+        let at = Instant::now();
+        fail(&throttle, OWNER, "192.0.2.7", 40, at);
+        assert!(throttle.blocked_for(OWNER, "192.0.2.7", at).is_some());
+        fail(&throttle, "other@b.de", "192.0.2.7", 1, at);
+        throttle.unlock(OWNER, "203.0.113.5", at);
+        assert!(throttle.blocked_for(OWNER, "198.51.100.1", at).is_none());
+        assert!(throttle.blocked_for(OWNER, "203.0.113.5", at).is_none());
+        // The address that guessed 40 times stays slowed for every login it tries.
+        assert!(
+            throttle
+                .blocked_for("other@b.de", "192.0.2.7", at)
+                .is_some()
+        );
     }
 
     #[test]

@@ -11,6 +11,8 @@ diesel::table! {
         disabled_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        mail_lang -> Text,
+        mail_opt_outs -> Text,
     }
 }
 
@@ -508,6 +510,41 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The mail outbox: rendered messages and their delivery state.
+    mail_messages (id) {
+        id -> BigInt,
+        account_id -> Nullable<BigInt>,
+        to_address -> Text,
+        kind -> Text,
+        lang -> Text,
+        subject -> Text,
+        body_text -> Text,
+        body_html -> Text,
+        message_id -> Text,
+        dedupe_key -> Nullable<Text>,
+        status -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// Single-use e-mailed links (password reset, invitation), stored as hashes.
+    account_tokens (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        purpose -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -528,6 +565,8 @@ diesel::joinable!(newsletter_welcomes -> participants (participant_id));
 diesel::joinable!(newsletter_welcomes -> newsletter_mailings (mailing_id));
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
+diesel::joinable!(mail_messages -> accounts (account_id));
+diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -565,4 +604,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     outbox_events,
     webhook_endpoints,
     webhook_deliveries,
+    mail_messages,
+    account_tokens,
 );

@@ -189,6 +189,9 @@ text_codes! {
     Experience => crate::domain::participant::Experience,
     Salutation => crate::domain::participant::Salutation,
     FederalState => crate::domain::participant::FederalState,
+    MailKind => crate::domain::mail::MailKind,
+    MailStatus => crate::domain::mail::MailStatus,
+    TokenPurpose => crate::domain::mail::TokenPurpose,
 }
 
 #[cfg(test)]

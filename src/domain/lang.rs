@@ -19,6 +19,15 @@ impl Lang {
         }
     }
 
+    /// The language of a stored tag; anything but `en` is German, the programme's language.
+    pub fn from_tag(tag: &str) -> Self {
+        if tag.eq_ignore_ascii_case("en") {
+            Lang::En
+        } else {
+            Lang::De
+        }
+    }
+
     /// Chooses between a German and an English text.
     pub fn pick<'a>(self, de: &'a str, en: &'a str) -> &'a str {
         match self {

@@ -26,6 +26,11 @@ pub fn programme_day_start(date: NaiveDate) -> NaiveDateTime {
         .map_or_else(|| date.and_time(NaiveTime::MIN), |t| t.naive_utc())
 }
 
+/// The wall-clock time in Germany of a UTC instant stored without its zone (for texts people read).
+pub fn programme_wall_time(instant: NaiveDateTime) -> NaiveDateTime {
+    instant.and_utc().with_timezone(&Berlin).naive_local()
+}
+
 /// Today in the programme's calendar.
 pub fn programme_today() -> NaiveDate {
     programme_date(Utc::now())
@@ -37,6 +42,20 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn wall_time_is_local_in_winter_and_summer() {
+        let winter = at("2026-01-15T09:00:00Z").naive_utc();
+        let summer = at("2026-07-15T09:00:00Z").naive_utc();
+        assert_eq!(
+            programme_wall_time(winter).to_string(),
+            "2026-01-15 10:00:00"
+        );
+        assert_eq!(
+            programme_wall_time(summer).to_string(),
+            "2026-07-15 11:00:00"
+        );
     }
 
     fn day(s: &str) -> NaiveDate {

@@ -18,6 +18,7 @@ mod events;
 mod export;
 mod forum_sponsorships;
 mod health;
+mod mail;
 mod migrations;
 mod newsletter;
 mod participants;

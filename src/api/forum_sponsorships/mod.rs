@@ -5,6 +5,7 @@
 
 pub mod application;
 pub mod evidence;
+mod notices;
 pub mod reading;
 pub mod transitions;
 

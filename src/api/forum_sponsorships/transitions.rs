@@ -8,6 +8,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
+use super::notices::tell_sponsor;
 use super::{
     FORMAT, SponsorshipResponse, change, check_capacity, open_forum, visible, wrong_state,
 };
@@ -84,7 +85,7 @@ pub async fn approve(
             "sponsors_before": taken,
             "limit": rule.mentors_per_instance,
         });
-        change(
+        let approved = change(
             conn,
             &caller.actor(),
             &row,
@@ -92,7 +93,9 @@ pub async fn approve(
             &changes,
             "forum_sponsorship.approved",
             extra,
-        )
+        )?;
+        tell_sponsor(conn, &row, SponsorshipState::Approved, None)?;
+        Ok(approved)
     })
     .await?;
     Ok(private_json(&approved))
@@ -122,13 +125,14 @@ pub async fn decline(
     let actor = caller.account_id;
     let declined = db::write(&pool, move |conn| {
         let row = rows::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let reason = body.reason.clone();
         let changes = Changes {
             state_reason: Some(Some(body.reason)),
             decided_by: Some(Some(actor)),
             decided_at: Some(Some(Utc::now().naive_utc())),
             ..Changes::default()
         };
-        change(
+        let declined = change(
             conn,
             &caller.actor(),
             &row,
@@ -136,7 +140,9 @@ pub async fn decline(
             &changes,
             "forum_sponsorship.declined",
             json!({}),
-        )
+        )?;
+        tell_sponsor(conn, &row, SponsorshipState::Declined, Some(reason))?;
+        Ok(declined)
     })
     .await?;
     Ok(private_json(&declined))

@@ -22,6 +22,7 @@ use crate::domain::participant::{
 use crate::domain::programme_time::programme_today;
 use crate::domain::text;
 use crate::error::AppError;
+use crate::mail::{self, Links, Message};
 
 async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
     let today = programme_today();
@@ -50,10 +51,12 @@ async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
 pub async fn activate(
     StaffCaller(caller): StaffCaller,
     id: web::Path<i64>,
+    links: web::Data<Links>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let today = programme_today();
+    let login_link = links.login();
     db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
         let all = projects::of_participant(conn, id)?;
@@ -73,7 +76,13 @@ pub async fn activate(
             ParticipantStatus::Pending,
             ParticipantStatus::Active,
             EventType::ParticipantActivated,
-        )
+        )?;
+        let welcome = Message::ParticipantActivated {
+            in_directory: row.consent_directory,
+            login_link,
+        };
+        mail::queue_to_account(conn, row.account_id, &welcome)?;
+        Ok(())
     })
     .await?;
     respond(&pool, id).await

@@ -23,10 +23,12 @@ use crate::db::models::participants::{self, NewParticipant};
 use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{participant_topics, roles};
 use crate::db::{self, DbPool};
+use crate::domain::lang::Lang;
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
 use crate::domain::programme_time::programme_today;
 use crate::domain::text::{self, normalize_login};
 use crate::error::{AppError, FieldProblem};
+use crate::mail::{self, Message};
 use crate::request_context::RequestId;
 
 /// What a participant consents to, per purpose.
@@ -138,6 +140,7 @@ pub async fn create_registration(
     throttle: web::Data<RegistrationThrottle>,
     body: JsonObject<RegistrationRequest>,
     request_id: RequestId,
+    lang: Lang,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     throttle.attempt(&address.0, Instant::now())?;
@@ -186,6 +189,8 @@ pub async fn create_registration(
             &actor,
         )?;
         actor.account_id = Some(account.id);
+        // Messages go in the language the registration was made in.
+        accounts::set_mail_preferences(conn, account.id, lang.tag(), "", now)?;
         let participant = participants::insert(
             conn,
             &NewParticipant {
@@ -244,6 +249,7 @@ pub async fn create_registration(
                 })),
             },
         )?;
+        mail::queue_to_account(conn, account.id, &Message::RegistrationReceived {})?;
         assemble_one(conn, participant, today)
     })
     .await?;

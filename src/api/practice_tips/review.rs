@@ -25,6 +25,7 @@ use crate::domain::events::EventType;
 use crate::domain::practice_tip::{TipState, Transition, check_publication, check_submission};
 use crate::domain::text;
 use crate::error::AppError;
+use crate::mail::{self, Message};
 
 /// Staff's note to the author: what to change.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
@@ -122,7 +123,32 @@ fn apply(
         after.extend(extra.clone());
     }
     audit(conn, &caller.actor(), transition.action(), tip.id, after)?;
+    tell_author(conn, &updated, transition)?;
     Ok(updated)
+}
+
+/// Tells the author of a staff decision by e-mail (sent back, published, rejected, withdrawn),
+/// with the decision in their language and the note staff gave.
+fn tell_author(
+    conn: &mut DbConnection,
+    tip: &PracticeTip,
+    transition: Transition,
+) -> Result<(), AppError> {
+    let note = match transition {
+        Transition::Submit => return Ok(()),
+        Transition::RequestChanges => tip.review_note.clone(),
+        Transition::Publish => None,
+        Transition::Reject | Transition::Withdraw => tip.state_reason.clone(),
+    };
+    if let Some(to) = mail::recipient_of_participant(conn, tip.author_id)? {
+        let message = Message::TipDecided {
+            title: tip.title.clone(),
+            decision: tip.state.label(to.lang).to_owned(),
+            note: note.unwrap_or_default(),
+        };
+        mail::queue(conn, &to, &message, None)?;
+    }
+    Ok(())
 }
 
 /// Runs a staff transition on tip `id` inside one transaction and answers with the tip.

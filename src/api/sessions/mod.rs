@@ -8,6 +8,7 @@ pub mod attachments;
 pub mod attendance;
 pub mod documentation;
 pub mod mentees;
+mod notices;
 pub mod proposals;
 pub mod transitions;
 

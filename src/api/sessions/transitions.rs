@@ -145,6 +145,7 @@ fn apply(
             after: Some(after),
         },
     )?;
+    super::notices::tell(conn, &updated, from, transition)?;
     Ok(updated)
 }
 

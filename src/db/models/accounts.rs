@@ -20,6 +20,10 @@ pub struct Account {
     pub disabled_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The language of the account's e-mail (`de` or `en`).
+    pub mail_lang: String,
+    /// Optional message kinds the person turned off (comma-separated codes).
+    pub mail_opt_outs: String,
 }
 
 /// Insert form for `accounts`.
@@ -71,6 +75,40 @@ pub fn list(
         query = query.filter(accounts::role.eq(role.to_owned()));
     }
     query.load(conn)
+}
+
+/// Stores a new password hash.
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: i64,
+    password_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::password_hash.eq(password_hash),
+            accounts::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores the language and the opted-out kinds of the account's messages.
+pub fn set_mail_preferences(
+    conn: &mut DbConnection,
+    id: i64,
+    mail_lang: &str,
+    mail_opt_outs: &str,
+    now: NaiveDateTime,
+) -> QueryResult<Account> {
+    diesel::update(accounts::table.find(id))
+        .set((
+            accounts::mail_lang.eq(mail_lang),
+            accounts::mail_opt_outs.eq(mail_opt_outs),
+            accounts::updated_at.eq(now),
+        ))
+        .returning(accounts::all_columns)
+        .get_result(conn)
 }
 
 /// Sets or clears `disabled_at`; returns the updated row.

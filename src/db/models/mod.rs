@@ -1,5 +1,6 @@
 //! Row types and queries, one module per table (or small group of tables).
 
+pub mod account_tokens;
 pub mod accounts;
 pub mod audit_events;
 pub mod calendar_feed_tokens;
@@ -13,6 +14,7 @@ pub mod forum_sponsorships;
 pub mod forums;
 pub mod idempotency_keys;
 pub mod locks;
+pub mod mail_messages;
 pub mod newsletter;
 pub mod outbox;
 pub mod participant_topics;

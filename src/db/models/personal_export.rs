@@ -115,6 +115,16 @@ pub const COVERED_TABLES: &[Coverage] = &[
         "about the participant, their practice tips and proposed sessions",
     ),
     covered(
+        "mail_messages",
+        "mail_messages",
+        "account_id (with the text as sent)",
+    ),
+    covered(
+        "account_tokens",
+        "account_tokens",
+        "account_id (times only, never the token digest)",
+    ),
+    covered(
         "idempotency_keys",
         "idempotency_keys",
         "account_id (without the stored response body)",

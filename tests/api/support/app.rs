@@ -4,15 +4,18 @@
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
-use mentoring_api::config::{Secret, Settings};
+use mentoring_api::config::{MailSettings, Secret, Settings};
 use mentoring_api::db::DbPool;
 use mentoring_api::db::models::audit_events::Actor;
+use mentoring_api::domain::mail::SendPolicy;
 use mentoring_api::domain::webhooks::DeliveryPolicy;
 use mentoring_api::startup::Application;
 use rand::Rng;
 use reqwest::{Method, Response, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
+
+use super::smtp::SmtpServer;
 
 /// The JWT secret of every test server (tests forge tokens with it).
 pub const TEST_JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
@@ -50,6 +53,8 @@ pub struct TestApp {
     pub address: String,
     pub client: reqwest::Client,
     pub pool: DbPool,
+    /// The SMTP server every message of this app goes to.
+    pub mail: SmtpServer,
     database_url: String,
     handle: ServerHandle,
     _database: TestDatabase,
@@ -122,6 +127,25 @@ pub fn test_settings(database_url: &str) -> Settings {
         // `X-Forwarded-For`; without the header the client is 127.0.0.1.
         trusted_proxies: vec![std::net::IpAddr::from([127, 0, 0, 1])],
         registrations_per_hour: 0,
+        mail: MailSettings {
+            smtp_url: None,
+            from: "SK:KK Mentoring <mentoring@example.org>".to_owned(),
+            reply_to: Some("Geschäftsstelle <office@example.org>".to_owned()),
+            folder: std::env::temp_dir().join("mentoring-test-mail-unused"),
+            public_url: "https://mentoring.example".to_owned(),
+            policy: fast_mail(),
+        },
+    }
+}
+
+/// Mail timing for tests: polls every 50 ms, retries after 100 ms doubling up to 1 s, 3 attempts.
+pub fn fast_mail() -> SendPolicy {
+    SendPolicy {
+        poll_interval: Duration::from_millis(50),
+        timeout: Duration::from_secs(5),
+        retry_base: Duration::from_millis(100),
+        retry_max: Duration::from_secs(1),
+        max_attempts: 3,
     }
 }
 
@@ -140,7 +164,8 @@ pub fn fast_webhooks() -> DeliveryPolicy {
 /// Starts a server on a fresh database; `None` when PostgreSQL tests are switched off.
 pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
     let (database_url, database) = create_database(backend)?;
-    let (address, pool, handle) = start(&database_url);
+    let mail = SmtpServer::start().await;
+    let (address, pool, handle) = start(&database_url, &mail);
     Some(TestApp {
         address,
         client: reqwest::Client::builder()
@@ -153,14 +178,22 @@ pub async fn try_spawn(backend: Backend) -> Option<TestApp> {
             .build()
             .unwrap(),
         pool,
+        mail,
         database_url,
         handle,
         _database: database,
     })
 }
 
-fn start(database_url: &str) -> (String, DbPool, ServerHandle) {
-    start_with(test_settings(database_url))
+/// Settings of a test server for `database_url` sending its mail to `smtp`.
+fn settings_with_mail(database_url: &str, smtp: &SmtpServer) -> Settings {
+    let mut settings = test_settings(database_url);
+    settings.mail.smtp_url = Some(smtp.url());
+    settings
+}
+
+fn start(database_url: &str, smtp: &SmtpServer) -> (String, DbPool, ServerHandle) {
+    start_with(settings_with_mail(database_url, smtp))
 }
 
 fn start_with(settings: Settings) -> (String, DbPool, ServerHandle) {
@@ -180,13 +213,13 @@ impl TestApp {
 
     /// Starts the service again on the same database (on a new port).
     pub fn start_again(&mut self) {
-        (self.address, self.pool, self.handle) = start(&self.database_url);
+        (self.address, self.pool, self.handle) = start(&self.database_url, &self.mail);
     }
 
     /// Stops the service and starts it again on the same database with changed settings.
     pub async fn restart_with(&mut self, change: impl FnOnce(&mut Settings)) {
         self.stop().await;
-        let mut settings = test_settings(&self.database_url);
+        let mut settings = settings_with_mail(&self.database_url, &self.mail);
         change(&mut settings);
         (self.address, self.pool, self.handle) = start_with(settings);
     }

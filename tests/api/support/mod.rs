@@ -7,4 +7,5 @@ pub mod pdf;
 pub mod roles;
 pub mod schema;
 pub mod sessions;
+pub mod smtp;
 pub mod sponsorships;

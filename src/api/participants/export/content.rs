@@ -8,6 +8,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::messages::{
+    ExportedAccountToken, ExportedMailMessage, account_tokens_of, mail_messages_of,
+};
 use crate::api::access::Viewer;
 use crate::api::audit::AuditEventResponse;
 use crate::api::forum_sponsorships::SponsorshipResponse;
@@ -419,6 +422,10 @@ pub struct PersonalDataExport {
     pub practice_tip_documents: Vec<ExportedTipDocument>,
     /// Newsletter mailings that welcomed the person.
     pub newsletter_welcomes: Vec<ExportedWelcome>,
+    /// Every e-mail the service wrote to the person, with its text.
+    pub mail_messages: Vec<ExportedMailMessage>,
+    /// E-mailed password links (when sent, until when valid, when used).
+    pub account_tokens: Vec<ExportedAccountToken>,
     /// Topics the person proposed.
     pub topics_proposed: Vec<ExportedTopic>,
     /// Events told to the community platform about the person and their contributions.
@@ -689,6 +696,8 @@ pub fn gather(
                 file_in_package: tip_path(d.practice_tip_id),
             })
             .collect(),
+        mail_messages: mail_messages_of(conn, person.account_id)?,
+        account_tokens: account_tokens_of(conn, person.account_id)?,
         newsletter_welcomes: rows::newsletter_welcomes(conn, person)?
             .into_iter()
             .map(|w| ExportedWelcome {

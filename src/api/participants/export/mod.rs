@@ -3,6 +3,7 @@
 //! Each export is recorded in the audit trail.
 
 pub mod content;
+pub mod messages;
 pub mod package;
 
 use actix_web::http::header;

@@ -22,6 +22,19 @@ pub fn reads() -> Vec<Row> {
             no_body,
             "401 200 200 200 200 200 200 200",
         ),
+        // People choose their messages; integration clients get none.
+        row(
+            "GET /api/v1/me/mail-preferences",
+            none,
+            no_body,
+            "401 200 200 200 200 403 200 200",
+        ),
+        row(
+            "GET /api/v1/mail-messages",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
         row(
             "GET /api/v1/accounts",
             none,

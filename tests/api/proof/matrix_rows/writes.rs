@@ -27,6 +27,33 @@ pub fn writes() -> Vec<Row> {
             },
             "201 201 201 201 201 201 201 201",
         ),
+        // Anyone may ask; the answer never says whether the address has an account.
+        row(
+            "POST /api/v1/password-resets",
+            none,
+            |_| Payload::Json(json!({"email": "spare@example.org"})),
+            "202 202 202 202 202 202 202 202",
+        ),
+        // Anyone may try a token; an unknown one is refused at `/token` for everybody.
+        row(
+            "POST /api/v1/password-resets/confirm",
+            none,
+            |_| Payload::Json(json!({"token": "no-such-token", "password": PASSWORD})),
+            "422 422 422 422 422 422 422 422",
+        ),
+        row(
+            "PUT /api/v1/me/mail-preferences",
+            none,
+            |_| Payload::Json(json!({"lang": "de", "opted_out": ["session_approved"]})),
+            "401 200 200 200 200 403 200 200",
+        ),
+        // Nothing failed in the world: staff get 404 for an unknown message (409 if it did not fail).
+        row(
+            "POST /api/v1/mail-messages/{id}/retry",
+            |_| ids(&[1]),
+            no_body,
+            "401 403 403 403 403 403 403 409",
+        ),
         row(
             "POST /api/v1/staff-accounts",
             none,

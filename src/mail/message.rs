@@ -1,0 +1,98 @@
+//! The messages the service sends, each with exactly the facts its template needs (the reader's
+//! name comes from the recipient). Times are
+//! already formatted for the reader (Germany's wall-clock time); names are as the person gave them.
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use crate::domain::lang::Lang;
+use crate::domain::mail::MailKind;
+use crate::domain::programme_time::programme_wall_time;
+
+/// One message and its facts; the variant decides the template.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Message {
+    /// A link to set a new password.
+    PasswordReset { link: String, minutes: i64 },
+    /// The password was changed.
+    PasswordChanged {},
+    /// A link to set the first password.
+    Invitation { link: String, days: i64 },
+    /// The registration is waiting for the programme office.
+    RegistrationReceived {},
+    /// The address registered again; the owner may log in or reset the password.
+    RegistrationDuplicate { reset_link: String },
+    /// The participant was activated.
+    ParticipantActivated {
+        in_directory: bool,
+        login_link: String,
+    },
+    /// A session the person mentors was approved.
+    SessionApproved {
+        title: String,
+        starts: String,
+        place: String,
+    },
+    /// A session the person proposed was declined.
+    SessionDeclined { title: String, reason: String },
+    /// A session was cancelled; `signed_up` when the reader is a mentee signed up for it.
+    SessionCancelled {
+        title: String,
+        starts: String,
+        signed_up: bool,
+    },
+    /// A decision on the person's practice tip.
+    TipDecided {
+        title: String,
+        decision: String,
+        note: String,
+    },
+    /// A decision on the person's forum sponsorship.
+    SponsorshipDecided {
+        forum: String,
+        decision: String,
+        note: String,
+    },
+}
+
+impl Message {
+    /// The kind of message (its template, and whether the reader may turn it off).
+    pub fn kind(&self) -> MailKind {
+        match self {
+            Message::PasswordReset { .. } => MailKind::PasswordReset,
+            Message::PasswordChanged { .. } => MailKind::PasswordChanged,
+            Message::Invitation { .. } => MailKind::Invitation,
+            Message::RegistrationReceived { .. } => MailKind::RegistrationReceived,
+            Message::RegistrationDuplicate { .. } => MailKind::RegistrationDuplicate,
+            Message::ParticipantActivated { .. } => MailKind::ParticipantActivated,
+            Message::SessionApproved { .. } => MailKind::SessionApproved,
+            Message::SessionDeclined { .. } => MailKind::SessionDeclined,
+            Message::SessionCancelled { .. } => MailKind::SessionCancelled,
+            Message::TipDecided { .. } => MailKind::TipDecided,
+            Message::SponsorshipDecided { .. } => MailKind::SponsorshipDecided,
+        }
+    }
+}
+
+/// A UTC instant as the reader in Germany reads it: `03.03.2027, 10:00 Uhr` or
+/// `2027-03-03 10:00 (German time)`.
+pub fn reader_time(instant: NaiveDateTime, lang: Lang) -> String {
+    let local = programme_wall_time(instant);
+    match lang {
+        Lang::De => local.format("%d.%m.%Y, %H:%M Uhr").to_string(),
+        Lang::En => local.format("%Y-%m-%d %H:%M (German time)").to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_in_germany_s_clock() {
+        let at: NaiveDateTime = "2027-03-03T09:00:00".parse().unwrap();
+        assert_eq!(reader_time(at, Lang::De), "03.03.2027, 10:00 Uhr");
+        assert_eq!(reader_time(at, Lang::En), "2027-03-03 10:00 (German time)");
+    }
+}
