@@ -17,7 +17,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .service(api::auth::create_token)
+                .service(api::auth::refresh::refresh)
+                .service(api::auth::refresh::logout)
                 .service(api::auth::get_me)
+                .service(api::auth::password_change::change_password)
                 .service(api::accounts::create_staff)
                 .service(api::accounts::create_integration)
                 .service(api::accounts::list)

@@ -89,6 +89,28 @@ pub fn set_disabled(
         .get_result(conn)
 }
 
+/// Replaces the password hash, only while it is still `expected` (the one the caller checked);
+/// `false` when it changed in between.
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: i64,
+    expected: &str,
+    new_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::password_hash.eq(expected)),
+    )
+    .set((
+        accounts::password_hash.eq(new_hash),
+        accounts::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
+}
+
 /// Creates an account and records it in the audit trail, in the caller's transaction.
 pub fn create(
     conn: &mut DbConnection,
