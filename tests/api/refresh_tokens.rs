@@ -14,6 +14,7 @@ use crate::support::app::{PASSWORD, TestApp, assert_problem, pointers};
 on_both_backends!(
     people_get_a_refresh_token_that_rotates_once,
     reusing_a_used_refresh_token_revokes_its_whole_family,
+    concurrent_refreshes_with_one_token_leave_one_winner_and_a_revoked_family,
     an_expired_refresh_token_gets_the_same_401_as_an_unknown_one,
     logout_revokes_the_family_only_and_is_idempotent,
     integration_clients_and_ended_participants_get_no_refresh_token,
@@ -151,6 +152,40 @@ async fn reusing_a_used_refresh_token_revokes_its_whole_family(app: TestApp) {
         .count();
     // The first replay is detected and audited; later ones meet a revoked family.
     assert_eq!(detected, 1, "the replay is on the trail: {events}");
+}
+
+async fn concurrent_refreshes_with_one_token_leave_one_winner_and_a_revoked_family(app: TestApp) {
+    let token = refresh_token_of(&staff_login(&app, "office@example.org").await);
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let (client, url, token) = (
+            app.client.clone(),
+            format!("{}/api/v1/auth/refresh", app.address),
+            token.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let res = client
+                .post(url)
+                .json(&json!({"refresh_token": token}))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status();
+            (status, res.json::<Value>().await.unwrap())
+        }));
+    }
+    let mut winners = Vec::new();
+    for task in tasks {
+        let (status, body) = task.await.unwrap();
+        match status {
+            StatusCode::OK => winners.push(refresh_token_of(&body)),
+            StatusCode::UNAUTHORIZED => {}
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!(winners.len(), 1, "the token is used once");
+    // The others were replays: the family, the winner's new token with it, is revoked.
+    refused(&app, &winners[0]).await;
 }
 
 async fn an_expired_refresh_token_gets_the_same_401_as_an_unknown_one(mut app: TestApp) {
