@@ -32,6 +32,7 @@ fn settings(database_url: &str) -> Settings {
         pool_size: 4,
         jwt_secret: Secret::new(b"bench-secret-bench-secret-bench-secret-01".to_vec()),
         token_ttl_secs: 3600,
+        refresh_token_ttl_secs: 30 * 86_400,
         cors_origins: Vec::new(),
         workers: Some(2),
         funding_agency_name: "PtJ".to_owned(),

@@ -49,6 +49,9 @@ pub struct Settings {
     pub jwt_secret: Secret,
     /// Access-token lifetime in seconds (`TOKEN_TTL_SECONDS`).
     pub token_ttl_secs: i64,
+    /// Refresh-token lifetime in seconds (`REFRESH_TOKEN_TTL_DAYS`, default 30 days): how long
+    /// a person's login may be refreshed without being used.
+    pub refresh_token_ttl_secs: i64,
     /// Origins allowed by CORS (`CORS_ALLOWED_ORIGINS`, comma-separated; empty: none).
     pub cors_origins: Vec<String>,
     /// HTTP worker threads (`HTTP_WORKERS`; default: one per core).
@@ -126,6 +129,9 @@ impl fmt::Debug for MailSettings {
 /// people from one network in an hour stays below it; a script probing addresses does not.
 pub const DEFAULT_REGISTRATIONS_PER_HOUR: u32 = 20;
 
+/// Default of `REFRESH_TOKEN_TTL_DAYS`: a person who uses the service once a month stays logged in.
+pub const DEFAULT_REFRESH_TOKEN_TTL_DAYS: i64 = 30;
+
 /// Default of `MAX_FORUMS`: "bis zu 12 Unterforen" (§ 5.4).
 pub const DEFAULT_MAX_FORUMS: u32 = 12;
 
@@ -200,6 +206,14 @@ impl Settings {
                 reason: "must be between 60 and 86400".to_owned(),
             });
         }
+        let refresh_days: i64 =
+            parse_var("REFRESH_TOKEN_TTL_DAYS", DEFAULT_REFRESH_TOKEN_TTL_DAYS)?;
+        if !(1..=365).contains(&refresh_days) {
+            return Err(ConfigError::Invalid {
+                name: "REFRESH_TOKEN_TTL_DAYS",
+                reason: "must be between 1 and 365".to_owned(),
+            });
+        }
         let pool_size: u32 = parse_var("DATABASE_POOL_SIZE", 8)?;
         if pool_size == 0 {
             return Err(ConfigError::Invalid {
@@ -235,6 +249,7 @@ impl Settings {
             pool_size,
             jwt_secret,
             token_ttl_secs,
+            refresh_token_ttl_secs: refresh_days * 86_400,
             cors_origins: var("CORS_ALLOWED_ORIGINS")
                 .map(|v| {
                     v.split(',')

@@ -17,7 +17,10 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/api/v1")
                 .service(api::auth::create_token)
+                .service(api::auth::refresh::refresh)
+                .service(api::auth::refresh::logout)
                 .service(api::auth::get_me)
+                .service(api::auth::password_change::change_password)
                 .service(api::password_resets::request_reset)
                 .service(api::password_resets::confirm_reset)
                 .service(api::mail_messages::get_preferences)

@@ -14,6 +14,7 @@ use crate::auth::staff::{NewStaffAccount, create_staff_account};
 use crate::auth::{AccountCache, Role, StaffCaller, password};
 use crate::db::models::accounts::{self, Account, NewAccount};
 use crate::db::models::audit_events::{self, Change};
+use crate::db::models::refresh_tokens;
 use crate::db::{self, DbPool};
 use crate::domain::text;
 use crate::error::AppError;
@@ -236,6 +237,9 @@ async fn set_disabled(
         }
         let now = Utc::now().naive_utc();
         let after = accounts::set_disabled(conn, id, disable.then_some(now), now)?;
+        if disable {
+            refresh_tokens::revoke_all_of(conn, id)?;
+        }
         audit_events::record(
             conn,
             Change {
@@ -259,7 +263,7 @@ async fn set_disabled(
 }
 
 /// Disables an account: its tokens stop working at once (on other instances sharing the database
-/// within a second) and it can no longer log in.
+/// within a second), its refresh tokens are revoked and it can no longer log in.
 #[utoipa::path(
     tag = "accounts",
     operation_id = "deactivate_account",

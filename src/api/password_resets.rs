@@ -18,7 +18,7 @@ use crate::api::http::json_object::JsonObject;
 use crate::auth::secret::sha256_hex;
 use crate::auth::throttle::{LoginThrottle, PasswordResetThrottle};
 use crate::auth::{Role, password};
-use crate::db::models::account_tokens;
+use crate::db::models::{account_tokens, refresh_tokens};
 use crate::db::models::accounts;
 use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::{self, DbConnection, DbPool};
@@ -225,7 +225,10 @@ pub async fn confirm_reset(
         if token.account_id != account_id {
             return Err(invalid_token());
         }
-        accounts::set_password_hash(conn, account_id, &hash, now)?;
+        // The token proves the mailbox, not the old password: replace whatever is stored now.
+        let current = accounts::find(conn, account_id)?.ok_or_else(invalid_token)?;
+        accounts::set_password_hash(conn, account_id, &current.password_hash, &hash, now)?;
+        refresh_tokens::revoke_all_of(conn, account_id)?;
         audit_events::record(
             conn,
             Change {

@@ -5,6 +5,7 @@ pub mod account_cache;
 pub mod extractor;
 pub mod jwt;
 pub mod password;
+pub mod refresh;
 pub mod role;
 pub mod secret;
 pub mod staff;

@@ -7,7 +7,7 @@ use actix_web::web;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 
-use crate::domain::password_strength::strong_password;
+use crate::domain::password_strength::strong_password_at;
 use crate::error::AppError;
 
 /// Hashes a password into a PHC string (argon2id, default parameters).
@@ -21,9 +21,18 @@ pub fn hash(password: &str) -> Result<String, argon2::password_hash::Error> {
 /// hashes it: 422 at `/password` when it is weak. Both steps run off the actix workers (zxcvbn and
 /// argon2id are CPU work).
 pub async fn hash_if_strong(password: String, personal: Vec<String>) -> Result<String, AppError> {
+    hash_if_strong_at(password, personal, "/password").await
+}
+
+/// [`hash_if_strong`] for a password field at another `pointer` (`/new_password`).
+pub async fn hash_if_strong_at(
+    password: String,
+    personal: Vec<String>,
+    pointer: &'static str,
+) -> Result<String, AppError> {
     web::block(move || {
         let personal: Vec<&str> = personal.iter().map(String::as_str).collect();
-        strong_password(&password, &personal)?;
+        strong_password_at(&password, &personal, pointer)?;
         hash(&password).map_err(AppError::internal)
     })
     .await

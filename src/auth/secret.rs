@@ -1,6 +1,8 @@
-//! Random secrets handed out once (integration client secrets, calendar feed tokens) and the
-//! digest under which a bearer secret is stored and looked up.
+//! Random secrets handed out once (integration client secrets, calendar feed and refresh tokens)
+//! and the digest under which a bearer secret is stored and looked up.
 
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::Rng;
 use sha2::{Digest, Sha256};
 
@@ -10,6 +12,14 @@ pub fn random_hex(bytes: usize) -> String {
     (0..bytes)
         .map(|_| format!("{:02x}", rng.random::<u8>()))
         .collect()
+}
+
+/// `bytes` random bytes from the thread's CSPRNG, base64url-encoded without padding (32 bytes,
+/// 256 bits, give 43 characters).
+pub fn random_base64url(bytes: usize) -> String {
+    let mut rng = rand::rng();
+    let raw: Vec<u8> = (0..bytes).map(|_| rng.random::<u8>()).collect();
+    URL_SAFE_NO_PAD.encode(raw)
 }
 
 /// SHA-256 of a high-entropy secret, as lowercase hex. Enough for secrets of ≥ 128 random bits
@@ -31,6 +41,17 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, random_hex(32));
+    }
+
+    #[test]
+    fn random_base64url_is_url_safe_and_differs() {
+        let a = random_base64url(32);
+        assert_eq!(a.len(), 43);
+        assert!(
+            a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        );
+        assert_ne!(a, random_base64url(32));
     }
 
     #[test]

@@ -354,6 +354,20 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Refresh tokens of people's logins (hashed), rotated within a family per login.
+    refresh_tokens (id) {
+        id -> BigInt,
+        account_id -> BigInt,
+        family_id -> Text,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
     /// Forum sponsorships (§ 3.2.1): a mentor sponsors a forum for 6–12 months.
     forum_sponsorships (id) {
         id -> BigInt,
@@ -550,6 +564,7 @@ diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
 diesel::joinable!(format_rules -> formats (format_code));
 diesel::joinable!(participants -> accounts (account_id));
+diesel::joinable!(refresh_tokens -> accounts (account_id));
 diesel::joinable!(participations -> participants (participant_id));
 diesel::joinable!(projects -> participants (participant_id));
 diesel::joinable!(role_change_requests -> participants (participant_id));
@@ -593,6 +608,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     session_case_examples,
     session_attachments,
     calendar_feed_tokens,
+    refresh_tokens,
     forum_sponsorships,
     forum_sponsorship_threads,
     practice_tips,

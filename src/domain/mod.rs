@@ -17,6 +17,7 @@ pub mod password_strength;
 pub mod pdf;
 pub mod practice_tip;
 pub mod programme_time;
+pub mod refresh_token;
 pub mod session;
 pub mod sponsorship;
 pub mod text;

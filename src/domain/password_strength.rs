@@ -64,16 +64,25 @@ const TOO_GUESSABLE: &str = "ist zu leicht zu erraten; bitte mehrere ungewöhnli
 /// the e-mail's local part or any of their words of three or more characters (ignoring case), and
 /// one zxcvbn scores below 3.
 pub fn strong_password(password: &str, personal: &[&str]) -> Result<(), Violation> {
+    strong_password_at(password, personal, "/password")
+}
+
+/// [`strong_password`] for a field at another `pointer` (`/new_password` of a password change).
+pub fn strong_password_at(
+    password: &str,
+    personal: &[&str],
+    pointer: &str,
+) -> Result<(), Violation> {
     let words = personal_words(personal);
     let lowered = password.to_lowercase();
     if words.iter().any(|word| lowered.contains(word.as_str())) {
-        return Err(Violation::field("/password", TOO_PERSONAL));
+        return Err(Violation::field(pointer, TOO_PERSONAL));
     }
     let mut known: Vec<&str> = words.iter().map(String::as_str).collect();
     known.extend_from_slice(GERMAN_PASSWORD_WORDS);
     let score = u8::from(zxcvbn::zxcvbn(password, &known).score());
     if score < MINIMUM_SCORE {
-        return Err(Violation::field("/password", TOO_GUESSABLE));
+        return Err(Violation::field(pointer, TOO_GUESSABLE));
     }
     Ok(())
 }

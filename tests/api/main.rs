@@ -27,6 +27,7 @@ mod practice_tips;
 mod privacy;
 mod project_corrections;
 mod proof;
+mod refresh_tokens;
 mod session_attendance;
 mod session_documentation;
 mod sessions;

@@ -13,7 +13,7 @@ use super::views::{ParticipantResponse, assemble_one};
 use crate::api::access::{existing, own_record};
 use crate::api::http::etag::json_with_etag;
 use crate::auth::{Caller, StaffCaller};
-use crate::db::models::{contact_sheets, participants, participations, projects};
+use crate::db::models::{contact_sheets, participants, participations, projects, refresh_tokens};
 use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
 use crate::domain::participant::{
@@ -134,6 +134,8 @@ pub async fn end(
             body.reason.trim(),
             viewer.account_id(),
         )?;
+        // An ended participant keeps a short-lived access token only (README, Access tokens).
+        refresh_tokens::revoke_all_of(conn, row.account_id)?;
         participants::transition(
             conn,
             id,

@@ -77,6 +77,7 @@ pub async fn erase(
         roles::anonymise(conn, id)?;
         sessions::anonymise_participant(conn, id)?;
         calendar_feed_tokens::revoke(conn, row.account_id)?;
+        crate::db::models::refresh_tokens::delete_all_of(conn, row.account_id)?;
         crate::db::models::practice_tips::delete_unpublished_of(conn, id)?;
         // Free texts, uploads and stored answers naming the person (README, "Erasure").
         crate::db::models::erasure::scrub(

@@ -77,22 +77,6 @@ pub fn list(
     query.load(conn)
 }
 
-/// Stores a new password hash.
-pub fn set_password_hash(
-    conn: &mut DbConnection,
-    id: i64,
-    password_hash: &str,
-    now: NaiveDateTime,
-) -> QueryResult<()> {
-    diesel::update(accounts::table.find(id))
-        .set((
-            accounts::password_hash.eq(password_hash),
-            accounts::updated_at.eq(now),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// Stores the language and the opted-out kinds of the account's messages.
 pub fn set_mail_preferences(
     conn: &mut DbConnection,
@@ -125,6 +109,28 @@ pub fn set_disabled(
         ))
         .returning(accounts::all_columns)
         .get_result(conn)
+}
+
+/// Replaces the password hash, only while it is still `expected` (the one the caller checked);
+/// `false` when it changed in between.
+pub fn set_password_hash(
+    conn: &mut DbConnection,
+    id: i64,
+    expected: &str,
+    new_hash: &str,
+    now: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::update(
+        accounts::table
+            .find(id)
+            .filter(accounts::password_hash.eq(expected)),
+    )
+    .set((
+        accounts::password_hash.eq(new_hash),
+        accounts::updated_at.eq(now),
+    ))
+    .execute(conn)
+    .map(|n| n == 1)
 }
 
 /// Creates an account and records it in the audit trail, in the caller's transaction.

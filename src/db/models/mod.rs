@@ -23,6 +23,7 @@ pub mod participations;
 pub mod personal_export;
 pub mod practice_tips;
 pub mod projects;
+pub mod refresh_tokens;
 pub mod roles;
 pub mod session_attendance;
 pub mod session_documentation;

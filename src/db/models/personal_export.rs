@@ -23,9 +23,9 @@ use crate::db::models::topics::Topic;
 use crate::db::schema::{
     calendar_feed_tokens, credits, format_rules, funding_agency_notifications, idempotency_keys,
     newsletter_mailings, newsletter_welcomes, outbox_events, participant_topics,
-    practice_tip_documents, practice_tips, session_attachments, session_case_examples,
-    session_documentation, session_mentors, session_questions, session_signups, sessions, topics,
-    webhook_endpoints,
+    practice_tip_documents, practice_tips, refresh_tokens, session_attachments,
+    session_case_examples, session_documentation, session_mentors, session_questions,
+    session_signups, sessions, topics, webhook_endpoints,
 };
 
 /// One table the export covers.
@@ -95,6 +95,11 @@ pub const COVERED_TABLES: &[Coverage] = &[
         "calendar_feed_tokens",
         "calendar_feed_token",
         "account_id (metadata only, never the token digest)",
+    ),
+    covered(
+        "refresh_tokens",
+        "refresh_tokens",
+        "account_id (timestamps only, never the token digest)",
     ),
     covered("forum_sponsorships", "forum_sponsorships", "participant_id"),
     covered("practice_tips", "practice_tips", "author_id"),
@@ -370,6 +375,24 @@ pub fn calendar_feed_token(
         .select(calendar_feed_tokens::created_at)
         .first(conn)
         .optional()
+}
+
+/// The person's stored refresh tokens (one per login and refresh, until they expire):
+/// `(created_at, expires_at, revoked_at)`, oldest first. When a token was used is the
+/// `created_at` of its successor, so it is not repeated.
+pub fn refresh_tokens(
+    conn: &mut DbConnection,
+    p: Person,
+) -> QueryResult<Vec<(NaiveDateTime, NaiveDateTime, Option<NaiveDateTime>)>> {
+    refresh_tokens::table
+        .filter(refresh_tokens::account_id.eq(p.account_id))
+        .order(refresh_tokens::id.asc())
+        .select((
+            refresh_tokens::created_at,
+            refresh_tokens::expires_at,
+            refresh_tokens::revoked_at,
+        ))
+        .load(conn)
 }
 
 pub fn tip_documents(conn: &mut DbConnection, p: Person) -> QueryResult<Vec<TipDocument>> {

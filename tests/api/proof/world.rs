@@ -1,11 +1,12 @@
 //! One fixture world per backend: a caller of every kind, and resources owned by one mentor.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use crate::support::app::TestApp;
+use crate::support::app::{PASSWORD, TestApp};
 use crate::support::participants::{PDF, registration};
 use crate::support::sessions::{proposal, propose};
 use crate::support::sponsorships::{application, apply, forum, months_end, today};
@@ -58,8 +59,13 @@ pub struct World {
     pub tip: i64,
     pub role_change: i64,
     pub feed_token: String,
+    /// Unused refresh tokens of the spare staff account, one per login; each works once.
+    refresh_tokens: Mutex<Vec<String>>,
     counter: AtomicUsize,
 }
+
+/// Refresh tokens the world holds: a row's body takes one per cell (and one to check its shape).
+const REFRESH_TOKENS: usize = 12;
 
 impl World {
     /// The token of `caller` (`None` for anonymous).
@@ -74,6 +80,15 @@ impl World {
             Caller::Owner => Some(&self.owner),
             Caller::Staff => Some(&self.staff),
         }
+    }
+
+    /// A refresh token not used before (a placeholder, refused by the server, once all are
+    /// taken).
+    pub fn fresh_refresh_token(&self) -> String {
+        let mut tokens = self.refresh_tokens.lock().unwrap();
+        tokens
+            .pop()
+            .unwrap_or_else(|| "the-world-ran-out-of-refresh-tokens-1234567".to_owned())
     }
 
     /// A number never handed out before, for unique e-mails and codes.
@@ -92,6 +107,20 @@ async fn created_id(app: &TestApp, path: &str, token: &str, body: Value) -> i64 
 pub async fn build(app: &TestApp) -> World {
     let staff = app.staff_token().await;
     let spare_account = app.create_staff("spare@example.org").await;
+    let mut refresh_tokens = Vec::with_capacity(REFRESH_TOKENS);
+    for _ in 0..REFRESH_TOKENS {
+        let login: Value = app
+            .post(
+                "/api/v1/auth/token",
+                None,
+                &json!({"email": "spare@example.org", "password": PASSWORD}),
+            )
+            .await
+            .json()
+            .await
+            .unwrap();
+        refresh_tokens.push(login["refresh_token"].as_str().unwrap().to_owned());
+    }
     let (pending_id, _, pending) = app
         .register(&registration(
             "pending@example.org",
@@ -222,6 +251,7 @@ pub async fn build(app: &TestApp) -> World {
         tip,
         role_change,
         feed_token,
+        refresh_tokens: Mutex::new(refresh_tokens),
         counter: AtomicUsize::new(0),
     }
 }

@@ -118,6 +118,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         pool_size: 8,
         jwt_secret: Secret::new(TEST_JWT_SECRET.to_vec()),
         token_ttl_secs: 600,
+        refresh_token_ttl_secs: 30 * 86_400,
         cors_origins: vec!["https://frontend.example".to_owned()],
         workers: Some(1),
         funding_agency_name: "Projektträger Jülich (PtJ)".to_owned(),

@@ -249,6 +249,18 @@ pub struct ExportedCalendarFeed {
     pub created_at: DateTime<Utc>,
 }
 
+/// One stored refresh token of the person's logins (never the token or its digest).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedRefreshToken {
+    /// When it was issued (at a login, or at the refresh that used up its predecessor).
+    pub created_at: DateTime<Utc>,
+    /// When it expires unless used.
+    pub expires_at: DateTime<Utc>,
+    /// When it was revoked (logout, password change, deactivation, reuse), if it was.
+    #[schema(required = true)]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 /// The PDF of one of the person's practice tips.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ExportedTipDocument {
@@ -414,6 +426,9 @@ pub struct PersonalDataExport {
     /// The personal calendar feed, if set up.
     #[schema(required = true)]
     pub calendar_feed_token: Option<ExportedCalendarFeed>,
+    /// Refresh tokens of the person's logins that have not expired yet, or expired since the
+    /// latest login.
+    pub refresh_tokens: Vec<ExportedRefreshToken>,
     /// Forum sponsorships (applied for, running or past).
     pub forum_sponsorships: Vec<SponsorshipResponse>,
     /// Practice tips the person wrote.
@@ -684,6 +699,16 @@ pub fn gather(
                 created_at: utc(at),
             }
         }),
+        refresh_tokens: rows::refresh_tokens(conn, person)?
+            .into_iter()
+            .map(
+                |(created_at, expires_at, revoked_at)| ExportedRefreshToken {
+                    created_at: utc(created_at),
+                    expires_at: utc(expires_at),
+                    revoked_at: revoked_at.map(utc),
+                },
+            )
+            .collect(),
         forum_sponsorships: crate::api::forum_sponsorships::of_participant(conn, id)?,
         practice_tips: tips,
         practice_tip_documents: rows::tip_documents(conn, person)?

@@ -18,6 +18,34 @@ pub fn writes() -> Vec<Row> {
             |_| Payload::Json(json!({"email": "spare@example.org", "password": PASSWORD})),
             "200 200 200 200 200 200 200 200",
         ),
+        // The refresh token is the credential: whoever sends a valid one (with whatever bearer
+        // token) gets its successor; logging out with an unknown one reveals nothing.
+        row(
+            "POST /api/v1/auth/refresh",
+            none,
+            |w| Payload::Json(json!({"refresh_token": w.fresh_refresh_token()})),
+            "200 200 200 200 200 200 200 200",
+        ),
+        row(
+            "POST /api/v1/auth/logout",
+            none,
+            |_| {
+                Payload::Json(
+                    json!({"refresh_token": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}),
+                )
+            },
+            "204 204 204 204 204 204 204 204",
+        ),
+        // Every person changes their own password (each caller once, from the shared one).
+        row(
+            "POST /api/v1/me/password",
+            none,
+            |_| {
+                Payload::Json(json!({"current_password": PASSWORD,
+                    "new_password": "Gletscher Tulpe Mikrowelle 42"}))
+            },
+            "401 200 200 200 200 403 200 200",
+        ),
         row(
             "POST /api/v1/registrations",
             none,

@@ -1,7 +1,13 @@
-//! Logging in (`POST /auth/token`) and asking who one is (`GET /me`).
+//! Logging in (`POST /auth/token`), refreshing and logging out (`refresh`), changing one's
+//! password (`password_change`) and asking who one is (`GET /me`).
+
+pub mod password_change;
+pub mod refresh;
 
 use crate::api::http::json_object::JsonObject;
 use std::time::Instant;
+
+use chrono::Utc;
 
 use actix_web::{HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
@@ -10,8 +16,10 @@ use utoipa::ToSchema;
 use crate::api::http::client_address::ClientAddress;
 use crate::api::http::response::private_json;
 use crate::auth::jwt::TokenKeys;
+use crate::auth::refresh::{Issued, start_family};
 use crate::auth::throttle::LoginThrottle;
 use crate::auth::{Caller, Role, password};
+use crate::config::Settings;
 use crate::db::{self, DbPool, models::accounts};
 use crate::domain::text::normalize_login;
 use crate::error::AppError;
@@ -50,25 +58,71 @@ pub struct ClientCredentials {
     pub client_secret: String,
 }
 
-/// An access token.
+/// An access token, and for people a refresh token.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "access_token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl",
+    "token_type": "Bearer",
+    "expires_in": 3600,
+    "refresh_token": "q7Xb0kQm3yRz8TnV2wLc5HfJ9sDgE1aU4oIpYeKxM6B",
+    "refresh_expires_in": 2592000
+}))]
 pub struct TokenResponse {
     /// The JWT to send as `Authorization: Bearer <access_token>`.
     pub access_token: String,
     /// Always `Bearer`.
     #[schema(example = "Bearer")]
     pub token_type: String,
-    /// Seconds until the token expires.
+    /// Seconds until the access token expires.
     pub expires_in: i64,
+    /// An opaque token (256 random bits, base64url) for `POST /api/v1/auth/refresh`, which
+    /// answers a new access token and a new refresh token; each refresh token works once. Keep
+    /// it secret and send it nowhere else. Only people (staff and pending or active participants)
+    /// get one; integration clients and ended participants log in again with their credentials.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(
+        nullable = false,
+        min_length = 43,
+        max_length = 43,
+        pattern = "^[A-Za-z0-9_-]{43}$"
+    )]
+    pub refresh_token: Option<String>,
+    /// Seconds until the refresh token expires unless it is used (`REFRESH_TOKEN_TTL_DAYS`);
+    /// present with `refresh_token`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
+    pub refresh_expires_in: Option<i64>,
+}
+
+/// The 200 answer with an access token for the account and the refresh token, if any.
+pub(crate) fn token_answer(
+    keys: &TokenKeys,
+    account_id: i64,
+    role: Role,
+    refresh: Option<Issued>,
+) -> Result<HttpResponse, AppError> {
+    let token = keys.issue(account_id, role).map_err(AppError::internal)?;
+    let (refresh_token, refresh_expires_in) = match refresh {
+        Some(issued) => (Some(issued.token), Some(issued.expires_in)),
+        None => (None, None),
+    };
+    Ok(private_json(&TokenResponse {
+        access_token: token,
+        token_type: "Bearer".to_owned(),
+        expires_in: keys.ttl_secs(),
+        refresh_token,
+        refresh_expires_in,
+    }))
 }
 
 const MAX_LOGIN_CHARS: usize = 254;
 const MAX_SECRET_CHARS: usize = 1024;
 
-/// Exchanges credentials for an access token. Failed attempts slow further ones down
-/// exponentially, counted per login and client address, per login and per address; an address
-/// the login succeeded from before is only slowed by its own failures, so nobody can lock the
-/// owner out. The answer never reveals whether an account exists.
+/// Exchanges credentials for an access token; people (staff, pending and active participants)
+/// also get a refresh token, which starts a new login family. Failed attempts slow further ones
+/// down exponentially, counted per login and client address, per login and per address; an
+/// address the login succeeded from before is only slowed by its own failures, so nobody can
+/// lock the owner out. The answer never reveals whether an account exists.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_token",
@@ -92,6 +146,7 @@ pub async fn create_token(
     pool: web::Data<DbPool>,
     keys: web::Data<TokenKeys>,
     throttle: web::Data<LoginThrottle>,
+    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, AppError> {
     let (login, secret) = match body.into_inner()? {
         TokenRequest::Password(c) => (c.email, c.password),
@@ -120,22 +175,21 @@ pub async fn create_token(
     let password_ok = web::block(move || password::verify(&secret, stored_hash.as_deref()))
         .await
         .map_err(AppError::internal)?;
-    let enabled = account
-        .filter(|a| password_ok && a.disabled_at.is_none())
-        .map(|a| (a.id, a.role));
-    let Some((account_id, role)) = enabled else {
+    let enabled = account.filter(|a| password_ok && a.disabled_at.is_none());
+    let Some(account) = enabled else {
         throttle.record_failure(&login, &address, Instant::now());
         return Err(AppError::Unauthorized(
             "the credentials are not valid".to_owned(),
         ));
     };
     throttle.record_success(&login, &address, Instant::now());
-    let token = keys.issue(account_id, role).map_err(AppError::internal)?;
-    Ok(private_json(&TokenResponse {
-        access_token: token,
-        token_type: "Bearer".to_owned(),
-        expires_in: keys.ttl_secs(),
-    }))
+    let (account_id, role) = (account.id, account.role);
+    let ttl = settings.refresh_token_ttl_secs;
+    let refresh = db::write(&pool, move |conn| {
+        start_family(conn, &account, ttl, Utc::now().naive_utc())
+    })
+    .await?;
+    token_answer(&keys, account_id, role, refresh)
 }
 
 /// The caller's own account.
