@@ -48,10 +48,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn session_routes(cfg: &mut ServiceConfig) {
-    use api::sessions::{attachments, attendance, documentation, mentees, proposals, transitions};
+    use api::sessions::{
+        attachments, attendance, documentation, editing, mentees, proposals, transitions,
+    };
     cfg.service(proposals::create)
         .service(proposals::list)
         .service(proposals::get)
+        .service(editing::update)
         .service(transitions::approve)
         .service(transitions::decline)
         .service(transitions::cancel)

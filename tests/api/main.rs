@@ -28,6 +28,7 @@ mod project_corrections;
 mod proof;
 mod session_attendance;
 mod session_documentation;
+mod session_editing;
 mod sessions;
 mod sessions_on_behalf;
 mod text_input;

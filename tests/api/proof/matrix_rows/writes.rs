@@ -79,6 +79,13 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 201 403 403 201 422",
         ),
         row(
+            // Still proposed here: invisible to participants who do not mentor it (404).
+            "PATCH /api/v1/sessions/{id}",
+            |w| ids(&[w.session]),
+            |_| Payload::Json(json!({"title": "Wärmeplanung für Einsteiger"})),
+            "401 403 404 404 403 403 200 200",
+        ),
+        row(
             "POST /api/v1/sessions/{id}/approval",
             |w| ids(&[w.session]),
             empty,
