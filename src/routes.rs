@@ -105,6 +105,7 @@ fn participant_routes(cfg: &mut ServiceConfig) {
         .service(roles::history::get_role_history)
         .service(roles::notifications::list_open_notifications)
         .service(roles::notifications::record_notification)
+        .service(roles::notifications::correct_notification)
         .service(export::export)
         .service(export::export_package)
         .service(privacy::erase);

@@ -211,6 +211,9 @@ diesel::table! {
         notified_on -> Date,
         recorded_by -> BigInt,
         recorded_at -> Timestamp,
+        channel -> Nullable<Text>,
+        note -> Nullable<Text>,
+        version -> BigInt,
     }
 }
 

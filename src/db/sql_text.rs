@@ -189,6 +189,7 @@ text_codes! {
     Experience => crate::domain::participant::Experience,
     Salutation => crate::domain::participant::Salutation,
     FederalState => crate::domain::participant::FederalState,
+    NotificationChannel => crate::domain::participant::NotificationChannel,
 }
 
 #[cfg(test)]

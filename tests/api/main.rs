@@ -17,6 +17,7 @@ mod errors;
 mod events;
 mod export;
 mod forum_sponsorships;
+mod funding_notifications;
 mod health;
 mod migrations;
 mod newsletter;

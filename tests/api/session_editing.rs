@@ -85,7 +85,10 @@ async fn mentors_edit_their_proposal_with_if_match_and_each_edit_is_audited(app:
     assert_problem(res, StatusCode::PRECONDITION_REQUIRED).await;
     let res = patch(&app, &path, Some(&c.mentor), Some("\"9\""), &change).await;
     assert_problem(res, StatusCode::PRECONDITION_FAILED).await;
-    assert_eq!(read(&app, id, &c.staff).await, (before.clone(), tag.clone()));
+    assert_eq!(
+        read(&app, id, &c.staff).await,
+        (before.clone(), tag.clone())
+    );
 
     let res = patch(&app, &path, Some(&c.mentor), Some(&tag), &change).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -99,7 +102,10 @@ async fn mentors_edit_their_proposal_with_if_match_and_each_edit_is_audited(app:
     assert_eq!(edited["mentor_ids"], json!(mentors));
     assert_eq!(edited["proposed_by"], c.mentor_id);
     assert_eq!(edited["starts_at"], before["starts_at"]);
-    assert_eq!(read(&app, id, &c.co_mentor).await, (edited.clone(), "\"2\"".to_owned()));
+    assert_eq!(
+        read(&app, id, &c.co_mentor).await,
+        (edited.clone(), "\"2\"".to_owned())
+    );
 
     // The co-mentor is a mentor of the session now and moves it; the proposer stays.
     let (starts, ends) = times(31);
@@ -161,8 +167,14 @@ async fn rescheduling_an_approved_session_is_staff_work_and_an_event(app: TestAp
         problem["detail"],
         "the session is `approved`; only staff change an approved session"
     );
-    assert_eq!(read(&app, id, &c.staff).await, (before.clone(), tag.clone()));
-    assert_eq!(session_events(&app, &c.staff, id).await, ["session.approved"]);
+    assert_eq!(
+        read(&app, id, &c.staff).await,
+        (before.clone(), tag.clone())
+    );
+    assert_eq!(
+        session_events(&app, &c.staff, id).await,
+        ["session.approved"]
+    );
 
     let res = patch(&app, &path, Some(&c.staff), Some(&tag), &move_it).await;
     assert_eq!(res.status(), StatusCode::OK);
@@ -302,7 +314,9 @@ async fn sessions_past_approval_are_not_edited(app: TestApp) {
             let problem = assert_problem(res, StatusCode::CONFLICT).await;
             assert_eq!(
                 problem["detail"],
-                format!("the session is `{state}`; only proposed or approved sessions can be edited")
+                format!(
+                    "the session is `{state}`; only proposed or approved sessions can be edited"
+                )
             );
         }
         assert_eq!(read(&app, id, &c.staff).await, (before, tag));

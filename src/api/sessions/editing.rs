@@ -94,11 +94,16 @@ fn edit(
     body.validate()?;
     let current_topics = sessions::topics_of(conn, id)?;
     let current_mentors = sessions::mentors_of(conn, id)?;
-    let starts_at = body.starts_at.unwrap_or_else(|| current.starts_at.and_utc());
+    let starts_at = body
+        .starts_at
+        .unwrap_or_else(|| current.starts_at.and_utc());
     let ends_at = body.ends_at.unwrap_or_else(|| current.ends_at.and_utc());
     let online = body.online.unwrap_or(current.online);
     let place = body.place.clone().unwrap_or_else(|| current.place.clone());
-    let topic_ids = body.topic_ids.clone().unwrap_or_else(|| current_topics.clone());
+    let topic_ids = body
+        .topic_ids
+        .clone()
+        .unwrap_or_else(|| current_topics.clone());
     let co_mentor_ids = body.co_mentor_ids.clone().unwrap_or_else(|| {
         current_mentors
             .iter()

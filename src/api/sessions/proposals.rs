@@ -151,7 +151,10 @@ pub(super) struct Draft<'a> {
 /// Loads what the proposal rule looks at (the format and its rule on the start date, which
 /// topics are not accepted, which named mentors are active mentors) and checks it
 /// ([`session::check_proposal`]); returns the mentor ids. Proposals and edits both run it.
-pub(super) fn check_draft(conn: &mut DbConnection, draft: &Draft<'_>) -> Result<Vec<i64>, AppError> {
+pub(super) fn check_draft(
+    conn: &mut DbConnection,
+    draft: &Draft<'_>,
+) -> Result<Vec<i64>, AppError> {
     let format = formats::find(conn, draft.format_code)?;
     let rule = match &format {
         Some(f) => formats::rule_on(conn, &f.code, programme_date(draft.starts_at))?,
