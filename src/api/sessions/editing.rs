@@ -61,18 +61,39 @@ pub struct SessionPatch {
     pub co_mentor_ids: Option<Vec<i64>>,
 }
 
-/// The audited details of a session.
+/// The audited details of a session: ids, codes and times, never its texts (the audit trail
+/// outlives an erasure); which texts changed is listed instead.
 fn audited(s: &Session, topic_ids: &[i64], mentor_ids: &[i64]) -> Value {
     json!({
         "version": s.version,
-        "title": s.title,
         "starts_at": s.starts_at.and_utc(),
         "ends_at": s.ends_at.and_utc(),
         "online": s.online,
-        "place": s.place,
+        "has_place": s.place.is_some(),
         "topic_ids": topic_ids,
         "mentor_ids": mentor_ids,
     })
+}
+
+/// The names of the fields whose value differs.
+fn changed_fields(
+    before: &Session,
+    after: &Session,
+    topics: bool,
+    mentors: bool,
+) -> Vec<&'static str> {
+    [
+        ("title", before.title != after.title),
+        ("starts_at", before.starts_at != after.starts_at),
+        ("ends_at", before.ends_at != after.ends_at),
+        ("online", before.online != after.online),
+        ("place", before.place != after.place),
+        ("topic_ids", topics),
+        ("co_mentor_ids", mentors),
+    ]
+    .into_iter()
+    .filter_map(|(name, changed)| changed.then_some(name))
+    .collect()
 }
 
 /// Checks the precondition and the state, then reads the body, checks the edited session and
@@ -168,6 +189,13 @@ fn edit(
         &topic_ids,
     )?
     .ok_or(AppError::PreconditionFailed)?;
+    let mut after = audited(&updated, &topic_ids, &mentors);
+    after["changed"] = json!(changed_fields(
+        &current,
+        &updated,
+        topic_ids != current_topics,
+        mentors != current_mentors,
+    ));
     audit_events::record(
         conn,
         Change {
@@ -180,7 +208,7 @@ fn edit(
             entity_type: "session",
             entity_id: id.to_string(),
             before: Some(audited(&current, &current_topics, &current_mentors)),
-            after: Some(audited(&updated, &topic_ids, &mentors)),
+            after: Some(after),
         },
     )?;
     // The platform shows approved sessions; a proposal is not announced yet. Last, so the

@@ -159,7 +159,8 @@ impl From<&Notification> for NotificationResponse {
     }
 }
 
-/// The audited facts of a notification.
+/// The audited facts of a notification: whether a note is kept, never its text (the audit
+/// trail outlives an erasure).
 fn audited(n: &Notification) -> serde_json::Value {
     json!({
         "notification_id": n.id,
@@ -167,7 +168,7 @@ fn audited(n: &Notification) -> serde_json::Value {
         "version": n.version,
         "notified_on": n.notified_on,
         "channel": n.channel,
-        "note": n.note,
+        "has_note": n.note.is_some(),
     })
 }
 
