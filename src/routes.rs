@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::topics::create)
                 .service(api::topics::accept)
                 .service(api::topics::decline)
+                .service(api::topics::update)
+                .service(api::topics::retire)
                 .service(api::forums::list)
                 .service(api::forums::get)
                 .service(api::forums::create)

@@ -73,6 +73,8 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decision_note -> Nullable<Text>,
         created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 

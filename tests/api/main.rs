@@ -33,5 +33,6 @@ mod session_editing;
 mod sessions;
 mod sessions_on_behalf;
 mod text_input;
+mod topic_corrections;
 mod webhooks;
 mod work_list;

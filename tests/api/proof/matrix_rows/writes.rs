@@ -61,6 +61,19 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 409",
         ),
         row(
+            "PATCH /api/v1/topics/{id}",
+            |w| ids(&[w.proposed_topic]),
+            |_| Payload::Json(json!({"title_en": "Climate action in the council"})),
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            // Accepted by the row above; nothing later chooses it.
+            "POST /api/v1/topics/{id}/retirement",
+            |w| ids(&[w.proposed_topic]),
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "POST /api/v1/forums",
             none,
             |w| {
