@@ -63,6 +63,7 @@ fn session_routes(cfg: &mut ServiceConfig) {
         .service(transitions::hold)
         .service(documentation::file)
         .service(documentation::get)
+        .service(documentation::correct)
         .service(attachments::upload)
         .service(attachments::list)
         .service(attachments::get)

@@ -321,6 +321,7 @@ diesel::table! {
         results -> Text,
         filed_by -> BigInt,
         filed_at -> Timestamp,
+        version -> BigInt,
     }
 }
 

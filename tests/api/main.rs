@@ -12,6 +12,7 @@ mod catalogues;
 mod contract;
 mod credit_reports;
 mod demo_data;
+mod documentation_corrections;
 mod erasure;
 mod errors;
 mod events;

@@ -138,6 +138,12 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 409 409",
         ),
         row(
+            "PATCH /api/v1/sessions/{id}/documentation",
+            |w| ids(&[w.held_session]),
+            |_| Payload::Json(json!({"summary": "Impulse und Diskussion in Kleingruppen."})),
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "PUT /api/v1/sessions/{id}/attendance",
             |w| ids(&[w.held_session]),
             |_| Payload::Json(json!({"attended_participant_ids": [], "walk_in_count": 3})),
