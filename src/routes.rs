@@ -42,6 +42,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::topics::create)
                 .service(api::topics::accept)
                 .service(api::topics::decline)
+                .service(api::topics::update)
+                .service(api::topics::retire)
                 .service(api::forums::list)
                 .service(api::forums::get)
                 .service(api::forums::create)
@@ -57,16 +59,20 @@ pub fn configure(cfg: &mut ServiceConfig) {
 }
 
 fn session_routes(cfg: &mut ServiceConfig) {
-    use api::sessions::{attachments, attendance, documentation, mentees, proposals, transitions};
+    use api::sessions::{
+        attachments, attendance, documentation, editing, mentees, proposals, transitions,
+    };
     cfg.service(proposals::create)
         .service(proposals::list)
         .service(proposals::get)
+        .service(editing::update)
         .service(transitions::approve)
         .service(transitions::decline)
         .service(transitions::cancel)
         .service(transitions::hold)
         .service(documentation::file)
         .service(documentation::get)
+        .service(documentation::correct)
         .service(attachments::upload)
         .service(attachments::list)
         .service(attachments::get)
@@ -111,6 +117,7 @@ fn participant_routes(cfg: &mut ServiceConfig) {
         .service(roles::history::get_role_history)
         .service(roles::notifications::list_open_notifications)
         .service(roles::notifications::record_notification)
+        .service(roles::notifications::correct_notification)
         .service(export::export)
         .service(export::export_package)
         .service(privacy::erase);

@@ -64,6 +64,7 @@ code_schemas!(
     crate::domain::events::EventType,
     crate::domain::participant::Experience,
     crate::domain::participant::FederalState,
+    crate::domain::participant::NotificationChannel,
     crate::domain::participant::ParticipantStatus,
     crate::domain::participant::ProjectKind,
     crate::domain::participant::RoleChangeStatus,

@@ -1,8 +1,9 @@
 //! The topic list (§ 4, Infobox 3): read by staff and participants, extended by proposals that
-//! staff accept or decline. Only accepted topics can be attached to sessions and practice tips
-//! (see [`require_accepted`]).
+//! staff accept or decline; staff correct titles and retire topics. Only accepted topics that are
+//! not retired can be chosen for sessions, participants and practice tips (see
+//! [`require_accepted`]); a retired topic stays where it is used and in the lists.
 
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -10,7 +11,8 @@ use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
 use crate::api::access::Viewer;
-use crate::api::http::json_object::JsonObject;
+use crate::api::http::etag::IfMatchHeader;
+use crate::api::http::json_object::{JsonObject, present};
 use crate::api::http::pagination::PageParams;
 use crate::auth::{Caller, Role, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
@@ -51,6 +53,12 @@ pub struct TopicResponse {
     /// The decision's note; shown to staff only.
     #[schema(required = true)]
     pub decision_note: Option<String>,
+    /// When staff retired it; `null` while it can be chosen. A retired topic stays on the
+    /// sessions, participants and practice tips that have it, but cannot be chosen again.
+    #[schema(required = true)]
+    pub retired_at: Option<DateTime<Utc>>,
+    /// The version staff name in `If-Match` to correct the titles.
+    pub version: i64,
     /// When it was recorded.
     pub created_at: DateTime<Utc>,
 }
@@ -171,6 +179,23 @@ pub fn require_accepted(
     Ok(require_accepted_topics(pointer, ids, &not_accepted)?)
 }
 
+/// As [`require_accepted`], but topics in `kept` (already on the record being changed) may stay
+/// even if they were retired since; only added ones must be accepted and not retired.
+pub fn require_accepted_or_kept(
+    conn: &mut DbConnection,
+    pointer: &str,
+    ids: &[i64],
+    kept: &[i64],
+) -> Result<(), AppError> {
+    let added: Vec<i64> = ids
+        .iter()
+        .copied()
+        .filter(|id| !kept.contains(id))
+        .collect();
+    let not_accepted = topics::not_accepted(conn, &added)?;
+    Ok(require_accepted_topics(pointer, ids, &not_accepted)?)
+}
+
 fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppError> {
     let group = TopicGroup::parse(&topic.group_code)
         .ok_or_else(|| AppError::internal(format!("unknown group of topic {}", topic.id)))?;
@@ -192,6 +217,8 @@ fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppEr
         decided_by_account_id: topic.decided_by_account_id.filter(|_| staff),
         decided_at: topic.decided_at.map(|t| t.and_utc()),
         decision_note: topic.decision_note.filter(|_| staff),
+        retired_at: topic.retired_at.map(|t| t.and_utc()),
+        version: topic.version,
         created_at: topic.created_at.and_utc(),
     })
 }
@@ -244,7 +271,8 @@ pub async fn list(
     operation_id = "get_topic",
     params(("id" = i64, Path, description = "Topic id.")),
     responses((status = 200, description = "The topic.", body = TopicResponse,
-        headers(("Content-Language" = String, description = "`de` or `en`, chosen by `Accept-Language`."))))
+        headers(("Content-Language" = String, description = "`de` or `en`, chosen by `Accept-Language`."),
+            ("ETag" = String, description = "The topic's version; staff send it as `If-Match` to correct the titles."))))
 )]
 #[get("/topics/{id}")]
 pub async fn get(
@@ -262,7 +290,7 @@ pub async fn get(
     if view == View::AcceptedOnly && topic.status != TopicStatus::Accepted {
         return Err(AppError::NotFound);
     }
-    Ok(lang.private_json(&response(topic, view, lang)?))
+    Ok(lang.json_with_etag(topic.version, &response(topic, view, lang)?))
 }
 
 /// Proposes a topic, or (staff) adds one directly to the list. Audited.
@@ -451,4 +479,148 @@ pub async fn decline(
         &pool,
     )
     .await
+}
+
+/// A correction of a topic's titles: omitted fields keep their value; `null` clears the English
+/// title.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TopicPatch {
+    /// German title.
+    #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 300, format = "single-line")]
+    pub title_de: Option<String>,
+    /// English title; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
+    #[schema(value_type = Option<String>, min_length = 1, max_length = 300, format = "single-line")]
+    pub title_en: Option<Option<String>>,
+}
+
+/// Corrects a topic's German or English title (staff), in any state; the sessions, participants
+/// and practice tips using it show the new title. Audited with which titles changed.
+#[utoipa::path(
+    tag = "topics",
+    operation_id = "update_topic",
+    params(
+        ("id" = i64, Path, description = "Topic id."),
+        ("If-Match" = String, Header, description = "The ETag (`version`) of the topic being corrected.")
+    ),
+    request_body = TopicPatch,
+    responses(
+        (status = 200, description = "Corrected.", body = TopicResponse,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 412, description = "The topic changed since it was read."),
+        (status = 428, description = "If-Match is missing.")
+    )
+)]
+#[patch("/topics/{id}")]
+pub async fn update(
+    StaffCaller(caller): StaffCaller,
+    lang: Lang,
+    id: web::Path<i64>,
+    body: JsonObject<TopicPatch>,
+    if_match: IfMatchHeader,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    // The precondition header first (428), then the body (422).
+    let if_match = if_match.require()?;
+    let body = body.into_inner()?;
+    body.validate()?;
+    let topic = db::write(&pool, move |conn| {
+        let current = topics::find(conn, id)?.ok_or(AppError::NotFound)?;
+        if !if_match.matches(current.version) {
+            return Err(AppError::PreconditionFailed);
+        }
+        let title_de = body
+            .title_de
+            .as_deref()
+            .map_or(current.title_de.as_str(), str::trim);
+        let title_en = match &body.title_en {
+            Some(title) => title.as_deref().map(str::trim),
+            None => current.title_en.as_deref(),
+        };
+        let topic = topics::retitle(
+            conn,
+            id,
+            if_match.expected(current.version),
+            title_de,
+            title_en,
+        )?
+        .ok_or(AppError::PreconditionFailed)?;
+        let changed: Vec<&str> = [
+            ("title_de", topic.title_de != current.title_de),
+            ("title_en", topic.title_en != current.title_en),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect();
+        // Which titles changed, not the titles: a proposal's title is its proposer's text.
+        audit_events::record(
+            conn,
+            Change {
+                actor: &caller.actor(),
+                action: "topic.retitled",
+                entity_type: "topic",
+                entity_id: id.to_string(),
+                before: Some(json!({ "version": current.version })),
+                after: Some(json!({ "version": topic.version, "changed": changed })),
+            },
+        )?;
+        Ok(topic)
+    })
+    .await?;
+    Ok(lang.json_with_etag(topic.version, &response(topic, View::Everything, lang)?))
+}
+
+/// Retires an accepted topic (staff): it stays on the sessions, participants and practice tips
+/// that have it and in the lists (with `retired_at`), but cannot be chosen again (422 at the
+/// field naming it). Audited.
+#[utoipa::path(
+    tag = "topics",
+    operation_id = "retire_topic",
+    params(("id" = i64, Path, description = "Topic id.")),
+    responses(
+        (status = 200, description = "Retired.", body = TopicResponse),
+        (status = 409, description = "The topic is not accepted, or already retired.")
+    )
+)]
+#[post("/topics/{id}/retirement")]
+pub async fn retire(
+    StaffCaller(caller): StaffCaller,
+    lang: Lang,
+    id: web::Path<i64>,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let actor = caller.actor();
+    let topic = db::write(&pool, move |conn| {
+        let Some(topic) = topics::retire(conn, id, Utc::now().naive_utc())? else {
+            return Err(match topics::find(conn, id)? {
+                None => AppError::NotFound,
+                Some(t) if t.retired_at.is_some() => {
+                    AppError::Conflict("the topic is already retired".to_owned())
+                }
+                Some(t) => AppError::Conflict(format!(
+                    "the topic is {}; only accepted topics can be retired",
+                    t.status.as_str()
+                )),
+            });
+        };
+        audit_events::record(
+            conn,
+            Change {
+                actor: &actor,
+                action: "topic.retired",
+                entity_type: "topic",
+                entity_id: id.to_string(),
+                before: Some(json!({ "retired": false })),
+                after: Some(json!({ "retired": true })),
+            },
+        )?;
+        Ok(topic)
+    })
+    .await?;
+    Ok(lang.json_with_etag(topic.version, &response(topic, View::Everything, lang)?))
 }

@@ -75,6 +75,8 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decision_note -> Nullable<Text>,
         created_at -> Timestamp,
+        retired_at -> Nullable<Timestamp>,
+        version -> BigInt,
     }
 }
 
@@ -213,6 +215,9 @@ diesel::table! {
         notified_on -> Date,
         recorded_by -> BigInt,
         recorded_at -> Timestamp,
+        channel -> Nullable<Text>,
+        note -> Nullable<Text>,
+        version -> BigInt,
     }
 }
 
@@ -318,6 +323,7 @@ diesel::table! {
         results -> Text,
         filed_by -> BigInt,
         filed_at -> Timestamp,
+        version -> BigInt,
     }
 }
 

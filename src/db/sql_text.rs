@@ -192,6 +192,7 @@ text_codes! {
     MailKind => crate::domain::mail::MailKind,
     MailStatus => crate::domain::mail::MailStatus,
     TokenPurpose => crate::domain::mail::TokenPurpose,
+    NotificationChannel => crate::domain::participant::NotificationChannel,
 }
 
 #[cfg(test)]

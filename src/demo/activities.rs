@@ -291,6 +291,7 @@ fn session(
                 .to_owned(),
             filed_by: mentors[0],
             filed_at: now,
+            version: 1,
         },
         &[],
     )?;

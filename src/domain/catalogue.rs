@@ -69,7 +69,7 @@ pub fn require_accepted_topics(
             .filter(|(_, id)| not_accepted.contains(id))
             .map(|(index, id)| FieldBreak {
                 pointer: format!("{pointer}/{index}"),
-                detail: format!("topic {id} does not exist or is not an accepted topic"),
+                detail: format!("topic {id} does not exist, is not accepted or is retired"),
             })
             .collect(),
     )
@@ -125,7 +125,7 @@ mod tests {
         assert_eq!(pointers, ["/topic_ids/1", "/topic_ids/3"]);
         assert_eq!(
             fields[0].detail,
-            "topic 7 does not exist or is not an accepted topic"
+            "topic 7 does not exist, is not accepted or is retired"
         );
     }
 }

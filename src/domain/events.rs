@@ -16,6 +16,10 @@ code_enum! {
         ParticipantRolesChanged = "participant.roles_changed", "Rollen geändert", "Roles changed";
         /// Staff approved a mentoring session: it is in the calendar.
         SessionApproved = "session.approved", "Mentoring-Session freigegeben", "Session approved";
+        /// Staff moved an approved session to another time (the audit entry has the old and new times).
+        SessionRescheduled = "session.rescheduled", "Mentoring-Session verschoben", "Session rescheduled";
+        /// An approved session was cancelled: it is no longer in the calendar.
+        SessionCancelled = "session.cancelled", "Mentoring-Session abgesagt", "Session cancelled";
         /// Staff published a practice tip into the knowledge store.
         PracticeTipPublished = "practice_tip.published", "Praxistipp veröffentlicht", "Practice tip published";
     }
@@ -29,7 +33,9 @@ impl EventType {
             | EventType::ParticipantEnded
             | EventType::ParticipantRejoined
             | EventType::ParticipantRolesChanged => "participant",
-            EventType::SessionApproved => "session",
+            EventType::SessionApproved
+            | EventType::SessionRescheduled
+            | EventType::SessionCancelled => "session",
             EventType::PracticeTipPublished => "practice_tip",
         }
     }

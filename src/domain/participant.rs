@@ -139,6 +139,22 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// How the funding agency (Projektträger Jülich) was told about a role deviation. The
+    /// handbook asks for an early notice ("frühzeitig dem Projektträger Jülich kommunizieren")
+    /// without naming a channel; these are the ones the office uses.
+    pub enum NotificationChannel {
+        /// By e-mail.
+        Email = "email", "E-Mail", "E-mail";
+        /// By letter.
+        Letter = "letter", "Brief", "Letter";
+        /// Through the funding agency's online portal.
+        Portal = "portal", "Online-Portal", "Online portal";
+        /// By phone.
+        Phone = "phone", "Telefon", "Phone";
+    }
+}
+
 impl Roles {
     /// From a list of role codes; `None` when empty.
     pub fn from_codes(codes: &[RoleCode]) -> Option<Self> {

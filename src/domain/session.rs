@@ -121,6 +121,51 @@ pub fn check_open_for_mentees(state: SessionState) -> Result<(), Violation> {
     }
 }
 
+/// Who edits a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Editor {
+    /// Staff: while the session is proposed or approved.
+    Staff,
+    /// One of the session's mentors: only while it is proposed (once approved it is in the
+    /// calendar and mentees rely on it, so staff make the change).
+    Mentor,
+}
+
+/// Whether `editor` may change a session's details (title, times, place, topics, mentors) in
+/// `state`: staff while proposed or approved, its mentors while proposed; else a conflict.
+pub fn check_editable(state: SessionState, editor: Editor) -> Result<(), Violation> {
+    match (state, editor) {
+        (SessionState::Proposed, _) | (SessionState::Approved, Editor::Staff) => Ok(()),
+        (SessionState::Approved, Editor::Mentor) => Err(Violation::conflict(
+            "the session is `approved`; only staff change an approved session",
+        )),
+        (other, _) => Err(Violation::conflict(format!(
+            "the session is `{}`; only proposed or approved sessions can be edited",
+            other.as_str()
+        ))),
+    }
+}
+
+/// An approved session moved into another calendar year must fit that year's limit of the
+/// format (it counts there from now on); within its year nothing changes.
+pub fn check_reschedule_capacity(
+    old_year: i32,
+    new_year: i32,
+    scheduled_in_new_year: i64,
+    yearly_limit: Option<i32>,
+    format_code: &str,
+) -> Result<(), Violation> {
+    if old_year == new_year || fits_yearly_limit(scheduled_in_new_year, yearly_limit) {
+        Ok(())
+    } else {
+        Err(Violation::conflict(format!(
+            "the yearly limit of {} `{format_code}` sessions in {new_year} is reached; the \
+             session cannot move into that year",
+            yearly_limit.unwrap_or_default(),
+        )))
+    }
+}
+
 /// The documentation's case examples (their `question_ids`, in order) must each be based on a
 /// different case example sent to this session (`case_example_ids`); one broken field per
 /// offending entry.
@@ -601,6 +646,55 @@ mod tests {
             Err(Violation::Conflict("the session has not ended yet".into()))
         );
         assert_eq!(check_holding(end, end), Ok(()));
+    }
+
+    #[test]
+    fn staff_edit_proposed_and_approved_sessions_mentors_only_proposed_ones() {
+        use SessionState as S;
+        assert_eq!(check_editable(S::Proposed, Editor::Mentor), Ok(()));
+        assert_eq!(check_editable(S::Proposed, Editor::Staff), Ok(()));
+        assert_eq!(check_editable(S::Approved, Editor::Staff), Ok(()));
+        assert_eq!(
+            check_editable(S::Approved, Editor::Mentor),
+            Err(Violation::Conflict(
+                "the session is `approved`; only staff change an approved session".into()
+            ))
+        );
+        for state in [S::Held, S::Documented, S::Declined, S::Cancelled] {
+            for editor in [Editor::Staff, Editor::Mentor] {
+                assert_eq!(
+                    check_editable(state, editor),
+                    Err(Violation::Conflict(format!(
+                        "the session is `{}`; only proposed or approved sessions can be edited",
+                        state.as_str()
+                    )))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_session_moved_into_a_full_year_is_a_conflict() {
+        assert_eq!(
+            check_reschedule_capacity(2027, 2027, 99, Some(6), "webinar"),
+            Ok(())
+        );
+        assert_eq!(
+            check_reschedule_capacity(2027, 2028, 5, Some(6), "webinar"),
+            Ok(())
+        );
+        assert_eq!(
+            check_reschedule_capacity(2027, 2028, 9, None, "webinar"),
+            Ok(())
+        );
+        assert_eq!(
+            check_reschedule_capacity(2027, 2028, 6, Some(6), "webinar"),
+            Err(Violation::Conflict(
+                "the yearly limit of 6 `webinar` sessions in 2028 is reached; the session \
+                 cannot move into that year"
+                    .into()
+            ))
+        );
     }
 
     #[test]

@@ -148,7 +148,7 @@ async fn use_everything_then_erase(app: &TestApp, marker: &str, kept: &str) -> E
         (format!("/api/v1/participants/{id}/activation"), json!({})),
         (
             format!("/api/v1/participants/{id}/funding-agency-notifications"),
-            json!({"notified_on": today()}),
+            json!({"notified_on": today(), "channel": "letter", "note": format!("Brief {marker}")}),
         ),
     ] {
         let res = app.post(&path, Some(&staff), &body).await;

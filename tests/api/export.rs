@@ -218,7 +218,7 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
         app.post(
             &format!("{me_path}/funding-agency-notifications"),
             Some(&staff),
-            &json!({"notified_on": "2026-11-20"})
+            &json!({"notified_on": "2026-11-20", "channel": "letter", "note": "Brief an PtJ"})
         )
         .await
         .status(),

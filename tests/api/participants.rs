@@ -628,15 +628,23 @@ async fn ksm1_mentor_is_flagged_until_the_agency_is_notified(app: TestApp) {
     assert_eq!(open["items"][0]["participant_id"], id);
     let notify = format!("/api/v1/participants/{id}/funding-agency-notifications");
     assert_problem(
-        app.post(&notify, Some(&token), &json!({"notified_on": "2026-11-20"}))
-            .await,
+        app.post(
+            &notify,
+            Some(&token),
+            &json!({"notified_on": "2026-11-20", "channel": "email"}),
+        )
+        .await,
         StatusCode::FORBIDDEN,
     )
     .await;
     assert_eq!(
-        app.post(&notify, Some(&staff), &json!({"notified_on": "2026-11-20"}))
-            .await
-            .status(),
+        app.post(
+            &notify,
+            Some(&staff),
+            &json!({"notified_on": "2026-11-20", "channel": "email"})
+        )
+        .await
+        .status(),
         StatusCode::CREATED
     );
     let own = app
@@ -651,8 +659,12 @@ async fn ksm1_mentor_is_flagged_until_the_agency_is_notified(app: TestApp) {
             .is_empty()
     );
     assert_problem(
-        app.post(&notify, Some(&staff), &json!({"notified_on": "2026-11-21"}))
-            .await,
+        app.post(
+            &notify,
+            Some(&staff),
+            &json!({"notified_on": "2026-11-21", "channel": "email"}),
+        )
+        .await,
         StatusCode::CONFLICT,
     )
     .await;

@@ -202,7 +202,7 @@ async fn participant_endpoints_refuse_every_caller_who_must_not_reach_them(app: 
 
     let p = |suffix: &str| format!("/api/v1/participants/{other}{suffix}");
     let sheet = p(&format!("/projects/{other_project}/contact-sheet"));
-    let notified = json!({"notified_on": "2026-11-01"});
+    let notified = json!({"notified_on": "2026-11-01", "channel": "email"});
     let project = registration("x@example.org", "first_project", &["mentee"])["project"].clone();
     // (method, path, body, status for another participant)
     let other_record: Vec<(Method, String, Option<Value>, StatusCode)> = vec![

@@ -183,7 +183,13 @@ pub async fn update_participant(
             ),
         ] {
             if let Some(ids) = ids {
-                topics::require_accepted(conn, pointer, ids)?;
+                // Topics the participant already has may stay, even if retired since.
+                let kept: Vec<i64> = participant_topics::of_participants(conn, &[id])?
+                    .into_iter()
+                    .filter(|(_, _, k)| k == kind)
+                    .map(|(_, topic, _)| topic)
+                    .collect();
+                topics::require_accepted_or_kept(conn, pointer, ids, &kept)?;
                 participant_topics::replace(conn, id, kind, ids)?;
             }
         }

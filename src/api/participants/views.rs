@@ -6,6 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::participants::roles::notifications::NotificationResponse;
 use crate::db::DbConnection;
 use crate::db::models::participant_topics;
 use crate::db::models::participants::Participant;
@@ -93,6 +94,9 @@ pub struct ParticipantResponse {
     /// The roles deviate from the funding body's expectation for the current project (KSM1 as
     /// mentor, KSM2 only as mentee) and the funding agency has not been told yet.
     pub funding_agency_notification_required: bool,
+    /// What the funding agency was told about the participant's roles (when, how, the office's
+    /// note), oldest first.
+    pub funding_agency_notifications: Vec<NotificationResponse>,
     /// Accepted topics the participant offers expertise in.
     pub expertise_topic_ids: Vec<i64>,
     /// Accepted topics the participant is interested in.
@@ -129,6 +133,8 @@ pub struct Assembled {
     pub projects: Vec<Project>,
     /// Whether a deviation is unreported.
     pub notification_required: bool,
+    /// The notifications recorded for them, oldest first.
+    pub notifications: Vec<Notification>,
     /// Topics of expertise.
     pub expertise_topic_ids: Vec<i64>,
     /// Topics of interest.
@@ -159,6 +165,11 @@ impl Assembled {
             community_account_ref: p.community_account_ref.clone(),
             current_project: self.current_project(today).map(ProjectResponse::from),
             funding_agency_notification_required: self.notification_required,
+            funding_agency_notifications: self
+                .notifications
+                .iter()
+                .map(NotificationResponse::from)
+                .collect(),
             expertise_topic_ids: self.expertise_topic_ids.clone(),
             interest_topic_ids: self.interest_topic_ids.clone(),
             activated_at: p.activated_at.map(|t| t.and_utc()),
@@ -212,7 +223,9 @@ pub fn assemble(
                 roles_of(&participant),
                 &mine,
             );
+            let notifications = mine.into_iter().cloned().collect();
             Assembled {
+                notifications,
                 expertise_topic_ids: topics_of(participant.id, participant_topics::EXPERTISE),
                 interest_topic_ids: topics_of(participant.id, participant_topics::INTEREST),
                 participant,

@@ -311,7 +311,9 @@ pub async fn update(
         let body = body.into_inner()?;
         body.validate()?;
         if let Some(ids) = &body.topic_ids {
-            topics::require_accepted(conn, "/topic_ids", ids)?;
+            // Topics the tip already has may stay, even if retired since.
+            let kept = practice_tips::topics_of(conn, id)?;
+            topics::require_accepted_or_kept(conn, "/topic_ids", ids, &kept)?;
         }
         let if_match = if_match.require()?;
         if !if_match.matches(current.version) {

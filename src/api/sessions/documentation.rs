@@ -3,7 +3,7 @@
 //! anonymised (Infobox 2). Filing it moves the session to `documented` and credits every mentor.
 
 use crate::domain::programme_time::programme_date_of_utc;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -13,9 +13,10 @@ use validator::Validate;
 use super::transitions::{Actor, Effect, run};
 use super::{SessionResponse, utc, visible};
 use crate::api::access::Viewer;
+use crate::api::http::etag::{IfMatchHeader, json_with_etag};
 use crate::api::http::json_object::JsonObject;
-use crate::api::http::response::private_json;
-use crate::auth::Caller;
+use crate::auth::{Caller, StaffCaller};
+use crate::db::models::audit_events::{self, Change};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::session_documentation::{self as documentation, CaseExample, Documentation};
 use crate::db::models::sessions::{self, Session, TransitionChanges};
@@ -95,6 +96,8 @@ pub struct DocumentationResponse {
     pub case_examples: Vec<CaseExampleResponse>,
     /// When it was filed.
     pub filed_at: DateTime<Utc>,
+    /// The version staff name in `If-Match` to correct it.
+    pub version: i64,
 }
 
 /// Checks that every case example is based on a different case example sent to this session.
@@ -188,6 +191,7 @@ pub async fn file(
                     results: body.results.clone(),
                     filed_by: account_id,
                     filed_at: Utc::now().naive_utc(),
+                    version: 1,
                 },
                 &case_examples,
             )?;
@@ -218,13 +222,35 @@ fn case_example_response(c: CaseExample) -> CaseExampleResponse {
     }
 }
 
+/// The documentation as it is shown, from the session and the filed row.
+fn documentation_response(
+    conn: &mut DbConnection,
+    session: &Session,
+    filed: Documentation,
+) -> Result<DocumentationResponse, AppError> {
+    let case_examples = documentation::case_examples(conn, session.id)?
+        .into_iter()
+        .map(case_example_response)
+        .collect();
+    Ok(DocumentationResponse {
+        session_id: session.id,
+        summary: filed.summary,
+        results: filed.results,
+        people_reached: session.people_reached.unwrap_or_default(),
+        case_examples,
+        filed_at: utc(filed.filed_at),
+        version: filed.version,
+    })
+}
+
 /// The documentation of a documented session: active participants and staff.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "get_session_documentation",
     params(("id" = i64, Path, description = "Session id.")),
     responses(
-        (status = 200, description = "The documentation.", body = DocumentationResponse),
+        (status = 200, description = "The documentation.", body = DocumentationResponse,
+            headers(("ETag" = String, description = "The documentation's version; staff send it as `If-Match` to correct it."))),
         (status = 403, description = "Not staff and not an active participant."),
         (status = 404, description = "No such session, or not documented yet.")
     )
@@ -243,19 +269,103 @@ pub async fn get(
             return Err(AppError::NotFound);
         }
         let filed = documentation::find(conn, id)?.ok_or(AppError::NotFound)?;
-        let case_examples = documentation::case_examples(conn, id)?
-            .into_iter()
-            .map(case_example_response)
-            .collect();
-        Ok(DocumentationResponse {
-            session_id: id,
-            summary: filed.summary,
-            results: filed.results,
-            people_reached: session.people_reached.unwrap_or_default(),
-            case_examples,
-            filed_at: utc(filed.filed_at),
-        })
+        documentation_response(conn, &session, filed)
     })
     .await?;
-    Ok(private_json(&body))
+    Ok(json_with_etag(body.version, &body))
+}
+
+/// A correction of a filed documentation: omitted fields keep their value.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DocumentationPatch {
+    /// What happened: the talks, the discussion.
+    #[validate(length(min = 1, max = 10_000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 10_000)]
+    pub summary: Option<String>,
+    /// The results and open questions.
+    #[validate(length(min = 1, max = 10_000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 10_000)]
+    pub results: Option<String>,
+}
+
+/// Corrects the summary or results of a documented session's documentation (staff; e.g. a
+/// typo, or a passage a participant asked to remove). The session stays `documented` and the
+/// credits stay as they are. Audited with which texts changed, not the texts.
+#[utoipa::path(
+    tag = "sessions",
+    operation_id = "update_session_documentation",
+    params(
+        ("id" = i64, Path, description = "Session id."),
+        ("If-Match" = String, Header, description = "The ETag (`version`) of the documentation being corrected.")
+    ),
+    request_body = DocumentationPatch,
+    responses(
+        (status = 200, description = "Corrected.", body = DocumentationResponse,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 404, description = "No such session, or not documented."),
+        (status = 412, description = "The documentation changed since it was read."),
+        (status = 428, description = "If-Match is missing.")
+    )
+)]
+#[patch("/sessions/{id}/documentation")]
+pub async fn correct(
+    StaffCaller(caller): StaffCaller,
+    id: web::Path<i64>,
+    body: JsonObject<DocumentationPatch>,
+    if_match: IfMatchHeader,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    // The precondition header first (428), then the body (422).
+    let if_match = if_match.require()?;
+    let body = body.into_inner()?;
+    body.validate()?;
+    let corrected = db::write(&pool, move |conn| {
+        let session = sessions::find(conn, id)?.ok_or(AppError::NotFound)?;
+        if session.state != SessionState::Documented {
+            return Err(AppError::NotFound);
+        }
+        let current = documentation::find(conn, id)?.ok_or(AppError::NotFound)?;
+        if !if_match.matches(current.version) {
+            return Err(AppError::PreconditionFailed);
+        }
+        let summary = body
+            .summary
+            .as_deref()
+            .map_or(current.summary.as_str(), str::trim);
+        let results = body
+            .results
+            .as_deref()
+            .map_or(current.results.as_str(), str::trim);
+        let corrected = documentation::correct(
+            conn,
+            id,
+            if_match.expected(current.version),
+            summary,
+            results,
+        )?
+        .ok_or(AppError::PreconditionFailed)?;
+        let changed: Vec<&str> = [
+            ("summary", corrected.summary != current.summary),
+            ("results", corrected.results != current.results),
+        ]
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect();
+        audit_events::record(
+            conn,
+            Change {
+                actor: &caller.actor(),
+                action: "session.documentation_corrected",
+                entity_type: "session",
+                entity_id: id.to_string(),
+                before: Some(json!({ "version": current.version })),
+                after: Some(json!({ "version": corrected.version, "changed": changed })),
+            },
+        )?;
+        documentation_response(conn, &session, corrected)
+    })
+    .await?;
+    Ok(json_with_etag(corrected.version, &corrected))
 }

@@ -7,6 +7,7 @@
 pub mod attachments;
 pub mod attendance;
 pub mod documentation;
+pub mod editing;
 pub mod mentees;
 mod notices;
 pub mod proposals;

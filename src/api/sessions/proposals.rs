@@ -125,37 +125,63 @@ fn check_mentor_fields(proposer_id: Option<i64>, body: &NewSessionRequest) -> Re
     }
 }
 
+/// A session as proposed or as it would be after an edit, with what the proposal rule needs
+/// beyond it: who proposes and which mentors the request names (and where).
+pub(super) struct Draft<'a> {
+    pub format_code: &'a str,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub online: bool,
+    pub has_place: bool,
+    pub has_event_name: bool,
+    /// The topic ids as the request (or the stored session) lists them.
+    pub topic_ids: &'a [i64],
+    /// Topics already on the session: kept even when no longer accepted (e.g. retired).
+    pub kept_topic_ids: &'a [i64],
+    /// The proposing mentor; `None` when staff propose for the mentors they name.
+    pub proposer_id: Option<i64>,
+    /// The other mentors as named.
+    pub named_mentors: &'a [i64],
+    /// Mentors already on the session: kept without checking their role again.
+    pub kept_mentor_ids: &'a [i64],
+    /// Where the request names the mentors.
+    pub mentors_pointer: &'static str,
+}
+
 /// Loads what the proposal rule looks at (the format and its rule on the start date, which
-/// topics are not accepted, which co-mentors are active mentors) and checks it
-/// ([`session::check_proposal`]); returns the mentor ids.
-fn check_proposal(
+/// topics are not accepted, which named mentors are active mentors) and checks it
+/// ([`session::check_proposal`]); returns the mentor ids. Proposals and edits both run it.
+pub(super) fn check_draft(
     conn: &mut DbConnection,
-    proposer_id: Option<i64>,
-    body: &NewSessionRequest,
+    draft: &Draft<'_>,
 ) -> Result<Vec<i64>, AppError> {
-    let format = formats::find(conn, &body.format_code)?;
+    let format = formats::find(conn, draft.format_code)?;
     let rule = match &format {
-        Some(f) => formats::rule_on(conn, &f.code, programme_date(body.starts_at))?,
+        Some(f) => formats::rule_on(conn, &f.code, programme_date(draft.starts_at))?,
         None => None,
     };
-    let not_accepted_topic_ids = topics::not_accepted(conn, &body.topic_ids)?;
-    let (named, mentors_pointer) = match proposer_id {
-        Some(_) => (&body.co_mentor_ids, "/co_mentor_ids"),
-        None => (&body.mentor_ids, "/mentor_ids"),
-    };
-    let mut co_mentors = Vec::with_capacity(named.len());
-    for id in named {
+    let added_topics: Vec<i64> = draft
+        .topic_ids
+        .iter()
+        .copied()
+        .filter(|id| !draft.kept_topic_ids.contains(id))
+        .collect();
+    let not_accepted_topic_ids = topics::not_accepted(conn, &added_topics)?;
+    let mut co_mentors = Vec::with_capacity(draft.named_mentors.len());
+    for id in draft.named_mentors {
+        let is_active_mentor = draft.kept_mentor_ids.contains(id)
+            || participants::find(conn, *id)?.is_some_and(|p| p.is_active_mentor());
         co_mentors.push(CoMentor {
             id: *id,
-            is_active_mentor: participants::find(conn, *id)?.is_some_and(|p| p.is_active_mentor()),
+            is_active_mentor,
         });
     }
     let mentors = session::check_proposal(&Proposal {
-        starts_at: body.starts_at,
-        ends_at: body.ends_at,
-        online: body.online,
-        has_place: body.place.is_some(),
-        has_event_name: body.event_name.is_some(),
+        starts_at: draft.starts_at,
+        ends_at: draft.ends_at,
+        online: draft.online,
+        has_place: draft.has_place,
+        has_event_name: draft.has_event_name,
         format: format.as_ref().map(|f| ProposedFormat {
             code: &f.code,
             group: f.group_code,
@@ -164,13 +190,42 @@ fn check_proposal(
                 mentors_per_instance: r.mentors_per_instance,
             }),
         }),
-        topic_ids: &body.topic_ids,
+        topic_ids: draft.topic_ids,
         not_accepted_topic_ids: &not_accepted_topic_ids,
-        proposer_id,
+        proposer_id: draft.proposer_id,
         co_mentors: &co_mentors,
-        mentors_pointer,
+        mentors_pointer: draft.mentors_pointer,
     })?;
     Ok(mentors)
+}
+
+/// The proposal's own check: a new session keeps nothing.
+fn check_proposal(
+    conn: &mut DbConnection,
+    proposer_id: Option<i64>,
+    body: &NewSessionRequest,
+) -> Result<Vec<i64>, AppError> {
+    let (named_mentors, mentors_pointer) = match proposer_id {
+        Some(_) => (&body.co_mentor_ids, "/co_mentor_ids"),
+        None => (&body.mentor_ids, "/mentor_ids"),
+    };
+    check_draft(
+        conn,
+        &Draft {
+            format_code: &body.format_code,
+            starts_at: body.starts_at,
+            ends_at: body.ends_at,
+            online: body.online,
+            has_place: body.place.is_some(),
+            has_event_name: body.event_name.is_some(),
+            topic_ids: &body.topic_ids,
+            kept_topic_ids: &[],
+            proposer_id,
+            named_mentors,
+            kept_mentor_ids: &[],
+            mentors_pointer,
+        },
+    )
 }
 
 /// Proposes a session: an active participant with the mentor role, who becomes one of its

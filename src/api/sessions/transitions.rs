@@ -259,7 +259,8 @@ pub async fn decline(
     .await
 }
 
-/// Cancels a proposed or approved session (one of its mentors, or staff) with a reason. Audited.
+/// Cancels a proposed or approved session (one of its mentors, or staff) with a reason. Audited;
+/// cancelling an approved session writes the event `session.cancelled`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "cancel_session",
@@ -284,9 +285,18 @@ pub async fn cancel(
         id.into_inner(),
         Transition::Cancel,
         Actor::MentorOrStaff,
-        move |_, _| {
+        move |conn, session| {
             let body = body.into_inner()?;
             body.validate()?;
+            // An approved session was announced (`session.approved`); its end is announced too.
+            if session.state == SessionState::Approved {
+                outbox::emit(
+                    conn,
+                    EventType::SessionCancelled,
+                    session.id,
+                    Utc::now().naive_utc(),
+                )?;
+            }
             let changes = TransitionChanges {
                 state_reason: Some(Some(body.reason)),
                 ..TransitionChanges::default()

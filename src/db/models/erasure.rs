@@ -170,7 +170,8 @@ fn topic_proposals(conn: &mut DbConnection, account_id: i64) -> QueryResult<usiz
 
 /// Notes about the person on what stays as evidence: review notes and reasons of their kept
 /// practice tips, reasons of their sponsorships and credit decisions, reasons of revoked
-/// credits. A reason that must be present with its decision is overwritten, never nulled.
+/// credits, the office's notes on funding-agency notifications. A reason that must be present with
+/// its decision is overwritten, never nulled.
 fn notes(conn: &mut DbConnection, participant_id: i64) -> QueryResult<()> {
     let tips = practice_tips::table.filter(practice_tips::author_id.eq(participant_id));
     diesel::update(tips)
@@ -194,6 +195,7 @@ fn notes(conn: &mut DbConnection, participant_id: i64) -> QueryResult<()> {
     )
     .set(credits::revoked_reason.eq(ERASED_TEXT))
     .execute(conn)?;
+    crate::db::models::roles::erase_notification_notes(conn, participant_id)?;
     Ok(())
 }
 

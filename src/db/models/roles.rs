@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::schema::{funding_agency_notifications, role_change_requests, role_periods};
-use crate::domain::participant::RoleChangeStatus;
+use crate::domain::participant::{NotificationChannel, RoleChangeStatus};
 use crate::on_backend;
 
 /// One row of `role_periods`.
@@ -157,6 +157,19 @@ pub struct Notification {
     pub notified_on: NaiveDate,
     pub recorded_by: i64,
     pub recorded_at: NaiveDateTime,
+    /// `None` on notifications recorded before the channel was kept.
+    pub channel: Option<NotificationChannel>,
+    pub note: Option<String>,
+    pub version: i64,
+}
+
+/// How and when the agency was told: what a recording states and a correction may change.
+#[derive(Debug, Clone, AsChangeset)]
+#[diesel(table_name = funding_agency_notifications, treat_none_as_null = true)]
+pub struct NotificationFacts<'a> {
+    pub notified_on: NaiveDate,
+    pub channel: Option<NotificationChannel>,
+    pub note: Option<&'a str>,
 }
 
 /// Records that the agency was told about this project and these roles.
@@ -167,7 +180,7 @@ pub fn record_notification(
     project_id: i64,
     mentee: bool,
     mentor: bool,
-    notified_on: NaiveDate,
+    facts: &NotificationFacts<'_>,
     by: i64,
     now: NaiveDateTime,
 ) -> QueryResult<Notification> {
@@ -177,12 +190,62 @@ pub fn record_notification(
             funding_agency_notifications::project_id.eq(project_id),
             funding_agency_notifications::is_mentee.eq(mentee),
             funding_agency_notifications::is_mentor.eq(mentor),
-            funding_agency_notifications::notified_on.eq(notified_on),
+            funding_agency_notifications::notified_on.eq(facts.notified_on),
+            funding_agency_notifications::channel.eq(facts.channel),
+            funding_agency_notifications::note.eq(facts.note),
             funding_agency_notifications::recorded_by.eq(by),
             funding_agency_notifications::recorded_at.eq(now),
+            funding_agency_notifications::version.eq(1_i64),
         ))
         .returning(funding_agency_notifications::all_columns)
         .get_result(conn)
+}
+
+/// The participant's notification with this id, if any.
+pub fn find_notification(
+    conn: &mut DbConnection,
+    participant_id: i64,
+    id: i64,
+) -> QueryResult<Option<Notification>> {
+    funding_agency_notifications::table
+        .filter(funding_agency_notifications::id.eq(id))
+        .filter(funding_agency_notifications::participant_id.eq(participant_id))
+        .first(conn)
+        .optional()
+}
+
+/// Corrects a notification if it is still at `version` (one conditional write); `None` when it
+/// changed meanwhile.
+pub fn correct_notification(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i64,
+    facts: &NotificationFacts<'_>,
+) -> QueryResult<Option<Notification>> {
+    diesel::update(
+        funding_agency_notifications::table
+            .filter(funding_agency_notifications::id.eq(id))
+            .filter(funding_agency_notifications::version.eq(version)),
+    )
+    .set((
+        facts,
+        funding_agency_notifications::version.eq(funding_agency_notifications::version + 1),
+    ))
+    .returning(funding_agency_notifications::all_columns)
+    .get_result(conn)
+    .optional()
+}
+
+/// Erasure: drops the office's notes on the participant's notifications (the facts stay, as
+/// funding evidence).
+pub fn erase_notification_notes(conn: &mut DbConnection, participant_id: i64) -> QueryResult<()> {
+    diesel::update(
+        funding_agency_notifications::table
+            .filter(funding_agency_notifications::participant_id.eq(participant_id)),
+    )
+    .set(funding_agency_notifications::note.eq(None::<String>))
+    .execute(conn)?;
+    Ok(())
 }
 
 /// The notifications of many participants.

@@ -18,6 +18,7 @@ pub struct Documentation {
     pub results: String,
     pub filed_by: i64,
     pub filed_at: NaiveDateTime,
+    pub version: i64,
 }
 
 /// A case example as the documentation shows it, with what decides whether its contributor
@@ -61,6 +62,30 @@ pub fn find(conn: &mut DbConnection, session_id: i64) -> QueryResult<Option<Docu
         .find(session_id)
         .first(conn)
         .optional()
+}
+
+/// Sets summary and results if the documentation is still at `version` (one conditional
+/// write); `None` when it changed meanwhile.
+pub fn correct(
+    conn: &mut DbConnection,
+    session_id: i64,
+    version: i64,
+    summary: &str,
+    results: &str,
+) -> QueryResult<Option<Documentation>> {
+    diesel::update(
+        session_documentation::table
+            .filter(session_documentation::session_id.eq(session_id))
+            .filter(session_documentation::version.eq(version)),
+    )
+    .set((
+        session_documentation::summary.eq(summary),
+        session_documentation::results.eq(results),
+        session_documentation::version.eq(session_documentation::version + 1),
+    ))
+    .returning(session_documentation::all_columns)
+    .get_result(conn)
+    .optional()
 }
 
 /// The case examples of a session's documentation, in their order.

@@ -307,6 +307,66 @@ pub fn transition(
     .optional()
 }
 
+/// The details an edit sets (every field is written; the handler merges the stored values).
+#[derive(Debug, AsChangeset)]
+#[diesel(table_name = sessions, treat_none_as_null = true)]
+pub struct SessionEdit<'a> {
+    pub title: &'a str,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub calendar_year: i32,
+    pub online: bool,
+    pub place: Option<&'a str>,
+    pub updated_at: NaiveDateTime,
+}
+
+/// Applies an edit if the session is still at `version` and in `state` (one conditional write);
+/// replaces its mentors and topics. `None` when it changed meanwhile.
+pub fn edit(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i64,
+    state: SessionState,
+    changes: &SessionEdit<'_>,
+    mentor_ids: &[i64],
+    topic_ids: &[i64],
+) -> QueryResult<Option<Session>> {
+    let updated: Option<Session> = diesel::update(
+        sessions::table
+            .filter(sessions::id.eq(id))
+            .filter(sessions::version.eq(version))
+            .filter(sessions::state.eq(state)),
+    )
+    .set((changes, sessions::version.eq(sessions::version + 1)))
+    .returning(sessions::all_columns)
+    .get_result(conn)
+    .optional()?;
+    if updated.is_none() {
+        return Ok(None);
+    }
+    diesel::delete(session_mentors::table.filter(session_mentors::session_id.eq(id)))
+        .execute(conn)?;
+    for participant_id in mentor_ids {
+        diesel::insert_into(session_mentors::table)
+            .values((
+                session_mentors::session_id.eq(id),
+                session_mentors::participant_id.eq(participant_id),
+            ))
+            .execute(conn)?;
+    }
+    diesel::delete(session_topics::table.filter(session_topics::session_id.eq(id)))
+        .execute(conn)?;
+    for topic_id in topic_ids {
+        diesel::insert_into(session_topics::table)
+            .values((
+                session_topics::session_id.eq(id),
+                session_topics::topic_id.eq(topic_id),
+            ))
+            .execute(conn)?;
+    }
+    Ok(updated)
+}
+
 /// Signs the participant up; `false` when already signed up.
 pub fn sign_up(
     conn: &mut DbConnection,

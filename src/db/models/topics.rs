@@ -22,6 +22,9 @@ pub struct Topic {
     pub decided_at: Option<NaiveDateTime>,
     pub decision_note: Option<String>,
     pub created_at: NaiveDateTime,
+    /// When staff retired it; `None` while it can be chosen (if accepted).
+    pub retired_at: Option<NaiveDateTime>,
+    pub version: i64,
 }
 
 /// Insert form for `topics`.
@@ -102,12 +105,13 @@ pub fn decide(
     .optional()
 }
 
-/// Which of `ids` do not name an accepted topic (unknown, proposed or declined), each once,
+/// Which of `ids` do not name an accepted topic (unknown, proposed, declined or retired), each once,
 /// ascending; the API turns them into its 422 (`domain::catalogue::require_accepted_topics`).
 pub fn not_accepted(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<i64>> {
     let accepted: Vec<i64> = topics::table
         .filter(in_ids(topics::id, ids))
         .filter(topics::status.eq(TopicStatus::Accepted))
+        .filter(topics::retired_at.is_null())
         .select(topics::id)
         .load(conn)?;
     let mut missing: Vec<i64> = ids
@@ -118,4 +122,46 @@ pub fn not_accepted(conn: &mut DbConnection, ids: &[i64]) -> QueryResult<Vec<i64
     missing.sort_unstable();
     missing.dedup();
     Ok(missing)
+}
+
+/// Sets the titles if the topic is still at `version` (one conditional write); `None` when it
+/// changed meanwhile.
+pub fn retitle(
+    conn: &mut DbConnection,
+    id: i64,
+    version: i64,
+    title_de: &str,
+    title_en: Option<&str>,
+) -> QueryResult<Option<Topic>> {
+    diesel::update(
+        topics::table
+            .filter(topics::id.eq(id))
+            .filter(topics::version.eq(version)),
+    )
+    .set((
+        topics::title_de.eq(title_de),
+        topics::title_en.eq(title_en),
+        topics::version.eq(topics::version + 1),
+    ))
+    .returning(topics::all_columns)
+    .get_result(conn)
+    .optional()
+}
+
+/// Retires an accepted topic that is not retired yet (one conditional write); `None` when it
+/// is not such a topic.
+pub fn retire(conn: &mut DbConnection, id: i64, now: NaiveDateTime) -> QueryResult<Option<Topic>> {
+    diesel::update(
+        topics::table
+            .filter(topics::id.eq(id))
+            .filter(topics::status.eq(TopicStatus::Accepted))
+            .filter(topics::retired_at.is_null()),
+    )
+    .set((
+        topics::retired_at.eq(now),
+        topics::version.eq(topics::version + 1),
+    ))
+    .returning(topics::all_columns)
+    .get_result(conn)
+    .optional()
 }

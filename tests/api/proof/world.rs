@@ -58,6 +58,9 @@ pub struct World {
     pub sponsorship: i64,
     pub tip: i64,
     pub role_change: i64,
+    /// A KSM1 mentor (a deviation) whose notification of the funding agency is recorded.
+    pub notified_id: i64,
+    pub notification: i64,
     pub feed_token: String,
     /// Unused refresh tokens of the spare staff account, one per login; each works once.
     refresh_tokens: Mutex<Vec<String>>,
@@ -227,6 +230,16 @@ pub async fn build(app: &TestApp) -> World {
         .json()
         .await
         .unwrap();
+    let (notified_id, _) = app
+        .active_participant(&staff, "notified@example.org", "first_project", &["mentor"])
+        .await;
+    let notification = created_id(
+        app,
+        &format!("/api/v1/participants/{notified_id}/funding-agency-notifications"),
+        &staff,
+        json!({"notified_on": today(), "channel": "email"}),
+    )
+    .await;
     let url = feed["feed_url"].as_str().unwrap();
     let feed_token = url.rsplit('/').next().unwrap().to_owned();
     World {
@@ -250,6 +263,8 @@ pub async fn build(app: &TestApp) -> World {
         sponsorship,
         tip,
         role_change,
+        notified_id,
+        notification,
         feed_token,
         refresh_tokens: Mutex::new(refresh_tokens),
         counter: AtomicUsize::new(0),

@@ -102,6 +102,12 @@ pub struct ExportedNotification {
     pub is_mentor: bool,
     /// When the agency was told.
     pub notified_on: NaiveDate,
+    /// How it was told; `null` on notifications recorded before the channel was kept.
+    #[schema(required = true)]
+    pub channel: Option<crate::domain::participant::NotificationChannel>,
+    /// The office's note.
+    #[schema(required = true)]
+    pub note: Option<String>,
     /// When the programme office recorded it.
     pub recorded_at: DateTime<Utc>,
 }
@@ -605,6 +611,8 @@ pub fn gather(
                 is_mentee: n.is_mentee,
                 is_mentor: n.is_mentor,
                 notified_on: n.notified_on,
+                channel: n.channel,
+                note: n.note,
                 recorded_at: utc(n.recorded_at),
             })
             .collect(),

@@ -1,25 +1,31 @@
-//! Role deviations still to be reported to the funding agency, and recording that it was told.
+//! Role deviations still to be reported to the funding agency, recording that it was told (when,
+//! how, a note) and correcting such a record.
 
-use crate::api::http::json_object::JsonObject;
-use actix_web::{HttpResponse, get, post, web};
+use crate::api::http::json_object::{JsonObject, present};
+use actix_web::{HttpResponse, get, patch, post, web};
 use chrono::{NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use crate::api::access::existing;
+use crate::api::http::etag::{IfMatchHeader, json_with_etag};
 use crate::api::http::response::{created_json, private_json};
-use crate::api::participants::input::plausible_date;
+use crate::api::participants::input::{not_future, plausible_date};
 use crate::api::participants::views::{assemble, roles_of};
 use crate::auth::StaffCaller;
 use crate::config::Settings;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::participants::{self, ListFilter};
-use crate::db::models::roles::{self};
+use crate::db::models::roles::{self, Notification, NotificationFacts};
 use crate::db::{self, DbPool};
-use crate::domain::participant::{ParticipantStatus, ProjectKind, RoleCode};
+use crate::domain::participant::{
+    NotificationChannel, ParticipantStatus, ProjectKind, RoleCode, Roles,
+};
 use crate::domain::programme_time::programme_today;
+use crate::domain::text;
 use crate::error::AppError;
+use serde_json::json;
 
 /// A participant whose role deviation the funding agency has not been told about.
 #[derive(Debug, Serialize, ToSchema)]
@@ -103,23 +109,77 @@ pub async fn list_open_notifications(
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NotificationBody {
-    /// The day the funding agency was notified.
+    /// The day the funding agency was notified (not in the future).
     #[validate(custom(function = "plausible_date"))]
     pub notified_on: NaiveDate,
+    /// How it was told.
+    pub channel: NotificationChannel,
+    /// A note of the office (e.g. the contact person or the reference of the letter).
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
+    pub note: Option<String>,
 }
 
 /// A recorded notification.
-#[derive(Debug, Serialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct NotificationResponse {
+    /// Notification id.
+    pub id: i64,
     /// The project it covers.
     pub project_id: i64,
     /// The roles it covers.
     pub roles: Vec<RoleCode>,
     /// When the agency was told.
     pub notified_on: NaiveDate,
+    /// How it was told; `null` on notifications recorded before the channel was kept.
+    #[schema(required = true)]
+    pub channel: Option<NotificationChannel>,
+    /// The office's note.
+    #[schema(required = true)]
+    pub note: Option<String>,
+    /// The version staff name in `If-Match` to correct it.
+    pub version: i64,
 }
 
-/// Records that the funding agency was told about the current deviation (staff).
+impl From<&Notification> for NotificationResponse {
+    fn from(n: &Notification) -> Self {
+        Self {
+            id: n.id,
+            project_id: n.project_id,
+            roles: Roles {
+                mentee: n.is_mentee,
+                mentor: n.is_mentor,
+            }
+            .codes(),
+            notified_on: n.notified_on,
+            channel: n.channel,
+            note: n.note.clone(),
+            version: n.version,
+        }
+    }
+}
+
+/// The audited facts of a notification: whether a note is kept, never its text (the audit
+/// trail outlives an erasure).
+fn audited(n: &Notification) -> serde_json::Value {
+    json!({
+        "notification_id": n.id,
+        "project_id": n.project_id,
+        "version": n.version,
+        "notified_on": n.notified_on,
+        "channel": n.channel,
+        "has_note": n.note.is_some(),
+    })
+}
+
+/// `notified_on` lies in 1990–2100 (checked by `validate`) and not after today in the
+/// programme's calendar.
+fn not_after_today(day: NaiveDate) -> Result<NaiveDate, AppError> {
+    not_future(Some(day), "/notified_on")
+}
+
+/// Records that the funding agency was told about the current deviation (staff): when (not in
+/// the future), how and an optional note.
 #[utoipa::path(
     tag = "participants",
     operation_id = "record_funding_agency_notification",
@@ -141,17 +201,36 @@ pub async fn record_notification(
     let id = id.into_inner();
     let body = body.into_inner()?;
     body.validate()?;
+    let notified_on = not_after_today(body.notified_on)?;
     let today = programme_today();
     let recorded = db::write(&pool, move |conn| {
         let row = existing(conn, id)?;
         let assembled = crate::api::participants::views::assemble_one(conn, row, today)?;
         let project_id = assembled.current_project(today).map(|p| p.id);
         let (Some(project_id), true) = (project_id, assembled.notification_required) else {
-            return Err(AppError::Conflict("no unreported role deviation is open".to_owned()));
+            return Err(AppError::Conflict(
+                "no unreported role deviation is open".to_owned(),
+            ));
         };
         let roles = roles_of(&assembled.participant);
         let now = Utc::now().naive_utc();
-        let n = roles::record_notification(conn, id, project_id, roles.mentee, roles.mentor, body.notified_on, caller.account_id, now)?;
+        let facts = NotificationFacts {
+            notified_on,
+            channel: Some(body.channel),
+            note: body.note.as_deref().map(str::trim),
+        };
+        let n = roles::record_notification(
+            conn,
+            id,
+            project_id,
+            roles.mentee,
+            roles.mentor,
+            &facts,
+            caller.account_id,
+            now,
+        )?;
+        let mut after = audited(&n);
+        after["roles"] = json!(roles.codes());
         audit_events::record(
             conn,
             Change {
@@ -160,14 +239,106 @@ pub async fn record_notification(
                 entity_type: "participant",
                 entity_id: id.to_string(),
                 before: None,
-                after: Some(serde_json::json!({ "project_id": project_id, "roles": roles.codes(), "notified_on": n.notified_on })),
+                after: Some(after),
             },
         )?;
-        Ok(NotificationResponse { project_id, roles: roles.codes(), notified_on: n.notified_on })
+        Ok(NotificationResponse::from(&n))
     })
     .await?;
     Ok(created_json(
         &format!("/api/v1/participants/{id}"),
         &recorded,
+    ))
+}
+
+/// A correction of a recorded notification: omitted fields keep their value; `null` clears the
+/// note.
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NotificationPatch {
+    /// The day the funding agency was notified (not in the future).
+    #[validate(custom(function = "plausible_date"))]
+    pub notified_on: Option<NaiveDate>,
+    /// How it was told.
+    pub channel: Option<NotificationChannel>,
+    /// The office's note; `null` clears it.
+    #[serde(default, deserialize_with = "present")]
+    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
+    #[schema(value_type = Option<String>, format = "multi-line", min_length = 1, max_length = 2000)]
+    pub note: Option<Option<String>>,
+}
+
+/// Corrects a recorded notification (staff): the day (not in the future), the channel, the
+/// note. The project and roles it covers stay. Audited with the facts before and after.
+#[utoipa::path(
+    tag = "participants",
+    operation_id = "update_funding_agency_notification",
+    params(
+        ("id" = i64, Path, description = "Participant id."),
+        ("notification_id" = i64, Path, description = "Notification id."),
+        ("If-Match" = String, Header, description = "The `version` of the notification being corrected, as an ETag (e.g. `\"1\"`).")
+    ),
+    request_body = NotificationPatch,
+    responses(
+        (status = 200, description = "Corrected.", body = NotificationResponse,
+            headers(("ETag" = String, description = "The new version."))),
+        (status = 412, description = "The notification changed since it was read."),
+        (status = 428, description = "If-Match is missing.")
+    )
+)]
+#[patch("/participants/{id}/funding-agency-notifications/{notification_id}")]
+pub async fn correct_notification(
+    StaffCaller(caller): StaffCaller,
+    path: web::Path<(i64, i64)>,
+    body: JsonObject<NotificationPatch>,
+    if_match: IfMatchHeader,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let (id, notification_id) = path.into_inner();
+    // The precondition header first (428), then the body (422).
+    let if_match = if_match.require()?;
+    let body = body.into_inner()?;
+    body.validate()?;
+    let notified_on = body.notified_on.map(not_after_today).transpose()?;
+    let corrected = db::write(&pool, move |conn| {
+        existing(conn, id)?;
+        let current =
+            roles::find_notification(conn, id, notification_id)?.ok_or(AppError::NotFound)?;
+        if !if_match.matches(current.version) {
+            return Err(AppError::PreconditionFailed);
+        }
+        let note = match &body.note {
+            Some(note) => note.as_deref().map(str::trim),
+            None => current.note.as_deref(),
+        };
+        let facts = NotificationFacts {
+            notified_on: notified_on.unwrap_or(current.notified_on),
+            channel: body.channel.or(current.channel),
+            note,
+        };
+        let corrected = roles::correct_notification(
+            conn,
+            notification_id,
+            if_match.expected(current.version),
+            &facts,
+        )?
+        .ok_or(AppError::PreconditionFailed)?;
+        audit_events::record(
+            conn,
+            Change {
+                actor: &caller.actor(),
+                action: "funding_agency.notification_corrected",
+                entity_type: "participant",
+                entity_id: id.to_string(),
+                before: Some(audited(&current)),
+                after: Some(audited(&corrected)),
+            },
+        )?;
+        Ok(corrected)
+    })
+    .await?;
+    Ok(json_with_etag(
+        corrected.version,
+        &NotificationResponse::from(&corrected),
     ))
 }

@@ -60,8 +60,14 @@ pub fn participant_writes() -> Vec<Row> {
         row(
             "POST /api/v1/participants/{id}/funding-agency-notifications",
             |w| ids(&[w.owner_id]),
-            |_| Payload::Json(json!({"notified_on": today()})),
+            |_| Payload::Json(json!({"notified_on": today(), "channel": "letter"})),
             "401 403 403 403 403 403 403 409",
+        ),
+        row(
+            "PATCH /api/v1/participants/{id}/funding-agency-notifications/{notification_id}",
+            |w| ids(&[w.notified_id, w.notification]),
+            |_| Payload::Json(json!({"channel": "phone", "note": "Anruf bei Frau Beispiel"})),
+            "401 403 403 403 403 403 403 200",
         ),
         row(
             "POST /api/v1/participants/{id}/activation",

@@ -116,6 +116,19 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 409",
         ),
         row(
+            "PATCH /api/v1/topics/{id}",
+            |w| ids(&[w.proposed_topic]),
+            |_| Payload::Json(json!({"title_en": "Climate action in the council"})),
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            // Accepted by the row above; nothing later chooses it.
+            "POST /api/v1/topics/{id}/retirement",
+            |w| ids(&[w.proposed_topic]),
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "POST /api/v1/forums",
             none,
             |w| {
@@ -132,6 +145,13 @@ pub fn writes() -> Vec<Row> {
             |w| Payload::Json(proposal("webinar", w.topic, 60, &[])),
             // Staff may propose, but name the mentors (`mentor_ids`): tests/api/sessions_on_behalf.rs.
             "401 403 403 201 403 403 201 422",
+        ),
+        row(
+            // Still proposed here: invisible to participants who do not mentor it (404).
+            "PATCH /api/v1/sessions/{id}",
+            |w| ids(&[w.session]),
+            |_| Payload::Json(json!({"title": "Wärmeplanung für Einsteiger"})),
+            "401 403 404 404 403 403 200 200",
         ),
         row(
             "POST /api/v1/sessions/{id}/approval",
@@ -171,6 +191,12 @@ pub fn writes() -> Vec<Row> {
                     "results": "Checkliste.", "people_reached": 20}))
             },
             "401 403 403 403 403 403 409 409",
+        ),
+        row(
+            "PATCH /api/v1/sessions/{id}/documentation",
+            |w| ids(&[w.held_session]),
+            |_| Payload::Json(json!({"summary": "Impulse und Diskussion in Kleingruppen."})),
+            "401 403 403 403 403 403 403 200",
         ),
         row(
             "PUT /api/v1/sessions/{id}/attendance",

@@ -1,0 +1,3 @@
+ALTER TABLE funding_agency_notifications DROP COLUMN version;
+ALTER TABLE funding_agency_notifications DROP COLUMN note;
+ALTER TABLE funding_agency_notifications DROP COLUMN channel;

@@ -1,0 +1,2 @@
+ALTER TABLE topics DROP COLUMN version;
+ALTER TABLE topics DROP COLUMN retired_at;

@@ -1,0 +1,1 @@
+ALTER TABLE session_documentation DROP COLUMN version;
