@@ -166,7 +166,8 @@ pub struct MailPreferences {
     /// The language of the messages: `de` (default) or `en`.
     #[schema(pattern = "^(de|en)$", example = "de")]
     pub lang: String,
-    /// Optional kinds the person does not want (`session_approved`, `session_cancelled`);
+    /// Optional kinds the person does not want (`session_approved`, `session_cancelled`,
+    /// `session_rescheduled`);
     /// mandatory ones (account security, answers about the person's own registration and
     /// activities) always go and are refused here.
     #[schema(max_items = 20)]

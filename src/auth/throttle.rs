@@ -301,7 +301,11 @@ mod tests {
         assert!(throttle.blocked_for(OWNER, "198.51.100.1", at).is_none());
         assert!(throttle.blocked_for(OWNER, "203.0.113.5", at).is_none());
         // Whoever else failed from that address stays slowed.
-        assert!(throttle.blocked_for("other@b.de", "192.0.2.7", at).is_some());
+        assert!(
+            throttle
+                .blocked_for("other@b.de", "192.0.2.7", at)
+                .is_some()
+        );
     }
 
     #[test]

@@ -26,6 +26,8 @@ code_enum! {
         SessionDeclined = "session_declined", "Veranstaltung abgelehnt", "Session declined";
         /// A session the person mentors or signed up for was cancelled.
         SessionCancelled = "session_cancelled", "Veranstaltung abgesagt", "Session cancelled";
+        /// An approved session the person mentors or signed up for moved to another time.
+        SessionRescheduled = "session_rescheduled", "Veranstaltung verschoben", "Session rescheduled";
         /// A practice tip was published or sent back or rejected.
         TipDecided = "tip_decided", "Entscheidung zum Praxistipp", "Practice tip decision";
         /// A forum sponsorship was approved or declined.
@@ -37,7 +39,10 @@ impl MailKind {
     /// Whether a person may turn this kind off. Account security and the answers to what the
     /// person asked for (registration, decisions on their own activities) always go.
     pub fn is_optional(self) -> bool {
-        matches!(self, MailKind::SessionApproved | MailKind::SessionCancelled)
+        matches!(
+            self,
+            MailKind::SessionApproved | MailKind::SessionCancelled | MailKind::SessionRescheduled
+        )
     }
 }
 

@@ -42,6 +42,14 @@ pub enum Message {
         starts: String,
         signed_up: bool,
     },
+    /// An approved session moved from `was` to `starts`; `signed_up` as for a cancellation.
+    SessionRescheduled {
+        title: String,
+        was: String,
+        starts: String,
+        place: String,
+        signed_up: bool,
+    },
     /// A decision on the person's practice tip.
     TipDecided {
         title: String,
@@ -69,6 +77,7 @@ impl Message {
             Message::SessionApproved { .. } => MailKind::SessionApproved,
             Message::SessionDeclined { .. } => MailKind::SessionDeclined,
             Message::SessionCancelled { .. } => MailKind::SessionCancelled,
+            Message::SessionRescheduled { .. } => MailKind::SessionRescheduled,
             Message::TipDecided { .. } => MailKind::TipDecided,
             Message::SponsorshipDecided { .. } => MailKind::SponsorshipDecided,
         }

@@ -39,6 +39,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "session_approved",
     "session_declined",
     "session_cancelled",
+    "session_rescheduled",
     "tip_decided",
     "sponsorship_decided",
 );
@@ -202,6 +203,13 @@ mod tests {
                 title: "Wärmeplanung".to_owned(),
                 starts: "03.03.2027, 10:00 Uhr".to_owned(),
                 signed_up: true,
+            },
+            Message::SessionRescheduled {
+                title: "Wärmeplanung".to_owned(),
+                was: "03.03.2027, 10:00 Uhr".to_owned(),
+                starts: "10.03.2027, 10:00 Uhr".to_owned(),
+                place: "Kassel".to_owned(),
+                signed_up: false,
             },
             Message::TipDecided {
                 title: "Förderanträge".to_owned(),

@@ -214,6 +214,17 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
         )
         .await;
     let me_path = format!("/api/v1/participants/{me}");
+    // A password link (account_tokens); the registration and activation were mailed already.
+    assert_eq!(
+        app.post(
+            "/api/v1/password-resets",
+            None,
+            &json!({"email": "person@example.org"})
+        )
+        .await
+        .status(),
+        StatusCode::ACCEPTED
+    );
     assert_eq!(
         app.post(
             &format!("{me_path}/funding-agency-notifications"),

@@ -10,7 +10,7 @@ use crate::support::participants::{PDF, registration};
 on_both_backends!(
     registration_lifecycle_end_to_end,
     invalid_registration_is_422_with_field_pointers_and_stores_nothing,
-    duplicate_email_is_409,
+    a_known_address_gets_the_same_answer_and_its_owner_an_email,
     wrong_or_oversized_contact_sheet_is_refused_and_nothing_stored,
     activation_needs_a_confirmed_sheet,
     directory_lists_only_active_consenting_participants_with_filters,
@@ -26,17 +26,24 @@ async fn registration_lifecycle_end_to_end(app: TestApp) {
     let staff = app.staff_token().await;
     let body = registration("erika@example.org", "first_project", &["mentee"]);
     let res = app.post("/api/v1/registrations", None, &body).await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    assert!(
+        !res.headers().contains_key("etag"),
+        "nothing tells a new from a known address"
+    );
+    let token = app
+        .login("erika@example.org", "correct horse battery staple")
+        .await;
+    let id = app.own_participant_id(&token).await;
+    let res = app
+        .get(&format!("/api/v1/participants/{id}"), Some(&token))
+        .await;
     assert!(res.headers().contains_key("etag"));
     let created: Value = res.json().await.unwrap();
     assert_eq!(created["status"], "pending");
     assert_eq!(created["roles"], json!(["mentee"]));
     assert_eq!(created["current_project"]["kind"], "first_project");
-    let id = created["id"].as_i64().unwrap();
     let project = created["current_project"]["id"].as_i64().unwrap();
-    let token = app
-        .login("erika@example.org", "correct horse battery staple")
-        .await;
 
     // pending: own record yes, member resources no
     let own = app
@@ -248,21 +255,53 @@ async fn invalid_registration_is_422_with_field_pointers_and_stores_nothing(app:
     assert_eq!(count_participants(&app, &staff).await, 0);
 }
 
-async fn duplicate_email_is_409(app: TestApp) {
+async fn a_known_address_gets_the_same_answer_and_its_owner_an_email(app: TestApp) {
     let body = registration("twice@example.org", "first_project", &["mentee"]);
-    assert_eq!(
-        app.post("/api/v1/registrations", None, &body)
-            .await
-            .status(),
-        StatusCode::CREATED
-    );
+    let first = app.post("/api/v1/registrations", None, &body).await;
+    assert_eq!(first.status(), StatusCode::ACCEPTED);
+    let first: Value = first.json().await.unwrap();
     let mut again = body.clone();
     again["email"] = json!("TWICE@example.org");
-    assert_problem(
-        app.post("/api/v1/registrations", None, &again).await,
-        StatusCode::CONFLICT,
-    )
-    .await;
+    again["first_name"] = json!("Someone");
+    for _ in 0..2 {
+        let res = app.post("/api/v1/registrations", None, &again).await;
+        assert_eq!(res.status(), StatusCode::ACCEPTED);
+        assert_eq!(res.json::<Value>().await.unwrap(), first, "the same answer");
+    }
+    assert_eq!(app.participant_rows(), 1, "nothing was created or changed");
+    let note = app
+        .mail
+        .message("twice@example.org", "Erneute Registrierung")
+        .await;
+    assert!(
+        note.text.starts_with("Guten Tag Erika Mustermann,"),
+        "{}",
+        note.text
+    );
+    assert!(
+        note.text
+            .contains("https://mentoring.example/passwort-vergessen")
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let notes = app
+        .mail
+        .received_by("twice@example.org")
+        .into_iter()
+        .filter(|m| m.subject.contains("Erneute Registrierung"))
+        .count();
+    assert_eq!(notes, 1, "one note a day, however often the form is sent");
+
+    // A staff address is answered alike and creates no participant.
+    app.create_staff("office.person@example.org").await;
+    let staff_address = registration("office.person@example.org", "first_project", &["mentee"]);
+    let res = app
+        .post("/api/v1/registrations", None, &staff_address)
+        .await;
+    assert_eq!(res.status(), StatusCode::ACCEPTED);
+    assert_eq!(app.participant_rows(), 1);
+    app.mail
+        .message("office.person@example.org", "Erneute Registrierung")
+        .await;
 }
 
 async fn wrong_or_oversized_contact_sheet_is_refused_and_nothing_stored(app: TestApp) {

@@ -203,6 +203,10 @@ pub struct Me {
     pub display_name: String,
     /// E-mail address (people) or client id (integrations).
     pub login: String,
+    /// The participant record behind the account (`GET /participants/{id}`); `null` for staff
+    /// and integrations.
+    #[schema(required = true)]
+    pub participant_id: Option<i64>,
 }
 
 /// Who the bearer of the token is.
@@ -214,8 +218,10 @@ pub struct Me {
 #[get("/me")]
 pub async fn get_me(caller: Caller, pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
     let id = caller.account_id;
-    let account = db::run(&pool, move |conn| {
-        accounts::find(conn, id)?.ok_or(AppError::NotFound)
+    let (account, participant) = db::run(&pool, move |conn| {
+        let account = accounts::find(conn, id)?.ok_or(AppError::NotFound)?;
+        let participant = crate::db::models::participants::find_by_account(conn, id)?.map(|p| p.id);
+        Ok((account, participant))
     })
     .await?;
     Ok(private_json(&Me {
@@ -223,5 +229,6 @@ pub async fn get_me(caller: Caller, pool: web::Data<DbPool>) -> Result<HttpRespo
         role: caller.role,
         display_name: account.display_name,
         login: account.login,
+        participant_id: participant,
     }))
 }

@@ -21,8 +21,8 @@ use crate::db::models::audit_events::{self, Change};
 use crate::db::models::{accounts, participants, refresh_tokens};
 use crate::db::{self, DbPool};
 use crate::domain::text;
-use crate::mail::{self, Message};
 use crate::error::AppError;
+use crate::mail::{self, Message};
 
 /// A password change: the current password and the new one.
 #[derive(Debug, Deserialize, Validate, ToSchema)]

@@ -8,13 +8,11 @@ use crate::auth::throttle::RegistrationThrottle;
 use actix_web::http::header;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
 use super::input::{ProjectInput, combine, phone, validated};
-use super::views::{ParticipantResponse, assemble_one};
-use crate::api::http::etag::etag;
 use crate::api::topics;
 use crate::auth::{Role, password};
 use crate::db::models::accounts::{self, NewAccount};
@@ -22,13 +20,13 @@ use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::participants::{self, NewParticipant};
 use crate::db::models::projects::{self, NewProject};
 use crate::db::models::{participant_topics, roles};
-use crate::db::{self, DbPool};
+use crate::db::{self, DbConnection, DbPool};
 use crate::domain::lang::Lang;
 use crate::domain::participant::{Experience, ParticipantStatus, RoleCode, Roles, Salutation};
 use crate::domain::programme_time::programme_today;
 use crate::domain::text::{self, normalize_login};
 use crate::error::{AppError, FieldProblem};
-use crate::mail::{self, Message};
+use crate::mail::{self, Links, Message};
 use crate::request_context::RequestId;
 
 /// What a participant consents to, per purpose.
@@ -114,18 +112,28 @@ pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError>
     })
 }
 
-/// Registers a participant (anonymous). The account can log in at once but sees only its own
-/// registration until staff confirm the signed contact sheet and activate it. Each client
-/// address may register a limited number of times per hour (`REGISTRATIONS_PER_ADDRESS_PER_HOUR`).
+/// The answer to every valid registration.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RegistrationAccepted {
+    /// What happens next, in German.
+    #[schema(example = "Registrierung eingegangen. Bitte prüfen Sie Ihr Postfach.")]
+    pub message: String,
+}
+
+/// Registers a participant (anonymous). The answer is the same `202` whether the address is new
+/// or already has an account, so nobody can probe which addresses are registered: a new address
+/// gets its `pending` participant and a confirmation e-mail; a known one changes nothing and its
+/// owner gets a note (at most one a day) with the way to a new password. The new account can log
+/// in at once (`GET /me` names its `participant_id`) but sees only its own registration until
+/// staff confirm the signed contact sheet and activate it. Each client address may register a
+/// limited number of times per hour (`REGISTRATIONS_PER_ADDRESS_PER_HOUR`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "create_registration",
     security(()),
     request_body = RegistrationRequest,
     responses(
-        (status = 201, description = "Registered; the participant is `pending`.", body = ParticipantResponse,
-            headers(("Location" = String, description = "URL of the participant."), ("ETag" = String, description = "Version for If-Match."))),
-        (status = 409, description = "The e-mail address is already registered."),
+        (status = 202, description = "Accepted: registered as `pending`, or (for a known address) its owner is told by e-mail.", body = RegistrationAccepted),
         (status = 429, description = "Too many registrations from this client address this hour.",
             headers(
                 ("Retry-After" = u64, description = "Seconds until the address may register again."),
@@ -141,6 +149,7 @@ pub async fn create_registration(
     body: JsonObject<RegistrationRequest>,
     request_id: RequestId,
     lang: Lang,
+    links: web::Data<Links>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     throttle.attempt(&address.0, Instant::now())?;
@@ -160,14 +169,13 @@ pub async fn create_registration(
     ];
     let hash = password::hash_if_strong(body.password.clone(), personal).await?;
     let today = programme_today();
-    let assembled = db::write(&pool, move |conn| {
+    let forgot_password = links.forgot_password();
+    db::write(&pool, move |conn| {
         let login = normalize_login(&body.email);
         topics::require_accepted(conn, "/expertise_topic_ids", &body.expertise_topic_ids)?;
         topics::require_accepted(conn, "/interest_topic_ids", &body.interest_topic_ids)?;
-        if accounts::find_by_login(conn, &login)?.is_some() {
-            return Err(AppError::Conflict(
-                "this e-mail address is already registered".to_owned(),
-            ));
+        if let Some(known) = accounts::find_by_login(conn, &login)? {
+            return tell_known_address(conn, known.id, forgot_password, today);
         }
         let now = Utc::now().naive_utc();
         let display_name = format!("{} {}", body.first_name.trim(), body.last_name.trim());
@@ -250,18 +258,34 @@ pub async fn create_registration(
             },
         )?;
         mail::queue_to_account(conn, account.id, &Message::RegistrationReceived {})?;
-        assemble_one(conn, participant, today)
+        Ok(())
     })
     .await?;
-    let response = assembled.response(today);
-    Ok(HttpResponse::Created()
-        .insert_header((
-            header::LOCATION,
-            format!("/api/v1/participants/{}", response.id),
-        ))
-        .insert_header((header::ETAG, etag(assembled.participant.version)))
+    Ok(HttpResponse::Accepted()
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(response))
+        .json(RegistrationAccepted {
+            message: "Registrierung eingegangen. Bitte prüfen Sie Ihr Postfach.".to_owned(),
+        }))
+}
+
+/// A registration for an address that has an account: nothing changes; the owner is told (once a
+/// day at most, so the address cannot be flooded through the form).
+fn tell_known_address(
+    conn: &mut DbConnection,
+    account_id: i64,
+    reset_link: String,
+    today: chrono::NaiveDate,
+) -> Result<(), AppError> {
+    if let Some(to) = mail::recipient_of_account(conn, account_id)? {
+        let key = format!("registration_duplicate:{account_id}:{today}");
+        mail::queue(
+            conn,
+            &to,
+            &Message::RegistrationDuplicate { reset_link },
+            Some(key),
+        )?;
+    }
+    Ok(())
 }
 
 /// Inserts a project from its input.

@@ -215,6 +215,7 @@ fn edit(
     // outbox lock is held briefly.
     if rescheduled && current.state == SessionState::Approved {
         outbox::emit(conn, EventType::SessionRescheduled, id, now)?;
+        super::notices::tell_rescheduled(conn, &current, &updated)?;
     }
     Ok((updated, topic_ids, mentors))
 }

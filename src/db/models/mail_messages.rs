@@ -114,7 +114,9 @@ pub fn claim_due(
     Ok(claimed)
 }
 
-/// Records a successful attempt of a pending message.
+/// Records a successful attempt of a pending message. Its subject and text are dropped: the
+/// recipient has the message, and the outbox keeps only what it was (kind), to whom and when, so
+/// no copy of what others wrote (a session title, a decision note) outlives its delivery here.
 pub fn record_sent(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
     let changed = diesel::update(
         mail_messages::table
@@ -126,6 +128,9 @@ pub fn record_sent(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> Query
         mail_messages::attempts.eq(mail_messages::attempts + 1),
         mail_messages::last_error.eq(None::<String>),
         mail_messages::sent_at.eq(at),
+        mail_messages::subject.eq(""),
+        mail_messages::body_text.eq(""),
+        mail_messages::body_html.eq(""),
     ))
     .execute(conn)?;
     Ok(changed == 1)

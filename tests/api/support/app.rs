@@ -225,6 +225,32 @@ impl TestApp {
         (self.address, self.pool, self.handle) = start_with(settings);
     }
 
+    /// Waits (up to 10 s) until the mail outbox holds no pending message: every message queued
+    /// so far reached the harness's SMTP server (which then keeps no text of it in the outbox).
+    pub async fn mail_settled(&self) {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        for _ in 0..200 {
+            let pending = {
+                let mut conn = self.pool.get().unwrap();
+                diesel::sql_query(
+                    "SELECT COUNT(*) AS n FROM mail_messages WHERE status = 'pending'",
+                )
+                .get_result::<Count>(&mut conn)
+                .unwrap()
+                .n
+            };
+            if pending == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("mail messages stayed pending");
+    }
+
     /// The SQLite database file (`None` on PostgreSQL); its log is this path plus `-wal`.
     pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
         matches!(self._database, TestDatabase::Sqlite { .. })

@@ -32,22 +32,54 @@ pub fn registration(email: &str, kind: &str, roles: &[&str]) -> Value {
 }
 
 impl TestApp {
-    /// Registers and returns `(participant id, current project id, token)`.
+    /// Registers and returns `(participant id, current project id, token)`. The registration
+    /// answers 202 without the record; the new participant logs in and finds it through `/me`.
     pub async fn register(&self, body: &Value) -> (i64, i64, String) {
         let res = self.post("/api/v1/registrations", None, body).await;
-        assert_eq!(res.status(), StatusCode::CREATED, "registration failed");
-        let created: Value = res.json().await.unwrap();
+        assert_eq!(res.status(), StatusCode::ACCEPTED, "registration failed");
         let token = self
             .login(
                 body["email"].as_str().unwrap(),
                 body["password"].as_str().unwrap(),
             )
             .await;
-        (
-            created["id"].as_i64().unwrap(),
-            created["current_project"]["id"].as_i64().unwrap(),
-            token,
+        let id = self.own_participant_id(&token).await;
+        let record: Value = self
+            .get(&format!("/api/v1/participants/{id}"), Some(&token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        (id, record["current_project"]["id"].as_i64().unwrap(), token)
+    }
+
+    /// The participant behind the token's account (`GET /me`).
+    pub async fn own_participant_id(&self, token: &str) -> i64 {
+        let me: Value = self
+            .get("/api/v1/me", Some(token))
+            .await
+            .json()
+            .await
+            .unwrap();
+        me["participant_id"]
+            .as_i64()
+            .expect("a participant behind the account")
+    }
+
+    /// How many participants the database holds (erased ones too).
+    pub fn participant_rows(&self) -> i64 {
+        #[derive(diesel::QueryableByName)]
+        struct Count {
+            #[diesel(sql_type = diesel::sql_types::BigInt)]
+            n: i64,
+        }
+        let mut conn = self.pool.get().unwrap();
+        diesel::RunQueryDsl::get_result::<Count>(
+            diesel::sql_query("SELECT COUNT(*) AS n FROM participants"),
+            &mut conn,
         )
+        .unwrap()
+        .n
     }
 
     /// Uploads raw bytes with a content type (PUT).

@@ -39,9 +39,10 @@ impl Mail {
         Mail {
             to: to.to_owned(),
             subject: parsed.subject().unwrap_or_default().to_owned(),
+            // Line ends as a reader sees them (the wire has CRLF).
             text: parsed
                 .body_text(0)
-                .map(|t| t.into_owned())
+                .map(|t| t.replace("\r\n", "\n"))
                 .unwrap_or_default(),
             html: parsed
                 .body_html(0)

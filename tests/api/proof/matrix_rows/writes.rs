@@ -53,7 +53,7 @@ pub fn writes() -> Vec<Row> {
                 let email = format!("new{}@example.org", w.unique());
                 Payload::Json(registration(&email, "first_project", &["mentee"]))
             },
-            "201 201 201 201 201 201 201 201",
+            "202 202 202 202 202 202 202 202",
         ),
         // Anyone may ask; the answer never says whether the address has an account.
         row(
