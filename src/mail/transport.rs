@@ -1,7 +1,7 @@
 //! Handing one message to the world: over SMTP (`SMTP_URL`), or, with nothing configured, as one
 //! `.eml` file per message in a folder that a person can open with any mail program.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use lettre::message::header::{ContentType, HeaderName, HeaderValue};
@@ -151,12 +151,12 @@ pub fn message_id(local: &str, from: &Mailbox) -> String {
     format!("<{local}@{}>", from.email.domain())
 }
 
-async fn write_file(dir: &PathBuf, local: &str, bytes: Vec<u8>) -> Result<(), SendError> {
+async fn write_file(dir: &Path, local: &str, bytes: Vec<u8>) -> Result<(), SendError> {
     let name: String = local
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
-    let dir = dir.clone();
+    let dir = dir.to_owned();
     tokio::task::spawn_blocking(move || {
         std::fs::create_dir_all(&dir)?;
         let partial = dir.join(format!(".{name}.eml.partial"));
