@@ -392,6 +392,8 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
         .await
         .unwrap();
 
+    // The JSON and the package are compared below: let no message change state in between.
+    app.mail_settled().await;
     let export = app.get_json(&format!("{me_path}/export"), &token).await;
     for coverage in COVERED_TABLES {
         let value = &export[coverage.key];
