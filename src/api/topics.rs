@@ -549,13 +549,10 @@ pub async fn update(
             title_en,
         )?
         .ok_or(AppError::PreconditionFailed)?;
-        let changed: Vec<&str> = [
+        let changed: Vec<&str> = audit_events::changed_fields([
             ("title_de", topic.title_de != current.title_de),
             ("title_en", topic.title_en != current.title_en),
-        ]
-        .into_iter()
-        .filter_map(|(name, changed)| changed.then_some(name))
-        .collect();
+        ]);
         // Which titles changed, not the titles: a proposal's title is its proposer's text.
         audit_events::record(
             conn,

@@ -346,13 +346,10 @@ pub async fn correct(
             results,
         )?
         .ok_or(AppError::PreconditionFailed)?;
-        let changed: Vec<&str> = [
+        let changed: Vec<&str> = audit_events::changed_fields([
             ("summary", corrected.summary != current.summary),
             ("results", corrected.results != current.results),
-        ]
-        .into_iter()
-        .filter_map(|(name, changed)| changed.then_some(name))
-        .collect();
+        ]);
         audit_events::record(
             conn,
             Change {

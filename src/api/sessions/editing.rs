@@ -82,7 +82,7 @@ fn changed_fields(
     topics: bool,
     mentors: bool,
 ) -> Vec<&'static str> {
-    [
+    audit_events::changed_fields([
         ("title", before.title != after.title),
         ("starts_at", before.starts_at != after.starts_at),
         ("ends_at", before.ends_at != after.ends_at),
@@ -90,10 +90,7 @@ fn changed_fields(
         ("place", before.place != after.place),
         ("topic_ids", topics),
         ("co_mentor_ids", mentors),
-    ]
-    .into_iter()
-    .filter_map(|(name, changed)| changed.then_some(name))
-    .collect()
+    ])
 }
 
 /// Checks the precondition and the state, then reads the body, checks the edited session and

@@ -49,6 +49,15 @@ pub struct Actor {
     pub request_id: Option<String>,
 }
 
+/// The names of the fields whose flag is set: what an audit entry of a correction lists as
+/// `changed` (names only, never the texts).
+pub fn changed_fields<const N: usize>(fields: [(&'static str, bool); N]) -> Vec<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(name, changed)| changed.then_some(name))
+        .collect()
+}
+
 impl Actor {
     /// The system itself, outside any request (the webhook worker).
     pub fn system() -> Self {
