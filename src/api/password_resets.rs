@@ -140,30 +140,6 @@ fn send_reset_link(conn: &mut DbConnection, login: &str, links: &Links) -> Resul
     Ok(())
 }
 
-/// Sends an invitation to set the first password to the account's person, in the caller's
-/// transaction (staff-created and imported participants).
-pub fn send_invitation(
-    conn: &mut DbConnection,
-    account_id: i64,
-    links: &Links,
-) -> Result<bool, AppError> {
-    let Some(to) = mail::recipient_of_account(conn, account_id)? else {
-        return Ok(false);
-    };
-    let token = new_token();
-    let purpose = TokenPurpose::Invitation;
-    let message = Message::Invitation {
-        link: links.set_password(&token),
-        days: purpose.lifetime().num_days(),
-    };
-    let queued = mail::queue(conn, &to, &message, None)?;
-    if queued {
-        let now = Utc::now().naive_utc();
-        account_tokens::insert(conn, account_id, purpose, &sha256_hex(&token), now)?;
-    }
-    Ok(queued)
-}
-
 /// 256 random bits, base64url without padding.
 fn new_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
