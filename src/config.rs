@@ -69,7 +69,8 @@ pub struct Settings {
     /// Registrations one client address may send per hour (`REGISTRATIONS_PER_ADDRESS_PER_HOUR`,
     /// default 20; 0: unlimited).
     pub registrations_per_hour: u32,
-    /// How e-mail is sent (`SMTP_URL`, `MAIL_FROM`, `MAIL_REPLY_TO`, `MAIL_DIR`, `PUBLIC_URL`).
+    /// How e-mail is sent (`SMTP_URL`, `MAIL_FROM`, `MAIL_REPLY_TO`, `MAIL_DIR`, `PUBLIC_URL`,
+    /// `API_PUBLIC_URL`).
     pub mail: MailSettings,
 }
 
@@ -93,6 +94,10 @@ pub struct MailSettings {
     pub folder: PathBuf,
     /// The front end's base URL for links in messages (`PUBLIC_URL`).
     pub public_url: String,
+    /// The API's own public base URL (`API_PUBLIC_URL`, default `PUBLIC_URL`: the API under
+    /// `/api/v1` on the front end's origin), for links a mail program calls itself: the
+    /// newsletter's one-click unsubscribe.
+    pub api_public_url: String,
     /// Polls, timeouts and retries of the sender (`MAIL_MAX_ATTEMPTS`, `MAIL_RETRY_BASE_SECONDS`).
     pub policy: SendPolicy,
 }
@@ -106,6 +111,7 @@ impl Default for MailSettings {
             reply_to: None,
             folder: PathBuf::from(DEFAULT_MAIL_DIR),
             public_url: DEFAULT_PUBLIC_URL.to_owned(),
+            api_public_url: DEFAULT_PUBLIC_URL.to_owned(),
             policy: SendPolicy::default(),
         }
     }
@@ -120,6 +126,7 @@ impl fmt::Debug for MailSettings {
             .field("reply_to", &self.reply_to)
             .field("folder", &self.folder)
             .field("public_url", &self.public_url)
+            .field("api_public_url", &self.api_public_url)
             .field("policy", &self.policy)
             .finish()
     }
@@ -317,7 +324,7 @@ fn webhook_policy() -> Result<DeliveryPolicy, ConfigError> {
     })
 }
 
-/// E-mail delivery from the `SMTP_URL`, `MAIL_*` and `PUBLIC_URL` variables.
+/// E-mail delivery from the `SMTP_URL`, `MAIL_*`, `PUBLIC_URL` and `API_PUBLIC_URL` variables.
 fn mail_settings() -> Result<MailSettings, ConfigError> {
     let defaults = SendPolicy::default();
     let max_attempts: i32 = parse_var("MAIL_MAX_ATTEMPTS", defaults.max_attempts)?;
@@ -334,25 +341,33 @@ fn mail_settings() -> Result<MailSettings, ConfigError> {
             reason: "must be between 1 and 86400 seconds".to_owned(),
         });
     }
-    let public_url = var("PUBLIC_URL").unwrap_or_else(|| DEFAULT_PUBLIC_URL.to_owned());
-    if !(public_url.starts_with("https://") || public_url.starts_with("http://")) {
-        return Err(ConfigError::Invalid {
-            name: "PUBLIC_URL",
-            reason: "must start with https:// or http://".to_owned(),
-        });
-    }
+    let public_url = web_url("PUBLIC_URL", var("PUBLIC_URL"), DEFAULT_PUBLIC_URL)?;
+    let api_public_url = web_url("API_PUBLIC_URL", var("API_PUBLIC_URL"), &public_url)?;
     Ok(MailSettings {
         smtp_url: var("SMTP_URL"),
         from: var("MAIL_FROM").unwrap_or_else(|| DEFAULT_MAIL_FROM.to_owned()),
         reply_to: var("MAIL_REPLY_TO"),
         folder: var("MAIL_DIR").map_or_else(|| PathBuf::from(DEFAULT_MAIL_DIR), PathBuf::from),
         public_url,
+        api_public_url,
         policy: SendPolicy {
             max_attempts,
             retry_base: std::time::Duration::from_secs(retry_base),
             ..defaults
         },
     })
+}
+
+/// The URL in `value` (else `default`), refused unless it is an http(s) URL.
+fn web_url(name: &'static str, value: Option<String>, default: &str) -> Result<String, ConfigError> {
+    let url = value.unwrap_or_else(|| default.to_owned());
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        return Err(ConfigError::Invalid {
+            name,
+            reason: "must start with https:// or http://".to_owned(),
+        });
+    }
+    Ok(url)
 }
 
 /// Refuses secrets shorter than [`MIN_JWT_SECRET_BYTES`].

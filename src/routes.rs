@@ -23,6 +23,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::auth::password_change::change_password)
                 .service(api::password_resets::request_reset)
                 .service(api::password_resets::confirm_reset)
+                .service(api::email_changes::request_change)
+                .service(api::email_changes::confirm_change)
                 .service(api::mail_messages::get_preferences)
                 .service(api::mail_messages::set_preferences)
                 .service(api::mail_messages::list)
@@ -160,11 +162,12 @@ fn credit_report_routes(cfg: &mut ServiceConfig) {
 }
 
 fn newsletter_and_event_routes(cfg: &mut ServiceConfig) {
-    use api::newsletter::{mailings, recipients};
+    use api::newsletter::{mailings, recipients, unsubscribe};
     cfg.service(recipients::list)
         .service(mailings::create)
         .service(mailings::list)
         .service(mailings::get)
+        .service(unsubscribe::unsubscribe)
         .service(api::events::list)
         .service(api::memberships::lookup);
 }

@@ -214,6 +214,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
     let limits = web::Data::new(settings.catalogue_limits());
     let links = web::Data::new(Links {
         public_url: settings.mail.public_url.clone(),
+        api_public_url: settings.mail.api_public_url.clone(),
     });
     let origins = settings.cors_origins.clone();
     let shared_settings = web::Data::new(settings.clone());

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod calendar;
 pub mod codes;
 pub mod credit_reports;
+pub mod email_changes;
 pub mod events;
 pub mod formats;
 pub mod forum_sponsorships;

@@ -141,7 +141,7 @@ fn send_reset_link(conn: &mut DbConnection, login: &str, links: &Links) -> Resul
 }
 
 /// 256 random bits, base64url without padding.
-fn new_token() -> String {
+pub fn new_token() -> String {
     let bytes: [u8; 32] = rand::rng().random();
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
@@ -183,6 +183,10 @@ pub async fn confirm_reset(
     let account = db::run(&pool, move |conn| {
         let now = Utc::now().naive_utc();
         let token = account_tokens::open(conn, &lookup_hash, now)?.ok_or_else(invalid_token)?;
+        if token.purpose == TokenPurpose::EmailChange {
+            // It proves a new mailbox, not the account's: it sets no password.
+            return Err(invalid_token());
+        }
         accounts::find(conn, token.account_id)?.ok_or_else(invalid_token)
     })
     .await?;

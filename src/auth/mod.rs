@@ -10,6 +10,7 @@ pub mod role;
 pub mod secret;
 pub mod staff;
 pub mod throttle;
+pub mod unsubscribe;
 
 pub use account_cache::AccountCache;
 pub use extractor::{Caller, IntegrationCaller, PersonCaller, StaffCaller};

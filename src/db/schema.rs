@@ -461,6 +461,9 @@ diesel::table! {
         sent_on -> Date,
         recorded_by -> BigInt,
         recorded_at -> Timestamp,
+        subject -> Text,
+        intro -> Text,
+        recipient_count -> Integer,
     }
 }
 
@@ -549,11 +552,12 @@ diesel::table! {
         last_error -> Nullable<Text>,
         created_at -> Timestamp,
         sent_at -> Nullable<Timestamp>,
+        list_unsubscribe -> Nullable<Text>,
     }
 }
 
 diesel::table! {
-    /// Single-use e-mailed links (password reset, invitation), stored as hashes.
+    /// Single-use e-mailed links (password reset, invitation, e-mail change), stored as hashes.
     account_tokens (id) {
         id -> BigInt,
         account_id -> BigInt,
@@ -562,6 +566,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         used_at -> Nullable<Timestamp>,
+        new_address -> Nullable<Text>,
     }
 }
 

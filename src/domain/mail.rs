@@ -32,6 +32,12 @@ code_enum! {
         TipDecided = "tip_decided", "Entscheidung zum Praxistipp", "Practice tip decision";
         /// A forum sponsorship was approved or declined.
         SponsorshipDecided = "sponsorship_decided", "Entscheidung zur Forenpatenschaft", "Forum sponsorship decision";
+        /// The mentoring newsletter (§ 5.1).
+        Newsletter = "newsletter", "Newsletter", "Newsletter";
+        /// A link to confirm a new e-mail address (sent to the new address).
+        EmailChange = "email_change", "E-Mail-Adresse bestätigen", "Confirm e-mail address";
+        /// The account's e-mail address was changed (sent to the old address).
+        EmailChanged = "email_changed", "E-Mail-Adresse geändert", "E-mail address changed";
     }
 }
 
@@ -41,7 +47,10 @@ impl MailKind {
     pub fn is_optional(self) -> bool {
         matches!(
             self,
-            MailKind::SessionApproved | MailKind::SessionCancelled | MailKind::SessionRescheduled
+            MailKind::SessionApproved
+                | MailKind::SessionCancelled
+                | MailKind::SessionRescheduled
+                | MailKind::Newsletter
         )
     }
 }
@@ -65,16 +74,20 @@ code_enum! {
         PasswordReset = "password_reset", "Passwort zurücksetzen", "Password reset";
         /// Set the first password of an account created by staff or an import.
         Invitation = "invitation", "Einladung", "Invitation";
+        /// Confirm a new e-mail address of the account (the address travels with the token).
+        EmailChange = "email_change", "E-Mail-Adresse ändern", "E-mail address change";
     }
 }
 
 impl TokenPurpose {
     /// How long a link stays valid: 30 minutes for a reset (it is asked for and used at once),
-    /// 14 days for an invitation (it waits in an inbox until the person finds time).
+    /// 14 days for an invitation (it waits in an inbox until the person finds time), a day for
+    /// an address change (the person is at the new mailbox now, but perhaps not within minutes).
     pub fn lifetime(self) -> chrono::Duration {
         match self {
             TokenPurpose::PasswordReset => chrono::Duration::minutes(30),
             TokenPurpose::Invitation => chrono::Duration::days(14),
+            TokenPurpose::EmailChange => chrono::Duration::hours(24),
         }
     }
 }
@@ -171,6 +184,8 @@ mod tests {
         assert!(is_wanted(MailKind::PasswordReset, "password_reset"));
         assert!(!is_wanted(MailKind::SessionCancelled, &stored));
         assert!(is_wanted(MailKind::SessionApproved, &stored));
+        assert!(!is_wanted(MailKind::Newsletter, "newsletter"));
+        assert!(is_wanted(MailKind::EmailChanged, "email_changed"));
         assert_eq!(
             parse_opt_outs("nonsense, session_approved,password_reset"),
             vec![MailKind::SessionApproved]
@@ -192,7 +207,7 @@ mod tests {
     }
 
     #[test]
-    fn a_reset_link_lives_half_an_hour_an_invitation_two_weeks() {
+    fn a_reset_link_lives_half_an_hour_an_invitation_two_weeks_a_change_a_day() {
         assert_eq!(
             TokenPurpose::PasswordReset.lifetime(),
             chrono::Duration::minutes(30)
@@ -200,6 +215,10 @@ mod tests {
         assert_eq!(
             TokenPurpose::Invitation.lifetime(),
             chrono::Duration::days(14)
+        );
+        assert_eq!(
+            TokenPurpose::EmailChange.lifetime(),
+            chrono::Duration::hours(24)
         );
     }
 }

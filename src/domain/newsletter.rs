@@ -27,9 +27,45 @@ pub fn welcome_window(
     Ok((from, until))
 }
 
+/// The content types a one-click unsubscribe may be posted as (RFC 8058 § 3.1).
+pub const ONE_CLICK_MEDIA_TYPES: [&str; 2] =
+    ["application/x-www-form-urlencoded", "multipart/form-data"];
+
+/// Whether `body` (of the media type `media_type`, without parameters) carries the RFC 8058
+/// key/value pair `List-Unsubscribe=One-Click`.
+pub fn is_one_click(media_type: &str, body: &str) -> bool {
+    match media_type {
+        "application/x-www-form-urlencoded" => body
+            .trim()
+            .split('&')
+            .any(|pair| pair == "List-Unsubscribe=One-Click"),
+        "multipart/form-data" => body
+            .split("\r\n\r\n")
+            .zip(body.split("\r\n\r\n").skip(1))
+            .any(|(head, value)| {
+                head.contains("name=\"List-Unsubscribe\"")
+                    && value.lines().next().map(str::trim) == Some("One-Click")
+            }),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_click_is_the_rfc_8058_pair_in_either_form_encoding() {
+        let form = "application/x-www-form-urlencoded";
+        assert!(is_one_click(form, "List-Unsubscribe=One-Click"));
+        assert!(is_one_click(form, "a=b&List-Unsubscribe=One-Click\r\n"));
+        assert!(!is_one_click(form, "List-Unsubscribe=Yes"));
+        assert!(!is_one_click(form, ""));
+        let multipart = "--x\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--x--\r\n";
+        assert!(is_one_click("multipart/form-data", multipart));
+        assert!(!is_one_click("multipart/form-data", "One-Click"));
+        assert!(!is_one_click("text/plain", "List-Unsubscribe=One-Click"));
+    }
 
     fn day(d: &str) -> NaiveDate {
         d.parse().unwrap()

@@ -62,6 +62,35 @@ pub enum Message {
         decision: String,
         note: String,
     },
+    /// The newsletter: staff's subject and intro, then what is new; `unsubscribe_link` is the
+    /// reader's one-click link (also sent as the `List-Unsubscribe` header).
+    Newsletter {
+        subject: String,
+        intro: String,
+        sessions: Vec<NewsletterSession>,
+        tips: Vec<NewsletterTip>,
+        welcomed: Vec<String>,
+        unsubscribe_link: String,
+    },
+    /// A link (to the new address) that confirms an e-mail address change.
+    EmailChange { link: String, hours: i64 },
+    /// The account's address was changed (to the old address).
+    EmailChanged {},
+}
+
+/// An upcoming session in the newsletter.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewsletterSession {
+    pub title: String,
+    pub starts: String,
+    pub place: String,
+}
+
+/// A newly published practice tip in the newsletter.
+#[derive(Debug, Clone, Serialize)]
+pub struct NewsletterTip {
+    pub title: String,
+    pub question: String,
 }
 
 impl Message {
@@ -80,6 +109,19 @@ impl Message {
             Message::SessionRescheduled { .. } => MailKind::SessionRescheduled,
             Message::TipDecided { .. } => MailKind::TipDecided,
             Message::SponsorshipDecided { .. } => MailKind::SponsorshipDecided,
+            Message::Newsletter { .. } => MailKind::Newsletter,
+            Message::EmailChange { .. } => MailKind::EmailChange,
+            Message::EmailChanged { .. } => MailKind::EmailChanged,
+        }
+    }
+
+    /// The one-click unsubscribe URL sent as `List-Unsubscribe` (RFC 8058), for lists only.
+    pub fn list_unsubscribe(&self) -> Option<&str> {
+        match self {
+            Message::Newsletter {
+                unsubscribe_link, ..
+            } => Some(unsubscribe_link),
+            _ => None,
         }
     }
 }

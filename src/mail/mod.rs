@@ -16,10 +16,12 @@ pub use transport::{Envelope, SendError, Transport};
 pub use worker::MailWorker;
 
 /// The front end's address, for the links in messages (`PUBLIC_URL`): where a person sets a
-/// password or logs in. Shared with handlers as `web::Data<Links>`.
+/// password or logs in; and the API's own (`API_PUBLIC_URL`) for links a mail program calls.
+/// Shared with handlers as `web::Data<Links>`.
 #[derive(Debug, Clone)]
 pub struct Links {
     pub public_url: String,
+    pub api_public_url: String,
 }
 
 impl Links {
@@ -27,6 +29,21 @@ impl Links {
     /// server log).
     pub fn set_password(&self, token: &str) -> String {
         format!("{}/passwort#token={token}", self.base())
+    }
+
+    /// The link that confirms a new e-mail address with `token` (in the fragment, as above).
+    pub fn confirm_email(&self, token: &str) -> String {
+        format!("{}/email-bestaetigen#token={token}", self.base())
+    }
+
+    /// The newsletter's one-click unsubscribe URL (RFC 8058): a mail program POSTs to it, so it
+    /// is the API's address and carries its token in the query (the request log writes paths
+    /// only). The token is URL-safe.
+    pub fn unsubscribe(&self, token: &str) -> String {
+        format!(
+            "{}/api/v1/newsletter/unsubscribe?token={token}",
+            self.api_public_url.trim_end_matches('/')
+        )
     }
 
     /// Where a person asks for a new password.

@@ -86,6 +86,7 @@ pub fn queue(
         // The local part of the Message-ID; the sender adds its domain.
         message_id: format!("{}.mentoring", random_hex(16)),
         dedupe_key,
+        list_unsubscribe: message.list_unsubscribe().map(str::to_owned),
         status: MailStatus::Pending,
         attempts: 0,
         next_attempt_at: now,

@@ -42,6 +42,9 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "session_rescheduled",
     "tip_decided",
     "sponsorship_decided",
+    "newsletter",
+    "email_change",
+    "email_changed",
 );
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -170,6 +173,7 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mail::message::{NewsletterSession, NewsletterTip};
 
     /// One message of every kind, with facts that show up in the text.
     fn samples() -> Vec<Message> {
@@ -221,6 +225,27 @@ mod tests {
                 decision: "genehmigt".to_owned(),
                 note: "Willkommen".to_owned(),
             },
+            Message::Newsletter {
+                subject: "Neues aus dem Mentoring".to_owned(),
+                intro: "Liebe Kolleginnen und Kollegen,\n\nder Herbst bringt viel Neues.".to_owned(),
+                sessions: vec![NewsletterSession {
+                    title: "Wärmeplanung".to_owned(),
+                    starts: "03.03.2027, 10:00 Uhr".to_owned(),
+                    place: "Online".to_owned(),
+                }],
+                tips: vec![NewsletterTip {
+                    title: "Förderanträge".to_owned(),
+                    question: "Wie beantrage ich Fördermittel?".to_owned(),
+                }],
+                welcomed: vec!["Max Muster (Stadt Kassel)".to_owned()],
+                unsubscribe_link: "https://api.example/api/v1/newsletter/unsubscribe?token=x"
+                    .to_owned(),
+            },
+            Message::EmailChange {
+                link: link(),
+                hours: 24,
+            },
+            Message::EmailChanged {},
         ]
     }
 
@@ -263,6 +288,33 @@ mod tests {
                 .html
                 .contains("<a href=\"https://mentoring.example/passwort#token=abc\">")
         );
+    }
+
+    #[test]
+    fn the_newsletter_lists_what_is_new_and_how_to_unsubscribe() {
+        let newsletter = &samples()[12];
+        let rendered = render(newsletter, "Erika Mustermann", Lang::De).unwrap();
+        assert_eq!(rendered.subject, "Neues aus dem Mentoring");
+        for expected in [
+            "der Herbst bringt viel Neues.",
+            "- Wärmeplanung: 03.03.2027, 10:00 Uhr, Online",
+            "Förderanträge",
+            "Max Muster (Stadt Kassel)",
+            "https://api.example/api/v1/newsletter/unsubscribe?token=x",
+        ] {
+            assert!(rendered.text.contains(expected), "{expected}: {}", rendered.text);
+        }
+        let empty = Message::Newsletter {
+            subject: "Kurz".to_owned(),
+            intro: "Nur ein Gruß.".to_owned(),
+            sessions: Vec::new(),
+            tips: Vec::new(),
+            welcomed: Vec::new(),
+            unsubscribe_link: "https://api.example/u".to_owned(),
+        };
+        let rendered = render(&empty, "Erika Mustermann", Lang::En).unwrap();
+        assert!(!rendered.text.contains("Welcome"), "{}", rendered.text);
+        assert!(rendered.text.contains("https://api.example/u"));
     }
 
     #[test]

@@ -120,6 +120,18 @@ fn build(envelope: &Envelope, message: &MailMessage) -> Result<lettre::Message, 
         HeaderName::new_from_ascii_str("Auto-Submitted"),
         "auto-generated".to_owned(),
     ));
+    if let Some(url) = &message.list_unsubscribe {
+        // RFC 8058 one-click unsubscribe: mail programs POST `List-Unsubscribe=One-Click` to it.
+        let headers = email.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{url}>"),
+        ));
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_owned(),
+        ));
+    }
     Ok(email)
 }
 

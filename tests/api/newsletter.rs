@@ -20,12 +20,17 @@ fn today() -> String {
     mentoring_api::domain::programme_time::programme_today().to_string()
 }
 
+/// A mailing body dated `sent_on`.
+fn mailing_on(sent_on: &str) -> Value {
+    json!({"subject": "Mentoring-Newsletter", "intro": "Neues aus dem Programm.", "sent_on": sent_on})
+}
+
 async fn record(app: &TestApp, staff: &str, key: Option<&str>) -> (StatusCode, Value) {
     let mut req = app
         .client
         .post(format!("{}/api/v1/newsletter/mailings", app.address))
         .bearer_auth(staff)
-        .json(&json!({"sent_on": today()}));
+        .json(&mailing_on(&today()));
     if let Some(key) = key {
         req = req.header("Idempotency-Key", key);
     }
@@ -107,7 +112,7 @@ async fn mailings_welcome_consenting_new_participants_once_and_stay_queryable(ap
         .post(
             "/api/v1/newsletter/mailings",
             Some(&staff),
-            &json!({"sent_on": "2020-01-01"}),
+            &mailing_on("2020-01-01"),
         )
         .await;
     let problem = assert_problem(earlier, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -131,7 +136,7 @@ async fn idempotency_key_replays_the_answer_and_refuses_another_body(app: TestAp
         .post(format!("{}/api/v1/newsletter/mailings", app.address))
         .bearer_auth(&staff)
         .header("Idempotency-Key", "mailing-2026-11")
-        .json(&json!({"sent_on": "2100-01-01"}))
+        .json(&mailing_on("2100-01-01"))
         .send()
         .await
         .unwrap();
@@ -163,7 +168,7 @@ async fn concurrent_mailings_and_retries_welcome_each_participant_exactly_once(a
             let mut req = client
                 .post(url)
                 .bearer_auth(token)
-                .json(&json!({"sent_on": today()}));
+                .json(&mailing_on(&today()));
             if n % 2 == 0 {
                 req = req.header("Idempotency-Key", "retried");
             }
@@ -248,7 +253,7 @@ async fn newsletter_is_for_staff_only(app: TestApp) {
     let staff = app.staff_token().await;
     let mut outsiders = app.participant_tokens(&staff).await;
     outsiders.push(app.integration_token(&staff).await);
-    let body = json!({"sent_on": today()});
+    let body = mailing_on(&today());
     for path in [
         "/api/v1/newsletter/recipients",
         "/api/v1/newsletter/mailings",

@@ -57,6 +57,34 @@ fn personal_words(
     Ok(words)
 }
 
+/// Checks `current` against the account's password like a login: a wrong one is 422 at
+/// `/current_password` and counts as a failed login for the throttle (429 beyond).
+pub async fn check_current_password(
+    throttle: &LoginThrottle,
+    account: &accounts::Account,
+    address: &ClientAddress,
+    current: String,
+) -> Result<(), AppError> {
+    let ClientAddress(address) = address;
+    let login = account.login.clone();
+    if let Some(refusal) = throttle.blocked_for(&login, address, Instant::now()) {
+        return Err(refusal.into());
+    }
+    let stored = account.password_hash.clone();
+    let current_ok = web::block(move || password::verify(&current, Some(&stored)))
+        .await
+        .map_err(AppError::internal)?;
+    if !current_ok {
+        throttle.record_failure(&login, address, Instant::now());
+        return Err(AppError::invalid_field(
+            "/current_password",
+            "is not the account's current password",
+        ));
+    }
+    throttle.record_success(&login, address, Instant::now());
+    Ok(())
+}
+
 /// Changes the caller's password (staff and participants). The current password is checked
 /// like a login: a wrong one is 422 at `/current_password` and counts as a failed login for the
 /// throttle (429 with `Retry-After` beyond). The new one follows the rules of registration (422
@@ -99,28 +127,12 @@ pub async fn change_password(
         Ok((account, personal))
     })
     .await?;
-    let ClientAddress(address) = address;
-    let login = account.login.clone();
-    if let Some(refusal) = throttle.blocked_for(&login, &address, Instant::now()) {
-        return Err(refusal.into());
-    }
     let PasswordChange {
         current_password,
         new_password,
     } = body;
     let same = current_password == new_password;
-    let stored = account.password_hash.clone();
-    let current_ok = web::block(move || password::verify(&current_password, Some(&stored)))
-        .await
-        .map_err(AppError::internal)?;
-    if !current_ok {
-        throttle.record_failure(&login, &address, Instant::now());
-        return Err(AppError::invalid_field(
-            "/current_password",
-            "is not the account's current password",
-        ));
-    }
-    throttle.record_success(&login, &address, Instant::now());
+    check_current_password(&throttle, &account, &address, current_password).await?;
     if same {
         return Err(AppError::invalid_field(
             "/new_password",

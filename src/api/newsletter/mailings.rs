@@ -1,4 +1,4 @@
-//! Recording mailings and whom they welcomed (staff).
+//! Sending mailings and whom they welcomed (staff).
 
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -11,21 +11,34 @@ use crate::api::http::idempotency::{self, Created};
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::private_json;
-use crate::api::participants::input::plausible_date;
+use crate::api::newsletter::sending::queue_mailing;
 use crate::auth::{Caller, StaffCaller};
+use crate::config::Settings;
 use crate::db::models::audit_events::{self, Change};
-use crate::db::models::newsletter::{self, Mailing};
+use crate::db::models::newsletter::{self, Mailing, NewMailing};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::newsletter::welcome_window;
+use crate::domain::programme_time::programme_today;
+use crate::domain::text;
 use crate::error::AppError;
+use crate::mail::Links;
 
-/// A mailing to record.
+/// A mailing to send.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MailingRequest {
-    /// The day the newsletter goes (or went) out; not before the previous mailing's day.
-    #[validate(custom(function = "plausible_date"))]
-    pub sent_on: NaiveDate,
+    /// The subject line of the newsletter.
+    #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
+    #[schema(min_length = 1, max_length = 200, format = "single-line", example = "Mentoring-Newsletter Dezember")]
+    pub subject: String,
+    /// The intro text, above what is new (paragraphs separated by an empty line).
+    #[validate(length(min = 1, max = 10000), custom(function = "text::multi_line"))]
+    #[schema(min_length = 1, max_length = 10000, format = "multi-line")]
+    pub intro: String,
+    /// The day it goes out: today (in the programme's calendar, Europe/Berlin), also when left
+    /// out; the messages are queued at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_on: Option<NaiveDate>,
 }
 
 /// A mailing and the participants it welcomes.
@@ -37,6 +50,13 @@ pub struct MailingResponse {
     pub sent_on: NaiveDate,
     /// When staff recorded it.
     pub recorded_at: DateTime<Utc>,
+    /// The subject line (empty for mailings recorded before the service sent them).
+    pub subject: String,
+    /// The intro text.
+    pub intro: String,
+    /// How many messages were queued: one per active participant who did not turn the
+    /// newsletter off.
+    pub recipient_count: i32,
     /// Whom to welcome: active participants activated since the previous mailing who consented
     /// and were never welcomed before (erased participants are left out of past mailings).
     pub welcomed: Vec<NewsletterContact>,
@@ -51,6 +71,10 @@ pub struct MailingSummary {
     pub sent_on: NaiveDate,
     /// When staff recorded it.
     pub recorded_at: DateTime<Utc>,
+    /// The subject line.
+    pub subject: String,
+    /// How many messages were queued.
+    pub recipient_count: i32,
     /// How many participants it welcomed.
     pub welcomed_count: i64,
 }
@@ -71,25 +95,56 @@ fn response(conn: &mut DbConnection, mailing: Mailing) -> Result<MailingResponse
         id: mailing.id,
         sent_on: mailing.sent_on,
         recorded_at: mailing.recorded_at.and_utc(),
+        subject: mailing.subject,
+        intro: mailing.intro,
+        recipient_count: mailing.recipient_count,
         welcomed: welcomed.into_iter().map(Into::into).collect(),
     })
 }
 
-/// Welcomes the candidates of a new mailing on `sent_on`; audited with counts only.
+/// What sending needs besides the request.
+struct Sender<'a> {
+    caller: &'a Caller,
+    links: &'a Links,
+    secret: &'a [u8],
+}
+
+/// Records a mailing of `body` today, welcomes its candidates and queues its messages; audited
+/// with counts only.
 fn record(
     conn: &mut DbConnection,
-    sent_on: NaiveDate,
-    caller: &Caller,
+    body: &MailingRequest,
+    sender: &Sender<'_>,
 ) -> Result<Created, AppError> {
+    let caller = sender.caller;
     let now = Utc::now().naive_utc();
-    let previous = newsletter::latest(conn)?.map(|m| m.sent_on);
-    let (from, until) =
-        welcome_window(previous, sent_on).map_err(|e| AppError::invalid_field("/sent_on", e))?;
-    let mailing = newsletter::insert(conn, sent_on, caller.account_id, now)?;
+    let sent_on = programme_today();
+    let previous = newsletter::latest(conn)?;
+    let (from, until) = welcome_window(previous.as_ref().map(|m| m.sent_on), sent_on)
+        .map_err(|e| AppError::invalid_field("/sent_on", e))?;
+    let mailing = newsletter::insert(
+        conn,
+        &NewMailing {
+            sent_on,
+            subject: body.subject.trim(),
+            intro: body.intro.trim(),
+            recorded_by: caller.account_id,
+            recorded_at: now,
+        },
+    )?;
     let candidates = newsletter::candidates(conn, from, until)?;
     for participant in &candidates {
         newsletter::welcome(conn, participant.id, mailing.id)?;
     }
+    let queued = queue_mailing(
+        conn,
+        &mailing,
+        previous.map(|m| m.recorded_at),
+        &candidates,
+        sender.links,
+        sender.secret,
+    )?;
+    let mailing = newsletter::set_recipient_count(conn, mailing.id, queued)?;
     audit_events::record(
         conn,
         Change {
@@ -99,7 +154,8 @@ fn record(
             entity_id: mailing.id.to_string(),
             before: None,
             after: Some(
-                serde_json::json!({ "sent_on": sent_on, "welcomed_count": candidates.len() }),
+                serde_json::json!({ "sent_on": sent_on, "welcomed_count": candidates.len(),
+                    "recipient_count": queued }),
             ),
         },
     )?;
@@ -107,18 +163,23 @@ fn record(
     Created::new(location, &response(conn, mailing)?)
 }
 
-/// Records a mailing (staff) and answers whom it welcomes. Each participant is welcomed exactly
-/// once, also when mailings are recorded concurrently; an `Idempotency-Key` makes a retry
-/// replay the first answer (another body with the same key is 422).
+/// Sends a newsletter mailing (staff): records it and, in the same transaction, queues one
+/// message to every active participant who did not turn the newsletter off, in their language:
+/// the subject and intro, the upcoming approved sessions of the calendar, the practice tips
+/// published since the previous mailing, and the welcome of the participants activated since
+/// then who consented (each welcomed exactly once, also when mailings are sent concurrently).
+/// Every message carries a one-click unsubscribe link (RFC 8058 `List-Unsubscribe`). An
+/// `Idempotency-Key` makes a retry replay the first answer and send nothing new (another body
+/// with the same key is 422).
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "create_newsletter_mailing",
     params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry replay the first answer (1–255 visible ASCII characters).")),
     request_body = MailingRequest,
     responses(
-        (status = 201, description = "Recorded (or replayed); whom to welcome.", body = MailingResponse,
+        (status = 201, description = "Sent (or replayed): how many messages, whom it welcomed.", body = MailingResponse,
             headers(("Location" = String, description = "URL of the mailing."))),
-        (status = 422, description = "Dated before the previous mailing, or the key was used with another body.")
+        (status = 422, description = "A subject or intro is missing or too long, `sent_on` is not today, or the key was used with another body.")
     )
 )]
 #[post("/newsletter/mailings")]
@@ -127,11 +188,14 @@ pub async fn create(
     req: HttpRequest,
     body: JsonObject<MailingRequest>,
     pool: web::Data<DbPool>,
+    links: web::Data<Links>,
+    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, AppError> {
     let key = idempotency::key_of(&req)?;
     let body = body.into_inner()?;
     body.validate()?;
     let canonical = serde_json::to_string(&body).map_err(AppError::internal)?;
+    let (links, settings) = (links.into_inner(), settings.into_inner());
     let created = db::write(&pool, move |conn| {
         newsletter::lock(conn)?;
         let request = idempotency::Request {
@@ -141,7 +205,18 @@ pub async fn create(
             body: &canonical,
         };
         idempotency::once(conn, &request, Utc::now().naive_utc(), |conn| {
-            record(conn, body.sent_on, &caller)
+            if body.sent_on.is_some_and(|day| day != programme_today()) {
+                return Err(AppError::invalid_field(
+                    "/sent_on",
+                    "a mailing goes out today; leave `sent_on` out or send today's date",
+                ));
+            }
+            let sender = Sender {
+                caller: &caller,
+                links: &links,
+                secret: settings.jwt_secret.expose(),
+            };
+            record(conn, &body, &sender)
         })
     })
     .await?;
@@ -175,6 +250,8 @@ pub async fn list(
             .into_iter()
             .map(|m| MailingSummary {
                 welcomed_count: count_of(m.id),
+                subject: m.subject,
+                recipient_count: m.recipient_count,
                 id: m.id,
                 sent_on: m.sent_on,
                 recorded_at: m.recorded_at.and_utc(),

@@ -1,10 +1,13 @@
 //! The mentoring newsletter (§ 5.1): every six to eight weeks staff send it to all active
 //! participants, and each mailing welcomes the participants activated since the previous one.
-//! Staff get the recipient list (JSON or CSV) and record each mailing, which answers whom to
-//! welcome: every consenting participant exactly once. Ended participants never appear (§ 5.2).
+//! Staff send each mailing through the service (one message per active participant who did not
+//! turn it off, with a one-click unsubscribe link), which welcomes every consenting participant
+//! exactly once; the recipient list (JSON or CSV) stays. Ended participants never appear (§ 5.2).
 
 pub mod mailings;
 pub mod recipients;
+mod sending;
+pub mod unsubscribe;
 
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -19,6 +19,8 @@ pub struct AccountToken {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub used_at: Option<NaiveDateTime>,
+    /// The address an e-mail change token confirms; `None` for other purposes.
+    pub new_address: Option<String>,
 }
 
 /// Stores a new token's hash for the account.
@@ -36,6 +38,37 @@ pub fn insert(
             account_tokens::token_hash.eq(token_hash),
             account_tokens::created_at.eq(now),
             account_tokens::expires_at.eq(now + purpose.lifetime()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Stores the hash of a token confirming `new_address` for the account, and ends the account's
+/// earlier open address-change tokens (only the latest request counts).
+pub fn insert_email_change(
+    conn: &mut DbConnection,
+    account_id: i64,
+    token_hash: &str,
+    new_address: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    let purpose = TokenPurpose::EmailChange;
+    diesel::update(
+        account_tokens::table
+            .filter(account_tokens::account_id.eq(account_id))
+            .filter(account_tokens::purpose.eq(purpose))
+            .filter(account_tokens::used_at.is_null()),
+    )
+    .set(account_tokens::used_at.eq(now))
+    .execute(conn)?;
+    diesel::insert_into(account_tokens::table)
+        .values((
+            account_tokens::account_id.eq(account_id),
+            account_tokens::purpose.eq(purpose),
+            account_tokens::token_hash.eq(token_hash),
+            account_tokens::created_at.eq(now),
+            account_tokens::expires_at.eq(now + purpose.lifetime()),
+            account_tokens::new_address.eq(new_address),
         ))
         .execute(conn)?;
     Ok(())

@@ -95,6 +95,19 @@ pub fn set_mail_preferences(
         .get_result(conn)
 }
 
+/// Sets the login (a confirmed new e-mail address, normalised).
+pub fn set_login(
+    conn: &mut DbConnection,
+    id: i64,
+    login: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(accounts::table.find(id))
+        .set((accounts::login.eq(login), accounts::updated_at.eq(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Sets or clears `disabled_at`; returns the updated row.
 pub fn set_disabled(
     conn: &mut DbConnection,

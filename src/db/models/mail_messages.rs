@@ -30,6 +30,8 @@ pub struct MailMessage {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The one-click unsubscribe URL (RFC 8058) of a newsletter message.
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Insert form for `mail_messages`.
@@ -45,6 +47,7 @@ pub struct NewMailMessage {
     pub body_html: String,
     pub message_id: String,
     pub dedupe_key: Option<String>,
+    pub list_unsubscribe: Option<String>,
     pub status: MailStatus,
     pub attempts: i32,
     pub next_attempt_at: NaiveDateTime,
@@ -116,7 +119,8 @@ pub fn claim_due(
 
 /// Records a successful attempt of a pending message. Its subject and text are dropped: the
 /// recipient has the message, and the outbox keeps only what it was (kind), to whom and when, so
-/// no copy of what others wrote (a session title, a decision note) outlives its delivery here.
+/// no copy of what others wrote (a session title, a decision note) outlives its delivery here;
+/// nor does the unsubscribe link.
 pub fn record_sent(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> QueryResult<bool> {
     let changed = diesel::update(
         mail_messages::table
@@ -131,6 +135,7 @@ pub fn record_sent(conn: &mut DbConnection, id: i64, at: NaiveDateTime) -> Query
         mail_messages::subject.eq(""),
         mail_messages::body_text.eq(""),
         mail_messages::body_html.eq(""),
+        mail_messages::list_unsubscribe.eq(None::<String>),
     ))
     .execute(conn)?;
     Ok(changed == 1)

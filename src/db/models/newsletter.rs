@@ -19,6 +19,22 @@ pub struct Mailing {
     pub sent_on: NaiveDate,
     pub recorded_by: i64,
     pub recorded_at: NaiveDateTime,
+    /// The subject line (empty for mailings recorded before the service sent them).
+    pub subject: String,
+    /// Staff's intro text.
+    pub intro: String,
+    /// How many messages the mailing queued.
+    pub recipient_count: i32,
+}
+
+/// What a new mailing says.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMailing<'a> {
+    pub sent_on: NaiveDate,
+    pub subject: &'a str,
+    pub intro: &'a str,
+    pub recorded_by: i64,
+    pub recorded_at: NaiveDateTime,
 }
 
 /// Serialises recording mailings: updates the `newsletter` lock row, so two concurrent mailings
@@ -38,19 +54,25 @@ pub fn latest(conn: &mut DbConnection) -> QueryResult<Option<Mailing>> {
         .optional()
 }
 
-/// Records a mailing.
-pub fn insert(
-    conn: &mut DbConnection,
-    sent_on: NaiveDate,
-    by: i64,
-    now: NaiveDateTime,
-) -> QueryResult<Mailing> {
+/// Records a mailing (with no recipients yet).
+pub fn insert(conn: &mut DbConnection, new: &NewMailing<'_>) -> QueryResult<Mailing> {
     diesel::insert_into(newsletter_mailings::table)
         .values((
-            newsletter_mailings::sent_on.eq(sent_on),
-            newsletter_mailings::recorded_by.eq(by),
-            newsletter_mailings::recorded_at.eq(now),
+            newsletter_mailings::sent_on.eq(new.sent_on),
+            newsletter_mailings::recorded_by.eq(new.recorded_by),
+            newsletter_mailings::recorded_at.eq(new.recorded_at),
+            newsletter_mailings::subject.eq(new.subject),
+            newsletter_mailings::intro.eq(new.intro),
+            newsletter_mailings::recipient_count.eq(0),
         ))
+        .returning(newsletter_mailings::all_columns)
+        .get_result(conn)
+}
+
+/// Stores how many messages the mailing queued; returns the updated row.
+pub fn set_recipient_count(conn: &mut DbConnection, id: i64, count: i32) -> QueryResult<Mailing> {
+    diesel::update(newsletter_mailings::table.find(id))
+        .set(newsletter_mailings::recipient_count.eq(count))
         .returning(newsletter_mailings::all_columns)
         .get_result(conn)
 }

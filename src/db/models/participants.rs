@@ -118,6 +118,23 @@ pub fn find_by_account(
     })
 }
 
+/// Sets the participant's e-mail address (kept equal to the account's login); bumps the version.
+pub fn set_email(
+    conn: &mut DbConnection,
+    id: i64,
+    email: &str,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(participants::table.find(id))
+        .set((
+            participants::email.eq(email),
+            participants::version.eq(participants::version + 1),
+            participants::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Applies contact changes if the row still has `expected_version`; `false` when it moved on.
 pub fn update_contact(
     conn: &mut DbConnection,

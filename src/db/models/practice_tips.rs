@@ -86,6 +86,25 @@ pub struct DocumentInfo {
     pub uploaded_at: NaiveDateTime,
 }
 
+/// Published tips whose `published_at` lies in `[from, until)` (from the start when `from` is
+/// `None`), oldest first (the newsletter's new tips).
+pub fn published_between(
+    conn: &mut DbConnection,
+    from: Option<NaiveDateTime>,
+    until: NaiveDateTime,
+) -> QueryResult<Vec<PracticeTip>> {
+    let mut query = practice_tips::table
+        .filter(practice_tips::state.eq(TipState::Published))
+        .filter(practice_tips::published_at.lt(until))
+        .order((practice_tips::published_at.asc(), practice_tips::id.asc()))
+        .select(PracticeTip::as_select())
+        .into_boxed();
+    if let Some(from) = from {
+        query = query.filter(practice_tips::published_at.ge(from));
+    }
+    query.load(conn)
+}
+
 /// Inserts a tip with its topics; returns the stored row.
 pub fn insert(
     conn: &mut DbConnection,

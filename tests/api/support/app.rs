@@ -134,6 +134,7 @@ pub fn test_settings(database_url: &str) -> Settings {
             reply_to: Some("Geschäftsstelle <office@example.org>".to_owned()),
             folder: std::env::temp_dir().join("mentoring-test-mail-unused"),
             public_url: "https://mentoring.example".to_owned(),
+            api_public_url: "https://api.mentoring.example".to_owned(),
             policy: fast_mail(),
         },
     }

@@ -59,6 +59,18 @@ impl Mail {
         }
     }
 
+    /// The value of the header `name` as transmitted (unfolded), if the message has it.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let head = self.raw.split("\r\n\r\n").next().unwrap_or_default();
+        // Unfolding removes the CRLF before a continuation line's leading space (RFC 5322).
+        let unfolded = head.replace("\r\n ", " ").replace("\r\n\t", "\t");
+        unfolded.split("\r\n").find_map(|line| {
+            let (key, value) = line.split_once(':')?;
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
+        })
+    }
+
     /// The first `token=` value of a link in the text (password links).
     pub fn token(&self) -> String {
         let start = self

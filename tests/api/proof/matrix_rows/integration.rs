@@ -24,9 +24,10 @@ pub fn integration() -> Vec<Row> {
             "POST /api/v1/newsletter/mailings",
             none,
             |_| {
-                Payload::Json(
-                    json!({"sent_on": mentoring_api::domain::programme_time::programme_today()}),
-                )
+                Payload::Json(json!({
+                    "subject": "Mentoring-Newsletter",
+                    "intro": "Neues aus dem Programm."
+                }))
             },
             "401 403 403 403 403 403 403 201",
         ),
@@ -36,6 +37,18 @@ pub fn integration() -> Vec<Row> {
             |_| ids(&[1]),
             no_body,
             "401 403 403 403 403 403 403 200",
+        ),
+        // Public: the signed token of the link is the credential; without one, 400 for all.
+        row(
+            "POST /api/v1/newsletter/unsubscribe",
+            none,
+            |_| {
+                Payload::File(
+                    "application/x-www-form-urlencoded",
+                    b"List-Unsubscribe=One-Click".to_vec(),
+                )
+            },
+            "400 400 400 400 400 400 400 400",
         ),
         row(
             "GET /api/v1/events",

@@ -46,6 +46,26 @@ pub fn writes() -> Vec<Row> {
             },
             "401 200 200 200 200 403 200 200",
         ),
+        // Every person may ask (with the password the row above set); the link goes to the new
+        // address, so nothing changes until it is confirmed.
+        row(
+            "POST /api/v1/me/email-change",
+            none,
+            |w| {
+                Payload::Json(json!({
+                    "new_email": format!("moved{}@example.org", w.unique()),
+                    "current_password": "Gletscher Tulpe Mikrowelle 42"
+                }))
+            },
+            "401 202 202 202 202 403 202 202",
+        ),
+        // Anyone may try a token; an unknown one is refused at `/token` for everybody.
+        row(
+            "POST /api/v1/email-changes/confirm",
+            none,
+            |_| Payload::Json(json!({"token": "no-such-token"})),
+            "422 422 422 422 422 422 422 422",
+        ),
         row(
             "POST /api/v1/registrations",
             none,
