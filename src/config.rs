@@ -359,7 +359,11 @@ fn mail_settings() -> Result<MailSettings, ConfigError> {
 }
 
 /// The URL in `value` (else `default`), refused unless it is an http(s) URL.
-fn web_url(name: &'static str, value: Option<String>, default: &str) -> Result<String, ConfigError> {
+fn web_url(
+    name: &'static str,
+    value: Option<String>,
+    default: &str,
+) -> Result<String, ConfigError> {
     let url = value.unwrap_or_else(|| default.to_owned());
     if !(url.starts_with("https://") || url.starts_with("http://")) {
         return Err(ConfigError::Invalid {

@@ -14,9 +14,9 @@ use crate::api::auth::password_change::check_current_password;
 use crate::api::http::client_address::ClientAddress;
 use crate::api::http::json_object::JsonObject;
 use crate::api::password_resets::new_token;
+use crate::auth::PersonCaller;
 use crate::auth::secret::sha256_hex;
 use crate::auth::throttle::LoginThrottle;
-use crate::auth::PersonCaller;
 use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::{account_tokens, accounts, participants};
 use crate::db::{self, DbConnection, DbPool};
@@ -54,7 +54,11 @@ pub struct EmailChangeAccepted {
 pub struct EmailChangeConfirmation {
     /// The `token` from the link's fragment.
     #[validate(length(min = 1, max = 200))]
-    #[schema(min_length = 1, max_length = 200, example = "q3v0J8mC2bXo1m6gQmYxX3kG1o2bN4d5e6f7g8h9i0A")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        example = "q3v0J8mC2bXo1m6gQmYxX3kG1o2bN4d5e6f7g8h9i0A"
+    )]
     pub token: String,
 }
 

@@ -62,12 +62,24 @@ mod tests {
         assert_eq!(account_of(SECRET, &token), Some(42));
         let (_, tag) = token.split_once('.').unwrap();
         assert_eq!(account_of(SECRET, &format!("43.{tag}")), None, "another id");
-        assert_eq!(account_of(b"another-secret-another-secret-0000", &token), None);
+        assert_eq!(
+            account_of(b"another-secret-another-secret-0000", &token),
+            None
+        );
     }
 
     #[test]
     fn malformed_tokens_open_nothing() {
-        for token in ["", ".", "42", "42.", "-1.abc", "x.abc", "42.!!!", &"9".repeat(80)] {
+        for token in [
+            "",
+            ".",
+            "42",
+            "42.",
+            "-1.abc",
+            "x.abc",
+            "42.!!!",
+            &"9".repeat(80),
+        ] {
             assert_eq!(account_of(SECRET, token), None, "{token}");
         }
     }

@@ -227,7 +227,8 @@ mod tests {
             },
             Message::Newsletter {
                 subject: "Neues aus dem Mentoring".to_owned(),
-                intro: "Liebe Kolleginnen und Kollegen,\n\nder Herbst bringt viel Neues.".to_owned(),
+                intro: "Liebe Kolleginnen und Kollegen,\n\nder Herbst bringt viel Neues."
+                    .to_owned(),
                 sessions: vec![NewsletterSession {
                     title: "Wärmeplanung".to_owned(),
                     starts: "03.03.2027, 10:00 Uhr".to_owned(),
@@ -302,7 +303,11 @@ mod tests {
             "Max Muster (Stadt Kassel)",
             "https://api.example/api/v1/newsletter/unsubscribe?token=x",
         ] {
-            assert!(rendered.text.contains(expected), "{expected}: {}", rendered.text);
+            assert!(
+                rendered.text.contains(expected),
+                "{expected}: {}",
+                rendered.text
+            );
         }
         let empty = Message::Newsletter {
             subject: "Kurz".to_owned(),

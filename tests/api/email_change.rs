@@ -65,8 +65,15 @@ async fn a_confirmed_change_moves_the_login_and_the_record_once(app: TestApp) {
     assert_eq!(res.status(), StatusCode::ACCEPTED);
     let body: Value = res.json().await.unwrap();
     assert!(body["message"].as_str().unwrap().contains("neue Adresse"));
-    let mail = app.mail.message("erika.neu@example.org", CONFIRM_SUBJECT).await;
-    assert!(mail.text.contains("Guten Tag Erika Mustermann,"), "{}", mail.text);
+    let mail = app
+        .mail
+        .message("erika.neu@example.org", CONFIRM_SUBJECT)
+        .await;
+    assert!(
+        mail.text.contains("Guten Tag Erika Mustermann,"),
+        "{}",
+        mail.text
+    );
     assert!(mail.text.contains("24 Stunden"), "{}", mail.text);
     assert!(
         mail.text
@@ -76,11 +83,18 @@ async fn a_confirmed_change_moves_the_login_and_the_record_once(app: TestApp) {
     );
     let link_token = mail.token();
     app.mail_settled().await;
-    assert_eq!(login_status(&app, "old@example.org").await, StatusCode::OK, "not yet");
+    assert_eq!(
+        login_status(&app, "old@example.org").await,
+        StatusCode::OK,
+        "not yet"
+    );
 
     let res = confirm(&app, &link_token).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(login_status(&app, "erika.neu@example.org").await, StatusCode::OK);
+    assert_eq!(
+        login_status(&app, "erika.neu@example.org").await,
+        StatusCode::OK
+    );
     assert_eq!(
         login_status(&app, "old@example.org").await,
         StatusCode::UNAUTHORIZED
@@ -113,7 +127,10 @@ async fn a_confirmed_change_moves_the_login_and_the_record_once(app: TestApp) {
         .iter()
         .filter_map(|e| e["action"].as_str())
         .collect();
-    assert!(actions.contains(&"account.email_change_requested"), "{actions:?}");
+    assert!(
+        actions.contains(&"account.email_change_requested"),
+        "{actions:?}"
+    );
     assert!(actions.contains(&"account.email_changed"), "{actions:?}");
 
     let again = confirm(&app, &link_token).await;
@@ -146,7 +163,11 @@ async fn wrong_password_same_or_taken_address_change_nothing(app: TestApp) {
     assert_eq!(taken.status(), StatusCode::ACCEPTED);
     let taken: Value = taken.json().await.unwrap();
     let free = ask(&app, &token, "free@example.org", PASSWORD).await;
-    assert_eq!(free.json::<Value>().await.unwrap(), taken, "indistinguishable");
+    assert_eq!(
+        free.json::<Value>().await.unwrap(),
+        taken,
+        "indistinguishable"
+    );
     app.mail.message("free@example.org", CONFIRM_SUBJECT).await;
     app.mail_settled().await;
     let sent: Vec<String> = app.mail.received()[before..]
@@ -163,11 +184,18 @@ async fn an_address_taken_before_the_confirmation_is_refused(app: TestApp) {
         .active_participant(&staff, "mover@example.org", "first_project", &["mentee"])
         .await;
     let link = requested(&app, &token, "wanted@example.org").await;
-    app.register(&registration("wanted@example.org", "first_project", &["mentee"]))
-        .await;
+    app.register(&registration(
+        "wanted@example.org",
+        "first_project",
+        &["mentee"],
+    ))
+    .await;
     let res = confirm(&app, &link).await;
     assert_problem(res, StatusCode::CONFLICT).await;
-    assert_eq!(login_status(&app, "mover@example.org").await, StatusCode::OK);
+    assert_eq!(
+        login_status(&app, "mover@example.org").await,
+        StatusCode::OK
+    );
     app.mail_settled().await;
     assert!(
         app.mail

@@ -372,7 +372,7 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
         .post(
             "/api/v1/newsletter/mailings",
             Some(&staff),
-            &json!({"sent_on": sponsorships::today()}),
+            &json!({"subject": "Newsletter", "intro": "Neues.", "sent_on": sponsorships::today()}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);

@@ -39,7 +39,13 @@ async fn send(app: &TestApp, staff: &str, subject: &str, key: Option<&str>) -> (
 }
 
 /// Registers and activates a participant called `first_name` Neumann; returns the token.
-async fn person(app: &TestApp, staff: &str, email: &str, first_name: &str, consents: bool) -> String {
+async fn person(
+    app: &TestApp,
+    staff: &str,
+    email: &str,
+    first_name: &str,
+    consents: bool,
+) -> String {
     let mut body = registration(email, "first_project", &["mentee"]);
     body["first_name"] = json!(first_name);
     body["last_name"] = json!("Neumann");
@@ -72,7 +78,12 @@ async fn news(app: &TestApp, c: &Cast) {
         )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
-    let tip = create(app, &c.mentor, &new_tip("Klimaschutz im Haushalt", "text", c.topic)).await;
+    let tip = create(
+        app,
+        &c.mentor,
+        &new_tip("Klimaschutz im Haushalt", "text", c.topic),
+    )
+    .await;
     assert_eq!(upload_pages(app, &c.mentor, tip, 3).await.0, StatusCode::OK);
     assert_eq!(
         step(app, &c.mentor, tip, "submission", json!({})).await,
@@ -102,7 +113,10 @@ fn unsubscribe_url(app: &TestApp, mail: &Mail) -> String {
         .and_then(|h| h.strip_suffix('>'))
         .expect("the header is one <URL>");
     let token = url.strip_prefix(UNSUBSCRIBE_BASE).expect("the API's URL");
-    format!("{}/api/v1/newsletter/unsubscribe?token={token}", app.address)
+    format!(
+        "{}/api/v1/newsletter/unsubscribe?token={token}",
+        app.address
+    )
 }
 
 async fn one_click(app: &TestApp, url: &str) -> reqwest::Response {
@@ -133,8 +147,12 @@ async fn the_newsletter_reaches_every_active_participant_who_wants_it_with_what_
     let otto = person(&app, &c.staff, "otto@example.org", "Otto", true).await;
     set_preferences(&app, &otto, "de", &["newsletter"]).await;
     app.ended_participant(&c.staff, "ended@example.org").await;
-    app.register(&registration("pending@example.org", "first_project", &["mentee"]))
-        .await;
+    app.register(&registration(
+        "pending@example.org",
+        "first_project",
+        &["mentee"],
+    ))
+    .await;
 
     let (status, mailing) = send(&app, &c.staff, SUBJECT, Some("newsletter-2026-12")).await;
     assert_eq!(status, StatusCode::CREATED, "{mailing}");
@@ -178,10 +196,22 @@ async fn the_newsletter_reaches_every_active_participant_who_wants_it_with_what_
     );
 
     let english = &newsletters(&app, "quentin@example.org", SUBJECT).await[0];
-    assert!(english.text.contains("Hello Quentin Neumann,"), "{}", english.text);
+    assert!(
+        english.text.contains("Hello Quentin Neumann,"),
+        "{}",
+        english.text
+    );
     assert!(english.text.contains("Upcoming mentoring sessions"));
-    assert!(english.text.contains("(German time), Berlin"), "{}", english.text);
-    for nobody in ["otto@example.org", "ended@example.org", "pending@example.org"] {
+    assert!(
+        english.text.contains("(German time), Berlin"),
+        "{}",
+        english.text
+    );
+    for nobody in [
+        "otto@example.org",
+        "ended@example.org",
+        "pending@example.org",
+    ] {
         assert!(
             newsletters(&app, nobody, SUBJECT).await.is_empty(),
             "{nobody} gets no newsletter"
@@ -199,8 +229,18 @@ async fn the_newsletter_reaches_every_active_participant_who_wants_it_with_what_
     let (status, replay) = send(&app, &c.staff, SUBJECT, Some("newsletter-2026-12")).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(replay, mailing);
-    assert_eq!(newsletters(&app, "jana@example.org", SUBJECT).await.len(), 1);
-    assert_eq!(app.mail.received().iter().filter(|m| m.subject == SUBJECT).count(), 5);
+    assert_eq!(
+        newsletters(&app, "jana@example.org", SUBJECT).await.len(),
+        1
+    );
+    assert_eq!(
+        app.mail
+            .received()
+            .iter()
+            .filter(|m| m.subject == SUBJECT)
+            .count(),
+        5
+    );
     let list = app.get_json("/api/v1/newsletter/mailings", &c.staff).await;
     assert_eq!(list["items"].as_array().unwrap().len(), 1, "one mailing");
     assert_eq!(list["items"][0]["recipient_count"], 5);
@@ -224,14 +264,22 @@ async fn one_click_unsubscribe_works_without_login_and_the_next_mailing_skips_th
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(opted_out(&app, &leaver).await, vec![json!("newsletter")]);
     let again = one_click(&app, &url).await;
-    assert_eq!(again.status(), StatusCode::NO_CONTENT, "doing it again is fine");
+    assert_eq!(
+        again.status(),
+        StatusCode::NO_CONTENT,
+        "doing it again is fine"
+    );
 
     let second = "Mentoring-Newsletter Februar";
     let (status, mailing) = send(&app, &staff, second, None).await;
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(mailing["recipient_count"], 1);
     assert!(mailing["welcomed"].as_array().unwrap().is_empty());
-    assert!(newsletters(&app, "leaver@example.org", second).await.is_empty());
+    assert!(
+        newsletters(&app, "leaver@example.org", second)
+            .await
+            .is_empty()
+    );
     let stayer = &newsletters(&app, "stayer@example.org", second).await[0];
     assert!(
         !stayer.text.contains("Praxistipps") && !stayer.text.contains("Wir begrüßen"),
@@ -280,7 +328,10 @@ async fn a_forged_or_missing_unsubscribe_token_changes_nothing(app: TestApp) {
     assert_problem(json_body, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
     let fetched = app.client.get(&url).send().await.unwrap();
     assert_problem(fetched, StatusCode::METHOD_NOT_ALLOWED).await;
-    assert!(opted_out(&app, &reader).await.is_empty(), "still subscribed");
+    assert!(
+        opted_out(&app, &reader).await.is_empty(),
+        "still subscribed"
+    );
 
     // Mail programs may post multipart form data instead.
     let multipart = "--x\r\nContent-Disposition: form-data; name=\"List-Unsubscribe\"\r\n\r\nOne-Click\r\n--x--\r\n";

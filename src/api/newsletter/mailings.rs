@@ -29,7 +29,12 @@ use crate::mail::Links;
 pub struct MailingRequest {
     /// The subject line of the newsletter.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
-    #[schema(min_length = 1, max_length = 200, format = "single-line", example = "Mentoring-Newsletter Dezember")]
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        format = "single-line",
+        example = "Mentoring-Newsletter Dezember"
+    )]
     pub subject: String,
     /// The intro text, above what is new (paragraphs separated by an empty line).
     #[validate(length(min = 1, max = 10000), custom(function = "text::multi_line"))]

@@ -41,7 +41,11 @@ pub struct UnsubscribeLink {
 pub struct OneClick {
     /// Always `One-Click`.
     #[serde(rename = "List-Unsubscribe")]
-    #[schema(rename = "List-Unsubscribe", example = "One-Click", pattern = "^One-Click$")]
+    #[schema(
+        rename = "List-Unsubscribe",
+        example = "One-Click",
+        pattern = "^One-Click$"
+    )]
     pub list_unsubscribe: String,
 }
 
@@ -108,8 +112,7 @@ pub async fn unsubscribe(
     if token.len() > MAX_TOKEN_LENGTH {
         return Err(unknown_link());
     }
-    let account_id =
-        account_of(settings.jwt_secret.expose(), token).ok_or_else(unknown_link)?;
+    let account_id = account_of(settings.jwt_secret.expose(), token).ok_or_else(unknown_link)?;
     let actor = Actor {
         account_id: Some(account_id),
         request_id: request_id.into_inner(),
