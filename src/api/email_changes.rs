@@ -13,7 +13,7 @@ use validator::Validate;
 use crate::api::auth::password_change::check_current_password;
 use crate::api::http::client_address::ClientAddress;
 use crate::api::http::json_object::JsonObject;
-use crate::api::password_resets::new_token;
+use crate::api::password_resets::{invalid_token, new_token};
 use crate::auth::PersonCaller;
 use crate::auth::secret::sha256_hex;
 use crate::auth::throttle::LoginThrottle;
@@ -22,7 +22,7 @@ use crate::db::models::{account_tokens, accounts, participants};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::mail::TokenPurpose;
 use crate::domain::text::normalize_login;
-use crate::error::{AppError, FieldProblem};
+use crate::error::AppError;
 use crate::mail::{self, Links, Message, Recipient};
 use crate::request_context::RequestId;
 
@@ -165,14 +165,6 @@ fn send_confirmation(
         },
     )?;
     Ok(())
-}
-
-fn invalid_token() -> AppError {
-    AppError::Validation(vec![FieldProblem {
-        pointer: "/token".to_owned(),
-        detail: "the link is invalid, was used already or has expired; ask for a new one"
-            .to_owned(),
-    }])
 }
 
 /// Sets the new e-mail address with the token of the confirmation link: it becomes the login

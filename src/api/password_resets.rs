@@ -146,7 +146,8 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-fn invalid_token() -> AppError {
+/// The refusal of a link's token that is unknown, used or expired (422 at `/token`).
+pub fn invalid_token() -> AppError {
     AppError::Validation(vec![FieldProblem {
         pointer: "/token".to_owned(),
         detail: "the link is invalid, was used already or has expired; ask for a new one"

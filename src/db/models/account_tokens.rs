@@ -31,6 +31,17 @@ pub fn insert(
     token_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<()> {
+    insert_row(conn, account_id, purpose, token_hash, None, now)
+}
+
+fn insert_row(
+    conn: &mut DbConnection,
+    account_id: i64,
+    purpose: TokenPurpose,
+    token_hash: &str,
+    new_address: Option<&str>,
+    now: NaiveDateTime,
+) -> QueryResult<()> {
     diesel::insert_into(account_tokens::table)
         .values((
             account_tokens::account_id.eq(account_id),
@@ -38,6 +49,7 @@ pub fn insert(
             account_tokens::token_hash.eq(token_hash),
             account_tokens::created_at.eq(now),
             account_tokens::expires_at.eq(now + purpose.lifetime()),
+            account_tokens::new_address.eq(new_address),
         ))
         .execute(conn)?;
     Ok(())
@@ -61,17 +73,14 @@ pub fn insert_email_change(
     )
     .set(account_tokens::used_at.eq(now))
     .execute(conn)?;
-    diesel::insert_into(account_tokens::table)
-        .values((
-            account_tokens::account_id.eq(account_id),
-            account_tokens::purpose.eq(purpose),
-            account_tokens::token_hash.eq(token_hash),
-            account_tokens::created_at.eq(now),
-            account_tokens::expires_at.eq(now + purpose.lifetime()),
-            account_tokens::new_address.eq(new_address),
-        ))
-        .execute(conn)?;
-    Ok(())
+    insert_row(
+        conn,
+        account_id,
+        purpose,
+        token_hash,
+        Some(new_address),
+        now,
+    )
 }
 
 /// The token with this hash if it is unused and not expired at `now` (nothing is changed).
