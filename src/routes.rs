@@ -34,6 +34,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::accounts::deactivate)
                 .service(api::accounts::reactivate)
                 .service(api::audit::list)
+                .service(api::imports::import_participants)
                 .service(api::formats::list)
                 .service(api::formats::get)
                 .service(api::formats::change_rule)

@@ -15,6 +15,7 @@ pub mod forum_sponsorships;
 pub mod forums;
 pub mod health;
 pub mod http;
+pub mod imports;
 pub mod mail_messages;
 pub mod memberships;
 pub mod newsletter;

@@ -2,12 +2,14 @@
 //! ([`queue`]), and a background sender ([`MailWorker`]) delivers them over SMTP or into a folder
 //! of `.eml` files. Personal data stays in the message bodies, never in logs.
 
+pub mod invitation;
 pub mod message;
 pub mod queue;
 pub mod templates;
 pub mod transport;
 mod worker;
 
+pub use invitation::send_invitation;
 pub use message::{Message, reader_time};
 pub use queue::{
     Recipient, queue, queue_to_account, recipient_of_account, recipient_of_participant,

@@ -20,6 +20,7 @@ mod export;
 mod forum_sponsorships;
 mod funding_notifications;
 mod health;
+mod imports;
 mod mail;
 mod migrations;
 mod newsletter;

@@ -14,7 +14,7 @@ use crate::error::AppError;
 
 /// Reads at most `limit` bytes. A larger body is drained (up to 8× the limit) before the 413, so
 /// clients that send the whole body before reading the answer see the problem, not a reset.
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
+pub async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, AppError> {
     let mut body = Vec::new();
     let mut seen = 0usize;
     while let Some(chunk) = payload.next().await {

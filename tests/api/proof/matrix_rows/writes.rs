@@ -98,6 +98,20 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 201",
         ),
         row(
+            "POST /api/v1/imports/participants",
+            none,
+            |w| {
+                let line = format!(
+                    "Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;Kommune;\
+                     Bundesland;Förderkennzeichen;Projektbeginn\nIda;Import;import{}@example.org;\
+                     030 1234567;Mentee;Verstetigte Stelle;Stadt A;A;NW;;01.01.2024\n",
+                    w.unique()
+                );
+                Payload::File("text/csv", line.into_bytes())
+            },
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "POST /api/v1/topics",
             none,
             |_| Payload::Json(json!({"group": "local_politics", "title_de": "Neues Thema"})),
