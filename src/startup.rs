@@ -184,10 +184,23 @@ fn cors(origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::ACCEPT,
             header::ACCEPT_LANGUAGE,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static(crate::request_context::REQUEST_ID_HEADER),
         ])
-        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        // What a browser front end reads: versions for If-Match, where a created record is, the
+        // request id for support, rate limits, and the file name of a download.
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
+            header::HeaderName::from_static(crate::request_context::REQUEST_ID_HEADER),
+            header::HeaderName::from_static("ratelimit"),
+            header::HeaderName::from_static("ratelimit-policy"),
+        ])
         .max_age(3600)
 }
 
@@ -259,6 +272,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             })))
             .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(SPEC_PATH)))
             .default_service(web::to(routes::unmatched_route))
+            .wrap(from_fn(crate::api::http::conditional::not_modified))
             .wrap(cors(&origins))
             .wrap(ErrorHandlers::new().default_handler(error::render_framework_error))
             .wrap(from_fn(crate::request_context::middleware))

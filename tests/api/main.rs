@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod bound_list;
+mod browser;
 mod calendar;
 mod catalogues;
 mod contract;
