@@ -6,9 +6,10 @@ pub mod message;
 pub mod queue;
 pub mod templates;
 pub mod transport;
+pub mod reminders;
 mod worker;
 
-pub use message::{Message, reader_time};
+pub use message::{Message, reader_date, reader_days, reader_time};
 pub use queue::{
     Recipient, queue, queue_to_account, recipient_of_account, recipient_of_participant,
 };
