@@ -141,7 +141,11 @@ pub fn reader_days(hours: i32, lang: Lang) -> String {
             format!("{} {unit} ({hours} {hour_unit})", days_de(hours))
         }
         Lang::En => {
-            let unit = if one_day { "working day" } else { "working days" };
+            let unit = if one_day {
+                "working day"
+            } else {
+                "working days"
+            };
             let hour_unit = if hours == 1 { "hour" } else { "hours" };
             format!("{} {unit} ({hours} {hour_unit})", days(hours))
         }
@@ -158,7 +162,10 @@ mod tests {
         assert_eq!(reader_days(8, Lang::De), "1 Arbeitstag (8 Stunden)");
         assert_eq!(reader_days(20, Lang::De), "2,5 Arbeitstage (20 Stunden)");
         assert_eq!(reader_days(20, Lang::En), "2.5 working days (20 hours)");
-        assert_eq!(reader_date("2026-12-31".parse().unwrap(), Lang::De), "31.12.2026");
+        assert_eq!(
+            reader_date("2026-12-31".parse().unwrap(), Lang::De),
+            "31.12.2026"
+        );
     }
 
     #[test]

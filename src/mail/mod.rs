@@ -4,9 +4,9 @@
 
 pub mod message;
 pub mod queue;
+pub mod reminders;
 pub mod templates;
 pub mod transport;
-pub mod reminders;
 mod worker;
 
 pub use message::{Message, reader_date, reader_days, reader_time};

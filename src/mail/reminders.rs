@@ -23,9 +23,7 @@ use crate::domain::credit::totals::year_hours;
 use crate::domain::lang::Lang;
 use crate::domain::mail::{MailKind, is_wanted};
 use crate::domain::participant::ProjectDates;
-use crate::domain::programme_time::{
-    programme_date_of_utc, programme_day_start, programme_today,
-};
+use crate::domain::programme_time::{programme_date_of_utc, programme_day_start, programme_today};
 use crate::domain::session::SessionState;
 use crate::error::AppError;
 
@@ -80,7 +78,9 @@ fn place_of(session: &Session, lang: Lang) -> String {
     match (session.online, session.place.as_deref()) {
         (true, Some(place)) => format!("Online: {place}"),
         (true, None) => "Online".to_owned(),
-        (false, place) => place.unwrap_or(lang.pick("Ort folgt", "place to follow")).to_owned(),
+        (false, place) => place
+            .unwrap_or(lang.pick("Ort folgt", "place to follow"))
+            .to_owned(),
     }
 }
 
@@ -92,7 +92,10 @@ async fn sweep_sessions(pool: &DbPool, now: NaiveDateTime) -> Result<usize, AppE
     let Some(day_after) = tomorrow.succ_opt() else {
         return Ok(0);
     };
-    let (from, until) = (programme_day_start(tomorrow), programme_day_start(day_after));
+    let (from, until) = (
+        programme_day_start(tomorrow),
+        programme_day_start(day_after),
+    );
     let due = db::run(pool, move |c| {
         Ok(reminders::approved_starting(c, from, until)?)
     })
@@ -285,8 +288,8 @@ fn open_sessions(
         if mentors.contains(&due.participant_id) {
             continue;
         }
-        let limit = formats::rule_on(conn, &session.format_code, day)?
-            .and_then(|r| r.mentors_per_instance);
+        let limit =
+            formats::rule_on(conn, &session.format_code, day)?.and_then(|r| r.mentors_per_instance);
         if limit.is_some_and(|l| usize::try_from(l).unwrap_or(0) <= mentors.len()) {
             continue;
         }

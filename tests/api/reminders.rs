@@ -80,7 +80,9 @@ async fn role_change_decisions_reach_the_participant_in_german(app: TestApp) {
         "Ihr Antrag auf Rollenwechsel wurde abgelehnt"
     );
     assert!(
-        declined.text.contains("(beantragt: Mentorin/Mentor) abgelehnt"),
+        declined
+            .text
+            .contains("(beantragt: Mentorin/Mentor) abgelehnt"),
         "{}",
         declined.text
     );
@@ -91,7 +93,11 @@ async fn role_change_decisions_reach_the_participant_in_german(app: TestApp) {
         "{}",
         declined.text
     );
-    assert_eq!(app.mail.received_by(email).len(), 4, "registration, welcome, two decisions");
+    assert_eq!(
+        app.mail.received_by(email).len(),
+        4,
+        "registration, welcome, two decisions"
+    );
 }
 
 /// A proposal of a webinar on the programme day `days` after today at 10:00 Berlin time.
@@ -106,20 +112,30 @@ fn on_day(topic: i64, days: u64) -> Value {
 
 async fn approve(app: &TestApp, staff: &str, id: i64) {
     let res = app
-        .post(&format!("/api/v1/sessions/{id}/approval"), Some(staff), &json!({}))
+        .post(
+            &format!("/api/v1/sessions/{id}/approval"),
+            Some(staff),
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::OK);
 }
 
 async fn sign_up(app: &TestApp, token: &str, id: i64) {
     let res = app
-        .post(&format!("/api/v1/sessions/{id}/signup"), Some(token), &json!({}))
+        .post(
+            &format!("/api/v1/sessions/{id}/signup"),
+            Some(token),
+            &json!({}),
+        )
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
 }
 
 async fn run_reminders(app: &TestApp, staff: &str) -> Value {
-    let res = app.post("/api/v1/reminder-runs", Some(staff), &json!({})).await;
+    let res = app
+        .post("/api/v1/reminder-runs", Some(staff), &json!({}))
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     res.json().await.unwrap()
 }
@@ -131,7 +147,10 @@ fn count(app: &TestApp, sql: &str) -> i64 {
         n: i64,
     }
     let mut conn = app.pool.get().unwrap();
-    diesel::sql_query(sql).get_result::<Count>(&mut conn).unwrap().n
+    diesel::sql_query(sql)
+        .get_result::<Count>(&mut conn)
+        .unwrap()
+        .n
 }
 
 fn reminders_to(app: &TestApp, address: &str) -> Vec<crate::support::smtp::Mail> {
@@ -145,7 +164,12 @@ fn reminders_to(app: &TestApp, address: &str) -> Vec<crate::support::smtp::Mail>
 async fn the_day_before_a_session_each_signed_up_mentee_is_reminded_once(app: TestApp) {
     let c = cast(&app).await;
     let (_, withdrawn) = app
-        .active_participant(&c.staff, "zurueck@example.org", "first_project", &["mentee"])
+        .active_participant(
+            &c.staff,
+            "zurueck@example.org",
+            "first_project",
+            &["mentee"],
+        )
         .await;
     let (_, quiet) = app
         .active_participant(&c.staff, "ruhe@example.org", "first_project", &["mentee"])
@@ -196,12 +220,19 @@ async fn the_day_before_a_session_each_signed_up_mentee_is_reminded_once(app: Te
         "{}",
         reminder.text
     );
-    assert!(reminder.text.contains(", 10:00 Uhr\n- Berlin"), "{}", reminder.text);
+    assert!(
+        reminder.text.contains(", 10:00 Uhr\n- Berlin"),
+        "{}",
+        reminder.text
+    );
     assert_eq!(reminders_to(&app, "mentee@example.org").len(), 1, "once");
     assert!(reminders_to(&app, "zurueck@example.org").is_empty());
     assert!(reminders_to(&app, "ruhe@example.org").is_empty());
     assert!(reminders_to(&app, "mentor@example.org").is_empty());
-    assert_eq!(count(&app, "SELECT COUNT(*) AS n FROM session_reminders"), 1);
+    assert_eq!(
+        count(&app, "SELECT COUNT(*) AS n FROM session_reminders"),
+        1
+    );
 }
 
 /// Registers and activates a mentor of `kind` whose project started so that its current
@@ -249,15 +280,20 @@ async fn credit(app: &TestApp, participant_id: i64, hours: i32) {
 
 async fn a_ksm2_mentor_below_the_minimum_is_reminded_once_near_the_year_s_end(app: TestApp) {
     let staff = app.staff_token().await;
-    let short = mentor_with_year_ending_in(&app, &staff, "knapp@example.org", "follow_up_project", 20).await;
-    let done = mentor_with_year_ending_in(&app, &staff, "fertig@example.org", "follow_up_project", 20).await;
+    let short =
+        mentor_with_year_ending_in(&app, &staff, "knapp@example.org", "follow_up_project", 20)
+            .await;
+    let done =
+        mentor_with_year_ending_in(&app, &staff, "fertig@example.org", "follow_up_project", 20)
+            .await;
     mentor_with_year_ending_in(&app, &staff, "ksm1@example.org", "first_project", 20).await;
-    let early =
-        mentor_with_year_ending_in(&app, &staff, "frueh@example.org", "follow_up_project", 200).await;
+    mentor_with_year_ending_in(&app, &staff, "frueh@example.org", "follow_up_project", 200).await;
     credit(&app, short, 20).await;
     credit(&app, done, 40).await;
     // A webinar of another mentor in five days with one of its two mentor places free.
-    let early_token = app.login("frueh@example.org", crate::support::app::PASSWORD).await;
+    let early_token = app
+        .login("frueh@example.org", crate::support::app::PASSWORD)
+        .await;
     let topic = accepted_topic(&app, &staff).await;
     let mut webinar = proposal("webinar", topic, 5, &[]);
     webinar["title"] = json!("Kommunale Wärmewende");
@@ -293,23 +329,27 @@ async fn a_ksm2_mentor_below_the_minimum_is_reminded_once_near_the_year_s_end(ap
         mail.text
     );
     assert!(
-        mail.text.contains(&format!("Ihr 1. Projektjahr endet am {year_end}.")),
+        mail.text
+            .contains(&format!("Ihr 1. Projektjahr endet am {year_end}.")),
         "{}",
         mail.text
     );
     assert!(
         mail.text.contains("- Kommunale Wärmewende, ")
-            && mail.text.contains("Online: https://konferenz.example/raum-7"),
+            && mail
+                .text
+                .contains("Online: https://konferenz.example/raum-7"),
         "the open session is named: {}",
         mail.text
     );
     assert!(
-        mail.text.contains("- Praxistipp: 5 Arbeitstage (40 Stunden)"),
+        mail.text
+            .contains("- Praxistipp von KSM für KSM: 5 Arbeitstage (40 Stunden)"),
         "{}",
         mail.text
     );
     assert!(
-        !mail.text.contains("Forenpatenschaft"),
+        !mail.text.contains("Betreuung eines Fachforums"),
         "a sponsorship cannot end in time: {}",
         mail.text
     );
@@ -321,7 +361,11 @@ async fn a_ksm2_mentor_below_the_minimum_is_reminded_once_near_the_year_s_end(ap
             .count()
     };
     assert_eq!(reminded("knapp@example.org"), 1);
-    for address in ["fertig@example.org", "ksm1@example.org", "frueh@example.org"] {
+    for address in [
+        "fertig@example.org",
+        "ksm1@example.org",
+        "frueh@example.org",
+    ] {
         assert_eq!(reminded(address), 0, "{address}");
     }
 
@@ -339,7 +383,10 @@ async fn a_ksm2_mentor_below_the_minimum_is_reminded_once_near_the_year_s_end(ap
     );
     assert!(list["next_cursor"].is_null());
     let none = app
-        .get_json(&format!("/api/v1/credit-reminders?participant_id={done}"), &staff)
+        .get_json(
+            &format!("/api/v1/credit-reminders?participant_id={done}"),
+            &staff,
+        )
         .await;
     assert_eq!(none["items"], json!([]));
 }

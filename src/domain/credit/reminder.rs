@@ -75,7 +75,13 @@ mod tests {
 
     #[test]
     fn no_reminder_at_the_minimum_or_without_obligation() {
-        assert!(!credit_reminder_due(KSM2, 40, &year(), day("2026-12-01"), 8));
+        assert!(!credit_reminder_due(
+            KSM2,
+            40,
+            &year(),
+            day("2026-12-01"),
+            8
+        ));
         assert!(!credit_reminder_due(None, 0, &year(), day("2026-12-01"), 8));
     }
 
