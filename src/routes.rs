@@ -27,6 +27,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::mail_messages::set_preferences)
                 .service(api::mail_messages::list)
                 .service(api::mail_messages::retry)
+                .service(api::reminders::run)
+                .service(api::reminders::list)
                 .service(api::accounts::create_staff)
                 .service(api::accounts::create_integration)
                 .service(api::accounts::list)

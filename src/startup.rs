@@ -16,6 +16,7 @@ use crate::auth::throttle::{LoginThrottle, PasswordResetThrottle, RegistrationTh
 use crate::config::{ListenAddress, Settings};
 use crate::db::{self, DbPool};
 use crate::error;
+use crate::mail::reminders::ReminderTask;
 use crate::mail::{Envelope, Links, MailWorker, Transport};
 use crate::routes::{self, RouteCatalog};
 use crate::webhook_worker::Worker;
@@ -30,6 +31,7 @@ pub struct Application {
     pool: DbPool,
     worker: Worker,
     mail: MailWorker,
+    reminders: ReminderTask,
 }
 
 /// Why the service could not start.
@@ -75,12 +77,18 @@ impl Application {
         let server = run(listener, pool.clone(), &settings)?;
         let worker = Worker::new(pool.clone(), settings.webhooks, address);
         let mail = mail_worker(pool.clone(), &settings)?;
+        let reminders = ReminderTask {
+            pool: pool.clone(),
+            interval: settings.reminders.interval,
+            credit_weeks: settings.reminders.credit_weeks,
+        };
         Ok(Self {
             port: address.port(),
             server,
             pool,
             worker,
             mail,
+            reminders,
         })
     }
 
@@ -100,15 +108,17 @@ impl Application {
     }
 
     /// Serves until SIGTERM/SIGINT (or [`ServerHandle::stop`]), then finishes in-flight
-    /// requests. The webhook worker and the mail sender run alongside and stops with the server; what it had not
-    /// delivered is in the database for the next start.
+    /// requests. The webhook worker, the mail sender and the reminder sweeps run alongside and
+    /// stop with the server; what they had not done is in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
         let mail = tokio::spawn(self.mail.run());
+        let reminders = tokio::spawn(self.reminders.run());
         tokio::spawn(release_startup_memory());
         let served = self.server.await;
         worker.abort();
         mail.abort();
+        reminders.abort();
         served
     }
 }

@@ -22,6 +22,7 @@ pub mod newsletter;
 pub mod participants;
 pub mod password_resets;
 pub mod practice_tips;
+pub mod reminders;
 pub mod sessions;
 pub mod topics;
 pub mod webhooks;

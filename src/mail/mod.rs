@@ -5,12 +5,13 @@
 pub mod invitation;
 pub mod message;
 pub mod queue;
+pub mod reminders;
 pub mod templates;
 pub mod transport;
 mod worker;
 
 pub use invitation::send_invitation;
-pub use message::{Message, reader_time};
+pub use message::{Message, reader_date, reader_days, reader_time};
 pub use queue::{
     Recipient, queue, queue_to_account, recipient_of_account, recipient_of_participant,
 };

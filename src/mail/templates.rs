@@ -42,6 +42,9 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "session_rescheduled",
     "tip_decided",
     "sponsorship_decided",
+    "role_change_decided",
+    "session_reminder",
+    "credit_reminder",
 );
 
 static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -220,6 +223,25 @@ mod tests {
                 forum: "Mobilität".to_owned(),
                 decision: "genehmigt".to_owned(),
                 note: "Willkommen".to_owned(),
+            },
+            Message::RoleChangeDecided {
+                approved: false,
+                roles: "Mentee".to_owned(),
+                effective_on: "03.12.2026".to_owned(),
+                note: "Bitte zuerst mit PtJ klären".to_owned(),
+            },
+            Message::SessionReminder {
+                title: "Wärmeplanung".to_owned(),
+                starts: "03.03.2027, 10:00 Uhr".to_owned(),
+                place: "Kassel".to_owned(),
+            },
+            Message::CreditReminder {
+                project_year: 2,
+                year_end: "31.12.2026".to_owned(),
+                credited: "2,5 Arbeitstage (20 Stunden)".to_owned(),
+                missing: "2,5 Arbeitstage (20 Stunden)".to_owned(),
+                sessions: vec!["Wärmeplanung, 10.12.2026, 10:00 Uhr, Online".to_owned()],
+                formats: vec!["Praxistipp".to_owned()],
             },
         ]
     }

@@ -32,6 +32,7 @@ mod privacy;
 mod project_corrections;
 mod proof;
 mod refresh_tokens;
+mod reminders;
 mod session_attendance;
 mod session_documentation;
 mod session_editing;

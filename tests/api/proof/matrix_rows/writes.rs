@@ -83,6 +83,12 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 409",
         ),
         row(
+            "POST /api/v1/reminder-runs",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "POST /api/v1/staff-accounts",
             none,
             |w| {
