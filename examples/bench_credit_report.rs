@@ -41,6 +41,7 @@ fn settings(database_url: &str) -> Settings {
         trusted_proxies: Vec::new(),
         registrations_per_hour: 0,
         mail: mentoring_api::config::MailSettings::default(),
+        reminders: mentoring_api::config::ReminderSettings::default(),
     }
 }
 

@@ -40,6 +40,26 @@ pub enum Command {
     /// Fill an empty database with a demo programme; the staff password comes from
     /// STAFF_PASSWORD or is generated and printed.
     SeedDemo,
+    /// Import what the office kept before (see `POST /imports/participants` for the file).
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        what: ImportCommand,
+    },
+}
+
+/// The kinds of import.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// A participant list as CSV (the columns of the participants export); all rows or none.
+    /// New addresses get an invitation e-mail, sent by the running service.
+    Participants {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Check the file and print what would happen, without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 type BoxError = Box<dyn std::error::Error>;
@@ -86,7 +106,53 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             Ok(())
         }
         Command::SeedDemo => seed_demo().await,
+        Command::Import {
+            what: ImportCommand::Participants { file, dry_run },
+        } => import_participants(&file, dry_run).await,
     }
+}
+
+async fn import_participants(file: &std::path::Path, dry_run: bool) -> Result<(), BoxError> {
+    use crate::domain::import::{CellProblem, RowOutcome, participants, read_table};
+    let bytes = std::fs::read(file)?;
+    let records = read_table(&bytes, participants::COLUMNS)
+        .and_then(|rows| participants::parse(&rows))
+        .map_err(|problems: Vec<CellProblem>| {
+            let lines: Vec<String> = problems
+                .iter()
+                .map(|p| format!("line {} {}: {}", p.line, p.column, p.reason))
+                .collect();
+            format!("nothing was imported:\n{}", lines.join("\n"))
+        })?;
+    let settings = Settings::from_env()?;
+    let pool = prepare_database(&settings)?;
+    let links = crate::mail::Links::of(&settings.mail);
+    let report = crate::db::write(&pool, move |conn| {
+        crate::import::import_participants(conn, &records, dry_run, &Actor::system(), &links)
+    })
+    .await
+    .map_err(describe)?;
+    for row in &report.rows {
+        let id = row.participant_id.map(|id| format!(" (participant {id})"));
+        println!(
+            "line {}: {}{}",
+            row.line,
+            row.outcome.label(crate::domain::lang::Lang::En),
+            id.unwrap_or_default()
+        );
+    }
+    println!(
+        "{} created, {} would be created, {} already there{}",
+        report.count(RowOutcome::Created),
+        report.count(RowOutcome::WouldCreate),
+        report.count(RowOutcome::Existing),
+        if dry_run {
+            " (dry run: nothing written)"
+        } else {
+            ""
+        }
+    );
+    Ok(())
 }
 
 async fn seed_demo() -> Result<(), BoxError> {

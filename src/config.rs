@@ -72,6 +72,32 @@ pub struct Settings {
     /// How e-mail is sent (`SMTP_URL`, `MAIL_FROM`, `MAIL_REPLY_TO`, `MAIL_DIR`, `PUBLIC_URL`,
     /// `API_PUBLIC_URL`).
     pub mail: MailSettings,
+    /// When reminders go out (`REMINDER_INTERVAL_SECONDS`, `CREDIT_REMINDER_WEEKS`).
+    pub reminders: ReminderSettings,
+}
+
+/// Default of `REMINDER_INTERVAL_SECONDS`: the sweeps run every 15 minutes.
+pub const DEFAULT_REMINDER_INTERVAL_SECONDS: u64 = 900;
+/// Default of `CREDIT_REMINDER_WEEKS`: eight weeks leave time for a webinar or a practice tip.
+pub const DEFAULT_CREDIT_REMINDER_WEEKS: u32 = 8;
+
+/// The reminder sweeps (day before a session, KSM2 minimum).
+#[derive(Debug, Clone, Copy)]
+pub struct ReminderSettings {
+    /// How often the background task sweeps (`REMINDER_INTERVAL_SECONDS`, 60–86400).
+    pub interval: std::time::Duration,
+    /// Weeks before a KSM2 mentor's project year ends that a mentor below the minimum is
+    /// reminded (`CREDIT_REMINDER_WEEKS`, 1–52).
+    pub credit_weeks: u32,
+}
+
+impl Default for ReminderSettings {
+    fn default() -> Self {
+        Self {
+            interval: std::time::Duration::from_secs(DEFAULT_REMINDER_INTERVAL_SECONDS),
+            credit_weeks: DEFAULT_CREDIT_REMINDER_WEEKS,
+        }
+    }
 }
 
 /// Default of `MAIL_FROM`.
@@ -278,6 +304,7 @@ impl Settings {
                 DEFAULT_REGISTRATIONS_PER_HOUR,
             )?,
             mail: mail_settings()?,
+            reminders: reminder_settings()?,
         })
     }
 
@@ -324,6 +351,32 @@ fn webhook_policy() -> Result<DeliveryPolicy, ConfigError> {
     })
 }
 
+/// The reminder sweeps from `REMINDER_INTERVAL_SECONDS` and `CREDIT_REMINDER_WEEKS`.
+fn reminder_settings() -> Result<ReminderSettings, ConfigError> {
+    let interval: u64 = parse_var(
+        "REMINDER_INTERVAL_SECONDS",
+        DEFAULT_REMINDER_INTERVAL_SECONDS,
+    )?;
+    if !(60..=86_400).contains(&interval) {
+        return Err(ConfigError::Invalid {
+            name: "REMINDER_INTERVAL_SECONDS",
+            reason: "must be between 60 and 86400 seconds".to_owned(),
+        });
+    }
+    let credit_weeks: u32 = parse_var("CREDIT_REMINDER_WEEKS", DEFAULT_CREDIT_REMINDER_WEEKS)?;
+    if !(1..=52).contains(&credit_weeks) {
+        return Err(ConfigError::Invalid {
+            name: "CREDIT_REMINDER_WEEKS",
+            reason: "must be between 1 and 52".to_owned(),
+        });
+    }
+    Ok(ReminderSettings {
+        interval: std::time::Duration::from_secs(interval),
+        credit_weeks,
+    })
+}
+
+/// E-mail delivery from the `SMTP_URL`, `MAIL_*` and `PUBLIC_URL` variables.
 /// E-mail delivery from the `SMTP_URL`, `MAIL_*`, `PUBLIC_URL` and `API_PUBLIC_URL` variables.
 fn mail_settings() -> Result<MailSettings, ConfigError> {
     let defaults = SendPolicy::default();

@@ -16,6 +16,7 @@ use crate::auth::throttle::{LoginThrottle, PasswordResetThrottle, RegistrationTh
 use crate::config::{ListenAddress, Settings};
 use crate::db::{self, DbPool};
 use crate::error;
+use crate::mail::reminders::ReminderTask;
 use crate::mail::{Envelope, Links, MailWorker, Transport};
 use crate::routes::{self, RouteCatalog};
 use crate::webhook_worker::Worker;
@@ -30,6 +31,7 @@ pub struct Application {
     pool: DbPool,
     worker: Worker,
     mail: MailWorker,
+    reminders: ReminderTask,
 }
 
 /// Why the service could not start.
@@ -75,12 +77,18 @@ impl Application {
         let server = run(listener, pool.clone(), &settings)?;
         let worker = Worker::new(pool.clone(), settings.webhooks, address);
         let mail = mail_worker(pool.clone(), &settings)?;
+        let reminders = ReminderTask {
+            pool: pool.clone(),
+            interval: settings.reminders.interval,
+            credit_weeks: settings.reminders.credit_weeks,
+        };
         Ok(Self {
             port: address.port(),
             server,
             pool,
             worker,
             mail,
+            reminders,
         })
     }
 
@@ -100,15 +108,17 @@ impl Application {
     }
 
     /// Serves until SIGTERM/SIGINT (or [`ServerHandle::stop`]), then finishes in-flight
-    /// requests. The webhook worker and the mail sender run alongside and stops with the server; what it had not
-    /// delivered is in the database for the next start.
+    /// requests. The webhook worker, the mail sender and the reminder sweeps run alongside and
+    /// stop with the server; what they had not done is in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let worker = tokio::spawn(self.worker.run());
         let mail = tokio::spawn(self.mail.run());
+        let reminders = tokio::spawn(self.reminders.run());
         tokio::spawn(release_startup_memory());
         let served = self.server.await;
         worker.abort();
         mail.abort();
+        reminders.abort();
         served
     }
 }
@@ -184,10 +194,23 @@ fn cors(origins: &[String]) -> Cors {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::IF_MATCH,
+            header::IF_NONE_MATCH,
             header::ACCEPT,
             header::ACCEPT_LANGUAGE,
+            header::HeaderName::from_static("idempotency-key"),
+            header::HeaderName::from_static(crate::request_context::REQUEST_ID_HEADER),
         ])
-        .expose_headers([header::ETAG, header::LOCATION, header::RETRY_AFTER])
+        // What a browser front end reads: versions for If-Match, where a created record is, the
+        // request id for support, rate limits, and the file name of a download.
+        .expose_headers([
+            header::ETAG,
+            header::LOCATION,
+            header::RETRY_AFTER,
+            header::CONTENT_DISPOSITION,
+            header::HeaderName::from_static(crate::request_context::REQUEST_ID_HEADER),
+            header::HeaderName::from_static("ratelimit"),
+            header::HeaderName::from_static("ratelimit-policy"),
+        ])
         .max_age(3600)
 }
 
@@ -212,10 +235,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
     ));
     let account_cache = web::Data::new(AccountCache::default());
     let limits = web::Data::new(settings.catalogue_limits());
-    let links = web::Data::new(Links {
-        public_url: settings.mail.public_url.clone(),
-        api_public_url: settings.mail.api_public_url.clone(),
-    });
+    let links = web::Data::new(Links::of(&settings.mail));
     let origins = settings.cors_origins.clone();
     let shared_settings = web::Data::new(settings.clone());
     let listen_address = web::Data::new(ListenAddress(listener.local_addr()?));
@@ -260,6 +280,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             })))
             .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(SPEC_PATH)))
             .default_service(web::to(routes::unmatched_route))
+            .wrap(from_fn(crate::api::http::conditional::not_modified))
             .wrap(cors(&origins))
             .wrap(ErrorHandlers::new().default_handler(error::render_framework_error))
             .wrap(from_fn(crate::request_context::middleware))

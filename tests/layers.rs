@@ -64,6 +64,7 @@ const LAYERS: &[Layer] = &[
             "config.rs",
             "webhook_worker",
             "mail",
+            "import",
             "demo",
             "cli.rs",
         ],

@@ -62,6 +62,7 @@ code_schemas!(
     crate::domain::contact_sheet::SheetGap,
     crate::domain::credit::status::ObligationStatus,
     crate::domain::events::EventType,
+    crate::domain::import::RowOutcome,
     crate::domain::participant::Experience,
     crate::domain::participant::FederalState,
     crate::domain::participant::NotificationChannel,

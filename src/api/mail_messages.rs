@@ -167,7 +167,7 @@ pub struct MailPreferences {
     #[schema(pattern = "^(de|en)$", example = "de")]
     pub lang: String,
     /// Optional kinds the person does not want (`session_approved`, `session_cancelled`,
-    /// `session_rescheduled`, `newsletter`);
+    /// `session_rescheduled`, `session_reminder`, `newsletter`);
     /// mandatory ones (account security, answers about the person's own registration and
     /// activities) always go and are refused here.
     #[schema(max_items = 20)]

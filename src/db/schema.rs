@@ -570,6 +570,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// Day-before reminders sent, one per session and signed-up participant.
+    session_reminders (session_id, participant_id) {
+        session_id -> BigInt,
+        participant_id -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Reminders to KSM2 mentors below the yearly minimum, one per project year.
+    credit_reminders (id) {
+        id -> BigInt,
+        participant_id -> BigInt,
+        project_id -> BigInt,
+        project_year -> Integer,
+        year_start -> Date,
+        year_end -> Date,
+        credited_hours -> Integer,
+        missing_hours -> Integer,
+        sent_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -593,6 +617,7 @@ diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
 diesel::joinable!(mail_messages -> accounts (account_id));
 diesel::joinable!(account_tokens -> accounts (account_id));
+diesel::joinable!(credit_reminders -> participants (participant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -633,4 +658,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     mail_messages,
     account_tokens,
+    session_reminders,
+    credit_reminders,
 );

@@ -41,6 +41,24 @@ impl Created {
 const SESSIONS: &[(SessionState, &str, i64, &str)] = &[
     (
         SessionState::Documented,
+        "expert_event_session",
+        -610,
+        "Kommunale Energieeffizienz",
+    ),
+    (
+        SessionState::Documented,
+        "regional_meeting",
+        -540,
+        "Regionaltreffen West: Kommunale Flächen",
+    ),
+    (
+        SessionState::Documented,
+        "webinar",
+        -400,
+        "Klimaschutzkonzepte fortschreiben",
+    ),
+    (
+        SessionState::Documented,
         "webinar",
         -120,
         "Kommunale Wärmeplanung starten",
@@ -197,8 +215,9 @@ pub fn audit(
     Ok(())
 }
 
+/// Writes one session and moves it to `target`; a documented one credits its mentors on its day.
 #[allow(clippy::too_many_arguments)]
-fn session(
+pub(super) fn session(
     conn: &mut DbConnection,
     staff: i64,
     target: SessionState,

@@ -1,12 +1,15 @@
 //! `seed-demo`: fills an empty database with a plausible programme (German names in all 16
 //! federal states, every project kind, participants in every status, sessions in every state,
-//! forum sponsorships, practice tips and the credits they earned) so front-end teams can start at
-//! once. Goes through the model functions, one write transaction per entity group, and is
+//! forum sponsorships, practice tips and the credits they earned, this year and in past ones;
+//! KSM2 mentors whose credit reports show every obligation status) so front-end teams can start
+//! at once. Goes through the model functions, one write transaction per entity group, and is
 //! deterministic (fixed RNG seed, dates relative to one anchor day).
 
 mod activities;
 mod contributions;
+mod obligations;
 mod people;
+mod roster;
 
 use chrono::NaiveDate;
 use diesel::prelude::*;
@@ -62,7 +65,7 @@ pub async fn seed(
     )
     .await?;
     let mut rng = StdRng::seed_from_u64(SEED);
-    let cast = people::register_all(pool, staff.id, today, &mut rng).await?;
+    let cast = people::register_all(pool, staff.id, today).await?;
     let created = activities::create_all(pool, staff.id, &cast, today, &mut rng).await?;
     Ok(Summary {
         staff_account_id: staff.id,

@@ -1,9 +1,9 @@
 //! Demo participants: German names, one municipality per federal state, every project kind,
-//! mentors and mentees, pending, active and ended.
+//! mentors and mentees as the funding body expects them (with a few deviations), pending, active
+//! and ended, each with their own phone number and funding reference, projects and activations
+//! spread over the past years (see `roster`).
 
-use chrono::{Datelike, Duration, NaiveDate, Utc};
-use rand::Rng;
-use rand::rngs::StdRng;
+use chrono::{Duration, Months, NaiveDate, NaiveTime, Utc};
 
 use crate::auth::password;
 use crate::auth::role::Role;
@@ -16,10 +16,11 @@ use crate::db::models::{contact_sheets, participations, roles};
 use crate::db::{self, DbPool};
 use crate::domain::events::EventType;
 use crate::domain::participant::{
-    Experience, FederalState, ParticipantStatus, ProjectKind, Salutation,
+    Experience, FederalState, ParticipantStatus, ProjectDates, ProjectKind, Salutation,
 };
 use crate::error::AppError;
 
+use super::roster::{Plan, ROSTER};
 use super::{DEMO_PARTICIPANT_PASSWORD, PARTICIPANTS};
 
 const FIRST_NAMES: &[(Salutation, &str)] = &[
@@ -105,14 +106,27 @@ const MUNICIPALITIES: &[&str] = &[
     "Kiel",
     "Jena",
 ];
+/// The dialling code of each municipality, in the same order.
+const AREA_CODES: &[&str] = &[
+    "761", "8092", "30", "331", "471", "40", "6151", "3834", "541", "251", "6131", "681", "341",
+    "391", "431", "3641",
+];
+
+/// A KSM2 mentor whose credit report is to show `plan`, with their project's dates.
+pub struct Planned {
+    pub id: i64,
+    pub plan: Plan,
+    pub project: ProjectDates,
+}
 
 /// Who the demo registered, by what they can do.
 pub struct Cast {
     pub all: Vec<i64>,
-    /// Active participants with the mentor role.
+    /// Active participants with the mentor role and no planned status: they run the general
+    /// sessions, sponsorships and tips.
     pub mentors: Vec<i64>,
-    /// Active participants with the mentee role.
-    pub mentees: Vec<i64>,
+    /// Active KSM2 mentors with a planned status.
+    pub planned: Vec<Planned>,
 }
 
 struct Person {
@@ -120,43 +134,89 @@ struct Person {
     first_name: &'static str,
     last_name: &'static str,
     email: String,
+    phone: String,
+    funding_reference: String,
     state: FederalState,
     municipality: &'static str,
     kind: ProjectKind,
     mentee: bool,
     mentor: bool,
+    plan: Plan,
     status: ParticipantStatus,
     project_start: NaiveDate,
+    project_end: Option<NaiveDate>,
 }
 
-fn person(i: usize, today: NaiveDate, rng: &mut StdRng) -> Person {
+/// `months` months before `day`.
+fn months_before(day: NaiveDate, months: u32) -> NaiveDate {
+    day.checked_sub_months(Months::new(months)).unwrap_or(day)
+}
+
+/// The project's first day: for a planned status such that today falls where the status needs
+/// it (early in a year, weeks before its end, after the project's end); else spread over the
+/// last years (mentors, who run the past activities, two to three years back).
+fn project_start(plan: Plan, i: usize, mentor: bool, today: NaiveDate) -> NaiveDate {
+    let days = |n: i64| Duration::days(n);
+    let i = i as i64;
+    match (plan, i) {
+        // Year 2 began 200 days ago; year 1 began 250 days ago.
+        (Plan::Met, 0) => months_before(today - days(200), 12),
+        (Plan::Met, _) => today - days(250),
+        // Year 2 began 40 days ago; year 1 began 60 days ago.
+        (Plan::OnTrack, 1) => months_before(today - days(40), 12),
+        (Plan::OnTrack, _) => today - days(60),
+        // Year 2 ends in 50 days; year 3 ends in 30.
+        (Plan::AtRisk, 2) => months_before(today + days(50), 24),
+        (Plan::AtRisk, _) => months_before(today + days(30), 36),
+        // Three project years that ended 45 days ago.
+        (Plan::NotMet, _) => months_before(today - days(44), 36),
+        (Plan::Free, _) if mentor => today - days(700 + (i * 13) % 300),
+        (Plan::Free, _) => today - days(60 + (i * 53) % 900),
+    }
+}
+
+fn person(i: usize, today: NaiveDate) -> Person {
     let (salutation, first_name) = FIRST_NAMES[i % FIRST_NAMES.len()];
     let last_name = LAST_NAMES[i % LAST_NAMES.len()];
-    let kind = ProjectKind::ALL[i % ProjectKind::ALL.len()];
-    // Mentors mostly in follow-up projects and permanent positions; a third do both.
-    let (mentee, mentor) = match i % 3 {
-        0 => (false, true),
-        1 => (true, false),
-        _ => (true, true),
-    };
+    let (kind, mentee, mentor, plan) = ROSTER[i];
     let status = match i % 10 {
         8 => ParticipantStatus::Pending,
         9 => ParticipantStatus::Ended,
         _ => ParticipantStatus::Active,
     };
-    let years_back = rng.random_range(0..3);
+    let project_start = match status {
+        // Registered in the last weeks, waiting for the contact sheet.
+        ParticipantStatus::Pending => today - Duration::days(3 + i as i64 % 20),
+        _ => project_start(plan, i, mentor, today),
+    };
+    // Funded projects run three years.
+    let project_end = kind.is_funded().then(|| {
+        project_start
+            .checked_add_months(Months::new(36))
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(project_start)
+    });
+    let state = i % FederalState::ALL.len();
     Person {
         salutation,
         first_name,
         last_name,
         email: format!("{}.{}@example.org", ascii(first_name), ascii(last_name)),
-        state: FederalState::ALL[i % FederalState::ALL.len()],
-        municipality: MUNICIPALITIES[i % MUNICIPALITIES.len()],
+        phone: format!(
+            "+49 {} {}",
+            AREA_CODES[state % AREA_CODES.len()],
+            2_003_311 + i * 7_331
+        ),
+        funding_reference: format!("67K{:05}", 10_007 + i * 1_931),
+        state: FederalState::ALL[state],
+        municipality: MUNICIPALITIES[state % MUNICIPALITIES.len()],
         kind,
         mentee,
         mentor,
+        plan,
         status,
-        project_start: NaiveDate::from_ymd_opt(today.year() - years_back, 1, 1).unwrap_or(today),
+        project_start,
+        project_end,
     }
 }
 
@@ -171,34 +231,37 @@ fn ascii(name: &str) -> String {
 
 /// Registers every demo participant, each in its own transaction, and brings them to their
 /// status through the same steps as the API (contact sheet confirmed, activation, ending).
-pub async fn register_all(
-    pool: &DbPool,
-    staff: i64,
-    today: NaiveDate,
-    rng: &mut StdRng,
-) -> Result<Cast, AppError> {
+pub async fn register_all(pool: &DbPool, staff: i64, today: NaiveDate) -> Result<Cast, AppError> {
     let hash = password::hash(DEMO_PARTICIPANT_PASSWORD).map_err(AppError::internal)?;
     let mut cast = Cast {
         all: Vec::new(),
         mentors: Vec::new(),
-        mentees: Vec::new(),
+        planned: Vec::new(),
     };
     for i in 0..PARTICIPANTS {
-        let person = person(i, today, rng);
+        let person = person(i, today);
         let hash = hash.clone();
-        let (status, mentee, mentor) = (person.status, person.mentee, person.mentor);
-        let id = db::write(pool, move |conn| {
+        let (status, mentor, plan) = (person.status, person.mentor, person.plan);
+        let (start, end) = (person.project_start, person.project_end);
+        let (id, project_id) = db::write(pool, move |conn| {
             register(conn, &person, &hash, staff, today)
         })
         .await?;
         cast.all.push(id);
-        if status == ParticipantStatus::Active {
-            if mentor {
-                cast.mentors.push(id);
-            }
-            if mentee {
-                cast.mentees.push(id);
-            }
+        if status != ParticipantStatus::Active || !mentor {
+            continue;
+        }
+        match plan {
+            Plan::Free => cast.mentors.push(id),
+            plan => cast.planned.push(Planned {
+                id,
+                plan,
+                project: ProjectDates {
+                    id: project_id,
+                    start,
+                    end,
+                },
+            }),
         }
     }
     Ok(cast)
@@ -210,7 +273,7 @@ fn register(
     hash: &str,
     staff: i64,
     today: NaiveDate,
-) -> Result<i64, AppError> {
+) -> Result<(i64, i64), AppError> {
     let now = Utc::now().naive_utc();
     let account = accounts::create(
         conn,
@@ -233,7 +296,7 @@ fn register(
             first_name: p.first_name,
             last_name: p.last_name,
             email: &p.email,
-            phone: "+49 30 1234567",
+            phone: &p.phone,
             experience: Experience::ALL[(account.id as usize) % Experience::ALL.len()],
             is_mentee: p.mentee,
             is_mentor: p.mentor,
@@ -253,9 +316,9 @@ fn register(
             employer: &format!("Stadt {}", p.municipality),
             municipality: p.municipality,
             federal_state: p.state,
-            funding_reference: funded.then_some("67K20261"),
+            funding_reference: funded.then_some(p.funding_reference.as_str()),
             start_date: p.project_start,
-            end_date: funded.then(|| p.project_start + Duration::days(3 * 365 - 1)),
+            end_date: p.project_end,
             created_by: Some(account.id),
             created_at: now,
         },
@@ -282,7 +345,7 @@ fn register(
         },
     )?;
     if p.status == ParticipantStatus::Pending {
-        return Ok(participant.id);
+        return Ok((participant.id, project.id));
     }
     contact_sheets::upsert(conn, project.id, "application/pdf", SHEET, account.id, now)?;
     contact_sheets::confirm(conn, project.id, staff, now)?;
@@ -296,6 +359,10 @@ fn register(
         active,
         EventType::ParticipantActivated,
     )?;
+    // Activated when their project began (a few days later), not at seed time.
+    let activated_on = (p.project_start + Duration::days(7)).min(today);
+    let nine = NaiveTime::from_hms_opt(9, 0, 0).unwrap_or_default();
+    participants::backdate_activation(conn, participant.id, activated_on.and_time(nine))?;
     if p.status == ParticipantStatus::Ended {
         participations::end(conn, participant.id, today, "Stellenwechsel", staff)?;
         let ended = ParticipantStatus::Ended;
@@ -308,7 +375,7 @@ fn register(
             EventType::ParticipantEnded,
         )?;
     }
-    Ok(participant.id)
+    Ok((participant.id, project.id))
 }
 
 /// A minimal real PDF (one blank page, a correct cross-reference table) standing in for the signed

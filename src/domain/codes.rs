@@ -72,3 +72,18 @@ macro_rules! code_enum {
         }
     };
 }
+
+/// Reads a code from what a person typed into a spreadsheet: the code itself or its German or
+/// English label, ignoring case and surrounding spaces.
+pub fn parse_label<T: Code>(cell: &str) -> Option<T> {
+    let wanted = cell.trim().to_lowercase();
+    T::ALL.iter().copied().find(|value| {
+        [
+            value.code(),
+            value.label_in(Lang::De),
+            value.label_in(Lang::En),
+        ]
+        .iter()
+        .any(|name| name.to_lowercase() == wanted)
+    })
+}

@@ -32,6 +32,12 @@ code_enum! {
         TipDecided = "tip_decided", "Entscheidung zum Praxistipp", "Practice tip decision";
         /// A forum sponsorship was approved or declined.
         SponsorshipDecided = "sponsorship_decided", "Entscheidung zur Forenpatenschaft", "Forum sponsorship decision";
+        /// A role-change request was approved or declined.
+        RoleChangeDecided = "role_change_decided", "Entscheidung zum Rollenwechsel", "Role change decision";
+        /// The day before a session the person signed up for.
+        SessionReminder = "session_reminder", "Erinnerung an eine Veranstaltung", "Session reminder";
+        /// A KSM2 mentor below the yearly minimum, weeks before the project year ends.
+        CreditReminder = "credit_reminder", "Erinnerung an die Mindestanrechnung", "Credit minimum reminder";
         /// The mentoring newsletter (§ 5.1).
         Newsletter = "newsletter", "Newsletter", "Newsletter";
         /// A link to confirm a new e-mail address (sent to the new address).
@@ -43,13 +49,15 @@ code_enum! {
 
 impl MailKind {
     /// Whether a person may turn this kind off. Account security and the answers to what the
-    /// person asked for (registration, decisions on their own activities) always go.
+    /// person asked for (registration, decisions on their own activities) always go, and so
+    /// does the reminder of the funding obligation (the minimum of a follow-up project).
     pub fn is_optional(self) -> bool {
         matches!(
             self,
             MailKind::SessionApproved
                 | MailKind::SessionCancelled
                 | MailKind::SessionRescheduled
+                | MailKind::SessionReminder
                 | MailKind::Newsletter
         )
     }

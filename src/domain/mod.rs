@@ -9,6 +9,7 @@ pub mod credit;
 pub mod erasure;
 pub mod events;
 pub mod format_rules;
+pub mod import;
 pub mod lang;
 pub mod mail;
 pub mod newsletter;

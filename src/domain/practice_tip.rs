@@ -1,6 +1,8 @@
 //! Practice tips (§ 3.2.2): their states, who may move them, the length guidance and the
 //! download file name.
 
+use chrono::NaiveDate;
+
 use crate::code_enum;
 use crate::domain::Violation;
 
@@ -129,6 +131,56 @@ pub fn check_submission(has_pdf: bool) -> Result<(), Violation> {
     } else {
         Err(Violation::conflict("upload the PDF before submitting"))
     }
+}
+
+/// A mentor named as a new tip's author, with what the rule needs to know about them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NamedAuthor {
+    /// The participant id given in `author_id`.
+    pub id: i64,
+    /// Whether they are an active participant with the mentor role.
+    pub is_active_mentor: bool,
+}
+
+/// Who writes a new tip for whom: an active mentor writes for themself (`own_id`; naming
+/// themself in `author_id` is allowed, naming anyone else is not), staff (`own_id` `None`) write
+/// for the active mentor they must name. Returns the author's participant id.
+pub fn check_author(own_id: Option<i64>, named: Option<NamedAuthor>) -> Result<i64, Violation> {
+    const POINTER: &str = "/author_id";
+    match (own_id, named) {
+        (Some(own), None) => Ok(own),
+        (Some(own), Some(n)) if n.id == own => Ok(own),
+        (Some(_), Some(_)) => Err(Violation::field(
+            POINTER,
+            "only staff write a practice tip for another mentor",
+        )),
+        (None, None) => Err(Violation::field(
+            POINTER,
+            "staff name the mentor the practice tip is for",
+        )),
+        (None, Some(n)) if n.is_active_mentor => Ok(n.id),
+        (None, Some(_)) => Err(Violation::field(
+            POINTER,
+            "must be an active participant with the mentor role",
+        )),
+    }
+}
+
+/// The day a tip counts as published: today unless staff record an earlier publication (a tip
+/// published before it was entered here); never in the future, since the author's credit is
+/// dated on it and lands in that day's project year.
+pub fn publication_date(
+    published_on: Option<NaiveDate>,
+    today: NaiveDate,
+) -> Result<NaiveDate, Violation> {
+    let day = published_on.unwrap_or(today);
+    if day > today {
+        return Err(Violation::field(
+            "/published_on",
+            "must not be in the future",
+        ));
+    }
+    Ok(day)
 }
 
 /// A tip is published only with its PDF and, where the author asked for anonymisation, with
@@ -335,5 +387,43 @@ mod tests {
                 "the author asked for anonymisation: confirm it with `true` before publishing"
             ))
         );
+    }
+
+    #[test]
+    fn mentors_write_for_themselves_and_staff_for_the_mentor_they_name() {
+        let active = |id| NamedAuthor {
+            id,
+            is_active_mentor: true,
+        };
+        assert_eq!(check_author(Some(7), None), Ok(7));
+        assert_eq!(check_author(Some(7), Some(active(7))), Ok(7));
+        assert_eq!(check_author(None, Some(active(9))), Ok(9));
+        let pointer = |r: Result<i64, Violation>| match r {
+            Err(Violation::Invalid(breaks)) => breaks[0].pointer.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            pointer(check_author(Some(7), Some(active(9)))),
+            "/author_id"
+        );
+        assert_eq!(pointer(check_author(None, None)), "/author_id");
+        let mentee = NamedAuthor {
+            id: 9,
+            is_active_mentor: false,
+        };
+        assert_eq!(pointer(check_author(None, Some(mentee))), "/author_id");
+    }
+
+    #[test]
+    fn a_publication_is_dated_today_or_earlier_never_later() {
+        let today: NaiveDate = "2026-12-03".parse().unwrap();
+        let last_year: NaiveDate = "2025-06-15".parse().unwrap();
+        assert_eq!(publication_date(None, today), Ok(today));
+        assert_eq!(publication_date(Some(last_year), today), Ok(last_year));
+        assert_eq!(publication_date(Some(today), today), Ok(today));
+        assert!(matches!(
+            publication_date(today.succ_opt(), today),
+            Err(Violation::Invalid(_))
+        ));
     }
 }

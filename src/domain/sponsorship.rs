@@ -147,6 +147,27 @@ pub fn check_credit_option(
     }
 }
 
+/// The last day of a sponsorship of `months` months starting on `starts_on` (the day before the
+/// same date `months` later).
+pub fn period_end(starts_on: NaiveDate, months: u32) -> Option<NaiveDate> {
+    last_day_of(starts_on, months)
+}
+
+/// The largest of the rule's credit options (`credit_hours`, `alt_credit_hours`) the period has
+/// weeks for (§ 5.4: 40 h need 40 weeks, 20 h need 20); `None` when none fits.
+pub fn best_credit_option(
+    credit_hours: Option<i32>,
+    alt_credit_hours: Option<i32>,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+) -> Option<i32> {
+    [credit_hours, alt_credit_hours]
+        .into_iter()
+        .flatten()
+        .filter(|h| check_credit_option(starts_on, ends_on, *h).is_ok())
+        .max()
+}
+
 /// Checks `hours` against the options of the rule (`credit_hours`, `alt_credit_hours`) and,
 /// where the period is given, against the weeks it has ([`check_credit_option`]).
 pub fn check_option(
@@ -482,5 +503,23 @@ mod tests {
                 "record the evidence (number of posts) first".into()
             ))
         );
+    }
+
+    #[test]
+    fn six_months_earn_the_20_hour_option_and_a_year_the_40_hour_one() {
+        let start: NaiveDate = "2026-01-01".parse().unwrap();
+        let half = period_end(start, 6).unwrap();
+        let year = period_end(start, 12).unwrap();
+        assert_eq!(half, "2026-06-30".parse::<NaiveDate>().unwrap());
+        assert_eq!(
+            best_credit_option(Some(40), Some(20), start, half),
+            Some(20)
+        );
+        assert_eq!(
+            best_credit_option(Some(40), Some(20), start, year),
+            Some(40)
+        );
+        let short = start + chrono::Duration::days(30);
+        assert_eq!(best_credit_option(Some(40), Some(20), start, short), None);
     }
 }

@@ -125,6 +125,21 @@ pub fn code(value: &str) -> Result<(), ValidationError> {
     }
 }
 
+/// Phone numbers: digits, spaces and `+ ( ) / -`.
+pub fn phone(value: &str) -> Result<(), ValidationError> {
+    let digits = value.chars().filter(char::is_ascii_digit).count();
+    let allowed = value
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '/' | '-'));
+    if allowed && (5..=20).contains(&digits) && value.chars().count() <= 40 {
+        Ok(())
+    } else {
+        Err(ValidationError::new("phone").with_message(
+            "must be a phone number: 5–20 digits, at most 40 characters; spaces and + ( ) / - allowed".into(),
+        ))
+    }
+}
+
 /// Lower-cases and trims an e-mail address or client id for storage and lookup.
 pub fn normalize_login(value: &str) -> String {
     value.trim().to_lowercase()
@@ -133,6 +148,14 @@ pub fn normalize_login(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn phone_numbers_need_digits() {
+        assert!(phone("+49 30 39001-177").is_ok());
+        assert!(phone("030/1234567").is_ok());
+        assert!(phone("call me").is_err());
+        assert!(phone("12").is_err());
+    }
 
     #[test]
     fn single_line_refuses_blank_control_and_bidi_text() {

@@ -2,9 +2,10 @@
 //! name comes from the recipient). Times are
 //! already formatted for the reader (Germany's wall-clock time); names are as the person gave them.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
+use crate::domain::credit::{HOURS_PER_DAY, days, days_de};
 use crate::domain::lang::Lang;
 use crate::domain::mail::MailKind;
 use crate::domain::programme_time::programme_wall_time;
@@ -62,6 +63,30 @@ pub enum Message {
         decision: String,
         note: String,
     },
+    /// A decision on the person's role-change request: the `roles` asked for (from
+    /// `effective_on` when `approved`) and the note staff gave.
+    RoleChangeDecided {
+        approved: bool,
+        roles: String,
+        effective_on: String,
+        note: String,
+    },
+    /// Tomorrow is a session the person signed up for.
+    SessionReminder {
+        title: String,
+        starts: String,
+        place: String,
+    },
+    /// A follow-up-project mentor is below the yearly minimum: what is credited and missing (in
+    /// words with their unit), when the project year ends, and what can still be done.
+    CreditReminder {
+        project_year: u32,
+        year_end: String,
+        credited: String,
+        missing: String,
+        sessions: Vec<String>,
+        formats: Vec<String>,
+    },
     /// The newsletter: staff's subject and intro, then what is new; `unsubscribe_link` is the
     /// reader's one-click link (also sent as the `List-Unsubscribe` header).
     Newsletter {
@@ -109,6 +134,9 @@ impl Message {
             Message::SessionRescheduled { .. } => MailKind::SessionRescheduled,
             Message::TipDecided { .. } => MailKind::TipDecided,
             Message::SponsorshipDecided { .. } => MailKind::SponsorshipDecided,
+            Message::RoleChangeDecided { .. } => MailKind::RoleChangeDecided,
+            Message::SessionReminder { .. } => MailKind::SessionReminder,
+            Message::CreditReminder { .. } => MailKind::CreditReminder,
             Message::Newsletter { .. } => MailKind::Newsletter,
             Message::EmailChange { .. } => MailKind::EmailChange,
             Message::EmailChanged { .. } => MailKind::EmailChanged,
@@ -136,9 +164,51 @@ pub fn reader_time(instant: NaiveDateTime, lang: Lang) -> String {
     }
 }
 
+/// A calendar date as the reader writes it: `31.12.2026` or `2026-12-31`.
+pub fn reader_date(day: NaiveDate, lang: Lang) -> String {
+    match lang {
+        Lang::De => day.format("%d.%m.%Y").to_string(),
+        Lang::En => day.format("%Y-%m-%d").to_string(),
+    }
+}
+
+/// Credited hours as working days with their unit: `5 Arbeitstage (40 Stunden)`,
+/// `1 Arbeitstag (8 Stunden)`, `2.5 working days (20 hours)`.
+pub fn reader_days(hours: i32, lang: Lang) -> String {
+    let one_day = hours == HOURS_PER_DAY;
+    match lang {
+        Lang::De => {
+            let unit = if one_day { "Arbeitstag" } else { "Arbeitstage" };
+            let hour_unit = if hours == 1 { "Stunde" } else { "Stunden" };
+            format!("{} {unit} ({hours} {hour_unit})", days_de(hours))
+        }
+        Lang::En => {
+            let unit = if one_day {
+                "working day"
+            } else {
+                "working days"
+            };
+            let hour_unit = if hours == 1 { "hour" } else { "hours" };
+            format!("{} {unit} ({hours} {hour_unit})", days(hours))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn days_are_written_with_their_unit() {
+        assert_eq!(reader_days(40, Lang::De), "5 Arbeitstage (40 Stunden)");
+        assert_eq!(reader_days(8, Lang::De), "1 Arbeitstag (8 Stunden)");
+        assert_eq!(reader_days(20, Lang::De), "2,5 Arbeitstage (20 Stunden)");
+        assert_eq!(reader_days(20, Lang::En), "2.5 working days (20 hours)");
+        assert_eq!(
+            reader_date("2026-12-31".parse().unwrap(), Lang::De),
+            "31.12.2026"
+        );
+    }
 
     #[test]
     fn times_are_written_in_germany_s_clock() {

@@ -2,13 +2,16 @@
 //! ([`queue`]), and a background sender ([`MailWorker`]) delivers them over SMTP or into a folder
 //! of `.eml` files. Personal data stays in the message bodies, never in logs.
 
+pub mod invitation;
 pub mod message;
 pub mod queue;
+pub mod reminders;
 pub mod templates;
 pub mod transport;
 mod worker;
 
-pub use message::{Message, reader_time};
+pub use invitation::send_invitation;
+pub use message::{Message, reader_date, reader_days, reader_time};
 pub use queue::{
     Recipient, queue, queue_to_account, recipient_of_account, recipient_of_participant,
 };
@@ -25,6 +28,14 @@ pub struct Links {
 }
 
 impl Links {
+    /// The links of the configured addresses (`PUBLIC_URL`, `API_PUBLIC_URL`).
+    pub fn of(settings: &crate::config::MailSettings) -> Self {
+        Links {
+            public_url: settings.public_url.clone(),
+            api_public_url: settings.api_public_url.clone(),
+        }
+    }
+
     /// The link that sets a password with `token` (in the fragment, so that it never reaches a
     /// server log).
     pub fn set_password(&self, token: &str) -> String {

@@ -20,6 +20,7 @@ use crate::db::models::projects::{self, Project};
 use crate::db::{self, DbPool};
 use crate::domain::credit::project_year::{YearWindow, project_on, year_starting_in};
 use crate::domain::credit::status::{ObligationStatus, shortfall, status};
+use crate::domain::credit::totals::year_hours;
 use crate::domain::credit::{days, days_de};
 use crate::domain::erasure::anonymous_name;
 use crate::domain::lang::Lang;
@@ -223,10 +224,12 @@ fn rows(
                     let Some(window) = year_starting_in(d, year) else {
                         continue;
                     };
-                    let hours = counted_hours(credits.iter().filter(|c| {
-                        window.contains(c.earned_on)
-                            && project_on(&dates, c.earned_on) == Some(project.id)
-                    }));
+                    let hours = year_hours(
+                        credits.iter().map(|c| (c.earned_on, c.counted())),
+                        &dates,
+                        project.id,
+                        &window,
+                    );
                     out.push(row(
                         mentor,
                         Some(project),

@@ -137,7 +137,7 @@ pub struct CreditReport {
 
 /// The year's obligation for a project, if its kind carries one.
 pub fn obligation_of(project: &Project) -> Option<Obligation> {
-    Obligation::applies_to(project.kind).then_some(Obligation::HANDBOOK)
+    Obligation::of_kind(project.kind)
 }
 
 /// Format names by code, in the requested language.

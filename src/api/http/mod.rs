@@ -2,6 +2,7 @@
 //! idempotency keys, language negotiation, JSON bodies, query text and response builders.
 
 pub mod client_address;
+pub mod conditional;
 pub mod csv_export;
 pub mod etag;
 pub mod idempotency;

@@ -32,16 +32,25 @@ pub fn is_author_or_staff(viewer: &Viewer, tip: &PracticeTip) -> bool {
     }
 }
 
-/// The visible tip, if the viewer is its author (else 403) and it is still editable (else 409).
-pub fn editable_by_author(
+/// Passes for the tip's author (active) and for staff acting on the author's behalf (e.g. a
+/// tip a mentor sent in by e-mail); anyone else 403.
+pub fn require_author_or_staff(viewer: &Viewer, tip: &PracticeTip) -> Result<(), AppError> {
+    if viewer.is_staff() || viewer.active_participant()?.id == tip.author_id {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// The visible tip, if the viewer is its author or staff acting for them (else 403) and it is
+/// still editable (else 409).
+pub fn editable_for_author(
     conn: &mut DbConnection,
     viewer: &Viewer,
     id: i64,
 ) -> Result<PracticeTip, AppError> {
     let tip = visible(conn, viewer, id)?;
-    if viewer.active_participant()?.id != tip.author_id {
-        return Err(AppError::Forbidden);
-    }
+    require_author_or_staff(viewer, &tip)?;
     check_editable(tip.state)?;
     Ok(tip)
 }

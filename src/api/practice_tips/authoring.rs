@@ -8,7 +8,7 @@ use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::access::{editable_by_author, visible};
+use super::access::{editable_for_author, visible};
 use super::views::{PracticeTipList, PracticeTipResponse, response};
 use crate::api::access::Viewer;
 use crate::api::http::etag::{IfMatchHeader, etag, json_with_etag};
@@ -18,11 +18,16 @@ use crate::api::http::query_text::require_plain;
 use crate::api::http::response::private_json;
 use crate::api::topics;
 use crate::auth::Caller;
-use crate::db::models::audit_events::{self, Actor, Change};
+use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats;
-use crate::db::models::practice_tips::{self, ContentChanges, ListFilter, NewPracticeTip};
+use crate::db::models::participants;
+use crate::db::models::practice_tips::{
+    self, ContentChanges, ListFilter, NewPracticeTip, PracticeTip,
+};
 use crate::db::{self, DbConnection, DbPool};
-use crate::domain::practice_tip::{TipKind, TipState, check_offered, search_text};
+use crate::domain::practice_tip::{
+    NamedAuthor, TipKind, TipState, check_author, check_offered, search_text,
+};
 use crate::domain::text;
 use crate::error::AppError;
 
@@ -60,6 +65,10 @@ pub struct NewPracticeTipRequest {
     /// Ask that examples in the tip are anonymised before publication (Infobox 2).
     #[serde(default)]
     pub anonymisation_requested: bool,
+    /// The author's participant id (an active participant with the mentor role). Required for
+    /// staff, who write the tip on the mentor's behalf (e.g. one sent in by e-mail); a mentor
+    /// may leave it out or name only themself.
+    pub author_id: Option<i64>,
 }
 
 /// The author's edits; absent fields stay as they are.
@@ -111,21 +120,43 @@ fn sorted_topics(ids: &[i64]) -> Vec<i64> {
     ids
 }
 
-/// Records an audit event about a tip (ids, codes and numbers only).
+/// Whom an audited step on a tip was for: the tip's id and its author.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TipRef {
+    pub id: i64,
+    pub author_id: i64,
+}
+
+impl From<&PracticeTip> for TipRef {
+    fn from(tip: &PracticeTip) -> Self {
+        TipRef {
+            id: tip.id,
+            author_id: tip.author_id,
+        }
+    }
+}
+
+/// Records an audit event about a tip (ids, codes and numbers only): the acting account, the
+/// author it was done for, and whether staff acted on the author's behalf.
 pub(super) fn audit(
     conn: &mut DbConnection,
-    actor: &Actor,
+    caller: &Caller,
     action: &str,
-    id: i64,
+    tip: TipRef,
     after: serde_json::Value,
 ) -> Result<(), AppError> {
+    let mut after = after;
+    if let Some(fields) = after.as_object_mut() {
+        fields.insert("author_id".to_owned(), json!(tip.author_id));
+        fields.insert("by_staff".to_owned(), json!(caller.is_staff()));
+    }
     audit_events::record(
         conn,
         Change {
-            actor,
+            actor: &caller.actor(),
             action,
             entity_type: "practice_tip",
-            entity_id: id.to_string(),
+            entity_id: tip.id.to_string(),
             before: None,
             after: Some(after),
         },
@@ -133,8 +164,10 @@ pub(super) fn audit(
     Ok(())
 }
 
-/// Creates a draft practice tip (an active participant with the mentor role, its only author).
-/// Audited.
+/// Creates a draft practice tip: an active participant with the mentor role for themself, or
+/// staff for the mentor named in `author_id` (staff then upload the PDF, submit and publish it,
+/// with an earlier `published_on` for a tip published before). Audited with the acting account
+/// and the author.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "create_practice_tip",
@@ -143,8 +176,9 @@ pub(super) fn audit(
         (status = 201, description = "Created as `draft`.", body = PracticeTipResponse,
             headers(("Location" = String, description = "URL of the new tip."),
                     ("ETag" = String, description = "The tip's version."))),
-        (status = 403, description = "Not an active participant with the mentor role."),
-        (status = 409, description = "The practice-tip format is not bookable today.")
+        (status = 403, description = "Neither staff nor an active participant with the mentor role."),
+        (status = 409, description = "The practice-tip format is not bookable today."),
+        (status = 422, description = "Staff without `author_id`, a mentor naming someone else, or the named author is not an active mentor.")
     )
 )]
 #[post("/practice-tips")]
@@ -155,9 +189,22 @@ pub async fn create(
 ) -> Result<HttpResponse, AppError> {
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let author = viewer.active_mentor()?;
+        // Staff write for the mentor they name; anyone else must be an active mentor.
+        let own_id = match &viewer {
+            Viewer::Staff { .. } => None,
+            Viewer::Participant(_) => Some(viewer.active_mentor()?.id),
+        };
         let body = body.into_inner()?;
         body.validate()?;
+        let named = match body.author_id {
+            Some(id) => Some(NamedAuthor {
+                id,
+                is_active_mentor: participants::find(conn, id)?
+                    .is_some_and(|p| p.is_active_mentor()),
+            }),
+            None => None,
+        };
+        let author_id = check_author(own_id, named)?;
         let today = programme_today();
         check_offered(formats::rule_on(conn, FORMAT_CODE, today)?.is_some_and(|r| r.bookable))?;
         topics::require_accepted(conn, "/topic_ids", &body.topic_ids)?;
@@ -168,7 +215,7 @@ pub async fn create(
         let tip = practice_tips::insert(
             conn,
             &NewPracticeTip {
-                author_id: author.id,
+                author_id,
                 title,
                 question: &body.question,
                 kind: body.kind,
@@ -188,7 +235,7 @@ pub async fn create(
             "topic_ids": topic_ids,
             "anonymisation_requested": tip.anonymisation_requested,
         });
-        audit(conn, &caller.actor(), "practice_tip.created", tip.id, after)?;
+        audit(conn, &caller, "practice_tip.created", (&tip).into(), after)?;
         Ok((tip.version, response(conn, &viewer, tip)?))
     })
     .await?;
@@ -278,7 +325,8 @@ pub async fn get(
     Ok(json_with_etag(version, &tip))
 }
 
-/// Edits a draft or a tip sent back for changes (its author). Audited with the changed fields.
+/// Edits a draft or a tip sent back for changes (its author, or staff on the author's behalf).
+/// Audited with the changed fields.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "update_practice_tip",
@@ -290,7 +338,7 @@ pub async fn get(
     responses(
         (status = 200, description = "Updated.", body = PracticeTipResponse,
             headers(("ETag" = String, description = "The new version."))),
-        (status = 403, description = "Not the tip's author (or no longer active)."),
+        (status = 403, description = "Neither staff nor the tip's author (or no longer active)."),
         (status = 409, description = "Submitted or later: no longer editable."),
         (status = 412, description = "The tip changed since it was read."),
         (status = 428, description = "If-Match is missing.")
@@ -307,7 +355,7 @@ pub async fn update(
     let id = id.into_inner();
     let (version, tip) = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let current = editable_by_author(conn, &viewer, id)?;
+        let current = editable_for_author(conn, &viewer, id)?;
         let body = body.into_inner()?;
         body.validate()?;
         if let Some(ids) = &body.topic_ids {
@@ -361,7 +409,13 @@ pub async fn update(
         .filter_map(|(name, set)| set.then_some(name))
         .collect();
         let after = json!({"version": updated.version, "fields": fields});
-        audit(conn, &caller.actor(), "practice_tip.updated", id, after)?;
+        audit(
+            conn,
+            &caller,
+            "practice_tip.updated",
+            (&updated).into(),
+            after,
+        )?;
         Ok((updated.version, response(conn, &viewer, updated)?))
     })
     .await?;

@@ -5,7 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, get, put, web};
 use chrono::Utc;
 use serde_json::json;
 
-use super::access::{editable_by_author, visible};
+use super::access::{editable_for_author, visible};
 use super::authoring::audit;
 use super::views::{DocumentResponse, document_response};
 use crate::api::access::Viewer;
@@ -21,7 +21,7 @@ use crate::error::AppError;
 /// Largest accepted practice-tip PDF.
 pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 
-/// Uploads (or replaces) the tip's PDF (its author, while `draft` or `changes_requested`; at most
+/// Uploads (or replaces) the tip's PDF (its author or staff on their behalf, while `draft` or `changes_requested`; at most
 /// 10 MiB; checked by content: it must load as a PDF document without JavaScript or embedded
 /// files). The page count is read from the PDF; a count far from the
 /// guidance gives a `page_count_warning`, never a refusal. Audited.
@@ -32,7 +32,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
     request_body(description = "The PDF.", content((Vec<u8> = "application/pdf"))),
     responses(
         (status = 200, description = "Stored.", body = DocumentResponse),
-        (status = 403, description = "Not the tip's author (or no longer active)."),
+        (status = 403, description = "Neither staff nor the tip's author (or no longer active)."),
         (status = 409, description = "Submitted or later: the document is frozen."),
         (status = 413, description = "Larger than 10 MiB."),
         (status = 415, description = "Not sent as `application/pdf`."),
@@ -52,7 +52,7 @@ pub async fn upload(
     let check = caller.clone();
     db::run(&pool, move |conn| {
         let viewer = Viewer::load(conn, &check)?;
-        editable_by_author(conn, &viewer, id).map(|_| ())
+        editable_for_author(conn, &viewer, id).map(|_| ())
     })
     .await?;
     let upload = read_upload(&req, payload, &[FileKind::Pdf], MAX_DOCUMENT_BYTES).await?;
@@ -60,15 +60,15 @@ pub async fn upload(
     let content = upload.content;
     let document = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
-        let tip = editable_by_author(conn, &viewer, id)?;
+        let tip = editable_for_author(conn, &viewer, id)?;
         let now = Utc::now().naive_utc();
         let info = practice_tips::put_document(conn, id, &content, pages, now)?;
         let after = json!({"size_bytes": info.size_bytes, "page_count": info.page_count});
         audit(
             conn,
-            &caller.actor(),
+            &caller,
             "practice_tip.document_uploaded",
-            id,
+            (&tip).into(),
             after,
         )?;
         Ok(document_response(&info, tip.kind))

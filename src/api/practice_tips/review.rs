@@ -1,7 +1,7 @@
 //! The review workflow: the author submits; staff ask for changes, publish (crediting the
 //! author), reject, or withdraw a published tip. Each step is one conditional write, audited.
 
-use crate::domain::programme_time::programme_date_of_utc;
+use crate::domain::programme_time::{programme_date_of_utc, programme_today};
 use actix_web::{HttpResponse, post, web};
 use chrono::{NaiveDate, NaiveTime, Utc};
 use serde::Deserialize;
@@ -9,20 +9,22 @@ use serde_json::json;
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::access::visible;
+use super::access::{require_author_or_staff, visible};
 use super::authoring::{FORMAT_CODE, audit};
 use super::views::{PracticeTipResponse, response};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
-use crate::api::participants::input::{not_future, plausible_date};
+use crate::api::participants::input::plausible_date;
 use crate::auth::{Caller, StaffCaller};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::outbox;
 use crate::db::models::practice_tips::{self, PracticeTip, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::events::EventType;
-use crate::domain::practice_tip::{TipState, Transition, check_publication, check_submission};
+use crate::domain::practice_tip::{
+    TipState, Transition, check_publication, check_submission, publication_date,
+};
 use crate::domain::text;
 use crate::error::AppError;
 use crate::mail::{self, Message};
@@ -122,7 +124,7 @@ fn apply(
     if let (Some(after), Some(extra)) = (after.as_object_mut(), extra.as_object()) {
         after.extend(extra.clone());
     }
-    audit(conn, &caller.actor(), transition.action(), tip.id, after)?;
+    audit(conn, caller, transition.action(), tip.into(), after)?;
     tell_author(conn, &updated, transition)?;
     Ok(updated)
 }
@@ -173,14 +175,15 @@ where
     Ok(private_json(&tip))
 }
 
-/// Submits the tip for review (its author; needs the PDF). Frozen from then on. Audited.
+/// Submits the tip for review (its author, or staff on the author's behalf; needs the PDF).
+/// Frozen from then on. Audited with the acting account and the author.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "submit_practice_tip",
     params(("id" = i64, Path, description = "Practice tip id.")),
     responses(
         (status = 200, description = "Submitted.", body = PracticeTipResponse),
-        (status = 403, description = "Not the tip's author (or no longer active)."),
+        (status = 403, description = "Neither staff nor the tip's author (or no longer active)."),
         (status = 409, description = "Not `draft` or `changes_requested`, or no PDF uploaded yet.")
     )
 )]
@@ -194,9 +197,7 @@ pub async fn submit(
     let tip = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let tip = visible(conn, &viewer, id)?;
-        if viewer.active_participant()?.id != tip.author_id {
-            return Err(AppError::Forbidden);
-        }
+        require_author_or_staff(&viewer, &tip)?;
         check_submission(practice_tips::document_info(conn, id)?.is_some())?;
         let changes = TransitionChanges {
             submitted_at: Some(Some(Utc::now().naive_utc())),
@@ -259,7 +260,7 @@ pub async fn request_changes(
     responses(
         (status = 200, description = "Published; the author is credited.", body = PracticeTipResponse),
         (status = 409, description = "Not `submitted`, no PDF, or no credit rule on the publication date."),
-        (status = 422, description = "Anonymisation was requested and is not confirmed.")
+        (status = 422, description = "Anonymisation was requested and is not confirmed, or `published_on` lies in the future.")
     )
 )]
 #[post("/practice-tips/{id}/publication")]
@@ -271,7 +272,7 @@ pub async fn publish(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner()?;
     body.validate()?;
-    let published_on = not_future(body.published_on, "/published_on")?;
+    let published_on = publication_date(body.published_on, programme_today())?;
     let confirmed = body.anonymisation_confirmed;
     staff_step(caller, id.into_inner(), &pool, move |conn, caller, tip| {
         // The state first: a tip published already is a 409 whatever the body says.

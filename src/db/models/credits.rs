@@ -11,6 +11,7 @@ use crate::db::DbConnection;
 use crate::db::models::formats;
 use crate::db::schema::credits;
 use crate::domain::credit::granted_hours;
+use crate::domain::credit::totals::Counted;
 use crate::error::AppError;
 
 code_enum! {
@@ -40,6 +41,17 @@ pub struct Credit {
     pub revoked_at: Option<NaiveDateTime>,
     pub revoked_reason: Option<String>,
     pub created_at: NaiveDateTime,
+}
+
+impl Credit {
+    /// The row as the sums in [`crate::domain::credit::totals`] see it.
+    pub fn counted(&self) -> Counted<'_> {
+        Counted {
+            format_code: &self.format_code,
+            hours: self.hours,
+            revoked: self.revoked_at.is_some(),
+        }
+    }
 }
 
 #[derive(Debug, Insertable)]

@@ -24,6 +24,7 @@ pub mod personal_export;
 pub mod practice_tips;
 pub mod projects;
 pub mod refresh_tokens;
+pub mod reminders;
 pub mod roles;
 pub mod session_attendance;
 pub mod session_documentation;

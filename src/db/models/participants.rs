@@ -179,6 +179,19 @@ pub fn set_status(
     Ok(())
 }
 
+/// Sets when the participant was activated, for records brought in after the fact (the demo's
+/// participants were activated when their projects began, not when the demo was seeded).
+pub fn backdate_activation(
+    conn: &mut DbConnection,
+    id: i64,
+    activated_at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::update(participants::table.find(id))
+        .set(participants::activated_at.eq(activated_at))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Sets the current roles; bumps the version.
 pub fn set_roles(
     conn: &mut DbConnection,

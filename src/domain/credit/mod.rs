@@ -2,6 +2,7 @@
 //! and whether a follow-up-project mentor met the yearly minimum.
 
 pub mod project_year;
+pub mod reminder;
 pub mod status;
 pub mod totals;
 

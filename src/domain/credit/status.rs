@@ -28,6 +28,11 @@ impl Obligation {
     pub fn applies_to(kind: ProjectKind) -> bool {
         kind == ProjectKind::FollowUpProject
     }
+
+    /// The obligation of a project of this kind: the handbook's for KSM2, none otherwise.
+    pub fn of_kind(kind: ProjectKind) -> Option<Obligation> {
+        Self::applies_to(kind).then_some(Self::HANDBOOK)
+    }
 }
 
 /// Hours one typical activity credits (a session or practice tip: 5 days).

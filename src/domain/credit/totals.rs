@@ -2,6 +2,11 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
+
+use super::project_year::{YearWindow, project_on};
+use crate::domain::participant::ProjectDates;
+
 /// What a sum needs to know of one ledger row.
 #[derive(Debug, Clone, Copy)]
 pub struct Counted<'a> {
@@ -44,6 +49,21 @@ pub fn totals<'a>(credits: impl IntoIterator<Item = Counted<'a>>) -> (Vec<Format
     (list, sum)
 }
 
+/// The hours counted in `year` of project `project_id`: credits (each with the day it was
+/// earned) of the year earned while that project ran (see [`project_on`]), revoked ones left out.
+pub fn year_hours<'a>(
+    credits: impl IntoIterator<Item = (NaiveDate, Counted<'a>)>,
+    projects: &[ProjectDates],
+    project_id: i64,
+    year: &YearWindow,
+) -> i32 {
+    let in_year = credits
+        .into_iter()
+        .filter(|(day, _)| year.contains(*day) && project_on(projects, *day) == Some(project_id))
+        .map(|(_, credit)| credit);
+    totals(in_year).1
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -81,5 +101,38 @@ mod tests {
             ]
         );
         assert_eq!(totals([]).1, 0);
+    }
+
+    #[test]
+    fn a_year_counts_its_own_project_s_credits_only() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let ksm1 = ProjectDates {
+            id: 1,
+            start: day("2023-01-01"),
+            end: Some(day("2025-03-31")),
+        };
+        let ksm2 = ProjectDates {
+            id: 2,
+            start: day("2025-04-01"),
+            end: None,
+        };
+        let year = YearWindow {
+            number: 1,
+            start: day("2025-04-01"),
+            end: day("2026-04-01"),
+        };
+        let hours = year_hours(
+            [
+                (day("2025-03-31"), credit("webinar", 40, false)),
+                (day("2025-04-01"), credit("webinar", 40, false)),
+                (day("2025-06-01"), credit("practice_tip", 40, true)),
+                (day("2026-02-01"), credit("forum_sponsorship", 20, false)),
+                (day("2026-04-01"), credit("webinar", 40, false)),
+            ],
+            &[ksm1, ksm2],
+            2,
+            &year,
+        );
+        assert_eq!(hours, 60);
     }
 }

@@ -55,15 +55,19 @@ async fn roles_see_and_do_exactly_what_they_may(app: TestApp) {
         )
         .await;
     }
-    // Active mentees and staff read and download published tips but do not write tips.
-    for token in [&c.mentee, &c.staff] {
+    // Active mentees and staff read and download published tips; mentees do not write tips,
+    // staff only for a mentor they name (see `on_behalf`).
+    for (token, refused) in [
+        (&c.mentee, StatusCode::FORBIDDEN),
+        (&c.staff, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
         assert_eq!(
             app.get(&doc(public), Some(token)).await.status(),
             StatusCode::OK
         );
         assert_problem(
             app.post("/api/v1/practice-tips", Some(token), &body).await,
-            StatusCode::FORBIDDEN,
+            refused,
         )
         .await;
     }
@@ -88,19 +92,19 @@ async fn roles_see_and_do_exactly_what_they_may(app: TestApp) {
         app.get(&doc(draft), Some(&c.staff)).await.status(),
         StatusCode::OK
     );
-    // Only the author edits, uploads and submits: not staff, not another mentor who sees the tip.
-    for (token, id) in [(&c.staff, draft), (&c.other_mentor, public)] {
-        let res = app
-            .post(&format!("{}/submission", tip(id)), Some(token), &json!({}))
-            .await;
-        assert_problem(res, StatusCode::FORBIDDEN).await;
-        let res = patch(&app, token, id, Some("*"), &json!({"title": "x"})).await;
-        assert_problem(res, StatusCode::FORBIDDEN).await;
-        assert_eq!(
-            upload_pages(&app, token, id, 3).await.0,
-            StatusCode::FORBIDDEN
-        );
-    }
+    // Only the author (or staff on their behalf) edits, uploads and submits: not another mentor
+    // who sees the tip.
+    let (token, id) = (&c.other_mentor, public);
+    let res = app
+        .post(&format!("{}/submission", tip(id)), Some(token), &json!({}))
+        .await;
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+    let res = patch(&app, token, id, Some("*"), &json!({"title": "x"})).await;
+    assert_problem(res, StatusCode::FORBIDDEN).await;
+    assert_eq!(
+        upload_pages(&app, token, id, 3).await.0,
+        StatusCode::FORBIDDEN
+    );
     // Only staff review, publish, reject and withdraw.
     assert_eq!(
         step(&app, &c.author, draft, "submission", json!({})).await,

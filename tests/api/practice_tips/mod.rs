@@ -2,6 +2,7 @@
 //! uploads (PDF only, size-limited, page-count warnings), search, and who may do what.
 
 mod access;
+mod on_behalf;
 mod search;
 mod uploads;
 mod workflow;
@@ -21,6 +22,7 @@ pub struct Cast {
     pub staff: String,
     pub author_id: i64,
     pub author: String,
+    pub other_mentor_id: i64,
     pub other_mentor: String,
     pub mentee_id: i64,
     pub mentee: String,
@@ -38,7 +40,7 @@ pub async fn cast(app: &TestApp) -> Cast {
             &["mentor"],
         )
         .await;
-    let (_, other_mentor) = app
+    let (other_mentor_id, other_mentor) = app
         .active_participant(
             &staff,
             "other@example.org",
@@ -62,6 +64,7 @@ pub async fn cast(app: &TestApp) -> Cast {
         staff,
         author_id,
         author,
+        other_mentor_id,
         other_mentor,
         mentee_id,
         mentee,

@@ -4,7 +4,7 @@
 use actix_web::dev::ServerHandle;
 use diesel::{Connection, PgConnection, RunQueryDsl};
 use mentoring_api::auth::staff::{NewStaffAccount, create_staff_account};
-use mentoring_api::config::{MailSettings, Secret, Settings};
+use mentoring_api::config::{MailSettings, ReminderSettings, Secret, Settings};
 use mentoring_api::db::DbPool;
 use mentoring_api::db::models::audit_events::Actor;
 use mentoring_api::domain::mail::SendPolicy;
@@ -136,6 +136,11 @@ pub fn test_settings(database_url: &str) -> Settings {
             public_url: "https://mentoring.example".to_owned(),
             api_public_url: "https://api.mentoring.example".to_owned(),
             policy: fast_mail(),
+        },
+        // Tests run the sweeps with `POST /api/v1/reminder-runs`; the background task waits.
+        reminders: ReminderSettings {
+            interval: Duration::from_secs(86_400),
+            credit_weeks: 8,
         },
     }
 }

@@ -1,8 +1,9 @@
 //! Roles over time: requests by participants and decisions by staff ([`requests`]), direct
-//! changes and the role history ([`history`]), and the funding agency's notification about
+//! changes and the role history ([`history`]), the decision mail ([`notices`]), and the funding agency's notification about
 //! deviations ([`notifications`]) (§ 2, footnotes 1–2).
 
 pub mod history;
+pub mod notices;
 pub mod notifications;
 pub mod requests;
 

@@ -8,6 +8,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::apply_roles;
+use super::notices::tell_participant;
 use crate::api::access::{existing, own_record};
 use crate::api::http::response::{created_json, private_json};
 use crate::api::participants::input::not_future;
@@ -237,10 +238,12 @@ async fn decide(
             };
             apply_roles(conn, id, wanted, effective_on, "request", &caller)?;
         }
-        roles::requests(conn, id)?
+        let decided = roles::requests(conn, id)?
             .into_iter()
             .find(|r| r.id == request_id)
-            .ok_or(AppError::NotFound)
+            .ok_or(AppError::NotFound)?;
+        tell_participant(conn, &decided, effective_on)?;
+        Ok(decided)
     })
     .await?;
     Ok(private_json(&RoleChangeResponse::from(decided)))

@@ -36,6 +36,12 @@ pub fn reads() -> Vec<Row> {
             "401 403 403 403 403 403 403 200",
         ),
         row(
+            "GET /api/v1/credit-reminders",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "GET /api/v1/accounts",
             none,
             no_body,

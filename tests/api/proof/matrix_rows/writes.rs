@@ -103,6 +103,12 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 409",
         ),
         row(
+            "POST /api/v1/reminder-runs",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "POST /api/v1/staff-accounts",
             none,
             |w| {
@@ -116,6 +122,20 @@ pub fn writes() -> Vec<Row> {
             none,
             |_| Payload::Json(json!({"display_name": "Community"})),
             "401 403 403 403 403 403 403 201",
+        ),
+        row(
+            "POST /api/v1/imports/participants",
+            none,
+            |w| {
+                let line = format!(
+                    "Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;Kommune;\
+                     Bundesland;Förderkennzeichen;Projektbeginn\nIda;Import;import{}@example.org;\
+                     030 1234567;Mentee;Verstetigte Stelle;Stadt A;A;NW;;01.01.2024\n",
+                    w.unique()
+                );
+                Payload::File("text/csv", line.into_bytes())
+            },
+            "401 403 403 403 403 403 403 200",
         ),
         row(
             "POST /api/v1/topics",
@@ -307,29 +327,36 @@ pub fn writes() -> Vec<Row> {
             reason,
             "401 403 404 404 403 403 200 409",
         ),
+        // The tip names the owner as its author: the owner may, staff write it on the owner's
+        // behalf, another mentor may not write for someone else (422).
         row(
             "POST /api/v1/practice-tips",
             none,
-            |w| Payload::Json(crate::practice_tips::new_tip("Neu", "text", w.topic)),
-            "401 403 403 201 403 403 201 403",
+            |w| {
+                let mut tip = crate::practice_tips::new_tip("Neu", "text", w.topic);
+                tip["author_id"] = json!(w.owner_id);
+                Payload::Json(tip)
+            },
+            "401 403 403 422 403 403 201 201",
         ),
+        // Staff act on the author's behalf; the owner has submitted by the time staff try (409).
         row(
             "PATCH /api/v1/practice-tips/{id}",
             |w| ids(&[w.tip]),
             |_| Payload::Json(json!({"title": "Klimaschutz im Haushalt"})),
-            "401 403 404 404 403 403 200 403",
+            "401 403 404 404 403 403 200 200",
         ),
         row(
             "PUT /api/v1/practice-tips/{id}/document",
             |w| ids(&[w.tip]),
             pdf,
-            "401 403 404 404 403 403 200 403",
+            "401 403 404 404 403 403 200 200",
         ),
         row(
             "POST /api/v1/practice-tips/{id}/submission",
             |w| ids(&[w.tip]),
             no_body,
-            "401 403 404 404 403 403 200 403",
+            "401 403 404 404 403 403 200 409",
         ),
         row(
             "POST /api/v1/practice-tips/{id}/publication",

@@ -1,0 +1,2 @@
+DROP TABLE credit_reminders;
+DROP TABLE session_reminders;
