@@ -11,6 +11,7 @@ use diesel::sql_types::Text;
 use mentoring_api::db::DbConnection;
 use mentoring_api::db::models::idempotency_keys::{self, StoredAnswer};
 use mentoring_api::db::models::personal_export::COVERED_TABLES;
+use mentoring_api::db::models::reminders;
 use mentoring_api::db::schema::{format_rules, newsletter_mailings, webhook_endpoints};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -146,6 +147,26 @@ fn ids_of(export: &Value, key: &str, field: &str) -> Vec<i64> {
 }
 
 /// Writes the rows of the staff-only tables for `account_id` directly.
+fn reminder_rows(conn: &mut DbConnection, participant_id: i64, project_id: i64, session_id: i64) {
+    let now = Utc::now().naive_utc();
+    assert!(reminders::record_session_reminder(conn, session_id, participant_id, now).unwrap());
+    let year_start = now.date() - Duration::days(300);
+    let recorded = reminders::record_credit_reminder(
+        conn,
+        &reminders::NewCreditReminder {
+            participant_id,
+            project_id,
+            project_year: 1,
+            year_start,
+            year_end: year_start + Duration::days(364),
+            credited_hours: 20,
+            missing_hours: 20,
+            sent_at: now,
+        },
+    );
+    assert!(recorded.unwrap());
+}
+
 fn staff_only_rows(conn: &mut DbConnection, account_id: i64) {
     let now = Utc::now().naive_utc();
     diesel::insert_into(format_rules::table)
@@ -391,6 +412,13 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
     tokio::task::spawn_blocking(move || staff_only_rows(&mut pool.get().unwrap(), account_id))
         .await
         .unwrap();
+    // What the reminder sweeps write (they act on dates this test cannot wait for).
+    let pool = app.pool.clone();
+    tokio::task::spawn_blocking(move || {
+        reminder_rows(&mut pool.get().unwrap(), me, project, theirs_future)
+    })
+    .await
+    .unwrap();
 
     // The JSON and the package are compared below: let no message change state in between.
     app.mail_settled().await;

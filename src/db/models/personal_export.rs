@@ -124,6 +124,8 @@ pub const COVERED_TABLES: &[Coverage] = &[
         "mail_messages",
         "account_id (with the text as sent)",
     ),
+    covered("session_reminders", "session_reminders", "participant_id"),
+    covered("credit_reminders", "credit_reminders", "participant_id"),
     covered(
         "account_tokens",
         "account_tokens",

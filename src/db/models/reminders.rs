@@ -9,7 +9,9 @@ use diesel::sql_types::{BigInt, Date, Integer, Timestamp};
 use crate::db::DbConnection;
 use crate::db::models::participants::Participant;
 use crate::db::models::sessions::Session;
-use crate::db::schema::{credit_reminders, participants, session_signups, sessions};
+use crate::db::schema::{
+    credit_reminders, participants, session_reminders, session_signups, sessions,
+};
 use crate::domain::participant::ParticipantStatus;
 use crate::domain::session::SessionState;
 
@@ -155,4 +157,28 @@ pub fn page(
         query = query.filter(credit_reminders::participant_id.eq(id));
     }
     query.load(conn)
+}
+
+/// The day-before reminders sent to `participant_id`: `(session id, sent at)`, oldest first (the
+/// personal export).
+pub fn session_reminders_of(
+    conn: &mut DbConnection,
+    participant_id: i64,
+) -> QueryResult<Vec<(i64, NaiveDateTime)>> {
+    session_reminders::table
+        .filter(session_reminders::participant_id.eq(participant_id))
+        .order(session_reminders::sent_at.asc())
+        .select((session_reminders::session_id, session_reminders::sent_at))
+        .load(conn)
+}
+
+/// The credit reminders sent to `participant_id`, oldest first (the personal export).
+pub fn credit_reminders_of(
+    conn: &mut DbConnection,
+    participant_id: i64,
+) -> QueryResult<Vec<CreditReminder>> {
+    credit_reminders::table
+        .filter(credit_reminders::participant_id.eq(participant_id))
+        .order(credit_reminders::id.asc())
+        .load(conn)
 }

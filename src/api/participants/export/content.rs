@@ -9,7 +9,8 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::messages::{
-    ExportedAccountToken, ExportedMailMessage, account_tokens_of, mail_messages_of,
+    ExportedAccountToken, ExportedCreditReminder, ExportedMailMessage, ExportedSessionReminder,
+    account_tokens_of, credit_reminders_of, mail_messages_of, session_reminders_of,
 };
 use crate::api::access::Viewer;
 use crate::api::audit::AuditEventResponse;
@@ -447,6 +448,10 @@ pub struct PersonalDataExport {
     pub mail_messages: Vec<ExportedMailMessage>,
     /// E-mailed password links (when sent, until when valid, when used).
     pub account_tokens: Vec<ExportedAccountToken>,
+    /// Day-before reminders of sessions the person signed up for.
+    pub session_reminders: Vec<ExportedSessionReminder>,
+    /// Reminders of the KSM2 minimum, with the credits they named.
+    pub credit_reminders: Vec<ExportedCreditReminder>,
     /// Topics the person proposed.
     pub topics_proposed: Vec<ExportedTopic>,
     /// Events told to the community platform about the person and their contributions.
@@ -731,6 +736,8 @@ pub fn gather(
             .collect(),
         mail_messages: mail_messages_of(conn, person.account_id)?,
         account_tokens: account_tokens_of(conn, person.account_id)?,
+        session_reminders: session_reminders_of(conn, person.participant_id)?,
+        credit_reminders: credit_reminders_of(conn, person.participant_id)?,
         newsletter_welcomes: rows::newsletter_welcomes(conn, person)?
             .into_iter()
             .map(|w| ExportedWelcome {

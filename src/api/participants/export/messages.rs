@@ -1,12 +1,12 @@
 //! The person's e-mail in the export: every message the service wrote to them (with its text)
 //! and when e-mailed links were sent and used (never the token digests).
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::db::DbConnection;
-use crate::db::models::{account_tokens, mail_messages};
+use crate::db::models::{account_tokens, mail_messages, reminders};
 use crate::domain::mail::{MailKind, MailStatus, TokenPurpose};
 use crate::error::AppError;
 
@@ -69,6 +69,58 @@ pub fn account_tokens_of(
             created_at: t.created_at.and_utc(),
             expires_at: t.expires_at.and_utc(),
             used_at: t.used_at.map(|u| u.and_utc()),
+        })
+        .collect())
+}
+
+/// A day-before reminder of a session the person signed up for.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedSessionReminder {
+    pub session_id: i64,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// A reminder of the KSM2 minimum, with the credits it named.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedCreditReminder {
+    pub project_id: i64,
+    pub project_year: i32,
+    pub year_start: NaiveDate,
+    pub year_end: NaiveDate,
+    pub credited_hours: i32,
+    pub missing_hours: i32,
+    pub sent_at: DateTime<Utc>,
+}
+
+/// The day-before reminders sent to the participant, oldest first.
+pub fn session_reminders_of(
+    conn: &mut DbConnection,
+    participant_id: i64,
+) -> Result<Vec<ExportedSessionReminder>, AppError> {
+    Ok(reminders::session_reminders_of(conn, participant_id)?
+        .into_iter()
+        .map(|(session_id, sent_at)| ExportedSessionReminder {
+            session_id,
+            sent_at: sent_at.and_utc(),
+        })
+        .collect())
+}
+
+/// The credit reminders sent to the participant, oldest first.
+pub fn credit_reminders_of(
+    conn: &mut DbConnection,
+    participant_id: i64,
+) -> Result<Vec<ExportedCreditReminder>, AppError> {
+    Ok(reminders::credit_reminders_of(conn, participant_id)?
+        .into_iter()
+        .map(|r| ExportedCreditReminder {
+            project_id: r.project_id,
+            project_year: r.project_year,
+            year_start: r.year_start,
+            year_end: r.year_end,
+            credited_hours: r.credited_hours,
+            missing_hours: r.missing_hours,
+            sent_at: r.sent_at.and_utc(),
         })
         .collect())
 }
