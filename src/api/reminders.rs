@@ -127,8 +127,7 @@ impl From<(CreditReminder, Participant)> for CreditReminderResponse {
 #[derive(Debug, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CreditReminderFilter {
-    /// Only this mentor's reminders.
-    #[param(minimum = 1)]
+    /// Only this mentor's reminders (an unknown id gives an empty list, as for the audit filter).
     pub participant_id: Option<i64>,
 }
 
