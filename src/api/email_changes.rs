@@ -13,9 +13,9 @@ use validator::Validate;
 use crate::api::auth::password_change::check_current_password;
 use crate::api::http::client_address::ClientAddress;
 use crate::api::http::json_object::JsonObject;
-use crate::api::password_resets::{invalid_token, new_token};
+use crate::api::password_resets::invalid_token;
 use crate::auth::PersonCaller;
-use crate::auth::secret::sha256_hex;
+use crate::auth::secret::{random_base64url, sha256_hex};
 use crate::auth::throttle::LoginThrottle;
 use crate::db::models::audit_events::{self, Actor, Change};
 use crate::db::models::{account_tokens, accounts, participants};
@@ -138,7 +138,7 @@ fn send_confirmation(
         address: new_address.to_owned(),
         ..current
     };
-    let token = new_token();
+    let token = random_base64url(32);
     let message = Message::EmailChange {
         link: links.confirm_email(&token),
         hours: TokenPurpose::EmailChange.lifetime().num_hours(),

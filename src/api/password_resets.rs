@@ -5,9 +5,7 @@
 use std::time::Instant;
 
 use actix_web::{HttpResponse, post, web};
-use base64::Engine;
 use chrono::Utc;
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -15,7 +13,7 @@ use validator::Validate;
 
 use crate::api::http::client_address::ClientAddress;
 use crate::api::http::json_object::JsonObject;
-use crate::auth::secret::sha256_hex;
+use crate::auth::secret::{random_base64url, sha256_hex};
 use crate::auth::throttle::{LoginThrottle, PasswordResetThrottle};
 use crate::auth::{Role, password};
 use crate::db::models::accounts;
@@ -125,7 +123,7 @@ fn send_reset_link(conn: &mut DbConnection, login: &str, links: &Links) -> Resul
     let Some(to) = mail::recipient_of_account(conn, account.id)? else {
         return Ok(());
     };
-    let token = new_token();
+    let token = random_base64url(32);
     let purpose = TokenPurpose::PasswordReset;
     let message = Message::PasswordReset {
         link: links.set_password(&token),
@@ -138,12 +136,6 @@ fn send_reset_link(conn: &mut DbConnection, login: &str, links: &Links) -> Resul
         account_tokens::insert(conn, account.id, purpose, &sha256_hex(&token), now)?;
     }
     Ok(())
-}
-
-/// 256 random bits, base64url without padding.
-pub fn new_token() -> String {
-    let bytes: [u8; 32] = rand::rng().random();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 /// The refusal of a link's token that is unknown, used or expired (422 at `/token`).
