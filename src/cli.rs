@@ -60,6 +60,15 @@ pub enum ImportCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Past sessions, forum sponsorships and practice tips as CSV (see
+    /// `POST /imports/activities` for the columns); all rows or none. Credits each mentor.
+    Activities {
+        /// The CSV file.
+        file: std::path::PathBuf,
+        /// Check the file and print what would happen, without keeping anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 type BoxError = Box<dyn std::error::Error>;
@@ -109,21 +118,18 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
         Command::Import {
             what: ImportCommand::Participants { file, dry_run },
         } => import_participants(&file, dry_run).await,
+        Command::Import {
+            what: ImportCommand::Activities { file, dry_run },
+        } => import_activities(&file, dry_run).await,
     }
 }
 
 async fn import_participants(file: &std::path::Path, dry_run: bool) -> Result<(), BoxError> {
-    use crate::domain::import::{CellProblem, RowOutcome, participants, read_table};
+    use crate::domain::import::{RowOutcome, participants, read_table};
     let bytes = std::fs::read(file)?;
     let records = read_table(&bytes, participants::COLUMNS)
         .and_then(|rows| participants::parse(&rows))
-        .map_err(|problems: Vec<CellProblem>| {
-            let lines: Vec<String> = problems
-                .iter()
-                .map(|p| format!("line {} {}: {}", p.line, p.column, p.reason))
-                .collect();
-            format!("nothing was imported:\n{}", lines.join("\n"))
-        })?;
+        .map_err(|problems| describe(crate::import::refusal(problems)))?;
     let settings = Settings::from_env()?;
     let pool = prepare_database(&settings)?;
     let links = crate::mail::Links::of(&settings.mail);
@@ -141,18 +147,65 @@ async fn import_participants(file: &std::path::Path, dry_run: bool) -> Result<()
             id.unwrap_or_default()
         );
     }
-    println!(
-        "{} created, {} would be created, {} already there{}",
-        report.count(RowOutcome::Created),
-        report.count(RowOutcome::WouldCreate),
-        report.count(RowOutcome::Existing),
-        if dry_run {
-            " (dry run: nothing written)"
-        } else {
-            ""
-        }
+    print_totals(
+        [
+            RowOutcome::Created,
+            RowOutcome::WouldCreate,
+            RowOutcome::Existing,
+        ]
+        .map(|o| report.count(o)),
+        dry_run,
     );
     Ok(())
+}
+
+async fn import_activities(file: &std::path::Path, dry_run: bool) -> Result<(), BoxError> {
+    use crate::domain::import::{RowOutcome, activities, read_table};
+    use crate::domain::lang::Lang;
+    let bytes = std::fs::read(file)?;
+    let records = read_table(&bytes, activities::COLUMNS)
+        .and_then(|rows| activities::parse(&rows, crate::domain::programme_time::programme_today()))
+        .map_err(|problems| describe(crate::import::refusal(problems)))?;
+    let settings = Settings::from_env()?;
+    let pool = prepare_database(&settings)?;
+    let report = crate::db::write(&pool, move |conn| {
+        crate::import::import_activities(conn, &records, dry_run, &Actor::system())
+    })
+    .await
+    .map_err(describe)?;
+    for row in &report.rows {
+        let id = row
+            .activity_id
+            .map(|id| format!(" ({id})"))
+            .unwrap_or_default();
+        println!(
+            "line {}: {}{id}, {}: {} h",
+            row.line,
+            row.kind.label(Lang::En),
+            row.outcome.label(Lang::En),
+            row.credited_hours
+        );
+    }
+    print_totals(
+        [
+            RowOutcome::Created,
+            RowOutcome::WouldCreate,
+            RowOutcome::Existing,
+        ]
+        .map(|o| report.count(o)),
+        dry_run,
+    );
+    Ok(())
+}
+
+/// The last line of an import: rows created, that would be, and that were there already.
+fn print_totals([created, would_create, existing]: [usize; 3], dry_run: bool) {
+    let dry = if dry_run {
+        " (dry run: nothing kept)"
+    } else {
+        ""
+    };
+    println!("{created} created, {would_create} would be created, {existing} already there{dry}");
 }
 
 async fn seed_demo() -> Result<(), BoxError> {
@@ -203,7 +256,7 @@ fn describe(error: AppError) -> BoxError {
             .iter()
             .map(|p| format!("{}: {}", p.pointer.trim_start_matches('/'), p.detail))
             .collect::<Vec<_>>()
-            .join("; ")
+            .join("\n")
             .into(),
         other => other.to_string().into(),
     }

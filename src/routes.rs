@@ -39,6 +39,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .service(api::accounts::reactivate)
                 .service(api::audit::list)
                 .service(api::imports::import_participants)
+                .service(api::imports::import_activities)
                 .service(api::formats::list)
                 .service(api::formats::get)
                 .service(api::formats::change_rule)

@@ -63,6 +63,7 @@ code_schemas!(
     crate::domain::credit::status::ObligationStatus,
     crate::domain::events::EventType,
     crate::domain::import::RowOutcome,
+    crate::domain::import::activities::ActivityKind,
     crate::domain::participant::Experience,
     crate::domain::participant::FederalState,
     crate::domain::participant::NotificationChannel,

@@ -26,6 +26,16 @@ pub fn programme_day_start(date: NaiveDate) -> NaiveDateTime {
         .map_or_else(|| date.and_time(NaiveTime::MIN), |t| t.naive_utc())
 }
 
+/// The UTC instant (without zone, as stored) of the wall-clock time `time` on the programme's
+/// day `date`; in the autumn hour that repeats, the earlier one. `None` for a time the spring
+/// change skips (02:00–02:59 on the last Sunday of March).
+pub fn programme_instant(date: NaiveDate, time: NaiveTime) -> Option<NaiveDateTime> {
+    Berlin
+        .from_local_datetime(&date.and_time(time))
+        .earliest()
+        .map(|t| t.naive_utc())
+}
+
 /// The wall-clock time in Germany of a UTC instant stored without its zone (for texts people read).
 pub fn programme_wall_time(instant: NaiveDateTime) -> NaiveDateTime {
     instant.and_utc().with_timezone(&Berlin).naive_local()
@@ -42,6 +52,23 @@ mod tests {
 
     fn at(s: &str) -> DateTime<Utc> {
         s.parse().unwrap()
+    }
+
+    #[test]
+    fn local_times_become_utc_instants_in_winter_and_summer() {
+        let day = |s: &str| s.parse::<NaiveDate>().unwrap();
+        let ten = NaiveTime::from_hms_opt(10, 0, 0).unwrap();
+        let utc = |s: &str| at(s).naive_utc();
+        assert_eq!(
+            programme_instant(day("2025-01-15"), ten),
+            Some(utc("2025-01-15T09:00:00Z"))
+        );
+        assert_eq!(
+            programme_instant(day("2025-07-15"), ten),
+            Some(utc("2025-07-15T08:00:00Z"))
+        );
+        let skipped = NaiveTime::from_hms_opt(2, 30, 0).unwrap();
+        assert_eq!(programme_instant(day("2025-03-30"), skipped), None);
     }
 
     #[test]

@@ -101,18 +101,9 @@ async fn import_creates_pending_participants_and_invites_them(app: TestApp) {
         .await;
     assert_problem(res, StatusCode::UNPROCESSABLE_ENTITY).await;
 
-    let audit = app
-        .get_json(
-            &format!("/api/v1/audit-events?entity_type=participant&entity_id={ida}"),
-            &staff,
-        )
+    let entry = app
+        .audit_entry(&staff, ("participant", ida), "participant.imported")
         .await;
-    let entry = audit["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|e| e["action"] == "participant.imported")
-        .expect("the import is audited");
     assert!(entry["actor_account_id"].is_i64(), "{entry}");
     assert_eq!(entry["after"]["line"], 2);
 }

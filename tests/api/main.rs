@@ -4,6 +4,7 @@
 mod support;
 
 mod accounts;
+mod activity_imports;
 mod audit;
 mod auth;
 mod bound_list;

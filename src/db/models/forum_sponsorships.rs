@@ -234,3 +234,20 @@ pub fn replace_threads(conn: &mut DbConnection, id: i64, titles: &[String]) -> Q
     }
     Ok(())
 }
+
+/// The id of the participant's sponsorship of the forum starting on `starts_on`, if any (how an
+/// import recognises a sponsorship it brought over before).
+pub fn find_twin(
+    conn: &mut DbConnection,
+    forum_id: i64,
+    participant_id: i64,
+    starts_on: NaiveDate,
+) -> QueryResult<Option<i64>> {
+    forum_sponsorships::table
+        .filter(forum_sponsorships::forum_id.eq(forum_id))
+        .filter(forum_sponsorships::participant_id.eq(participant_id))
+        .filter(forum_sponsorships::starts_on.eq(starts_on))
+        .select(forum_sponsorships::id)
+        .first(conn)
+        .optional()
+}

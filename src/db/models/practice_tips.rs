@@ -346,3 +346,14 @@ pub fn delete_unpublished_of(conn: &mut DbConnection, author_id: i64) -> QueryRe
     .execute(conn)?;
     diesel::delete(practice_tips::table.filter(in_ids(practice_tips::id, &ids))).execute(conn)
 }
+
+/// The id of the author's tip titled `title`, if any (how an import recognises a tip it brought
+/// over before).
+pub fn find_twin(conn: &mut DbConnection, author_id: i64, title: &str) -> QueryResult<Option<i64>> {
+    practice_tips::table
+        .filter(practice_tips::author_id.eq(author_id))
+        .filter(practice_tips::title.eq(title))
+        .select(practice_tips::id)
+        .first(conn)
+        .optional()
+}

@@ -474,3 +474,20 @@ pub fn anonymise_participant(conn: &mut DbConnection, participant_id: i64) -> Qu
     .execute(conn)?;
     Ok(())
 }
+
+/// The id of a session of `format_code` titled `title` that starts at `starts_at`, if one exists
+/// (how an import recognises a session it brought over before).
+pub fn find_twin(
+    conn: &mut DbConnection,
+    format_code: &str,
+    starts_at: NaiveDateTime,
+    title: &str,
+) -> QueryResult<Option<i64>> {
+    sessions::table
+        .filter(sessions::format_code.eq(format_code))
+        .filter(sessions::starts_at.eq(starts_at))
+        .filter(sessions::title.eq(title))
+        .select(sessions::id)
+        .first(conn)
+        .optional()
+}

@@ -3,6 +3,8 @@
 //! service's own CSV exports, German or ISO dates). Every problem names its line and column, so
 //! the office can fix the file and try again; nothing here touches the database.
 
+pub mod activities;
+pub mod cells;
 pub mod participants;
 
 use std::collections::HashMap;

@@ -7,7 +7,8 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use validator::ValidateEmail;
 
-use super::{CellProblem, Column, Row, parse_date, parse_yes_no};
+use super::cells::{Cells, message_of};
+use super::{CellProblem, Column, Row};
 use crate::domain::codes::parse_label;
 use crate::domain::participant::{Experience, FederalState, ProjectKind, RoleCode, Salutation};
 use crate::domain::text::{self, normalize_login};
@@ -97,92 +98,6 @@ pub fn parse(rows: &[Row]) -> Result<Vec<ParticipantRecord>, Vec<CellProblem>> {
     }
 }
 
-/// Collects the problems of one row's cells.
-struct Cells<'a> {
-    row: &'a Row,
-    problems: Vec<CellProblem>,
-}
-
-impl<'a> Cells<'a> {
-    fn fail(&mut self, column: &str, reason: impl Into<String>) {
-        self.problems
-            .push(CellProblem::new(self.row.line, column, reason));
-    }
-
-    /// A line of visible text of at most `max` characters.
-    fn text(&mut self, column: &str, required: bool, max: usize) -> Option<String> {
-        let cell = self.row.get(column);
-        if cell.is_empty() {
-            if required {
-                self.fail(column, "must not be empty");
-            }
-            return None;
-        }
-        if let Err(error) = text::single_line(cell) {
-            self.fail(column, message_of(&error));
-            return None;
-        }
-        if cell.chars().count() > max {
-            self.fail(column, format!("must be at most {max} characters"));
-            return None;
-        }
-        Some(cell.to_owned())
-    }
-
-    /// A code given by its code or German or English label; `None` (and no problem) when empty
-    /// and optional.
-    fn code<T: crate::domain::codes::Code>(&mut self, column: &str, required: bool) -> Option<T> {
-        let cell = self.row.get(column);
-        if cell.is_empty() {
-            if required {
-                self.fail(column, "must not be empty");
-            }
-            return None;
-        }
-        let parsed = parse_label::<T>(cell);
-        if parsed.is_none() {
-            let choices: Vec<_> = T::ALL
-                .iter()
-                .map(|v| v.label_in(crate::domain::lang::Lang::De))
-                .collect();
-            self.fail(column, format!("must be one of: {}", choices.join(", ")));
-        }
-        parsed
-    }
-
-    fn date(&mut self, column: &str, required: bool) -> Option<NaiveDate> {
-        let cell = self.row.get(column);
-        if cell.is_empty() {
-            if required {
-                self.fail(column, "must not be empty");
-            }
-            return None;
-        }
-        let date = parse_date(cell);
-        if date.is_none() {
-            self.fail(
-                column,
-                "must be a date between 1990 and 2100 such as 31.12.2024 or 2024-12-31",
-            );
-        }
-        date
-    }
-
-    fn yes_no(&mut self, column: &str) -> bool {
-        parse_yes_no(self.row.get(column)).unwrap_or_else(|| {
-            self.fail(column, "must be ja or nein (empty means nein)");
-            false
-        })
-    }
-}
-
-fn message_of(error: &validator::ValidationError) -> String {
-    error
-        .message
-        .as_ref()
-        .map_or_else(|| error.code.to_string(), ToString::to_string)
-}
-
 /// The roles of a cell such as `Mentee, Mentorin/Mentor` (as the export writes them).
 fn roles_of(cell: &str) -> Option<(bool, bool)> {
     let mut roles = (false, false);
@@ -206,10 +121,7 @@ fn roles_of(cell: &str) -> Option<(bool, bool)> {
 
 /// Checks the cells in the order of [`COLUMNS`], so the problems come in that order.
 fn parse_row(row: &Row) -> Result<ParticipantRecord, Vec<CellProblem>> {
-    let mut cells = Cells {
-        row,
-        problems: Vec::new(),
-    };
+    let mut cells = Cells::new(row);
     let salutation = cells.code::<Salutation>("Anrede", false);
     let first_name = cells.text("Vorname", true, 100);
     let last_name = cells.text("Nachname", true, 100);
@@ -251,7 +163,7 @@ fn parse_row(row: &Row) -> Result<ParticipantRecord, Vec<CellProblem>> {
         .unwrap_or(DEFAULT_EXPERIENCE);
     let consent_directory = cells.yes_no("Einwilligung Verzeichnis");
     let consent_newsletter_welcome = cells.yes_no("Einwilligung Newsletter-Begrüßung");
-    let problems = cells.problems;
+    let problems = cells.into_problems();
     match (
         first_name,
         last_name,

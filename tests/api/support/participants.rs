@@ -189,6 +189,20 @@ impl TestApp {
     }
 
     /// GET returning JSON, asserting 200.
+    /// The audit entry `action` of one entity (staff read the audit log); fails without one.
+    pub async fn audit_entry(&self, staff: &str, entity: (&str, i64), action: &str) -> Value {
+        let (entity_type, id) = entity;
+        let path = format!("/api/v1/audit-events?entity_type={entity_type}&entity_id={id}");
+        let audit = self.get_json(&path, staff).await;
+        audit["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .unwrap_or_else(|| panic!("{action} is audited: {audit}"))
+            .clone()
+    }
+
     pub async fn get_json(&self, path: &str, token: &str) -> Value {
         let res = self.get(path, Some(token)).await;
         assert_eq!(res.status(), StatusCode::OK, "GET {path}");

@@ -138,6 +138,19 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 200",
         ),
         row(
+            "POST /api/v1/imports/activities",
+            none,
+            |w| {
+                let line = format!(
+                    "Art;Mentoren;Datum;Titel\nPraxistipp;owner@example.org;01.06.2025;\
+                     Importierter Tipp {}\n",
+                    w.unique()
+                );
+                Payload::File("text/csv", line.into_bytes())
+            },
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "POST /api/v1/topics",
             none,
             |_| Payload::Json(json!({"group": "local_politics", "title_de": "Neues Thema"})),

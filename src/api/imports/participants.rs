@@ -1,31 +1,18 @@
-//! `POST /imports/participants`: the office brings over its participant list as CSV (staff only).
+//! `POST /imports/participants`: the office brings over its participant list as CSV.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, post, web};
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Serialize;
+use utoipa::ToSchema;
 
+use super::{ImportParams, read_csv};
 use crate::api::http::response::private_json;
-use crate::api::http::upload::read_limited;
 use crate::auth::StaffCaller;
 use crate::db::{self, DbPool};
 use crate::domain::import::participants::{self as listed, COLUMNS};
-use crate::domain::import::{CellProblem, RowOutcome, read_table};
-use crate::error::{AppError, FieldProblem};
-use crate::import::{ImportReport, import_participants as apply};
+use crate::domain::import::{RowOutcome, read_table};
+use crate::error::AppError;
+use crate::import::{ImportReport, import_participants as apply, refusal};
 use crate::mail::Links;
-
-/// The largest file accepted (a list of a few thousand participants).
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
-
-/// How to run an import.
-#[derive(Debug, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ImportParams {
-    /// Check the file and report what would happen, without writing anything.
-    #[serde(default)]
-    pub dry_run: bool,
-}
 
 /// What the import did with one row.
 #[derive(Debug, Serialize, ToSchema)]
@@ -109,8 +96,7 @@ pub async fn import_participants(
     links: web::Data<Links>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    require_csv(&req)?;
-    let bytes = read_limited(body, MAX_FILE_BYTES).await?;
+    let bytes = read_csv(&req, body).await?;
     let records = read_table(&bytes, COLUMNS)
         .and_then(|rows| listed::parse(&rows))
         .map_err(refusal)?;
@@ -122,43 +108,4 @@ pub async fn import_participants(
     })
     .await?;
     Ok(private_json(&ImportResult::from(report)))
-}
-
-/// 415 unless the body is declared as CSV (`text/csv`, or `application/csv` as some tools send).
-fn require_csv(req: &HttpRequest) -> Result<(), AppError> {
-    let declared = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(|v| v.trim().to_ascii_lowercase());
-    match declared.as_deref() {
-        Some("text/csv" | "application/csv") => Ok(()),
-        _ => Err(AppError::UnsupportedMediaType(
-            "send the file as `text/csv`".to_owned(),
-        )),
-    }
-}
-
-/// The file's problems as one 422, each at `/lines/{line}/{column}` (the line alone when the
-/// whole line is wrong, the body when the file is).
-pub fn refusal(problems: Vec<CellProblem>) -> AppError {
-    AppError::Validation(
-        problems
-            .into_iter()
-            .map(|problem| FieldProblem {
-                pointer: pointer_of(&problem),
-                detail: problem.reason,
-            })
-            .collect(),
-    )
-}
-
-fn pointer_of(problem: &CellProblem) -> String {
-    let escape = |s: &str| s.replace('~', "~0").replace('/', "~1");
-    match (problem.line, problem.column.as_str()) {
-        (0, _) => String::new(),
-        (line, "") => format!("/lines/{line}"),
-        (line, column) => format!("/lines/{line}/{}", escape(column)),
-    }
 }
