@@ -16,6 +16,7 @@ use crate::db::models::{credit_reports, credit_sources, formats, participants};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::credit::days_de;
 use crate::domain::credit::project_year::{default_year, project_on, window};
+use crate::domain::credit::totals::counts_in_year;
 use crate::domain::lang::Lang;
 use crate::domain::participant::ProjectDates;
 use crate::domain::programme_time::programme_today;
@@ -83,10 +84,12 @@ fn build(
     let history = credit_reports::history(conn, participant_id)?;
     let (in_year, outside): (Vec<_>, Vec<_>) = history
         .into_iter()
-        .filter_map(|c| match project_on(&dates, c.earned_on) {
-            None => Some((false, c)),
-            Some(id) if id == project.id && year.contains(c.earned_on) => Some((true, c)),
-            Some(_) => None,
+        .filter_map(|c| {
+            if project_on(&dates, c.earned_on).is_none() {
+                Some((false, c))
+            } else {
+                counts_in_year(&dates, project.id, &year, c.earned_on).then_some((true, c))
+            }
         })
         .partition(|(in_year, _)| *in_year);
     let in_year: Vec<_> = in_year.into_iter().map(|(_, c)| c).collect();

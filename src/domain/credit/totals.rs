@@ -49,8 +49,20 @@ pub fn totals<'a>(credits: impl IntoIterator<Item = Counted<'a>>) -> (Vec<Format
     (list, sum)
 }
 
+/// Whether a credit earned on `day` counts in `year` of project `project_id`: the day lies in
+/// the year and that project ran then (see [`project_on`]). Reports, the overview and the
+/// reminders all count by this.
+pub fn counts_in_year(
+    projects: &[ProjectDates],
+    project_id: i64,
+    year: &YearWindow,
+    day: NaiveDate,
+) -> bool {
+    year.contains(day) && project_on(projects, day) == Some(project_id)
+}
+
 /// The hours counted in `year` of project `project_id`: credits (each with the day it was
-/// earned) of the year earned while that project ran (see [`project_on`]), revoked ones left out.
+/// earned) for which [`counts_in_year`] holds, revoked ones left out.
 pub fn year_hours<'a>(
     credits: impl IntoIterator<Item = (NaiveDate, Counted<'a>)>,
     projects: &[ProjectDates],
@@ -59,7 +71,7 @@ pub fn year_hours<'a>(
 ) -> i32 {
     let in_year = credits
         .into_iter()
-        .filter(|(day, _)| year.contains(*day) && project_on(projects, *day) == Some(project_id))
+        .filter(|(day, _)| counts_in_year(projects, project_id, year, *day))
         .map(|(_, credit)| credit);
     totals(in_year).1
 }
