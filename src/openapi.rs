@@ -11,6 +11,7 @@ use utoipa_actix_web::AppExt;
 
 use crate::error::{PROBLEM_JSON, Problem};
 
+mod http_semantics;
 mod text_formats;
 
 /// Document-level settings of the spec.
@@ -231,6 +232,9 @@ pub fn document() -> utoipa::openapi::OpenApi {
             .for_each(|schema| text_formats::apply_text_formats(schema, &formats));
     }
     for (path, item) in doc.paths.paths.iter_mut() {
+        if let Some(read) = item.get.as_mut() {
+            http_semantics::add_not_modified(read);
+        }
         let operations = [
             &mut item.get,
             &mut item.put,
@@ -239,6 +243,7 @@ pub fn document() -> utoipa::openapi::OpenApi {
             &mut item.patch,
         ];
         for operation in operations.into_iter().flatten() {
+            http_semantics::describe_binary_bodies(operation);
             attach_problem_bodies(operation);
             add_common_problems(operation, path);
         }
