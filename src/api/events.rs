@@ -1,6 +1,7 @@
 //! The event feed for the Klimaschutz-Community (integration accounts and staff): the outbox
 //! read in commit order, so the platform learns when to grant or revoke access to the mentoring
-//! area. Payloads are thin (type, subject id, time); the platform fetches what it may see.
+//! area. Payloads are thin (type, subject id, time); the access events also name the participant
+//! (id, community account reference, e-mail) so the platform can act on them alone.
 
 use actix_web::{HttpResponse, get, web};
 use serde::Serialize;

@@ -19,7 +19,7 @@ use crate::domain::participant::{ParticipantStatus, RoleCode, Roles};
 use crate::domain::text;
 use crate::error::AppError;
 
-/// Whom to look up: exactly one of `email` and `community_account_id`.
+/// Whom to look up: exactly one of `email`, `community_account_id` and `participant_id`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MembershipLookup {
@@ -31,6 +31,24 @@ pub struct MembershipLookup {
     #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
     #[schema(min_length = 1, max_length = 100, format = "single-line")]
     pub community_account_id: Option<String>,
+    /// The participant id (as an event's `subject_id` or `participant.participant_id`).
+    #[validate(range(min = 1))]
+    #[schema(minimum = 1)]
+    pub participant_id: Option<i64>,
+}
+
+impl MembershipLookup {
+    /// How many of the three ways to name the person are given (exactly one must be).
+    fn named_by(&self) -> usize {
+        [
+            self.email.is_some(),
+            self.community_account_id.is_some(),
+            self.participant_id.is_some(),
+        ]
+        .into_iter()
+        .filter(|given| *given)
+        .count()
+    }
 }
 
 /// A participant's membership: enough to grant or refuse access, nothing personal.
@@ -44,16 +62,16 @@ pub struct Membership {
     pub roles: Vec<RoleCode>,
 }
 
-/// Looks up a participant by e-mail or community account id (integration accounts and staff).
-/// Unknown and erased people are 404.
+/// Looks up a participant by e-mail, community account id or participant id (integration
+/// accounts and staff). Unknown and erased people are 404.
 #[utoipa::path(
     tag = "events",
     operation_id = "create_membership_lookup",
     request_body = MembershipLookup,
     responses(
         (status = 200, description = "The membership.", body = Membership),
-        (status = 404, description = "No participant with this e-mail or community account id."),
-        (status = 422, description = "Not exactly one of `email` and `community_account_id`.")
+        (status = 404, description = "No participant with this e-mail, community account id or participant id."),
+        (status = 422, description = "Not exactly one of `email`, `community_account_id` and `participant_id`.")
     )
 )]
 #[post("/membership-lookups")]
@@ -64,19 +82,21 @@ pub async fn lookup(
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner()?;
     body.validate()?;
-    if body.email.is_some() == body.community_account_id.is_some() {
+    if body.named_by() != 1 {
         return Err(AppError::invalid_field(
             "",
-            "give exactly one of `email` and `community_account_id`",
+            "give exactly one of `email`, `community_account_id` and `participant_id`",
         ));
     }
     let email = body.email.as_deref().map(text::normalize_login);
     let reference = body.community_account_id.map(|r| r.trim().to_owned());
+    let participant_id = body.participant_id;
     let found = db::run(&pool, move |conn| {
         Ok(participants::find_member(
             conn,
             email.as_deref(),
             reference.as_deref(),
+            participant_id,
         )?)
     })
     .await?

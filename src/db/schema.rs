@@ -496,6 +496,8 @@ diesel::table! {
         subject_type -> Text,
         subject_id -> BigInt,
         occurred_at -> Timestamp,
+        community_account_ref -> Nullable<Text>,
+        email -> Nullable<Text>,
     }
 }
 

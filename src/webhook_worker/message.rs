@@ -25,6 +25,27 @@ pub struct EventResponse {
     pub subject_id: i64,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
+    /// Only on `participant.activated`, `participant.rejoined` and `participant.ended`: the
+    /// participant as the platform knows them, so it can grant or revoke access from the event
+    /// alone. Every other event is thin (fetch what you may see).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub participant: Option<EventParticipant>,
+}
+
+/// How an access event names the participant: exactly what granting or revoking access needs,
+/// nothing more (data minimisation). Values as at the event; after an erasure the event keeps
+/// only `participant_id` (the other two become `null`, also in pushes still pending).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventParticipant {
+    /// Participant id (the event's `subject_id`; look it up with `POST /membership-lookups`).
+    pub participant_id: i64,
+    /// The participant's account reference on the community platform; `null` when not recorded
+    /// (or erased).
+    #[schema(required = true)]
+    pub community_account_ref: Option<String>,
+    /// The participant's e-mail address; `null` once the participant is erased.
+    #[schema(required = true)]
+    pub email: Option<String>,
 }
 
 impl EventResponse {
@@ -36,6 +57,11 @@ impl EventResponse {
             subject_type: row.subject_type.clone(),
             subject_id: row.subject_id,
             occurred_at: row.occurred_at.and_utc(),
+            participant: row.event_type.names_member().then(|| EventParticipant {
+                participant_id: row.subject_id,
+                community_account_ref: row.community_account_ref.clone(),
+                email: row.email.clone(),
+            }),
         }
     }
 

@@ -82,9 +82,14 @@ async fn lifecycle_and_role_changes_are_events_in_order_and_the_feed_resumes(app
     assert_eq!(first[0]["subject_type"], "participant");
     assert!(first[0]["occurred_at"].as_str().unwrap().ends_with('Z'));
     assert_eq!(
-        first[0].as_object().unwrap().len(),
+        first[1].as_object().unwrap().len(),
         5,
         "thin payload: id, type, subject_type, subject_id, occurred_at"
+    );
+    assert_eq!(
+        first[0]["participant"],
+        json!({"participant_id": id, "community_account_ref": null, "email": "a@example.org"}),
+        "an access event also names the participant (tests/api/webhooks/payloads.rs)"
     );
 
     // Nothing new: the cursor stays, so a client can poll (or resume after downtime) with it.

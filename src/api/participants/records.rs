@@ -133,7 +133,8 @@ impl ContactPatch {
     }
 }
 
-/// Edits contact data and consents (the participant themself while not ended, or staff).
+/// Edits contact data and consents (the participant themself while not ended, or staff). The
+/// participant records their own `community_account_ref` here too; the access events carry it.
 #[utoipa::path(
     tag = "participants",
     operation_id = "update_participant",
@@ -145,7 +146,7 @@ impl ContactPatch {
     responses(
         (status = 200, description = "Updated.", body = ParticipantResponse,
             headers(("ETag" = String, description = "The new version."))),
-        (status = 409, description = "Ended participation, or the e-mail address is taken."),
+        (status = 409, description = "Ended participation, or the e-mail address or community account reference is taken."),
         (status = 412, description = "The record changed since it was read."),
         (status = 428, description = "If-Match is missing.")
     )
@@ -170,6 +171,14 @@ pub async fn update_participant(
         }
         let fields = body.changed_fields();
         let changes = body.contact_changes();
+        // The community platform grants access to the account an event names: one person each.
+        if let Some(Some(reference)) = &changes.community_account_ref
+            && participants::reference_taken(conn, reference, id)?
+        {
+            return Err(AppError::Conflict(
+                "this community account reference is recorded for another participant".to_owned(),
+            ));
+        }
         for (kind, ids, pointer) in [
             (
                 participant_topics::EXPERTISE,

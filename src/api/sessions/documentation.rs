@@ -18,10 +18,12 @@ use crate::api::http::json_object::JsonObject;
 use crate::auth::{Caller, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::credits::{self, CreditSource, Earning};
+use crate::db::models::outbox;
 use crate::db::models::session_documentation::{self as documentation, CaseExample, Documentation};
 use crate::db::models::sessions::{self, Session, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::attendance::check_documented_people_reached;
+use crate::domain::events::EventType;
 use crate::domain::session::{self, SessionState, Transition};
 use crate::domain::text;
 use crate::error::AppError;
@@ -141,7 +143,8 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
 
 /// Files the short documentation of a held session (one of its mentors, or staff). The session
 /// becomes `documented` and each of its mentors is credited with the format's credit, dated on
-/// the session's start date in Berlin under the catalogue rule valid then. Audited without the texts.
+/// the session's start date in Berlin under the catalogue rule valid then. Audited without the
+/// texts; the event `session.documented` tells the community platform.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "document_session",
@@ -196,6 +199,13 @@ pub async fn file(
                 &case_examples,
             )?;
             let credited = credit_mentors(conn, session)?;
+            // SK:KK puts the results into the community (§ 3.1.1).
+            outbox::emit(
+                conn,
+                EventType::SessionDocumented,
+                session.id,
+                Utc::now().naive_utc(),
+            )?;
             let changes = TransitionChanges {
                 people_reached: Some(Some(people_reached)),
                 ..TransitionChanges::default()

@@ -1,7 +1,7 @@
 //! What erasing a person (Art. 17 GDPR) changes beyond their own record: the free texts they
 //! left in sessions, documentation, topics, tips, sponsorships and credits, the files they
-//! uploaded, their topic profile, stored `Idempotency-Key` answers naming them, and the e-mail
-//! written to them. Each function
+//! uploaded, their topic profile, stored `Idempotency-Key` answers naming them, the e-mail
+//! written to them, and how their events named them for the community platform. Each function
 //! runs inside the erasure's one write transaction; which texts stay is decided in
 //! [`crate::domain::erasure`] and listed in the README's erasure section.
 
@@ -62,6 +62,8 @@ pub fn scrub(
     // Messages to the person (sent or still pending) and their e-mailed links go entirely.
     crate::db::models::mail_messages::delete_of(conn, who.account_id, who.email)?;
     crate::db::models::account_tokens::delete_of(conn, who.account_id)?;
+    // Their events (and the pending pushes, which read them) keep only the participant id.
+    crate::db::models::outbox::forget_member(conn, who.participant_id)?;
     Ok(Scrubbed {
         sessions_blanked,
         case_examples_blanked,

@@ -303,11 +303,12 @@ pub fn list(
     query.load(conn)
 }
 
-/// The not-erased participant with this (normalised) e-mail or community account id.
+/// The not-erased participant with this (normalised) e-mail, community account id or id.
 pub fn find_member(
     conn: &mut DbConnection,
     email: Option<&str>,
     community_account_ref: Option<&str>,
+    id: Option<i64>,
 ) -> QueryResult<Option<Participant>> {
     let mut query = participants::table
         .filter(participants::erased_at.is_null())
@@ -319,7 +320,21 @@ pub fn find_member(
     if let Some(reference) = community_account_ref {
         query = query.filter(participants::community_account_ref.eq(reference.to_owned()));
     }
+    if let Some(id) = id {
+        query = query.filter(participants::id.eq(id));
+    }
     query.first(conn).optional()
+}
+
+/// Whether another not-erased participant than `except` has this community account reference.
+pub fn reference_taken(conn: &mut DbConnection, reference: &str, except: i64) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        participants::table
+            .filter(participants::erased_at.is_null())
+            .filter(participants::id.ne(except))
+            .filter(participants::community_account_ref.eq(reference.to_owned())),
+    ))
+    .get_result(conn)
 }
 
 /// Moves a participant from one status to another (conditional on `from`), with its audit event;

@@ -4,7 +4,9 @@
 //! failed deliveries, and loses nothing across a restart.
 
 mod idle;
+mod payloads;
 mod receiver;
+mod sources;
 
 use std::process::Stdio;
 use std::time::Duration;

@@ -330,6 +330,12 @@ pub struct ExportedOutboxEvent {
     pub subject_id: i64,
     /// When it happened.
     pub occurred_at: DateTime<Utc>,
+    /// Access events: the community account reference the event told the platform.
+    #[schema(required = true)]
+    pub community_account_ref: Option<String>,
+    /// Access events: the e-mail address the event told the platform.
+    #[schema(required = true)]
+    pub email: Option<String>,
 }
 
 /// An `Idempotency-Key` the person's account sent with a create. The stored answer is not
@@ -766,6 +772,8 @@ pub fn gather(
                 subject_type: e.subject_type,
                 subject_id: e.subject_id,
                 occurred_at: utc(e.occurred_at),
+                community_account_ref: e.community_account_ref,
+                email: e.email,
             })
             .collect(),
         idempotency_keys: rows::idempotency_keys(conn, person)?
