@@ -162,7 +162,8 @@ fn credit_report_routes(cfg: &mut ServiceConfig) {
     use api::credit_reports::{dashboard, overview, personal};
     cfg.service(personal::get_credit_report)
         .service(overview::list_credit_reports)
-        .service(dashboard::get_programme_dashboard);
+        .service(dashboard::get_programme_dashboard)
+        .service(api::statistics::get_statistics);
 }
 
 fn newsletter_and_event_routes(cfg: &mut ServiceConfig) {

@@ -25,5 +25,6 @@ pub mod password_resets;
 pub mod practice_tips;
 pub mod reminders;
 pub mod sessions;
+pub mod statistics;
 pub mod topics;
 pub mod webhooks;

@@ -21,6 +21,7 @@ pub mod programme_time;
 pub mod refresh_token;
 pub mod session;
 pub mod sponsorship;
+pub mod statistics;
 pub mod text;
 pub mod upload;
 pub mod violation;

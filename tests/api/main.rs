@@ -41,6 +41,7 @@ mod session_documentation;
 mod session_editing;
 mod sessions;
 mod sessions_on_behalf;
+mod statistics;
 mod text_input;
 mod topic_corrections;
 mod webhooks;

@@ -14,7 +14,7 @@ use crate::domain::programme_time::programme_today;
 use crate::error::AppError;
 
 /// The `?year=` of the overview and the dashboard: 2000–2100, default this year (else 400).
-fn calendar_year(param: Option<i32>) -> Result<i32, AppError> {
+pub(crate) fn calendar_year(param: Option<i32>) -> Result<i32, AppError> {
     let year = param.unwrap_or_else(|| programme_today().year());
     if (2000..=2100).contains(&year) {
         Ok(year)

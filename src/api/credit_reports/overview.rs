@@ -172,7 +172,7 @@ fn jan_first(year: i32) -> Result<NaiveDate, AppError> {
 }
 
 /// Every row of the overview, keyed for pagination, before filters.
-fn rows(
+pub(crate) fn rows(
     conn: &mut db::DbConnection,
     year: i32,
     mode: ReportMode,

@@ -29,6 +29,7 @@ pub mod roles;
 pub mod session_attendance;
 pub mod session_documentation;
 pub mod sessions;
+pub mod statistics;
 pub mod topics;
 pub mod webhook_deliveries;
 pub mod webhook_endpoints;

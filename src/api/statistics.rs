@@ -1,0 +1,422 @@
+//! `GET /statistics`: the programme's figures of a calendar year (Europe/Berlin) for SK:KK's
+//! reporting to the ministry (staff): participants, activities, credited hours, KSM2 mentors
+//! meeting the minimum, per federal state and project kind, and month by month. `Accept:
+//! text/csv` gives the per-state and per-kind table.
+
+use std::collections::{BTreeMap, HashMap};
+
+use actix_web::{HttpRequest, HttpResponse, get, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::api::credit_reports::overview::{self, ReportMode};
+use crate::api::credit_reports::views::format_labels;
+use crate::api::http::csv_export;
+use crate::auth::StaffCaller;
+use crate::db::models::{credit_reports, formats, projects, statistics as queries};
+use crate::db::{self, DbConnection, DbPool};
+use crate::domain::credit::days;
+use crate::domain::credit::status::ObligationStatus;
+use crate::domain::lang::Lang;
+use crate::domain::participant::{FederalState, ProjectDates, ProjectKind};
+use crate::domain::programme_time::{programme_date_of_utc, programme_day_start, programme_today};
+use crate::domain::statistics::{
+    MonthFigures, Period, PersonYear, Tally, active_on, by_group, counted_project, ended_in,
+    monthly, reference_day,
+};
+use crate::error::AppError;
+
+/// Which calendar year.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct StatisticsParams {
+    /// Calendar year (default: this year).
+    #[param(minimum = 2000, maximum = 2100)]
+    pub year: Option<i32>,
+}
+
+/// Participant counts and credited hours of everyone or of one group.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ParticipantFigures {
+    /// Active on the reference day (31 December, or today while the year runs).
+    pub active: i64,
+    /// Activated in the year.
+    pub new: i64,
+    /// Whose participation ended in the year.
+    pub ended: i64,
+    /// Mentors among the active (a person with both roles counts in both).
+    pub active_mentors: i64,
+    /// Mentees among the active.
+    pub active_mentees: i64,
+    /// Hours credited in the year (not revoked).
+    pub credited_hours: i64,
+    /// The same in working days of 8 hours.
+    pub credited_days: f64,
+}
+
+impl From<&Tally> for ParticipantFigures {
+    fn from(t: &Tally) -> Self {
+        ParticipantFigures {
+            active: t.active,
+            new: t.new,
+            ended: t.ended,
+            active_mentors: t.active_mentors,
+            active_mentees: t.active_mentees,
+            credited_hours: t.credited_hours,
+            credited_days: days(i32::try_from(t.credited_hours).unwrap_or(i32::MAX)),
+        }
+    }
+}
+
+/// One federal state's figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StateFigures {
+    /// The federal state of the counted project; `null`: the participant has no project.
+    #[schema(required = true)]
+    pub federal_state: Option<FederalState>,
+    /// Its name (`Accept-Language`).
+    pub label: String,
+    /// The figures.
+    pub figures: ParticipantFigures,
+}
+
+/// One project kind's figures.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KindFigures {
+    /// The kind of the counted project; `null`: the participant has no project.
+    #[schema(required = true)]
+    pub project_kind: Option<ProjectKind>,
+    /// Its name (`Accept-Language`).
+    pub label: String,
+    /// The figures.
+    pub figures: ParticipantFigures,
+}
+
+/// One format's sessions or credits in the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FormatFigures {
+    /// The format.
+    pub format_code: String,
+    /// Its name (`Accept-Language`).
+    pub label: String,
+    /// Sessions held or documented in the year (team formats; 0 for the others).
+    pub sessions_held: i64,
+    /// People reached by them.
+    pub people_reached: i64,
+    /// Hours credited in the year (not revoked).
+    pub credited_hours: i64,
+    /// The same in working days.
+    pub credited_days: f64,
+}
+
+/// What was done in the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActivityFigures {
+    /// Sessions held or documented in the year.
+    pub sessions_held: i64,
+    /// People those sessions reached.
+    pub people_reached: i64,
+    /// Forum sponsorships completed whose last day lies in the year.
+    pub forum_sponsorships_completed: i64,
+    /// Practice tips published in the year (and still published).
+    pub practice_tips_published: i64,
+    /// Hours credited in the year (not revoked).
+    pub credited_hours: i64,
+    /// The same in working days.
+    pub credited_days: f64,
+    /// Per format of the catalogue.
+    pub by_format: Vec<FormatFigures>,
+}
+
+/// Follow-up-project (KSM2) mentors and the yearly minimum, as in `GET /credit-reports` for the
+/// calendar year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FollowUpFigures {
+    /// Mentors whose project at the year's end is a follow-up project (they carry the minimum).
+    pub mentors: i64,
+    /// Of them, those who reached the minimum.
+    pub meeting_minimum: i64,
+}
+
+/// One month of the year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MonthPoint {
+    /// 1–12.
+    pub month: u32,
+    /// Sessions held or documented.
+    pub sessions_held: i64,
+    /// People those sessions reached.
+    pub people_reached: i64,
+    /// Hours credited (not revoked).
+    pub credited_hours: i64,
+}
+
+impl From<MonthFigures> for MonthPoint {
+    fn from(m: MonthFigures) -> Self {
+        MonthPoint {
+            month: m.month,
+            sessions_held: m.sessions_held,
+            people_reached: m.people_reached,
+            credited_hours: m.credited_hours,
+        }
+    }
+}
+
+/// The programme's figures of a calendar year.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Statistics {
+    /// The calendar year (Europe/Berlin).
+    pub year: i32,
+    /// The day "at year end" figures are taken on: 31 December, or today while the year runs.
+    pub reference_date: NaiveDate,
+    /// Everyone.
+    pub participants: ParticipantFigures,
+    /// Sessions, sponsorships, tips and credits.
+    pub activities: ActivityFigures,
+    /// KSM2 mentors meeting the yearly minimum.
+    pub follow_up_mentors: FollowUpFigures,
+    /// Per federal state of the project current at the reference day (or the latest one).
+    pub by_federal_state: Vec<StateFigures>,
+    /// Per kind of that project.
+    pub by_project_kind: Vec<KindFigures>,
+    /// Twelve months, January first.
+    pub monthly: Vec<MonthPoint>,
+}
+
+fn jan_first(year: i32) -> Result<NaiveDate, AppError> {
+    NaiveDate::from_ymd_opt(year, 1, 1)
+        .ok_or_else(|| AppError::BadRequest("year out of range".to_owned()))
+}
+
+/// `(federal state, kind)` codes of the project each participant is counted under.
+type Group = (Option<&'static str>, Option<&'static str>);
+
+fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<Statistics, AppError> {
+    let from = jan_first(year)?;
+    let until = jan_first(year + 1)?;
+    let last_day = until.pred_opt().unwrap_or(until);
+    let reference = reference_day(from, last_day, programme_today());
+
+    let mut periods: BTreeMap<i64, Vec<Period>> = BTreeMap::new();
+    for p in queries::periods_before(conn, until)? {
+        periods.entry(p.participant_id).or_default().push(Period {
+            start: p.started_on,
+            end: p.ended_on,
+        });
+    }
+    let credits: Vec<_> = credit_reports::in_period(conn, from, until)?
+        .into_iter()
+        .filter(|c| c.revoked_at.is_none())
+        .collect();
+    let mut hours_of: HashMap<i64, i64> = HashMap::new();
+    for c in &credits {
+        *hours_of.entry(c.participant_id).or_default() += i64::from(c.hours);
+    }
+    let mut ids: Vec<i64> = periods.keys().copied().collect();
+    ids.extend(hours_of.keys().copied());
+    ids.sort_unstable();
+    ids.dedup();
+    let people = queries::participants_by_ids(conn, &ids)?;
+    let mut projects_of: HashMap<i64, Vec<projects::Project>> = HashMap::new();
+    for p in projects::of_participants(conn, &ids)? {
+        projects_of.entry(p.participant_id).or_default().push(p);
+    }
+
+    let mut years: Vec<(Group, PersonYear)> = Vec::new();
+    for person in &people {
+        let own = periods.get(&person.id).map_or(&[][..], Vec::as_slice);
+        let activated = person
+            .activated_at
+            .map(programme_date_of_utc)
+            .is_some_and(|d| d >= from && d < until);
+        let person_year = PersonYear {
+            active_at_end: active_on(own, reference),
+            new_in_year: activated,
+            ended_in_year: ended_in(own, from, until),
+            mentor: person.is_mentor,
+            mentee: person.is_mentee,
+            credited_hours: hours_of.get(&person.id).copied().unwrap_or(0),
+        };
+        let projects = projects_of.get(&person.id).map_or(&[][..], Vec::as_slice);
+        let dates: Vec<ProjectDates> = projects.iter().map(projects::Project::dates).collect();
+        let project =
+            counted_project(&dates, reference).and_then(|id| projects.iter().find(|p| p.id == id));
+        let group = (
+            project.map(|p| p.federal_state.as_str()),
+            project.map(|p| p.kind.as_str()),
+        );
+        years.push((group, person_year));
+    }
+    let mut everyone = Tally::default();
+    for (_, y) in &years {
+        everyone.add(y);
+    }
+    let no_project = || lang.pick("ohne Projekt", "no project").to_owned();
+    let by_federal_state = by_group(years.iter().map(|((s, _), y)| (*s, *y)))
+        .iter()
+        .map(|(code, t)| {
+            let state = code.and_then(FederalState::parse);
+            StateFigures {
+                federal_state: state,
+                label: state.map_or_else(no_project, |s| s.label(lang).to_owned()),
+                figures: t.into(),
+            }
+        })
+        .collect();
+    let by_project_kind = by_group(years.iter().map(|((_, k), y)| (*k, *y)))
+        .iter()
+        .map(|(code, t)| {
+            let kind = code.and_then(ProjectKind::parse);
+            KindFigures {
+                project_kind: kind,
+                label: kind.map_or_else(no_project, |k| k.label(lang).to_owned()),
+                figures: t.into(),
+            }
+        })
+        .collect();
+
+    let sessions = queries::held_sessions(conn, year)?;
+    let session_days: Vec<(NaiveDate, Option<i32>)> = sessions
+        .iter()
+        .map(|(_, starts, reached)| (programme_date_of_utc(*starts), *reached))
+        .collect();
+    let credit_days: Vec<(NaiveDate, i32)> =
+        credits.iter().map(|c| (c.earned_on, c.hours)).collect();
+    let series = monthly(year, &session_days, &credit_days);
+
+    let catalogue = formats::list(conn)?;
+    let labels = format_labels(&catalogue, lang);
+    let by_format = catalogue
+        .iter()
+        .map(|f| {
+            let held: Vec<_> = sessions.iter().filter(|s| s.0 == f.code).collect();
+            let hours: i64 = credits
+                .iter()
+                .filter(|c| c.format_code == f.code)
+                .map(|c| i64::from(c.hours))
+                .sum();
+            FormatFigures {
+                format_code: f.code.clone(),
+                label: labels.get(&f.code).cloned().unwrap_or_default(),
+                sessions_held: held.len() as i64,
+                people_reached: held.iter().map(|s| i64::from(s.2.unwrap_or(0))).sum(),
+                credited_hours: hours,
+                credited_days: days(i32::try_from(hours).unwrap_or(i32::MAX)),
+            }
+        })
+        .collect();
+
+    // The minimum and its status exactly as the credit-report overview decides them.
+    let mentor_years = overview::rows(conn, year, ReportMode::CalendarYear, lang)?;
+    let follow_up: Vec<_> = mentor_years
+        .iter()
+        .filter(|(_, r)| r.project_kind == Some(ProjectKind::FollowUpProject))
+        .collect();
+    let follow_up_mentors = FollowUpFigures {
+        mentors: follow_up.len() as i64,
+        meeting_minimum: follow_up
+            .iter()
+            .filter(|(_, r)| r.status == ObligationStatus::Met)
+            .count() as i64,
+    };
+
+    let tips =
+        queries::tips_published(conn, programme_day_start(from), programme_day_start(until))?;
+    Ok(Statistics {
+        year,
+        reference_date: reference,
+        participants: (&everyone).into(),
+        activities: ActivityFigures {
+            sessions_held: sessions.len() as i64,
+            people_reached: session_days
+                .iter()
+                .map(|s| i64::from(s.1.unwrap_or(0)))
+                .sum(),
+            forum_sponsorships_completed: queries::sponsorships_completed(conn, from, until)?,
+            practice_tips_published: tips,
+            credited_hours: everyone.credited_hours,
+            credited_days: ParticipantFigures::from(&everyone).credited_days,
+            by_format,
+        },
+        follow_up_mentors,
+        by_federal_state,
+        by_project_kind,
+        monthly: series.into_iter().map(MonthPoint::from).collect(),
+    })
+}
+
+const CSV_HEADER: [&str; 9] = [
+    "Gliederung",
+    "Ausprägung",
+    "Aktiv zum Stichtag",
+    "Neu im Jahr",
+    "Beendet im Jahr",
+    "Aktive Mentorinnen und Mentoren",
+    "Aktive Mentees",
+    "Angerechnete Stunden",
+    "Angerechnete Arbeitstage",
+];
+
+fn csv_row(group: &str, label: &str, f: &ParticipantFigures) -> Vec<String> {
+    let hours = i32::try_from(f.credited_hours).unwrap_or(i32::MAX);
+    vec![
+        group.to_owned(),
+        label.to_owned(),
+        f.active.to_string(),
+        f.new.to_string(),
+        f.ended.to_string(),
+        f.active_mentors.to_string(),
+        f.active_mentees.to_string(),
+        f.credited_hours.to_string(),
+        crate::domain::credit::days_de(hours),
+    ]
+}
+
+/// The per-state and per-kind table with a total row, German headings.
+fn csv_table(s: &Statistics) -> Vec<Vec<String>> {
+    let mut table = vec![CSV_HEADER.iter().map(|h| (*h).to_owned()).collect()];
+    table.extend(
+        s.by_federal_state
+            .iter()
+            .map(|r| csv_row("Bundesland", &r.label, &r.figures)),
+    );
+    table.extend(
+        s.by_project_kind
+            .iter()
+            .map(|r| csv_row("Projektart", &r.label, &r.figures)),
+    );
+    table.push(csv_row("Gesamt", "Gesamt", &s.participants));
+    table
+}
+
+/// The programme's figures of a calendar year (staff), for the reporting to the ministry:
+/// participants active at the year's end, new and ended in it, sessions held and people
+/// reached, sponsorships completed, tips published, credited hours and days by format, KSM2
+/// mentors meeting the minimum, per federal state and project kind, and a monthly series.
+/// `Accept: text/csv` gives the per-state and per-kind table (German headings).
+#[utoipa::path(
+    tag = "statistics",
+    operation_id = "get_statistics",
+    params(StatisticsParams),
+    responses((status = 200, description = "The year's figures.",
+        content((Statistics = "application/json"), (String = "text/csv")),
+        headers(("Content-Language" = String, description = "Language of the labels."))))
+)]
+#[get("/statistics")]
+pub async fn get_statistics(
+    _: StaffCaller,
+    req: HttpRequest,
+    params: web::Query<StatisticsParams>,
+    lang: Lang,
+    pool: web::Data<DbPool>,
+) -> Result<HttpResponse, AppError> {
+    let year = crate::api::credit_reports::calendar_year(params.year)?;
+    let csv = csv_export::wants_csv(&req);
+    let lang = if csv { Lang::De } else { lang };
+    let stats = db::run(&pool, move |conn| build(conn, year, lang)).await?;
+    if csv {
+        return csv_export::attachment(&format!("statistik-{year}.csv"), &csv_table(&stats));
+    }
+    Ok(lang.private_json(&stats))
+}
