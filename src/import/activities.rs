@@ -93,10 +93,11 @@ pub fn import_activities(
 ) -> Result<ActivityReport, AppError> {
     let now = Utc::now().naive_utc();
     let applied = conn.transaction::<_, Rollback, _>(|conn| {
+        let catalogue = Catalogue::load(conn)?;
         let mut rows = Vec::with_capacity(records.len());
         let mut problems = Vec::new();
         for record in records {
-            match apply(conn, record, actor, now)? {
+            match apply(conn, &catalogue, record, actor, now)? {
                 Ok(row) => rows.push(row),
                 Err(mut found) => problems.append(&mut found),
             }
@@ -131,6 +132,7 @@ pub fn import_activities(
 /// Resolves the row's mentors and applies its activity.
 fn apply(
     conn: &mut DbConnection,
+    catalogue: &Catalogue,
     record: &ActivityRecord,
     actor: &Actor,
     now: NaiveDateTime,
@@ -142,6 +144,7 @@ fn apply(
     };
     let mut row = Row {
         line,
+        catalogue,
         actor,
         now,
         mentors,
@@ -208,6 +211,7 @@ fn problem(record: &ActivityRecord, reason: String) -> CellProblem {
 /// One row being applied.
 struct Row<'a> {
     line: usize,
+    catalogue: &'a Catalogue,
     actor: &'a Actor,
     now: NaiveDateTime,
     mentors: Vec<Participant>,
@@ -308,13 +312,13 @@ impl Row<'_> {
         s: &SessionRecord,
     ) -> Result<RowResult, AppError> {
         let kind = ActivityKind::Session;
-        let Some(format) = find_format(conn, &s.format)? else {
+        let Some(format) = self.catalogue.format(&s.format) else {
             return self.fail(
                 "Format",
                 "unknown format; give its code or name as in the catalogue",
             );
         };
-        let topic_ids = match find_topics(conn, &s.topics)? {
+        let topic_ids = match self.catalogue.topic_ids(&s.topics) {
             Ok(ids) => ids,
             Err(unknown) => return self.fail("Themen", unknown),
         };
@@ -439,7 +443,7 @@ impl Row<'_> {
     ) -> Result<RowResult, AppError> {
         const FORMAT: &str = "forum_sponsorship";
         let kind = ActivityKind::ForumSponsorship;
-        let Some(forum) = find_forum(conn, &s.forum)? else {
+        let Some(forum) = self.catalogue.forum(&s.forum) else {
             return self.fail(
                 "Forum",
                 "unknown forum; give its code or name as in the catalogue",
@@ -536,7 +540,7 @@ impl Row<'_> {
     fn tip(&mut self, conn: &mut DbConnection, t: &TipRecord) -> Result<RowResult, AppError> {
         const FORMAT: &str = "practice_tip";
         let kind = ActivityKind::PracticeTip;
-        let topic_ids = match find_topics(conn, &t.topics)? {
+        let topic_ids = match self.catalogue.topic_ids(&t.topics) {
             Ok(ids) => ids,
             Err(unknown) => return self.fail("Themen", unknown),
         };
@@ -596,48 +600,65 @@ fn same(cell: &str, name: &str) -> bool {
     cell.trim().to_lowercase() == name.trim().to_lowercase()
 }
 
-fn find_format(conn: &mut DbConnection, cell: &str) -> Result<Option<formats::Format>, AppError> {
-    Ok(formats::list(conn)?
-        .into_iter()
-        .find(|f| same(cell, &f.code) || same(cell, &f.name_de) || same(cell, &f.name_en)))
+/// The formats, forums (retired ones too: the activities are history) and accepted topics
+/// (retired ones too), read once per import.
+struct Catalogue {
+    formats: Vec<formats::Format>,
+    forums: Vec<forums::Forum>,
+    topics: Vec<topics::Topic>,
 }
 
-/// A forum by code or name, retired ones too (the sponsorship is history).
-fn find_forum(conn: &mut DbConnection, cell: &str) -> Result<Option<forums::Forum>, AppError> {
-    Ok(forums::list(conn, true)?
-        .into_iter()
-        .find(|f| same(cell, &f.code) || same(cell, &f.name_de) || same(cell, &f.name_en)))
-}
-
-/// The ids of accepted topics (retired ones too) named by their id or their German or English
-/// title; the first unknown one as the problem.
-fn find_topics(
-    conn: &mut DbConnection,
-    titles: &[String],
-) -> Result<Result<Vec<i64>, String>, AppError> {
-    let accepted = topics::list(
-        conn,
-        Some(TopicStatus::Accepted),
-        None,
-        0,
-        i64::from(u16::MAX),
-    )?;
-    let mut ids = Vec::new();
-    for title in titles {
-        let id = title.trim().parse::<i64>().ok();
-        let Some(topic) = accepted.iter().find(|t| {
-            id == Some(t.id)
-                || same(title, &t.title_de)
-                || t.title_en.as_deref().is_some_and(|en| same(title, en))
-        }) else {
-            return Ok(Err(format!(
-                "\"{title}\" is not an accepted topic of the catalogue"
-            )));
-        };
-        if !ids.contains(&topic.id) {
-            ids.push(topic.id);
-        }
+impl Catalogue {
+    fn load(conn: &mut DbConnection) -> Result<Self, AppError> {
+        Ok(Catalogue {
+            formats: formats::list(conn)?,
+            forums: forums::list(conn, true)?,
+            topics: topics::list(
+                conn,
+                Some(TopicStatus::Accepted),
+                None,
+                0,
+                i64::from(u16::MAX),
+            )?,
+        })
     }
-    ids.sort_unstable();
-    Ok(Ok(ids))
+
+    /// A format by code or name.
+    fn format(&self, cell: &str) -> Option<formats::Format> {
+        self.formats
+            .iter()
+            .find(|f| same(cell, &f.code) || same(cell, &f.name_de) || same(cell, &f.name_en))
+            .cloned()
+    }
+
+    /// A forum by code or name.
+    fn forum(&self, cell: &str) -> Option<forums::Forum> {
+        self.forums
+            .iter()
+            .find(|f| same(cell, &f.code) || same(cell, &f.name_de) || same(cell, &f.name_en))
+            .cloned()
+    }
+
+    /// The ids of the topics named by id or German or English title; the first unknown one as
+    /// the problem.
+    fn topic_ids(&self, titles: &[String]) -> Result<Vec<i64>, String> {
+        let mut ids = Vec::new();
+        for title in titles {
+            let id = title.trim().parse::<i64>().ok();
+            let Some(topic) = self.topics.iter().find(|t| {
+                id == Some(t.id)
+                    || same(title, &t.title_de)
+                    || t.title_en.as_deref().is_some_and(|en| same(title, en))
+            }) else {
+                return Err(format!(
+                    "\"{title}\" is not an accepted topic of the catalogue"
+                ));
+            };
+            if !ids.contains(&topic.id) {
+                ids.push(topic.id);
+            }
+        }
+        ids.sort_unstable();
+        Ok(ids)
+    }
 }
