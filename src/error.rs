@@ -117,6 +117,15 @@ pub struct FieldProblem {
 
 /// RFC 9457 problem details: the body of every 4xx and 5xx response.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "/problems/validation-failed",
+    "title": "Unprocessable Entity",
+    "status": 422,
+    "detail": "the request is invalid",
+    "instance": "/api/v1/registrations",
+    "request_id": "8f14e45fceea167a5a36dedd4bea2543",
+    "errors": [{"pointer": "/email", "detail": "must be an e-mail address"}]
+}))]
 pub struct Problem {
     /// Problem type URI (relative, documented in docs/API-DESIGN.md).
     #[serde(rename = "type")]

@@ -21,8 +21,24 @@ mod text_formats;
         title = "SK:KK Mentoring-Programm API",
         description = "API of the SK:KK mentoring programme for municipal climate-protection managers \
 (Klimaschutzmanagerinnen und -manager): participants, mentoring formats, sessions, forum sponsorships, \
-practice tips and the yearly credit report for the NKI final report. Errors are RFC 9457 problem details; \
-see docs/API-DESIGN.md for the conventions.",
+practice tips and the yearly credit report for the NKI final report. Section numbers (§ 5.4) refer to the \
+programme's handbook (Handreichung Mentoring-Programm).\n\n\
+- **Who may call:** `POST /api/v1/auth/token` gives a bearer token for one of three roles: `staff` (the \
+SK:KK office), `participant` (KSM as mentors and mentees) and `integration` (platforms such as the \
+Klimaschutz-Community). Each operation says who may call it; others get 403, or 404 where the resource is \
+not theirs to see.\n\
+- **Lists** are `{\"items\": [...], \"next_cursor\": ...}`: `limit` 1–200 (default 50) and the previous \
+page's `next_cursor` as `cursor`, keyset-paginated so inserts never shift a page.\n\
+- **Updates** are `PATCH` with `If-Match` naming the `ETag` of the last read (missing: 428, stale: 412); a \
+`GET` with `If-None-Match` answers 304 while nothing changed.\n\
+- **Errors** are RFC 9457 problem details with the `request_id`; a 422 lists each invalid field as a JSON \
+pointer in `errors`, and unknown fields are refused.\n\
+- **Labels** follow `Accept-Language` (`de`, the default, or `en`); codes never change. Times are RFC 3339 \
+in UTC, dates `YYYY-MM-DD`.",
+        contact(
+            name = "SK:KK – Service- und Kompetenzzentrum: Kommunaler Klimaschutz",
+            url = "https://www.klimaschutz.de/kommunen"
+        ),
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
     servers((url = "/", description = "This server")),

@@ -19,8 +19,33 @@ use crate::db::{self, DbPool};
 use crate::domain::text;
 use crate::error::AppError;
 
+/// The document's example of a staff account.
+fn staff_account_example() -> serde_json::Value {
+    serde_json::json!({
+        "id": 7,
+        "login": "jana.beispiel@example.org",
+        "role": "staff",
+        "display_name": "Jana Beispiel (SK:KK)",
+        "disabled_at": null,
+        "created_at": "2025-02-03T09:15:00Z"
+    })
+}
+
+/// The document's example of an integration account.
+fn integration_account_example() -> serde_json::Value {
+    serde_json::json!({
+        "id": 8,
+        "login": "int-3f9a0c1b7d2e4a6f8b0c1d2e",
+        "role": "integration",
+        "display_name": "Klimaschutz-Community",
+        "disabled_at": null,
+        "created_at": "2025-02-04T10:00:00Z"
+    })
+}
+
 /// An account as staff see it (never the password hash).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = staff_account_example)]
 pub struct AccountResponse {
     /// Account id.
     pub id: i64,
@@ -52,6 +77,10 @@ impl From<Account> for AccountResponse {
 
 /// One page of accounts.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [staff_account_example(), integration_account_example()],
+    "next_cursor": "5a3c96e10f7bd240"
+}))]
 pub struct AccountPage {
     /// The accounts on this page.
     pub items: Vec<AccountResponse>,
@@ -62,6 +91,7 @@ pub struct AccountPage {
 
 /// A new integration client.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"display_name": "Klimaschutz-Community"}))]
 #[serde(deny_unknown_fields)]
 pub struct NewIntegrationAccount {
     /// What the client is, e.g. `Klimaschutz-Community`.
@@ -72,6 +102,11 @@ pub struct NewIntegrationAccount {
 
 /// A created integration account with its credentials; the secret is shown only here.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "account": integration_account_example(),
+    "client_id": "int-3f9a0c1b7d2e4a6f8b0c1d2e",
+    "client_secret": "9c2f4e6a8b0d1f3e5a7c9b1d3f5e7a9c0b2d4f6e8a1c3e5b7d9f0a2c4e6b8d1f"
+}))]
 pub struct IntegrationCredentials {
     /// The account.
     pub account: AccountResponse,
@@ -90,6 +125,11 @@ pub struct AccountFilter {
 }
 
 /// Creates a further staff account.
+///
+/// Staff only. The e-mail address becomes the login; the password must be 12–1024 characters,
+/// hard to guess (zxcvbn score 3 or more) and contain neither the address nor the display name
+/// (422 at `/password`). An address that already has an account is 409 and creates nothing.
+/// Answers 201 with `Location`. Audited (`account.created`, without the password).
 #[utoipa::path(
     tag = "accounts",
     operation_id = "create_staff_account",
@@ -114,6 +154,12 @@ pub async fn create_staff(
 }
 
 /// Creates an integration client; its secret is returned once.
+///
+/// Staff only. For a platform such as the Klimaschutz-Community: the service generates the
+/// `client_id` (`int-` and 24 hex digits) and a random `client_secret`, stores only the secret's
+/// hash and shows the secret in this answer only, so store it now. The client logs in at
+/// `POST /api/v1/auth/token` with both and gets the `integration` role (the event feed,
+/// membership lookups). Answers 201 with `Location`. Audited (`account.created`).
 #[utoipa::path(
     tag = "accounts",
     operation_id = "create_integration_account",
@@ -165,6 +211,10 @@ pub async fn create_integration(
 }
 
 /// Lists accounts in creation order.
+///
+/// Staff only: staff, participant and integration accounts, optionally of one `role`, with
+/// whether each is disabled. Keyset paging: `limit` (1–200, default 50) and the `next_cursor` of
+/// the previous page as `cursor`.
 #[utoipa::path(
     tag = "accounts",
     operation_id = "list_accounts",
@@ -197,6 +247,8 @@ pub async fn list(
 }
 
 /// One account.
+///
+/// Staff only. An unknown id is 404.
 #[utoipa::path(
     tag = "accounts",
     operation_id = "get_account",
@@ -262,8 +314,13 @@ async fn set_disabled(
     Ok(private_json(&AccountResponse::from(account)))
 }
 
-/// Disables an account: its tokens stop working at once (on other instances sharing the database
-/// within a second), its refresh tokens are revoked and it can no longer log in.
+/// Disables an account.
+///
+/// Staff only. The account's access tokens stop working at once (on other instances sharing the
+/// database within a second), its refresh tokens are revoked and it can no longer log in. Its
+/// records (a participant's history, audit entries) stay. Idempotent: an account that is
+/// already disabled is answered unchanged. Staff cannot disable their own account (409), so
+/// the last staff member cannot lock everyone out. Audited (`account.disabled`).
 #[utoipa::path(
     tag = "accounts",
     operation_id = "deactivate_account",
@@ -284,6 +341,9 @@ pub async fn deactivate(
 }
 
 /// Enables a disabled account again.
+///
+/// Staff only. The account may log in again; tokens revoked when it was disabled stay revoked.
+/// Idempotent: an enabled account is answered unchanged. Audited (`account.enabled`).
 #[utoipa::path(
     tag = "accounts",
     operation_id = "reactivate_account",

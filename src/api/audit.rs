@@ -62,6 +62,20 @@ impl From<AuditEvent> for AuditEventResponse {
 
 /// One page of audit events, newest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 4711,
+        "occurred_at": "2025-03-12T14:05:09Z",
+        "actor_account_id": 7,
+        "action": "account.disabled",
+        "entity_type": "account",
+        "entity_id": "12",
+        "before": {"disabled": false},
+        "after": {"disabled": true},
+        "request_id": "8f14e45fceea167a5a36dedd4bea2543"
+    }],
+    "next_cursor": "5a3c96e10f7bc02f"
+}))]
 pub struct AuditEventPage {
     /// The events on this page.
     pub items: Vec<AuditEventResponse>,
@@ -85,6 +99,13 @@ pub struct AuditFilter {
 }
 
 /// The audit trail, newest first.
+///
+/// Staff only. Every change the service makes is recorded in the same transaction as the
+/// change: who (`actor_account_id`, `null` for the system or an anonymous request), what
+/// (`action`, `entity_type`, `entity_id`), the relevant state before and after (never personal
+/// values) and the request id. The trail is append-only. Filter by `entity_type`, `entity_id`
+/// and `actor_account_id` (plain text, at most 64 characters; an unknown value gives an empty
+/// page). Keyset paging with `limit` and `cursor`.
 #[utoipa::path(
     tag = "audit",
     operation_id = "list_audit_events",

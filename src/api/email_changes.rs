@@ -28,6 +28,10 @@ use crate::request_context::RequestId;
 
 /// A new address for the caller's account.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "new_email": "erika.mustermann@neu.example.org",
+    "current_password": "Kranich-Notizblock-Gewitter-42"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct EmailChangeRequest {
     /// The new e-mail address; it becomes the login once confirmed.
@@ -42,6 +46,7 @@ pub struct EmailChangeRequest {
 
 /// The answer to every accepted request, whether the address is free or not.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"message": "Ein Bestätigungslink ist an die neue Adresse unterwegs."}))]
 pub struct EmailChangeAccepted {
     /// What happens next, in German.
     #[schema(example = "Ein Bestätigungslink ist an die neue Adresse unterwegs.")]
@@ -50,6 +55,7 @@ pub struct EmailChangeAccepted {
 
 /// The token from the e-mailed link.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"token": "q3v0J8mC2bXo1m6gQmYxX3kG1o2bN4d5e6f7g8h9i0A"}))]
 #[serde(deny_unknown_fields)]
 pub struct EmailChangeConfirmation {
     /// The `token` from the link's fragment.
@@ -65,11 +71,15 @@ pub struct EmailChangeConfirmation {
 /// One confirmation message per account and new address in this many seconds.
 const ONE_MESSAGE_PER_SECONDS: i64 = 600;
 
-/// Asks to change the caller's e-mail address (staff and participants). The current password is
-/// checked like a login (422 at `/current_password`, 429 when throttled). A link valid for
-/// 24 hours goes to the new address (at most one per address in 10 minutes); until it is used
-/// the old address stays. The answer is the same whether the new address is free or belongs to
-/// another account (then nothing is sent), so it reveals no one's address. Audited.
+/// Asks to change the caller's e-mail address.
+///
+/// Staff and participants (integration clients get 403). The current password is checked like
+/// a login (422 at `/current_password`, 429 when throttled); the current address itself is 422
+/// at `/new_email`. A link valid for 24 hours goes to the new address (at most one per address
+/// in 10 minutes); until it is confirmed with `POST /api/v1/email-changes/confirm` the old
+/// address stays the login. The answer is the same 202 whether the new address is free or
+/// belongs to another account (then nothing is sent), so it reveals no one's address. Audited
+/// (`account.email_change_requested`, without the address).
 #[utoipa::path(
     tag = "auth",
     operation_id = "request_email_change",
@@ -167,11 +177,13 @@ fn send_confirmation(
     Ok(())
 }
 
-/// Sets the new e-mail address with the token of the confirmation link: it becomes the login
-/// and, for a participant, the address of the record. The token works once and for 24 hours;
-/// using it ends the account's other open links. A notice goes to the old address. When
-/// another account took the address in the meantime, 409 and nothing changes. Audited. No
-/// login needed: the token proves the new mailbox.
+/// Sets the new e-mail address with the token of the confirmation link.
+///
+/// Public: the token proves the new mailbox. The new address becomes the login and, for a
+/// participant, the address of the record. The token works once and for 24 hours (422 at
+/// `/token` when unknown, used, expired or of another purpose); using it ends the account's
+/// other open links. A notice goes to the old address. When another account took the address
+/// in the meantime, 409 and nothing changes. Audited (`account.email_changed`).
 #[utoipa::path(
     tag = "auth",
     operation_id = "confirm_email_change",

@@ -17,6 +17,28 @@ use crate::webhook_worker::message::EventResponse;
 
 /// One page of the feed, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 1041,
+        "type": "participant.activated",
+        "subject_type": "participant",
+        "subject_id": 5,
+        "occurred_at": "2025-03-12T14:05:09Z",
+        "participant": {
+            "participant_id": 5,
+            "community_account_ref": "kc-20931",
+            "email": "erika.mustermann@example.org"
+        }
+    }, {
+        "id": 1042,
+        "type": "session.approved",
+        "subject_type": "session",
+        "subject_id": 77,
+        "occurred_at": "2025-03-12T15:30:00Z"
+    }],
+    "next_cursor": "5a3c96e10f7bd65a",
+    "has_more": false
+}))]
 pub struct EventPage {
     /// The events on this page.
     pub items: Vec<EventResponse>,
@@ -29,8 +51,19 @@ pub struct EventPage {
     pub has_more: bool,
 }
 
-/// The events after `cursor`, oldest first (integration accounts and staff). Poll with the
-/// returned `next_cursor`: events appear in commit order, none is missed or repeated.
+/// The events after `cursor`, oldest first.
+///
+/// Integration accounts and staff (participants get 403). The feed is the outbox read in commit
+/// order, for the Klimaschutz-Community to grant or revoke access to the mentoring area (§ 5.1,
+/// § 5.2): `participant.activated` and `participant.rejoined` grant, `participant.ended`
+/// revokes, and these three also name the participant (id, community account reference,
+/// e-mail); every other event is thin (type, subject, time).
+///
+/// Poll with the returned `next_cursor` (store it, also across downtime): events appear in
+/// commit order, none is missed or repeated. Unlike other lists, `next_cursor` is set on the
+/// last page too (it repeats the given cursor when nothing new happened) and `has_more` says
+/// whether to fetch again at once. `limit` 1–200 (default 50). Registered webhooks push the
+/// same events instead.
 #[utoipa::path(
     tag = "events",
     operation_id = "list_events",

@@ -10,6 +10,7 @@ use crate::error::AppError;
 
 /// Probe answer.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"status": "ok"}))]
 pub struct HealthStatus {
     /// Always `ok` when the probe passes.
     #[schema(example = "ok")]
@@ -17,6 +18,10 @@ pub struct HealthStatus {
 }
 
 /// The process is up and serving HTTP.
+///
+/// Liveness probe for the orchestrator: answers 200 as long as the process serves HTTP, without
+/// touching the database, so a database outage never gets the process restarted. Public, no
+/// token needed.
 #[utoipa::path(
     tag = "health",
     operation_id = "get_liveness",
@@ -31,6 +36,10 @@ pub async fn live() -> HttpResponse {
 }
 
 /// The service can reach its database.
+///
+/// Readiness probe: runs one trivial query on a pooled connection and answers 200 when it
+/// succeeds, 503 (with `Retry-After`) when the database cannot be reached, so a load balancer
+/// sends no traffic meanwhile. Public, no token needed.
 #[utoipa::path(
     tag = "health",
     operation_id = "get_readiness",

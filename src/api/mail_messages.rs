@@ -20,6 +20,19 @@ use crate::error::{AppError, FieldProblem};
 
 /// One message in the outbox (without its body: staff see whom it went to and how it fared).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 102,
+    "kind": "session_reminder",
+    "to_address": "erika.mustermann@example.org",
+    "account_id": 12,
+    "subject": "Erinnerung: Mentoring-Session „Wärmeplanung kompakt“ morgen",
+    "status": "pending",
+    "attempts": 0,
+    "next_attempt_at": "2025-03-12T08:30:00Z",
+    "last_error": null,
+    "created_at": "2025-03-11T16:00:00Z",
+    "sent_at": null
+}))]
 pub struct MailMessageResponse {
     /// Message id.
     pub id: i64,
@@ -80,6 +93,22 @@ pub struct MailFilter {
 
 /// One page of messages, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 102,
+        "kind": "session_reminder",
+        "to_address": "erika.mustermann@example.org",
+        "account_id": 12,
+        "subject": "Erinnerung: Mentoring-Session „Wärmeplanung kompakt“ morgen",
+        "status": "failed",
+        "attempts": 8,
+        "next_attempt_at": null,
+        "last_error": "550 5.1.1 mailbox unavailable",
+        "created_at": "2025-03-11T16:00:00Z",
+        "sent_at": null
+    }],
+    "next_cursor": null
+}))]
 pub struct MailMessagePage {
     /// The messages on this page.
     pub items: Vec<MailMessageResponse>,
@@ -88,7 +117,13 @@ pub struct MailMessagePage {
     pub next_cursor: Option<String>,
 }
 
-/// The mail outbox (staff), oldest first; `status=failed` lists what did not arrive.
+/// The mail outbox, oldest first.
+///
+/// Staff only. Every message the service queued (logins, registrations, decisions, reminders,
+/// newsletters), without its body: recipient, subject, kind, state and attempts. The sender
+/// retries with backoff; what still did not arrive ends `failed` with the mail server's last
+/// answer, so `status=failed` lists what to send again with `POST .../retry`. Keyset paging
+/// with `limit` and `cursor`.
 #[utoipa::path(
     tag = "mail",
     operation_id = "list_mail_messages",
@@ -115,9 +150,12 @@ pub async fn list(
     }))
 }
 
-/// Sends a failed message again (staff), e.g. after the address was corrected at the mail
-/// server or the server was down longer than the retries last: it becomes pending with fresh
-/// attempts and keeps its Message-ID. Audited.
+/// Sends a failed message again.
+///
+/// Staff only, e.g. after the address was corrected at the mail server or the server was down
+/// longer than the retries last. Only a `failed` message can be retried (409 otherwise): it
+/// becomes `pending` with fresh attempts and keeps its Message-ID, so a receiver that got it
+/// after all sees a duplicate. Audited (`mail_message.retried`).
 #[utoipa::path(
     tag = "mail",
     operation_id = "retry_mail_message",
@@ -161,6 +199,7 @@ pub async fn retry(
 
 /// Which messages a person gets, in which language.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[schema(example = json!({"lang": "de", "opted_out": ["session_reminder", "newsletter"]}))]
 #[serde(deny_unknown_fields)]
 pub struct MailPreferences {
     /// The language of the messages: `de` (default) or `en`.
@@ -175,6 +214,9 @@ pub struct MailPreferences {
 }
 
 /// The caller's choice of messages.
+///
+/// Staff and participants (integration clients get 403): the language of their e-mails and
+/// the optional kinds they turned off.
 #[utoipa::path(
     tag = "mail",
     operation_id = "get_mail_preferences",
@@ -196,7 +238,14 @@ pub async fn get_preferences(
     }))
 }
 
-/// Sets the caller's choice of messages. Audited.
+/// Sets the caller's choice of messages.
+///
+/// Staff and participants (integration clients get 403). Replaces the whole choice: `lang` is
+/// `de` or `en`; `opted_out` may name only the optional kinds (`session_approved`,
+/// `session_cancelled`, `session_rescheduled`, `session_reminder`, `newsletter`). Mandatory
+/// kinds (account security, answers about the person's own registration and activities) always
+/// go: naming one is 422 at `/opted_out/{index}`. Idempotent. Audited
+/// (`account.mail_preferences_set`).
 #[utoipa::path(
     tag = "mail",
     operation_id = "set_mail_preferences",

@@ -21,6 +21,7 @@ use crate::error::AppError;
 
 /// Whom to look up: exactly one of `email`, `community_account_id` and `participant_id`.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"community_account_id": "kc-20931"}))]
 #[serde(deny_unknown_fields)]
 pub struct MembershipLookup {
     /// The participant's e-mail address (case-insensitive).
@@ -53,6 +54,7 @@ impl MembershipLookup {
 
 /// A participant's membership: enough to grant or refuse access, nothing personal.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"participant_id": 5, "status": "active", "roles": ["mentor"]}))]
 pub struct Membership {
     /// Participant id (as in the event feed).
     pub participant_id: i64,
@@ -62,8 +64,14 @@ pub struct Membership {
     pub roles: Vec<RoleCode>,
 }
 
-/// Looks up a participant by e-mail, community account id or participant id (integration
-/// accounts and staff). Unknown and erased people are 404.
+/// Looks up a participant's membership.
+///
+/// Integration accounts and staff (participants get 403). Names the person by exactly one of
+/// `email` (case-insensitive), `community_account_id` (the reference the participant recorded
+/// on their record) and `participant_id` (as in the event feed); none or several is 422. The
+/// answer is only what access to the mentoring area needs: the status (`active` grants access,
+/// `pending` and `ended` do not) and the current roles. Unknown and erased people are 404.
+/// A `POST`, so that the e-mail address never appears in a URL.
 #[utoipa::path(
     tag = "events",
     operation_id = "create_membership_lookup",

@@ -28,6 +28,7 @@ use crate::request_context::RequestId;
 
 /// Who forgot their password.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"email": "erika.mustermann@example.org"}))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetRequest {
     /// The account's e-mail address.
@@ -38,6 +39,7 @@ pub struct PasswordResetRequest {
 
 /// The answer to every request, whether the address has an account or not.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"message": "Wenn zu dieser Adresse ein Zugang besteht, ist ein Link unterwegs."}))]
 pub struct PasswordResetAccepted {
     /// What happens next, in German.
     #[schema(example = "Wenn zu dieser Adresse ein Zugang besteht, ist ein Link unterwegs.")]
@@ -46,6 +48,10 @@ pub struct PasswordResetAccepted {
 
 /// The token from the e-mailed link and the new password.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "token": "q3v0J8mC2bXo1m6gQmYxX3kG1o2bN4d5e6f7g8h9i0A",
+    "password": "Windrad-Moorlinse-Fahrradstraße-7"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordResetConfirmation {
     /// The `token` from the link's fragment.
@@ -74,9 +80,13 @@ pub const RESETS_PER_ADDRESS_PER_HOUR: u32 = 10;
 /// address cannot be flooded through this service.
 const ONE_MESSAGE_PER_SECONDS: i64 = 600;
 
-/// Asks for a link to set a new password. The answer is the same whether the address has an
-/// account or not (202); when it has one (people only, not disabled), a link valid for 30 minutes
-/// goes to it, at most one per 10 minutes. Throttled per client address.
+/// Asks for a link to set a new password.
+///
+/// Public. The answer is the same 202 whether the address has an account or not, so nobody can
+/// probe which addresses are registered; when it has one (people only, not disabled), a link
+/// valid for 30 minutes goes to it, at most one per 10 minutes however often it is asked for.
+/// Requests are throttled per client address (429 with `Retry-After`). The link leads to
+/// `POST /api/v1/password-resets/confirm`.
 #[utoipa::path(
     tag = "auth",
     operation_id = "request_password_reset",
@@ -147,10 +157,14 @@ pub fn invalid_token() -> AppError {
     }])
 }
 
-/// Sets a new password with the token of a reset or invitation link. The token works once and
-/// only within its lifetime (30 minutes for a reset, 14 days for an invitation); using it ends
-/// every other open link of the account, lifts the login slowdown for the account and sends a
-/// notice that the password changed. Audited.
+/// Sets a new password with the token of a reset or invitation link.
+///
+/// Public: the token proves the mailbox. The token works once and only within its lifetime
+/// (30 minutes for a reset, 14 days for the invitation of an imported participant); an unknown,
+/// used or expired token, or one of an e-mail change, is 422 at `/token`. The password follows
+/// the rules of registration (422 at `/password`). Using the token ends every other open link
+/// of the account, revokes its refresh tokens, lifts the login slowdown for the account and
+/// sends a notice that the password changed. Audited (`account.password_set`).
 #[utoipa::path(
     tag = "auth",
     operation_id = "confirm_password_reset",

@@ -22,6 +22,7 @@ use crate::mail::reminders::sweep;
 
 /// What a run queued.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"session_reminders": 14, "credit_reminders": 3, "credit_reminder_weeks": 8}))]
 pub struct ReminderRun {
     /// Day-before reminders queued (sessions starting on the next programme day).
     pub session_reminders: usize,
@@ -32,9 +33,14 @@ pub struct ReminderRun {
     pub credit_reminder_weeks: u32,
 }
 
-/// Runs both reminder sweeps now (staff): the day-before reminders and the reminders of the
-/// KSM2 minimum. Each reminder goes once, however often the sweeps run; the answer counts what
-/// this run queued. Audited.
+/// Runs both reminder sweeps now.
+///
+/// Staff only; the background task runs the same sweeps on its own schedule. The day-before
+/// reminders go to those signed up for an approved session starting on the next programme day.
+/// The reminders of the yearly minimum (§ 5.4: mentors in a follow-up project, KSM2, should
+/// spend at least 40 hours a year) go to KSM2 mentors still below it within
+/// `credit_reminder_weeks` weeks of their project year's end. Each reminder goes once, however
+/// often the sweeps run; the answer counts what this run queued. Audited (`reminders.run`).
 #[utoipa::path(
     tag = "mail",
     operation_id = "run_reminders",
@@ -133,6 +139,22 @@ pub struct CreditReminderFilter {
 
 /// One page of reminders, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 3,
+        "participant_id": 5,
+        "first_name": "Erika",
+        "last_name": "Mustermann",
+        "project_id": 9,
+        "project_year": 2,
+        "year_start": "2024-07-01",
+        "year_end": "2025-06-30",
+        "credited_hours": 20,
+        "missing_hours": 20,
+        "sent_at": "2025-05-05T06:00:00Z"
+    }],
+    "next_cursor": "5a3c96e10f7bd24b"
+}))]
 pub struct CreditReminderPage {
     /// The reminders on this page.
     pub items: Vec<CreditReminderResponse>,
@@ -141,8 +163,12 @@ pub struct CreditReminderPage {
     pub next_cursor: Option<String>,
 }
 
-/// Who was reminded of the KSM2 minimum (staff), oldest first: per mentor and project year, with
-/// the credited and missing hours at the time.
+/// Who was reminded of the KSM2 minimum, oldest first.
+///
+/// Staff only. One entry per mentor and project year that got the reminder of the yearly
+/// minimum (§ 5.4, 40 hours), with the credited and missing hours at the time it went out.
+/// Filter by `participant_id` (an unknown id gives an empty page). Keyset paging with `limit`
+/// and `cursor`.
 #[utoipa::path(
     tag = "mail",
     operation_id = "list_credit_reminders",

@@ -14,6 +14,11 @@ use crate::error::AppError;
 
 /// A new staff account.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "email": "jana.beispiel@example.org",
+    "password": "Kranich-Notizblock-Gewitter-42",
+    "display_name": "Jana Beispiel (SK:KK)"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct NewStaffAccount {
     /// E-mail address used to log in.

@@ -36,7 +36,10 @@ fn refused_ranges(allowed: &[char]) -> Vec<(char, char)> {
 
 /// The inside of a regex character class holding `ranges`: `\uXXXX` escapes in the Basic
 /// Multilingual Plane, the characters themselves beyond it (no `\u{…}` or surrogate syntax works
-/// in every regex dialect; `document_json` escapes them in the JSON text).
+/// in every regex dialect; `document_json` escapes them in the JSON text). Beyond the Basic
+/// Multilingual Plane each character is listed, never a range: a JavaScript regex without the `u`
+/// flag (spectral, ajv's default in many tools) reads such a character as two UTF-16 units, and
+/// a range between two of them is "out of order", so the whole pattern would fail to compile.
 fn class_of(ranges: &[(char, char)]) -> String {
     let one = |c: char| {
         if (c as u32) <= 0xFFFF {
@@ -50,6 +53,8 @@ fn class_of(ranges: &[(char, char)]) -> String {
         .map(|&(first, last)| {
             if first == last {
                 one(first)
+            } else if (last as u32) > 0xFFFF {
+                (first..=last).map(one).collect()
             } else {
                 format!("{}-{}", one(first), one(last))
             }

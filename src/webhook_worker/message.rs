@@ -78,6 +78,22 @@ impl EventResponse {
 /// `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the
 /// endpoint's secret after `whsec_`).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "participant.ended",
+    "timestamp": "2025-06-30T10:12:44Z",
+    "data": {
+        "id": 1187,
+        "type": "participant.ended",
+        "subject_type": "participant",
+        "subject_id": 5,
+        "occurred_at": "2025-06-30T10:12:44Z",
+        "participant": {
+            "participant_id": 5,
+            "community_account_ref": "kc-20931",
+            "email": "erika.mustermann@example.org"
+        }
+    }
+}))]
 pub struct WebhookMessage {
     /// The event type, as in `data.type`.
     #[serde(rename = "type")]

@@ -26,6 +26,10 @@ use crate::error::AppError;
 
 /// Credentials: a person's e-mail and password, or an integration's client id and secret.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "email": "erika.mustermann@example.org",
+    "password": "Kranich-Notizblock-Gewitter-42"
+}))]
 #[serde(untagged)]
 pub enum TokenRequest {
     /// Staff and participants.
@@ -118,11 +122,19 @@ pub(crate) fn token_answer(
 const MAX_LOGIN_CHARS: usize = 254;
 const MAX_SECRET_CHARS: usize = 1024;
 
-/// Exchanges credentials for an access token; people (staff, pending and active participants)
-/// also get a refresh token, which starts a new login family. Failed attempts slow further ones
-/// down exponentially, counted per login and client address, per login and per address; an
-/// address the login succeeded from before is only slowed by its own failures, so nobody can
-/// lock the owner out. The answer never reveals whether an account exists.
+/// Exchanges credentials for an access token.
+///
+/// Public. People (staff and participants) send `email` and `password`, integration clients
+/// `client_id` and `client_secret`. The access token is a JWT for `Authorization: Bearer`,
+/// valid `expires_in` seconds. People (staff, pending and active participants) also get a
+/// refresh token for `POST /api/v1/auth/refresh`, which starts a new login family; integration
+/// clients and ended participants log in again instead.
+///
+/// Wrong credentials and disabled accounts get the same 401, so the answer never reveals
+/// whether an account exists. Failed attempts slow further ones down exponentially (429 with
+/// `Retry-After`), counted per login and client address, per login and per address; an address
+/// the login succeeded from before is only slowed by its own failures, so nobody can lock the
+/// owner out.
 #[utoipa::path(
     tag = "auth",
     operation_id = "create_token",
@@ -194,6 +206,13 @@ pub async fn create_token(
 
 /// The caller's own account.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "account_id": 12,
+    "role": "participant",
+    "display_name": "Erika Mustermann",
+    "login": "erika.mustermann@example.org",
+    "participant_id": 5
+}))]
 pub struct Me {
     /// Account id.
     pub account_id: i64,
@@ -210,6 +229,10 @@ pub struct Me {
 }
 
 /// Who the bearer of the token is.
+///
+/// Any valid token (staff, participants, integration clients): the account's id, role, display
+/// name and login, and for a participant the id of their participant record, the entry point to
+/// `GET /api/v1/participants/{id}` and the participant's own sub-resources.
 #[utoipa::path(
     tag = "auth",
     operation_id = "get_me",

@@ -26,6 +26,10 @@ use crate::mail::{self, Message};
 
 /// A password change: the current password and the new one.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "current_password": "Kranich-Notizblock-Gewitter-42",
+    "new_password": "Windrad-Moorlinse-Fahrradstraße-7"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChange {
     /// The account's current password.
@@ -85,12 +89,18 @@ pub async fn check_current_password(
     Ok(())
 }
 
-/// Changes the caller's password (staff and participants). The current password is checked
-/// like a login: a wrong one is 422 at `/current_password` and counts as a failed login for the
-/// throttle (429 with `Retry-After` beyond). The new one follows the rules of registration (422
-/// at `/new_password`). Every refresh token of the account is revoked, so every other device is
-/// logged out once its access token expires; the answer carries fresh tokens for this one.
-/// Audited (`account.password_changed`, without the password).
+/// Changes the caller's password.
+///
+/// Staff and participants (integration clients get 403). The current password is checked like
+/// a login: a wrong one is 422 at `/current_password` and counts as a failed login for the
+/// throttle (429 with `Retry-After` beyond). The new one follows the rules of registration:
+/// 12–1024 characters, hard to guess, without the e-mail address or the person's names, and
+/// not the current one (422 at `/new_password`). If the password changed concurrently, 409 and
+/// nothing changes.
+///
+/// Every refresh token of the account is revoked, so every other device is logged out once its
+/// access token expires; the answer carries fresh tokens for this one. A notice goes to the
+/// account's address. Audited (`account.password_changed`, without the password).
 #[utoipa::path(
     tag = "auth",
     operation_id = "change_password",

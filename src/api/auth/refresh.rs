@@ -17,6 +17,7 @@ use crate::error::AppError;
 
 /// A refresh token presented to be exchanged or revoked.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"refresh_token": "q7Xb0kQm3yRz8TnV2wLc5HfJ9sDgE1aU4oIpYeKxM6B"}))]
 #[serde(deny_unknown_fields)]
 pub struct RefreshTokenRequest {
     /// The refresh token of the latest `POST /api/v1/auth/token` or `POST /api/v1/auth/refresh`.
@@ -44,11 +45,15 @@ impl RefreshTokenRequest {
     }
 }
 
-/// Exchanges a refresh token for a new access token and a new refresh token (rotation, in one
-/// transaction; the presented token is then used up). Presenting a token that was already
-/// exchanged revokes its whole login family, so the newer token stops working too: one of the
-/// two holders is a thief. Unknown, expired, revoked or replayed tokens, and tokens of disabled
-/// accounts or of participants whose participation ended, all get the same 401.
+/// Exchanges a refresh token for new tokens.
+///
+/// Public: the refresh token is the credential, so an expired access token does not matter.
+/// Answers a new access token and a new refresh token (rotation, in one transaction; the
+/// presented token is then used up). Presenting a token that was already exchanged revokes its
+/// whole login family, so the newer token stops working too: one of the two holders is a thief
+/// (audited as `refresh_token.reuse_detected`). Unknown, expired, revoked or replayed tokens,
+/// and tokens of disabled accounts or of participants whose participation ended, all get the
+/// same 401; a malformed one (not 43 base64url characters) is 422.
 #[utoipa::path(
     tag = "auth",
     operation_id = "refresh_token",
@@ -87,8 +92,11 @@ pub async fn refresh(
     }
 }
 
-/// Logs out: revokes the presented refresh token and every token of its login family
-/// (idempotent). The answer is the same for an unknown, expired or already revoked token.
+/// Logs out: revokes the refresh token and its login family.
+///
+/// Public: the refresh token is the credential. Revokes the presented refresh token and every
+/// token of its login family (other devices keep their own families). Idempotent: the answer is
+/// the same 204 for an unknown, expired or already revoked token; a malformed one is 422.
 /// Access tokens already issued stay valid until they expire (`expires_in`); clients drop them.
 #[utoipa::path(
     tag = "auth",

@@ -32,6 +32,20 @@ pub struct ActivityImportRow {
 
 /// The result of an import of past activities: counts and one entry per data row.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "dry_run": true,
+    "created": 0,
+    "would_create": 1,
+    "existing": 0,
+    "credited_hours": 40,
+    "rows": [{
+        "line": 2,
+        "kind": "session",
+        "outcome": "would_create",
+        "activity_id": null,
+        "credited_hours": 40
+    }]
+}))]
 pub struct ActivityImportResult {
     /// Whether this was a dry run (nothing was written).
     pub dry_run: bool,
@@ -76,7 +90,9 @@ impl From<ActivityReport> for ActivityImportResult {
     }
 }
 
-/// Imports past activities from a CSV file (as for the participant import: UTF-8 with or
+/// Imports past activities from a CSV file, all or nothing.
+///
+/// Staff only. The file is read as for the participant import (UTF-8 with or
 /// without BOM, `;` or `,`, German headers, dates as `31.12.2024` or `2024-12-31`). One row is
 /// one activity; `Art`, `Mentoren` (the mentors' e-mail addresses, separated by commas) and
 /// `Datum` are needed in every file:
@@ -106,7 +122,8 @@ impl From<ActivityReport> for ActivityImportResult {
     operation_id = "import_activities",
     params(ImportParams),
     request_body(content = String, content_type = "text/csv",
-        description = "The activities (at most 4 MiB, 5000 rows)."),
+        description = "The activities (at most 4 MiB, 5000 rows).",
+        example = json!("Art;Mentoren;Datum;Beginn;Ende;Format;Titel;Online;Themen;Erreichte Personen\nMentoring-Session;ida.beispiel@example.org;12.03.2025;10:00;11:30;webinar;Wärmeplanung kompakt;ja;8;25\n")),
     responses(
         (status = 200, description = "Imported (or, in a dry run, checked); one result per data row.", body = ActivityImportResult),
         (status = 413, description = "The file is larger than 4 MiB."),

@@ -27,6 +27,16 @@ pub struct ImportRowResult {
 
 /// The result of an import: counts and one entry per data row.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "dry_run": false,
+    "created": 1,
+    "would_create": 0,
+    "existing": 1,
+    "rows": [
+        {"line": 2, "outcome": "created", "participant_id": 41},
+        {"line": 3, "outcome": "existing", "participant_id": 5}
+    ]
+}))]
 pub struct ImportResult {
     /// Whether this was a dry run (nothing was written).
     pub dry_run: bool,
@@ -60,7 +70,9 @@ impl From<ImportReport> for ImportResult {
     }
 }
 
-/// Imports participants from a CSV file as Excel or LibreOffice write it: UTF-8 with or without
+/// Imports participants from a CSV file, all or nothing.
+///
+/// Staff only. The file is read as Excel or LibreOffice write it: UTF-8 with or without
 /// BOM, `;` or `,` between cells, the German headers of the participants export (`Anrede`,
 /// `Vorname`, `Nachname`, `E-Mail`, `Telefon`, `Rollen`, `Projektart`, `Arbeitgeber`, `Kommune`,
 /// `Bundesland`, `Förderkennzeichen`, `Projektbeginn`, `Projektende`; `ID` and `Status` are
@@ -79,7 +91,8 @@ impl From<ImportReport> for ImportResult {
     operation_id = "import_participants",
     params(ImportParams),
     request_body(content = String, content_type = "text/csv",
-        description = "The participant list (at most 4 MiB, 5000 rows)."),
+        description = "The participant list (at most 4 MiB, 5000 rows).",
+        example = json!("Anrede;Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;Kommune;Bundesland;Förderkennzeichen;Projektbeginn;Projektende\nFrau;Ida;Beispiel;ida.beispiel@example.org;+49 351 1234567;Mentee;Erstvorhaben (KSM1);Stadt Musterstadt;Musterstadt;SN;67K12345;01.03.2025;28.02.2027\n")),
     responses(
         (status = 200, description = "Imported (or, in a dry run, checked); one result per data row.", body = ImportResult),
         (status = 413, description = "The file is larger than 4 MiB."),

@@ -25,6 +25,10 @@ use crate::mail::Links;
 
 /// A mailing to send.
 #[derive(Debug, Deserialize, Serialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "subject": "Mentoring-Newsletter Dezember",
+    "intro": "Liebe Klimaschutzmanagerinnen und -manager,\n\nzum Jahresende stellen wir Ihnen die nächsten Mentoring-Sessions und neue Praxistipps vor."
+}))]
 #[serde(deny_unknown_fields)]
 pub struct MailingRequest {
     /// The subject line of the newsletter.
@@ -48,6 +52,21 @@ pub struct MailingRequest {
 
 /// A mailing and the participants it welcomes.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 14,
+    "sent_on": "2025-12-02",
+    "recorded_at": "2025-12-02T08:30:00Z",
+    "subject": "Mentoring-Newsletter Dezember",
+    "intro": "Liebe Klimaschutzmanagerinnen und -manager,\n\nzum Jahresende stellen wir Ihnen die nächsten Mentoring-Sessions und neue Praxistipps vor.",
+    "recipient_count": 187,
+    "welcomed": [{
+        "participant_id": 41,
+        "salutation": "ms",
+        "first_name": "Ida",
+        "last_name": "Beispiel",
+        "email": "ida.beispiel@example.org"
+    }]
+}))]
 pub struct MailingResponse {
     /// Mailing id.
     pub id: i64,
@@ -86,6 +105,17 @@ pub struct MailingSummary {
 
 /// One page of mailings, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 14,
+        "sent_on": "2025-12-02",
+        "recorded_at": "2025-12-02T08:30:00Z",
+        "subject": "Mentoring-Newsletter Dezember",
+        "recipient_count": 187,
+        "welcomed_count": 1
+    }],
+    "next_cursor": null
+}))]
 pub struct MailingPage {
     /// The mailings on this page.
     pub items: Vec<MailingSummary>,
@@ -168,14 +198,20 @@ fn record(
     Created::new(location, &response(conn, mailing)?)
 }
 
-/// Sends a newsletter mailing (staff): records it and, in the same transaction, queues one
-/// message to every active participant who did not turn the newsletter off, in their language:
-/// the subject and intro, the upcoming approved sessions of the calendar, the practice tips
-/// published since the previous mailing, and the welcome of the participants activated since
-/// then who consented (each welcomed exactly once, also when mailings are sent concurrently).
-/// Every message carries a one-click unsubscribe link (RFC 8058 `List-Unsubscribe`). An
-/// `Idempotency-Key` makes a retry replay the first answer and send nothing new (another body
-/// with the same key is 422).
+/// Sends a newsletter mailing.
+///
+/// Staff only. The mentoring newsletter goes out about every six to eight weeks and welcomes
+/// the new participants (§ 5.1). This records the mailing, dated today, and in the same
+/// transaction queues one message to every active participant who did not turn the newsletter
+/// off, in their language: the subject and intro, the upcoming approved sessions of the
+/// calendar, the practice tips published since the previous mailing, and the welcome of the
+/// participants activated since then who consented (each welcomed exactly once, also when
+/// mailings are sent concurrently). Every message carries a one-click unsubscribe link
+/// (RFC 8058 `List-Unsubscribe`).
+///
+/// An `Idempotency-Key` makes a retry replay the first 201 and send nothing new (the same key
+/// with another body is 422). A `sent_on` other than today is 422. Answers 201 with `Location`.
+/// Audited with counts only.
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "create_newsletter_mailing",
@@ -228,7 +264,10 @@ pub async fn create(
     Ok(created.respond())
 }
 
-/// Past mailings, oldest first, with how many each welcomed (staff).
+/// Past mailings, oldest first.
+///
+/// Staff only. Each with its day, subject, how many messages were queued and how many
+/// participants it welcomed. Keyset paging with `limit` and `cursor`.
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "list_newsletter_mailings",
@@ -266,7 +305,10 @@ pub async fn list(
     }))
 }
 
-/// One past mailing and whom it welcomed (staff).
+/// One past mailing and whom it welcomed.
+///
+/// Staff only. The mailing's texts and counts and the participants it welcomed (erased
+/// participants are left out). An unknown id is 404.
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "get_newsletter_mailing",

@@ -16,6 +16,22 @@ use crate::error::AppError;
 
 /// One page of newsletter recipients.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "participant_id": 5,
+        "salutation": "ms",
+        "first_name": "Erika",
+        "last_name": "Mustermann",
+        "email": "erika.mustermann@example.org"
+    }, {
+        "participant_id": 41,
+        "salutation": null,
+        "first_name": "Ida",
+        "last_name": "Beispiel",
+        "email": "ida.beispiel@example.org"
+    }],
+    "next_cursor": "5a3c96e10f7bd261"
+}))]
 pub struct RecipientPage {
     /// The recipients on this page.
     pub items: Vec<NewsletterContact>,
@@ -26,14 +42,19 @@ pub struct RecipientPage {
 
 const CSV_HEADER: [&str; 5] = ["ID", "Anrede", "Vorname", "Nachname", "E-Mail"];
 
-/// Every active participant with what the newsletter needs (staff). Ended and pending
-/// participants are not on it. `Accept: text/csv` exports the whole list as one file.
+/// Every active participant with what the newsletter needs.
+///
+/// Staff only: salutation, names and e-mail address of each active participant; ended and
+/// pending participants are not on it (§ 5.2: who ends gets no newsletter). JSON pages with
+/// `limit` and `cursor`; `Accept: text/csv` exports the whole list as one file (UTF-8 with
+/// BOM, `;`, for German Excel).
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "list_newsletter_recipients",
     params(PageParams),
     responses((status = 200, description = "One page of recipients.",
-        content((RecipientPage = "application/json"), (String = "text/csv"))))
+        content((RecipientPage = "application/json"), (String = "text/csv",
+            example = json!("ID;Anrede;Vorname;Nachname;E-Mail\n5;Frau;Erika;Mustermann;erika.mustermann@example.org\n")))))
 )]
 #[get("/newsletter/recipients")]
 pub async fn list(

@@ -38,6 +38,7 @@ pub struct UnsubscribeLink {
 
 /// The RFC 8058 body.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"List-Unsubscribe": "One-Click"}))]
 pub struct OneClick {
     /// Always `One-Click`.
     #[serde(rename = "List-Unsubscribe")]
@@ -53,11 +54,13 @@ fn unknown_link() -> AppError {
     AppError::NotFound
 }
 
-/// Turns the newsletter off for the person the link was sent to (RFC 8058 one-click
-/// unsubscribe), without login: the token of the link is the credential. The body is
-/// `List-Unsubscribe=One-Click`, form-encoded (or as multipart form data). Doing it again
-/// changes nothing; an unknown or altered token is 404 and changes nothing. Audited. The
-/// person can turn the newsletter on again in their mail preferences.
+/// Turns the newsletter off for the person the link was sent to.
+///
+/// Public (RFC 8058 one-click unsubscribe, as mail clients post it): the token of the link is
+/// the credential. The body is `List-Unsubscribe=One-Click`, form-encoded (or as multipart form
+/// data); anything else is 422, another media type 415. Doing it again changes nothing; an
+/// unknown or altered token is 404 and changes nothing. Audited. The person can turn the
+/// newsletter on again in their mail preferences (`PUT /api/v1/me/mail-preferences`).
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "unsubscribe_newsletter",

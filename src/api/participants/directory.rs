@@ -105,6 +105,24 @@ pub struct DirectoryEntry {
 
 /// One page of the directory.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 5,
+        "salutation": "ms",
+        "first_name": "Erika",
+        "last_name": "Mustermann",
+        "email": "erika.mustermann@example.org",
+        "phone": "+49 211 1234567",
+        "roles": ["mentor"],
+        "employer": "Stadt Musterstadt",
+        "federal_state": "NW",
+        "project_kind": "follow_up_project",
+        "project_kind_label": "Anschlussvorhaben (KSM2)",
+        "expertise_topic_ids": [3, 8],
+        "interest_topic_ids": [12]
+    }],
+    "next_cursor": null
+}))]
 pub struct DirectoryPage {
     /// The entries.
     pub items: Vec<DirectoryEntry>,
@@ -113,8 +131,15 @@ pub struct DirectoryPage {
     pub next_cursor: Option<String>,
 }
 
-/// Active participants who consented to be listed, with contact details (active participants
-/// and staff only).
+/// The directory: active participants who consented to be listed.
+///
+/// Active participants and staff (§ 5.1: once activated, participants see the others and can
+/// contact them directly); pending and ended participants and integration clients get 403.
+/// Lists only active participants who consented (`consent_directory`), with contact details,
+/// roles, the current project's employer, federal state and kind, and their topics. Filter by
+/// `role`, `federal_state` and `project_kind` (of the project running today), `name` (words in
+/// the name, 2–100 characters) and `topic`. Labels follow `Accept-Language`. Keyset paging with
+/// `limit` and `cursor`.
 #[utoipa::path(
     tag = "participants",
     operation_id = "list_directory",
@@ -179,6 +204,10 @@ pub struct StaffFilter {
 
 /// One page of participants.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [super::views::participant_example()],
+    "next_cursor": "5a3c96e10f7bd24d"
+}))]
 pub struct ParticipantPage {
     /// The participants.
     pub items: Vec<ParticipantResponse>,
@@ -205,14 +234,20 @@ const CSV_HEADER: [&str; 15] = [
     "Projektende",
 ];
 
-/// Every participant in every state (staff), with the directory's filters. `Accept: text/csv`
-/// exports every matching participant (not one page) as a CSV file for German Excel.
+/// Every participant in every state.
+///
+/// Staff only: full records of pending, active and ended participants (erased ones are left
+/// out), optionally of one `status`, with the directory's filters. JSON pages with `limit` and
+/// `cursor`; `Accept: text/csv` exports every matching participant (not one page) as one CSV
+/// file for German Excel (UTF-8 with BOM, `;`), whose columns the participant import reads
+/// back.
 #[utoipa::path(
     tag = "participants",
     operation_id = "list_participants",
     params(StaffFilter, DirectoryFilter, PageParams),
     responses((status = 200, description = "One page of participants.",
-        content((ParticipantPage = "application/json"), (String = "text/csv"))))
+        content((ParticipantPage = "application/json"), (String = "text/csv",
+            example = json!("ID;Status;Anrede;Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;Kommune;Bundesland;Förderkennzeichen;Projektbeginn;Projektende\n5;Aktiv;Frau;Erika;Mustermann;erika.mustermann@example.org;+49 211 1234567;Mentorin/Mentor;Anschlussvorhaben (KSM2);Stadt Musterstadt;Musterstadt;Nordrhein-Westfalen;67K23456;2024-07-01;2026-06-30\n")))))
 )]
 #[get("/participants")]
 pub async fn list_participants(

@@ -37,6 +37,13 @@ pub fn plausible_date(value: &NaiveDate) -> Result<(), ValidationError> {
 
 /// A project as a participant or staff enter it.
 #[derive(Debug, Clone, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "kind": "permanent_position",
+    "employer": "Stadt Musterstadt",
+    "municipality": "Musterstadt",
+    "federal_state": "NW",
+    "start_date": "2026-07-01"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct ProjectInput {
     /// Kind of project.

@@ -37,7 +37,14 @@ async fn respond(pool: &DbPool, id: i64) -> Result<HttpResponse, AppError> {
     ))
 }
 
-/// Activates a pending participant whose current project's signed contact sheet staff confirmed.
+/// Activates a pending participant.
+///
+/// Staff only. § 5.1: a registration counts once the signed contact sheet is in. Only a
+/// `pending` participant whose current project (the one running today) has a confirmed contact
+/// sheet can be activated (409 otherwise). The state becomes `active`: the directory, the
+/// calendar and the other member resources open, a participation period starts, the welcome
+/// e-mail goes out and the event `participant.activated` tells the Klimaschutz-Community to
+/// grant access. Audited.
 #[utoipa::path(
     tag = "participants",
     operation_id = "activate_participant",
@@ -90,6 +97,10 @@ pub async fn activate(
 
 /// Ending a participation (§ 5.2).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "ended_on": "2025-06-30",
+    "reason": "Wechsel in eine andere Abteilung der Stadtverwaltung."
+}))]
 #[serde(deny_unknown_fields)]
 pub struct EndingRequest {
     /// Last day of participation.
@@ -101,8 +112,14 @@ pub struct EndingRequest {
     pub reason: String,
 }
 
-/// Ends a participation (the participant themself or staff). The participant leaves the
-/// directory and the newsletter; the history stays.
+/// Ends a participation.
+///
+/// The participant themself or staff (§ 5.2); other participants get 404, integration clients
+/// 403. A `pending` or `active` participation becomes `ended` on `ended_on` (a date in
+/// 1990–2100) with the reason (kept for staff); an ended one is 409. The participant leaves the
+/// directory and the newsletter, their refresh tokens are revoked, and the event
+/// `participant.ended` tells the Klimaschutz-Community to revoke access. The history (projects,
+/// activities, credits) stays; staff can let them re-join. Audited.
 #[utoipa::path(
     tag = "participants",
     operation_id = "end_participation",
@@ -149,7 +166,11 @@ pub async fn end(
     respond(&pool, id).await
 }
 
-/// Lets an ended participant re-join (staff); the earlier periods stay in the history.
+/// Lets an ended participant re-join.
+///
+/// Staff only. Only an `ended` participant (409 otherwise) becomes `active` again with a new
+/// participation period from today; the earlier periods stay in the history. The event
+/// `participant.rejoined` tells the Klimaschutz-Community to grant access again. Audited.
 #[utoipa::path(
     tag = "participants",
     operation_id = "rejoin_participant",

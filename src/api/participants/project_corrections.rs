@@ -25,6 +25,7 @@ use crate::error::AppError;
 /// A correction of a project: omitted fields keep their value; `null` clears the funding
 /// reference or the end date. The result must satisfy the rules of a new project.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"funding_reference": "67K23465", "end_date": "2026-12-31"}))]
 #[serde(deny_unknown_fields)]
 pub struct ProjectPatch {
     /// Kind of project.
@@ -185,9 +186,15 @@ fn correct(
     Ok(corrected)
 }
 
-/// Corrects a recorded project (staff): kind, employer, municipality, federal state, funding
-/// reference, start and end date. The result obeys the rules of a new project, and its period
-/// may not overlap another project of the participant (422 at the date to change). Audited.
+/// Corrects a recorded project in place.
+///
+/// Staff only, e.g. for a typo in the funding reference or a wrong kind or date (a real change
+/// of job or phase is a new project, § 5.3). Needs `If-Match` with the project's `version` as
+/// ETag (missing: 428, outdated: 412). Omitted fields stay; `null` clears the funding reference
+/// or the end date. The result obeys the rules of a new project (dates in 1990–2100, the end
+/// not before the start, a funding reference for funded kinds), and its period may not overlap
+/// another project of the participant (422 at the date to change). Audited with the fields
+/// before and after.
 #[utoipa::path(
     tag = "participants",
     operation_id = "update_project",

@@ -28,6 +28,12 @@ pub const MAX_SHEET_BYTES: usize = 5 * 1024 * 1024;
 
 /// The stored signed contact sheet of a project (without its content).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "content_type": "application/pdf",
+    "size_bytes": 184320,
+    "uploaded_at": "2024-07-23T08:12:00Z",
+    "confirmed_at": "2024-08-05T09:25:00Z"
+}))]
 pub struct ContactSheetResponse {
     /// `application/pdf`, `image/jpeg` or `image/png`.
     pub content_type: String,
@@ -65,6 +71,18 @@ pub struct ProjectEntry {
 
 /// A participant's projects, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "project": super::views::project_example(),
+        "current": true,
+        "contact_sheet": {
+            "content_type": "application/pdf",
+            "size_bytes": 184320,
+            "uploaded_at": "2024-07-23T08:12:00Z",
+            "confirmed_at": "2024-08-05T09:25:00Z"
+        }
+    }]
+}))]
 pub struct ProjectList {
     /// The projects.
     pub items: Vec<ProjectEntry>,
@@ -86,7 +104,11 @@ fn entries(conn: &mut DbConnection, participant_id: i64) -> Result<ProjectList, 
     })
 }
 
-/// The participant's projects with their contact sheets (the participant themself or staff).
+/// The participant's projects with their contact sheets.
+///
+/// The participant themself or staff; other participants get 404, integration clients 403.
+/// Every project, oldest first (a phase change or new employer is a new project, § 5.3), which
+/// of them runs today, and the state of each signed contact sheet (none, uploaded, confirmed).
 #[utoipa::path(
     tag = "participants",
     operation_id = "list_projects",
@@ -108,10 +130,16 @@ pub async fn list_projects(
     Ok(crate::api::http::response::private_json(&list))
 }
 
-/// Records a new project: phase change KSM1 → KSM2, a new employer or a permanent position
-/// (§ 5.3). Earlier projects stay untouched; the new one needs its own signed contact sheet.
-/// Its period may not overlap another project of the participant (422 at the date to change):
-/// an earlier project without an end date is closed first (staff correct it with `PATCH`).
+/// Records a new project.
+///
+/// The participant themself while their participation has not ended (then 409), or staff;
+/// other participants get 404, integration clients 403. § 5.3: a phase change KSM1 → KSM2, a
+/// new employer or a permanent position is a new project, never an overwrite. Earlier projects
+/// stay untouched; the new one needs its own signed contact sheet. The project rules apply
+/// (dates in 1990–2100, the end not before the start, a funding reference for funded kinds:
+/// 422), and its period may not overlap another project of the participant (422 at the date to
+/// change): an earlier project without an end date is closed first (staff correct it with
+/// `PATCH`). Answers 201. Audited (`project.created`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "create_project",
@@ -181,9 +209,14 @@ fn project_of(
         .ok_or(AppError::NotFound)
 }
 
-/// Uploads the signed contact sheet of a project (PDF, JPEG or PNG, at most 5 MiB; the type is
-/// checked by content, a PDF must load as a document without JavaScript or embedded files).
-/// Replaces an unconfirmed sheet; a confirmed one is final.
+/// Uploads the signed contact sheet of a project.
+///
+/// The participant themself while their participation has not ended (then 409), or staff;
+/// other participants get 404, integration clients 403. § 5.1: participation starts with the signed contact sheet. The body is the scan itself (PDF,
+/// JPEG or PNG, at most 5 MiB, 413 beyond), sent with its `Content-Type`; the type is checked by
+/// content, and a PDF must load as a document without JavaScript or embedded files (422
+/// otherwise). Replaces an unconfirmed sheet; a confirmed one is final (409). Staff then
+/// confirm it, which allows the activation. Audited (type and size only).
 #[utoipa::path(
     tag = "participants",
     operation_id = "upload_contact_sheet",
@@ -257,7 +290,11 @@ pub async fn upload_contact_sheet(
     ))
 }
 
-/// Downloads the stored scan (the participant themself or staff).
+/// Downloads the stored contact-sheet scan.
+///
+/// The participant themself or staff; other participants get 404, integration clients 403.
+/// The scan exactly as uploaded, with its media type, as an attachment; 404 when none was
+/// uploaded.
 #[utoipa::path(
     tag = "participants",
     operation_id = "get_contact_sheet",
@@ -290,7 +327,11 @@ pub async fn get_contact_sheet(
     ))
 }
 
-/// Confirms that the uploaded sheet is signed and complete (staff).
+/// Confirms that the uploaded contact sheet is signed and complete.
+///
+/// Staff only. 409 when no sheet was uploaded or it is confirmed already. A confirmed sheet is
+/// final; for the current project of a `pending` participant it allows the activation
+/// (`POST .../activation`). Audited.
 #[utoipa::path(
     tag = "participants",
     operation_id = "confirm_contact_sheet",

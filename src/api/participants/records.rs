@@ -23,6 +23,12 @@ use crate::domain::text::{self, normalize_login};
 use crate::error::AppError;
 
 /// A participant's full record.
+///
+/// The participant themself or staff; other participants get 404 (the record is not theirs to
+/// see), integration clients 403. Erased participants are 404. The record carries the current
+/// project (the one running today), whether the roles deviate from the funding body's
+/// expectation without a recorded notification (§ 2), and the topics. The `ETag` is the version
+/// to name in `If-Match` when editing.
 #[utoipa::path(
     tag = "participants",
     operation_id = "get_participant",
@@ -51,6 +57,12 @@ pub async fn get_participant(
 
 /// Contact fields to change; absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "phone": "+49 211 7654321",
+    "consent_directory": true,
+    "community_account_ref": "kc-20931",
+    "interest_topic_ids": [12, 15]
+}))]
 #[serde(deny_unknown_fields)]
 pub struct ContactPatch {
     /// Salutation.
@@ -133,8 +145,16 @@ impl ContactPatch {
     }
 }
 
-/// Edits contact data and consents (the participant themself while not ended, or staff). The
-/// participant records their own `community_account_ref` here too; the access events carry it.
+/// Edits contact data, consents and topics.
+///
+/// The participant themself while their participation has not ended (then 409), or staff;
+/// other participants get 404, integration clients 403. Needs `If-Match` with the record's
+/// `ETag` (missing: 428, outdated: 412); absent fields stay. A new `email` changes the login
+/// too. The participant records their own `community_account_ref` here; the access events of
+/// the feed carry it, so one reference belongs to one participant (409 when another has it).
+/// Topic lists replace the old ones and must name accepted topics (topics already chosen may
+/// stay even if retired since; 422 otherwise). Audited (`participant.updated`, the names of the
+/// changed fields only).
 #[utoipa::path(
     tag = "participants",
     operation_id = "update_participant",

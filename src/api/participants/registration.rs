@@ -41,6 +41,28 @@ pub struct Consents {
 
 /// A registration: contact data, roles, consents, the first project and a password.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "salutation": "ms",
+    "first_name": "Ida",
+    "last_name": "Beispiel",
+    "email": "ida.beispiel@example.org",
+    "phone": "+49 351 1234567",
+    "password": "Kranich-Notizblock-Gewitter-42",
+    "experience": "beginner",
+    "roles": ["mentee"],
+    "consents": {"directory": true, "newsletter_welcome": true},
+    "project": {
+        "kind": "first_project",
+        "employer": "Landkreis Beispielland",
+        "municipality": "Landkreis Beispielland",
+        "federal_state": "SN",
+        "funding_reference": "67K12345",
+        "start_date": "2025-03-01",
+        "end_date": "2027-02-28"
+    },
+    "expertise_topic_ids": [],
+    "interest_topic_ids": [3, 12]
+}))]
 #[serde(deny_unknown_fields)]
 pub struct RegistrationRequest {
     /// Salutation, optional.
@@ -117,13 +139,19 @@ pub fn parse_roles(codes: &[RoleCode], pointer: &str) -> Result<Roles, AppError>
 
 /// The answer to every valid registration.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"message": "Registrierung eingegangen. Bitte prüfen Sie Ihr Postfach."}))]
 pub struct RegistrationAccepted {
     /// What happens next, in German.
     #[schema(example = "Registrierung eingegangen. Bitte prüfen Sie Ihr Postfach.")]
     pub message: String,
 }
 
-/// Registers a participant (anonymous). The answer is the same `202` whether the address is new
+/// Registers a participant.
+///
+/// Public, no token (§ 5.1: registration for the programme). Contact data, the chosen roles
+/// (mentee, mentor or both; § 2), consents per purpose, the project the person works in now and
+/// a password; every invalid field is named in one 422, the password's strength is checked once
+/// the rest is valid. The answer is the same `202` whether the address is new
 /// or already has an account, so nobody can probe which addresses are registered: a new address
 /// gets its `pending` participant and a confirmation e-mail; a known one changes nothing and its
 /// owner gets a note (at most one a day) with the way to a new password. The new account can log

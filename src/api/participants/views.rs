@@ -18,8 +18,50 @@ use crate::domain::participant::{
 };
 use crate::error::AppError;
 
+/// The document's example project: a KSM2 follow-up project.
+pub fn project_example() -> serde_json::Value {
+    serde_json::json!({
+        "id": 9,
+        "kind": "follow_up_project",
+        "employer": "Stadt Musterstadt",
+        "municipality": "Musterstadt",
+        "federal_state": "NW",
+        "funding_reference": "67K23456",
+        "start_date": "2024-07-01",
+        "end_date": "2026-06-30",
+        "version": 1
+    })
+}
+
+/// The document's example participant: an active mentor in a KSM2 project.
+pub fn participant_example() -> serde_json::Value {
+    serde_json::json!({
+        "id": 5,
+        "status": "active",
+        "salutation": "ms",
+        "first_name": "Erika",
+        "last_name": "Mustermann",
+        "email": "erika.mustermann@example.org",
+        "phone": "+49 211 1234567",
+        "experience": "experienced",
+        "roles": ["mentor"],
+        "consent_directory": true,
+        "consent_newsletter_welcome": true,
+        "community_account_ref": "kc-20931",
+        "current_project": project_example(),
+        "funding_agency_notification_required": false,
+        "funding_agency_notifications": [],
+        "expertise_topic_ids": [3, 8],
+        "interest_topic_ids": [12],
+        "activated_at": "2024-08-05T09:30:00Z",
+        "created_at": "2024-07-22T18:04:51Z",
+        "updated_at": "2025-01-14T10:02:33Z"
+    })
+}
+
 /// A project of a participant.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = project_example)]
 pub struct ProjectResponse {
     /// Project id.
     pub id: i64,
@@ -61,6 +103,7 @@ impl From<&Project> for ProjectResponse {
 
 /// A participant's full record, for themself and staff.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = participant_example)]
 pub struct ParticipantResponse {
     /// Participant id.
     pub id: i64,

@@ -49,6 +49,32 @@ pub struct SheetGapItem {
 
 /// One page of the contact-sheet work list.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "participant_id": 41,
+        "first_name": "Ida",
+        "last_name": "Beispiel",
+        "status": "pending",
+        "project_id": 57,
+        "project_kind": "first_project",
+        "project_start": "2025-03-01",
+        "gap": "unconfirmed",
+        "gap_label": "Kontaktdatenblatt nicht bestätigt",
+        "uploaded_at": "2025-03-04T10:15:00Z"
+    }, {
+        "participant_id": 44,
+        "first_name": "Jonas",
+        "last_name": "Probe",
+        "status": "active",
+        "project_id": null,
+        "project_kind": null,
+        "project_start": null,
+        "gap": "no_current_project",
+        "gap_label": "Kein laufendes Vorhaben",
+        "uploaded_at": null
+    }],
+    "next_cursor": null
+}))]
 pub struct SheetGapPage {
     /// The participants, by id.
     pub items: Vec<SheetGapItem>,
@@ -57,9 +83,14 @@ pub struct SheetGapPage {
     pub next_cursor: Option<String>,
 }
 
-/// Pending and active participants whose current project (the one running today) has no
-/// confirmed contact sheet: none uploaded, one waiting for confirmation, or no project running
-/// at all (a new job or phase needs a new project and sheet). Staff only.
+/// The contact sheets staff still need.
+///
+/// Staff only. § 5.1 and § 5.3: every project needs its own signed contact sheet. Lists pending
+/// and active participants whose current project (the one running today) has no confirmed
+/// contact sheet: none uploaded (`missing`), one waiting for confirmation (`unconfirmed`, with
+/// its upload time), or no project running at all (`no_current_project`: a new job or phase
+/// needs a new project and sheet). Labels follow `Accept-Language`. Keyset paging with `limit`
+/// and `cursor`, by participant id.
 #[utoipa::path(
     tag = "participants",
     operation_id = "list_contact_sheet_gaps",

@@ -18,6 +18,19 @@ use crate::error::AppError;
 
 /// One delivery of an event to an endpoint.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 311,
+    "event_id": 1187,
+    "event_type": "participant.ended",
+    "status": "pending",
+    "attempts": 0,
+    "next_attempt_at": "2025-07-01T10:00:00Z",
+    "last_attempt_at": "2025-07-01T09:12:44Z",
+    "last_status_code": 503,
+    "last_error": "the endpoint answered 503",
+    "created_at": "2025-06-30T10:12:44Z",
+    "delivered_at": null
+}))]
 pub struct WebhookDeliveryResponse {
     /// Delivery id.
     pub id: i64,
@@ -76,6 +89,19 @@ pub struct DeliveryFilter {
 
 /// One page of deliveries, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [{
+        "id": 311,
+        "event_id": 1187,
+        "event_type": "participant.ended",
+        "status": "failed",
+        "attempts": 8,
+        "next_attempt_at": null,
+        "last_attempt_at": "2025-07-01T09:12:44Z",
+        "last_status_code": 503,
+        "last_error": "the endpoint answered 503",
+        "created_at": "2025-06-30T10:12:44Z",
+        "delivered_at": null
+    }], "next_cursor": null}))]
 pub struct WebhookDeliveryPage {
     /// The deliveries on this page.
     pub items: Vec<WebhookDeliveryResponse>,
@@ -84,7 +110,12 @@ pub struct WebhookDeliveryPage {
     pub next_cursor: Option<String>,
 }
 
-/// The endpoint's deliveries (staff), oldest first; `status=failed` lists what to replay.
+/// The endpoint's deliveries, oldest first.
+///
+/// Staff only. One delivery per event of a subscribed type: `pending` while the worker tries
+/// (with exponential backoff, or after the receiver's `Retry-After`), `succeeded` once a 2xx
+/// came back, `failed` when the attempts ran out; `status=failed` lists what to replay. An
+/// unknown endpoint is 404. Keyset paging with `limit` and `cursor`.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "list_webhook_deliveries",
@@ -119,8 +150,12 @@ pub async fn list(
     }))
 }
 
-/// Sends a failed delivery again (staff): it becomes pending with fresh attempts, due now, with
-/// the same `webhook-id` so the receiver can drop it if it got it after all. Audited.
+/// Sends a failed delivery again.
+///
+/// Staff only. Only a `failed` delivery of an enabled endpoint (409 otherwise: enable the
+/// endpoint first): it becomes `pending` with fresh attempts, due now, with the same
+/// `webhook-id`, so the receiver can drop it if it got it after all. Audited
+/// (`webhook_delivery.replayed`).
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "replay_webhook_delivery",
@@ -168,13 +203,18 @@ pub async fn replay(
 
 /// How many failed deliveries a bulk replay made pending again.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"replayed": 4}))]
 pub struct ReplayCount {
     /// Deliveries that are pending again (0 when none had failed).
     pub replayed: usize,
 }
 
-/// Sends every failed delivery of the endpoint again (staff), e.g. after the receiver was down
-/// for longer than the retries last; each keeps its `webhook-id`. Audited with the count.
+/// Sends every failed delivery of the endpoint again.
+///
+/// Staff only, e.g. after the receiver was down for longer than the retries last. The endpoint
+/// must be enabled (409 otherwise). Every `failed` delivery becomes `pending`, due now, and
+/// keeps its `webhook-id`; the answer counts them (0 when none had failed). Audited
+/// (`webhook_deliveries.replayed`, with the count).
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "replay_failed_webhook_deliveries",

@@ -22,6 +22,10 @@ use crate::error::AppError;
 
 /// A new endpoint.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "url": "https://community.example/hooks/mentoring",
+    "event_types": ["participant.activated", "participant.ended", "participant.rejoined"]
+}))]
 #[serde(deny_unknown_fields)]
 pub struct NewWebhookEndpoint {
     /// Where to post events: an absolute `http` or `https` URL without credentials, not this
@@ -38,6 +42,10 @@ pub struct NewWebhookEndpoint {
 
 /// Changes to an endpoint; omitted fields stay as they are.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({
+    "event_types": ["participant.activated", "participant.ended", "participant.rejoined", "participant.roles_changed"],
+    "enabled": true
+}))]
 #[serde(deny_unknown_fields)]
 pub struct WebhookEndpointChanges {
     /// A new URL.
@@ -53,6 +61,7 @@ pub struct WebhookEndpointChanges {
 
 /// All endpoints.
 #[derive(Debug, serde::Serialize, ToSchema)]
+#[schema(example = json!({"items": [super::endpoint_example()], "next_cursor": null}))]
 pub struct WebhookEndpointList {
     /// The endpoints, oldest first.
     pub items: Vec<WebhookEndpointResponse>,
@@ -114,8 +123,15 @@ fn location(id: i64) -> String {
     format!("/api/v1/webhooks/{id}")
 }
 
-/// Registers an endpoint (staff). It receives the events of its types that happen from now on,
-/// signed with the secret in the answer, which is shown only this once.
+/// Registers a webhook endpoint.
+///
+/// Staff only. The endpoint receives, as `POST` (see `mentoring-event` under `webhooks`), the
+/// events of its types that happen from now on, signed the Standard Webhooks way with the
+/// secret in the answer, which is shown only this once. The URL must be absolute `http` or
+/// `https` with a host, without credentials or fragment, at most 2000 characters and not this
+/// service itself (422 at `/url`); at least one event type (422 at `/event_types`). Answers 201
+/// with `Location`. Audited (`webhook_endpoint.created`; the trail never holds the URL or the
+/// secret).
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "create_webhook_endpoint",
@@ -161,7 +177,12 @@ pub async fn create(
     ))
 }
 
-/// Lists the endpoints (staff).
+/// Lists the endpoints.
+///
+/// Staff only. Every registered endpoint, oldest first, with its event types, whether it is
+/// enabled (and if not, why: `staff`, `gone` after a 410 answer, or `failing` after too many
+/// failures in a row) and its failures in a row. The list is complete: `next_cursor` is always
+/// `null`. Secrets are never listed.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "list_webhook_endpoints",
@@ -176,7 +197,10 @@ pub async fn list(_: StaffCaller, pool: web::Data<DbPool>) -> Result<HttpRespons
     }))
 }
 
-/// One endpoint (staff), with its health.
+/// One endpoint, with its health.
+///
+/// Staff only. Carries the endpoint's version as `ETag` for `PATCH`; with `If-None-Match`
+/// naming it the answer is 304. An unknown id is 404.
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "get_webhook_endpoint",
@@ -195,8 +219,13 @@ pub async fn get(
     Ok(with_etag(endpoint))
 }
 
-/// Changes an endpoint (staff; `If-Match` with its `ETag`): URL, event types, enabled.
-/// Enabling resumes the queued deliveries. Audited.
+/// Changes an endpoint's URL, event types or state.
+///
+/// Staff only, with `If-Match` naming the `ETag` of the last read (missing: 428, outdated: 412;
+/// the body is checked first, so invalid values are 422 either way). Omitted fields stay.
+/// `enabled: false` stops deliveries (events stay queued); `enabled: true` resumes the queued
+/// deliveries and resets the failure count, also after the service disabled the endpoint.
+/// Answers the endpoint with its new `ETag`. Audited (`webhook_endpoint.updated`).
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "update_webhook_endpoint",
@@ -273,7 +302,10 @@ pub async fn update(
     Ok(with_etag(endpoint))
 }
 
-/// Removes an endpoint and its deliveries (staff). Audited.
+/// Removes an endpoint and its deliveries.
+///
+/// Staff only. Nothing more is sent to it, pending deliveries included; the events stay in the
+/// feed. An unknown id is 404. Audited (`webhook_endpoint.deleted`).
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "delete_webhook_endpoint",
@@ -303,8 +335,11 @@ pub async fn remove(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// Replaces the endpoint's signing secret (staff); the new one is shown only in this answer and
-/// signs every attempt from now on, retries included. Audited.
+/// Replaces the endpoint's signing secret.
+///
+/// Staff only. The new secret is shown only in this answer and signs every attempt from now on,
+/// retries of earlier events included; the old one stops at once, so update the receiver
+/// promptly. Audited (`webhook_endpoint.secret_rotated`, without the secret).
 #[utoipa::path(
     tag = "webhooks",
     operation_id = "rotate_webhook_secret",

@@ -30,8 +30,22 @@ fn require_enabled(endpoint: &Endpoint) -> Result<(), AppError> {
     }
 }
 
+/// The example endpoint of the document (one of the Klimaschutz-Community).
+pub(super) fn endpoint_example() -> serde_json::Value {
+    serde_json::json!({
+        "id": 2,
+        "url": "https://community.example/hooks/mentoring",
+        "event_types": ["participant.activated", "participant.ended", "participant.rejoined"],
+        "enabled": true,
+        "disabled_reason": null,
+        "consecutive_failures": 0,
+        "created_at": "2025-02-10T08:00:00Z"
+    })
+}
+
 /// A registered endpoint (its secret is shown only when created or rotated).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = endpoint_example)]
 pub struct WebhookEndpointResponse {
     /// Endpoint id.
     pub id: i64,
@@ -68,6 +82,10 @@ impl From<Endpoint> for WebhookEndpointResponse {
 
 /// An endpoint with its signing secret, answered once when it is created or the secret rotated.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "endpoint": endpoint_example(),
+    "secret": "whsec_haL3JK5D6+1zOd5txJNTBfh75T4/0PmC+a1oNZkuilQ="
+}))]
 pub struct WebhookSecretResponse {
     /// The endpoint.
     pub endpoint: WebhookEndpointResponse,

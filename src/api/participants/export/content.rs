@@ -397,6 +397,47 @@ pub struct ExportedEndpoint {
 /// Everything stored about one person (Art. 15 and 20 GDPR): one key per table, named in the
 /// README's data-protection section.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "exported_at": "2025-03-12T14:05:09Z",
+    "account": {
+        "login": "erika.mustermann@example.org",
+        "created_at": "2024-07-22T18:04:51Z",
+        "disabled_at": null
+    },
+    "participant": crate::api::participants::views::participant_example(),
+    "participant_topics": [],
+    "projects": [crate::api::participants::views::project_example()],
+    "contact_sheets": [],
+    "participations": [],
+    "role_history": [],
+    "role_change_requests": [],
+    "funding_agency_notifications": [],
+    "audit_events": [],
+    "sessions_proposed": [],
+    "sessions_as_mentor": [],
+    "session_signups": [],
+    "session_questions": [],
+    "session_documentation_filed": [],
+    "session_case_examples": [],
+    "session_attachments_uploaded": [],
+    "credits": [],
+    "calendar_feed_token": null,
+    "refresh_tokens": [],
+    "forum_sponsorships": [],
+    "practice_tips": [],
+    "practice_tip_documents": [],
+    "newsletter_welcomes": [],
+    "mail_messages": [],
+    "account_tokens": [],
+    "session_reminders": [],
+    "credit_reminders": [],
+    "topics_proposed": [],
+    "outbox_events": [],
+    "idempotency_keys": [],
+    "format_rules_recorded": [],
+    "newsletter_mailings_recorded": [],
+    "webhook_endpoints_registered": []
+}))]
 pub struct PersonalDataExport {
     /// When the export was made.
     pub exported_at: DateTime<Utc>,

@@ -72,9 +72,12 @@ async fn gather(
     .await
 }
 
-/// Everything stored about the participant, as JSON (the person themself or staff): one key
-/// per table that refers to them. Files appear as metadata (contact sheets also base64-encoded);
-/// the zip package holds them as files.
+/// Everything stored about the participant, as JSON.
+///
+/// Art. 15 GDPR: the person themself or staff; other participants get 404, integration clients
+/// 403. One key per table that refers to them. Files appear as metadata (contact sheets also base64-encoded);
+/// the zip package holds them as files. Sent as an attachment. Each export is audited
+/// (`participant.data_exported`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "export_participant_data",
@@ -101,9 +104,12 @@ pub async fn export(
     Ok(response)
 }
 
-/// The export as a machine-readable package (Art. 20 GDPR; the person themself or staff): a zip
-/// with `export.json` (the same JSON as the export) and the person's files, each at the
-/// `file_in_package` path its JSON entry names.
+/// The export as a machine-readable zip package.
+///
+/// Art. 20 GDPR: the person themself or staff; other participants get 404, integration clients
+/// 403. A zip with `export.json` (the same JSON as `GET .../export`) and the person's files
+/// (contact sheets, practice-tip PDFs, session attachments), each at the `file_in_package` path
+/// its JSON entry names. Each export is audited (`participant.data_exported`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "export_participant_package",

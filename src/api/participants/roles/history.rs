@@ -21,6 +21,7 @@ use crate::error::AppError;
 
 /// A direct role change by staff.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"roles": ["mentee", "mentor"], "effective_on": "2025-03-01"}))]
 #[serde(deny_unknown_fields)]
 pub struct RoleAssignment {
     /// The new roles: one or both.
@@ -34,6 +35,12 @@ pub struct RoleAssignment {
 
 /// One period of the role history.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "roles": ["mentee", "mentor"],
+    "valid_from": "2025-03-01",
+    "source": "staff",
+    "recorded_at": "2025-03-03T11:20:00Z"
+}))]
 pub struct RolePeriodResponse {
     /// Roles held.
     pub roles: Vec<RoleCode>,
@@ -62,12 +69,32 @@ impl From<RolePeriod> for RolePeriodResponse {
 
 /// Who held which roles when, oldest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "roles": ["mentee"],
+        "valid_from": "2023-05-02",
+        "source": "registration",
+        "recorded_at": "2023-05-02T07:45:10Z"
+    }, {
+        "roles": ["mentor"],
+        "valid_from": "2024-07-01",
+        "source": "request",
+        "recorded_at": "2024-07-03T13:00:00Z"
+    }]
+}))]
 pub struct RoleHistory {
     /// The periods.
     pub items: Vec<RolePeriodResponse>,
 }
 
-/// Changes roles directly (staff; audited).
+/// Changes a participant's roles directly.
+///
+/// Staff only, e.g. when a participant asks the office by e-mail (§ 2, footnote 1: roles can be
+/// changed at any time on request). The new roles (mentee, mentor or both) apply from
+/// `effective_on` (default today; not in the future: 422) and start a new period of the role
+/// history; the event `participant.roles_changed` goes to the feed. A deviation from the
+/// funding body's expectation (KSM1 as mentor, KSM2 only as mentee) then shows as an open
+/// notification. Answers 201 with the new period. Audited.
 #[utoipa::path(
     tag = "participants",
     operation_id = "assign_roles",
@@ -102,7 +129,11 @@ pub async fn assign_roles(
     ))
 }
 
-/// The role history (the participant themself or staff).
+/// The participant's role history.
+///
+/// The participant themself or staff; other participants get 404, integration clients 403.
+/// Who held which roles from when, oldest first, and how each period came about
+/// (`registration`, `request` or `staff`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "get_role_history",

@@ -46,6 +46,17 @@ pub struct OpenNotification {
 
 /// Deviations still to be reported to the funding agency.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "funding_agency": "Projektträger Jülich (PtJ)",
+    "items": [{
+        "participant_id": 41,
+        "first_name": "Ida",
+        "last_name": "Beispiel",
+        "roles": ["mentee", "mentor"],
+        "project_kind": "first_project",
+        "project_id": 57
+    }]
+}))]
 pub struct OpenNotificationList {
     /// The funding agency's name (configuration: `FUNDING_AGENCY_NAME`).
     pub funding_agency: String,
@@ -53,8 +64,13 @@ pub struct OpenNotificationList {
     pub items: Vec<OpenNotification>,
 }
 
-/// Participants (pending or active) whose roles deviate from the funding body's expectation for
-/// their current project and whose notification is not recorded yet (staff).
+/// Role deviations still to be reported to the funding agency.
+///
+/// Staff only. § 2, footnote 2: the funding body expects KSM1 as mentees and KSM2 as mentors; a
+/// KSM1 mentor or a KSM2 mentee only is allowed but must be reported to the funding agency
+/// early. Lists pending and active participants whose roles deviate for their current project
+/// and whose notification for these roles and this project is not recorded yet, with the
+/// agency's name (`FUNDING_AGENCY_NAME`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "list_open_funding_agency_notifications",
@@ -107,6 +123,11 @@ pub async fn list_open_notifications(
 
 /// Recording that the agency was told.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "notified_on": "2025-03-05",
+    "channel": "email",
+    "note": "Mitteilung an die zuständige Sachbearbeitung, Az. 67K12345."
+}))]
 #[serde(deny_unknown_fields)]
 pub struct NotificationBody {
     /// The day the funding agency was notified (not in the future).
@@ -122,6 +143,15 @@ pub struct NotificationBody {
 
 /// A recorded notification.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 3,
+    "project_id": 57,
+    "roles": ["mentee", "mentor"],
+    "notified_on": "2025-03-05",
+    "channel": "email",
+    "note": "Mitteilung an die zuständige Sachbearbeitung, Az. 67K12345.",
+    "version": 1
+}))]
 pub struct NotificationResponse {
     /// Notification id.
     pub id: i64,
@@ -178,8 +208,13 @@ fn not_after_today(day: NaiveDate) -> Result<NaiveDate, AppError> {
     not_future(Some(day), "/notified_on")
 }
 
-/// Records that the funding agency was told about the current deviation (staff): when (not in
-/// the future), how and an optional note.
+/// Records that the funding agency was told about the current deviation.
+///
+/// Staff only (§ 2, footnote 2). When (a day in 1990–2100, not in the future: 422), how and an
+/// optional note; the notification covers the participant's current project and roles. 409
+/// when no unreported deviation is open. Afterwards the participant leaves the open list until
+/// their roles or project change again. Answers 201. Audited (`funding_agency.notified`,
+/// whether a note is kept, never its text).
 #[utoipa::path(
     tag = "participants",
     operation_id = "record_funding_agency_notification",
@@ -254,6 +289,7 @@ pub async fn record_notification(
 /// A correction of a recorded notification: omitted fields keep their value; `null` clears the
 /// note.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({"notified_on": "2025-03-04", "channel": "letter"}))]
 #[serde(deny_unknown_fields)]
 pub struct NotificationPatch {
     /// The day the funding agency was notified (not in the future).
@@ -268,8 +304,12 @@ pub struct NotificationPatch {
     pub note: Option<Option<String>>,
 }
 
-/// Corrects a recorded notification (staff): the day (not in the future), the channel, the
-/// note. The project and roles it covers stay. Audited with the facts before and after.
+/// Corrects a recorded notification.
+///
+/// Staff only. Needs `If-Match` with the notification's `version` as ETag (missing: 428,
+/// outdated: 412). The day (not in the future), the channel and the note (`null` clears it);
+/// omitted fields stay, and the project and roles it covers stay. Unknown notifications of the
+/// participant are 404. Audited with the facts before and after (never the note's text).
 #[utoipa::path(
     tag = "participants",
     operation_id = "update_funding_agency_notification",

@@ -25,6 +25,15 @@ use crate::error::AppError;
 
 /// A role-change request as stored.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 4,
+    "roles": ["mentee", "mentor"],
+    "reason": "Ich möchte meine Erfahrungen zur Wärmeplanung als Mentorin weitergeben.",
+    "status": "approved",
+    "requested_at": "2025-02-20T16:41:00Z",
+    "decided_at": "2025-02-24T09:05:00Z",
+    "decision_note": "Gern, willkommen im Kreis der Mentorinnen und Mentoren."
+}))]
 pub struct RoleChangeResponse {
     /// Request id.
     pub id: i64,
@@ -64,6 +73,17 @@ impl From<RoleChangeRequest> for RoleChangeResponse {
 
 /// A participant's role-change requests, newest first.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 4,
+        "roles": ["mentee", "mentor"],
+        "reason": "Ich möchte meine Erfahrungen zur Wärmeplanung als Mentorin weitergeben.",
+        "status": "requested",
+        "requested_at": "2025-02-20T16:41:00Z",
+        "decided_at": null,
+        "decision_note": null
+    }]
+}))]
 pub struct RoleChangeList {
     /// The requests.
     pub items: Vec<RoleChangeResponse>,
@@ -71,6 +91,10 @@ pub struct RoleChangeList {
 
 /// Asking for other roles.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "roles": ["mentee", "mentor"],
+    "reason": "Ich möchte meine Erfahrungen zur Wärmeplanung als Mentorin weitergeben."
+}))]
 #[serde(deny_unknown_fields)]
 pub struct RoleChangeRequestBody {
     /// The wanted roles: one or both.
@@ -83,7 +107,13 @@ pub struct RoleChangeRequestBody {
     pub reason: String,
 }
 
-/// Requests a role change (the active participant themself, or staff on their behalf).
+/// Requests a role change.
+///
+/// The participant themself or staff on their behalf; other participants get 404, integration
+/// clients 403. § 2, footnote 1: participants choose their roles themselves and may change
+/// them. Only for an `active` participant, only for roles other than the current ones, and only
+/// while no earlier request is open (409 otherwise). The request waits for a staff decision.
+/// Answers 201. Audited (`role_change.requested`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "create_role_change",
@@ -144,7 +174,10 @@ pub async fn create_role_change(
     ))
 }
 
-/// The participant's role-change requests (the participant themself or staff).
+/// The participant's role-change requests, newest first.
+///
+/// The participant themself or staff; other participants get 404, integration clients 403.
+/// Each with its state (`requested`, `approved`, `declined`) and staff's note.
 #[utoipa::path(
     tag = "participants",
     operation_id = "list_role_changes",
@@ -170,6 +203,10 @@ pub async fn list_role_changes(
 
 /// A staff decision on a request.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
+#[schema(example = json!({
+    "note": "Gern, willkommen im Kreis der Mentorinnen und Mentoren.",
+    "effective_on": "2025-02-24"
+}))]
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// Note for the participant.
@@ -249,7 +286,12 @@ async fn decide(
     Ok(private_json(&RoleChangeResponse::from(decided)))
 }
 
-/// Approves a request; the roles change from `effective_on` (staff).
+/// Approves a role-change request.
+///
+/// Staff only. Only a `requested` request (409 when already decided). The roles change from
+/// `effective_on` (default today; not in the future: 422) with a new period of the role
+/// history and the event `participant.roles_changed`; the participant gets the decision by
+/// e-mail with the note. Audited (`role_change.approved`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "approve_role_change",
@@ -270,7 +312,10 @@ pub async fn approve_role_change(
     decide(caller, path.into_inner(), body.into_inner()?, true, &pool).await
 }
 
-/// Declines a request (staff).
+/// Declines a role-change request.
+///
+/// Staff only. Only a `requested` request (409 when already decided). The roles stay; the
+/// participant gets the decision by e-mail with the note. Audited (`role_change.declined`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "decline_role_change",
