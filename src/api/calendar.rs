@@ -26,6 +26,10 @@ const FEED_PATH: &str = "/api/v1/calendar-feeds";
 
 /// A new feed token, shown once.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "token": "9f2c4e7a1b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8",
+    "feed_url": "https://mentoring.example.org/api/v1/calendar-feeds/9f2c4e7a1b3d5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8"
+}))]
 pub struct FeedTokenResponse {
     /// The secret token; it is not stored and cannot be shown again.
     pub token: String,
@@ -50,6 +54,11 @@ fn audit(conn: &mut DbConnection, caller: &Caller, action: &str) -> Result<(), A
 
 /// Creates the caller's personal calendar feed token (staff and active participants), revoking
 /// any earlier one. Audited (without the token).
+///
+/// Staff and active participants (pending or ended participants and integration clients get 403).
+/// The token is 64 hexadecimal characters; only its SHA-256 is stored, so it is shown once, in the
+/// answer (201, `Location` is the feed URL). Subscribe to `feed_url` in a calendar app; creating a
+/// new token revokes the old one. Audited as `calendar_feed_token.created`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "create_calendar_feed_token",
@@ -83,6 +92,9 @@ pub async fn create_token(
 }
 
 /// Revokes the caller's calendar feed token (idempotent). Audited.
+///
+/// Staff and active participants (others 403). The feed URL stops working at once; without a token
+/// nothing changes (204 either way). Audited as `calendar_feed_token.revoked` when one was revoked.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "revoke_calendar_feed_token",
@@ -125,6 +137,30 @@ fn token_holder_may_read(conn: &mut DbConnection, token: &str) -> Result<bool, A
     Ok(Viewer::load(conn, &caller).is_ok_and(|v| v.require_member().is_ok()))
 }
 
+/// A feed with one session, as the example of the spec shows it.
+fn feed_example() -> serde_json::Value {
+    json!(concat!(
+        "BEGIN:VCALENDAR\r\n",
+        "VERSION:2.0\r\n",
+        "PRODID:ICALENDAR-RS\r\n",
+        "CALSCALE:GREGORIAN\r\n",
+        "NAME:SK:KK Mentoring-Programm\r\n",
+        "X-WR-CALNAME:SK:KK Mentoring-Programm\r\n",
+        "BEGIN:VEVENT\r\n",
+        "DESCRIPTION:Mentoring-Session per Telefon-/Videokonferenz oder Webinar\\n\\nL\r\n",
+        " eitfrage: Wie starte ich die kommunale Wärmeplanung mit wenig Personal?\r\n",
+        "DTEND:20270414T093000Z\r\n",
+        "DTSTAMP:20270320T134500Z\r\n",
+        "DTSTART:20270414T080000Z\r\n",
+        "LOCATION:online\r\n",
+        "STATUS:CONFIRMED\r\n",
+        "SUMMARY:Wärmeplanung kompakt\r\n",
+        "UID:session-41@mentoring.skkk\r\n",
+        "END:VEVENT\r\n",
+        "END:VCALENDAR\r\n"
+    ))
+}
+
 fn event(session: &Session, format_name: &str) -> Event {
     let location = match (&session.place, session.online) {
         (Some(place), true) => format!("{place} / online"),
@@ -149,13 +185,19 @@ fn event(session: &Session, format_name: &str) -> Event {
 /// The iCalendar feed of approved upcoming sessions, for calendar apps. The token is the
 /// credential (404 when unknown, revoked, or its holder is no longer staff or an active
 /// participant); no bearer header is needed.
+///
+/// Public path, no bearer token: the token in the path is the credential, and request logs redact
+/// it. Lists up to 500 `approved` sessions that have not ended yet, soonest first, each with its
+/// format, guiding question and place (or `online`), for the calendar of § 5.1. Answers
+/// `text/calendar` with `Cache-Control: private, max-age=300`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "get_calendar_feed",
     security(()),
     params(("token" = String, Path, description = "The personal feed token.", min_length = 64, max_length = 64)),
     responses(
-        (status = 200, description = "The feed (RFC 5545).", content_type = "text/calendar", body = String),
+        (status = 200, description = "The feed (RFC 5545).", content_type = "text/calendar", body = String,
+            example = feed_example),
         (status = 404, description = "Unknown or revoked token.")
     )
 )]

@@ -24,6 +24,7 @@ use crate::error::{AppError, FieldProblem};
 
 /// One credit rule of a format, valid from `valid_from` until `valid_until`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = rule_example)]
 pub struct FormatRuleResponse {
     /// First day the rule applies.
     pub valid_from: NaiveDate,
@@ -51,6 +52,7 @@ pub struct FormatRuleResponse {
 
 /// A mentoring format with its rule in force today and its rule history.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = format_example)]
 pub struct FormatResponse {
     /// Stable code.
     #[schema(example = "webinar")]
@@ -71,6 +73,7 @@ pub struct FormatResponse {
 
 /// All formats.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [format_example()], "next_cursor": null}))]
 pub struct FormatList {
     /// The formats in the handbook's order.
     pub items: Vec<FormatResponse>,
@@ -81,6 +84,7 @@ pub struct FormatList {
 
 /// A rule change. Omitted terms keep the value of the latest rule; `null` clears a nullable term.
 #[derive(Debug, Deserialize, ToSchema)]
+#[schema(example = json!({"valid_from": "2027-01-01", "yearly_limit": 14}))]
 #[serde(deny_unknown_fields)]
 pub struct FormatRuleChange {
     /// First day the new rule applies: today (in Berlin) or later, and after the start of the latest
@@ -116,6 +120,31 @@ impl FormatRuleChange {
             bookable: self.bookable,
         }
     }
+}
+
+fn rule_example() -> serde_json::Value {
+    json!({
+        "valid_from": "2020-01-01",
+        "valid_until": null,
+        "credit_hours": 40,
+        "alt_credit_hours": null,
+        "yearly_limit": 12,
+        "mentors_per_instance": 2,
+        "bookable": true,
+        "created_at": "2026-11-25T00:00:00Z"
+    })
+}
+
+fn format_example() -> serde_json::Value {
+    json!({
+        "code": "webinar",
+        "group": "team",
+        "group_label": "Team-Mentoring",
+        "label": "Mentoring-Session per Telefon-/Videokonferenz oder Webinar",
+        "description": "Eine selbst geplante Telefon- oder Videokonferenz oder ein Webinar zu einem definierten Thema, in der Regel mit zwei Mentorinnen oder Mentoren.",
+        "current_rule": rule_example(),
+        "rules": [rule_example()]
+    })
 }
 
 fn rule_responses(rules: &[FormatRule]) -> Vec<FormatRuleResponse> {
@@ -170,6 +199,11 @@ fn known_shape(code: String) -> Result<String, AppError> {
 }
 
 /// Lists the mentoring formats with their credit rules; labels follow `Accept-Language`.
+///
+/// Public: no token needed. The six formats of § 3 in the handbook's order, each with the credit
+/// rule in force today (§ 5.4: credit per instance, yearly limit, mentors per instance, whether it
+/// can be booked) and every rule it ever had, future ones included. The list is complete, so
+/// `next_cursor` is always `null`.
 #[utoipa::path(
     tag = "formats",
     operation_id = "list_formats",
@@ -202,6 +236,9 @@ pub async fn list(lang: Lang, pool: web::Data<DbPool>) -> Result<HttpResponse, A
 }
 
 /// One mentoring format with its rule history and `ETag`.
+///
+/// Public: no token needed. 404 for an unknown code. The `ETag` is the format's version; staff
+/// send it as `If-Match` to `PATCH /api/v1/formats/{code}`.
 #[utoipa::path(
     tag = "formats",
     operation_id = "get_format",
@@ -256,6 +293,17 @@ fn terms_json(valid_from: NaiveDate, terms: &RuleTerms) -> serde_json::Value {
 
 /// Changes a format's credit rule from a date on (staff). The change is appended as a new rule;
 /// the rules before it, and the credits earned under them, stay as they were.
+///
+/// Staff only (others 403). Needs `If-Match` with the format's current `ETag` (428 without it,
+/// 412 when outdated). Omitted terms keep the value of the latest rule, `null` clears a nullable
+/// one. Refused with 422:
+/// - a term out of range (credit 1 to 400 hours, yearly limit 1 to 1000, mentors 1 to 100);
+/// - `valid_from` before today (Berlin) or not after the start of the latest rule: the past is
+///   never rewritten (§ 5.4 credits keep the rule valid on their date);
+/// - an alternative credit without a credit or equal to it, `bookable` without a credit;
+/// - a change that leaves the latest rule as it is.
+///
+/// Audited as `format.rule_added` with the terms before and after.
 #[utoipa::path(
     tag = "formats",
     operation_id = "change_format_rule",

@@ -21,6 +21,7 @@ use crate::error::AppError;
 
 /// A forum of the Klimaschutz-Community.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = forum_example)]
 pub struct ForumResponse {
     /// Forum id.
     pub id: i64,
@@ -46,6 +47,7 @@ pub struct ForumResponse {
 
 /// All forums.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [forum_example()], "next_cursor": null}))]
 pub struct ForumList {
     /// The forums in the order they were added (the handbook's first).
     pub items: Vec<ForumResponse>,
@@ -65,6 +67,12 @@ pub struct ForumFilter {
 /// A new forum.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "code": "heat_planning",
+    "name_de": "Kommunale Wärmeplanung",
+    "name_en": "Municipal heat planning",
+    "audience": "professional_public"
+}))]
 pub struct NewForumRequest {
     /// Stable code: a lower-case letter, then lower-case letters, digits or `_`.
     #[validate(custom(function = "text::code"))]
@@ -97,6 +105,20 @@ pub struct NewForumRequest {
     pub audience: ForumAudience,
 }
 
+fn forum_example() -> serde_json::Value {
+    json!({
+        "id": 4,
+        "code": "mobility",
+        "label": "Mobilität",
+        "name_de": "Mobilität",
+        "name_en": "Mobility",
+        "audience": "professional_public",
+        "audience_label": "Fachöffentlichkeit",
+        "retired_at": null,
+        "created_at": "2026-11-25T00:00:00Z"
+    })
+}
+
 fn response(forum: Forum, lang: Lang) -> Result<ForumResponse, AppError> {
     let audience = forum.audience;
     Ok(ForumResponse {
@@ -113,6 +135,10 @@ fn response(forum: Forum, lang: Lang) -> Result<ForumResponse, AppError> {
 }
 
 /// Lists the forums (active ones unless `include_retired`); names follow `Accept-Language`.
+///
+/// Public: no token needed. The topic forums of the Klimaschutz-Community that mentors can sponsor
+/// (§ 3.2.1), in the order they were added (the handbook's first). The list is complete, so
+/// `next_cursor` is always `null`.
 #[utoipa::path(
     tag = "forums",
     operation_id = "list_forums",
@@ -140,6 +166,8 @@ pub async fn list(
 }
 
 /// One forum, retired ones included.
+///
+/// Public: no token needed. 404 for an unknown id; retired forums stay readable.
 #[utoipa::path(
     tag = "forums",
     operation_id = "get_forum",
@@ -168,6 +196,11 @@ pub async fn get(
 
 /// Adds a forum (staff), unless the configured maximum of active forums (`MAX_FORUMS`,
 /// default 12) is reached. Audited.
+///
+/// Staff only (others 403). The new forum is active at once and can be chosen for sponsorships.
+/// Refused with 409 when the code is taken (by a retired forum too) or the maximum of active forums
+/// is reached; concurrent creations are counted one after another, so the maximum holds. 422 for a
+/// malformed code or name. Answers 201 with `Location`. Audited as `forum.created`.
 #[utoipa::path(
     tag = "forums",
     operation_id = "create_forum",
@@ -236,6 +269,9 @@ pub async fn create(
 
 /// Retires a forum (staff): it no longer counts towards the maximum and cannot be chosen for new
 /// sponsorships, but stays readable with its history. Audited.
+///
+/// Staff only (others 403). 409 when the forum is already retired, 404 for an unknown id. Running
+/// sponsorships of the forum stay as they are. Audited as `forum.retired`.
 #[utoipa::path(
     tag = "forums",
     operation_id = "retire_forum",

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap};
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 use utoipa::{IntoParams, ToSchema};
 
 use crate::api::credit_reports::overview::{self, ReportMode};
@@ -38,6 +39,15 @@ pub struct StatisticsParams {
 
 /// Participant counts and credited hours of everyone or of one group.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "active": 184,
+    "new": 37,
+    "ended": 9,
+    "active_mentors": 41,
+    "active_mentees": 152,
+    "credited_hours": 1800,
+    "credited_days": 225.0
+}))]
 pub struct ParticipantFigures {
     /// Active on the reference day (31 December, or today while the year runs).
     pub active: i64,
@@ -165,6 +175,7 @@ impl From<MonthFigures> for MonthPoint {
 
 /// The programme's figures of a calendar year.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = statistics_example)]
 pub struct Statistics {
     /// The calendar year (Europe/Berlin).
     pub year: i32,
@@ -182,6 +193,88 @@ pub struct Statistics {
     pub by_project_kind: Vec<KindFigures>,
     /// Twelve months, January first.
     pub monthly: Vec<MonthPoint>,
+}
+
+/// A year's figures as the example of the spec shows them (two states and one kind only).
+fn statistics_example() -> serde_json::Value {
+    let figures = |active: i32, new: i32, mentors: i32, mentees: i32, hours: i32| {
+        json!({
+            "active": active,
+            "new": new,
+            "ended": 2,
+            "active_mentors": mentors,
+            "active_mentees": mentees,
+            "credited_hours": hours,
+            "credited_days": f64::from(hours) / 8.0
+        })
+    };
+    let month = |month: u32, sessions: i32, people: i32, hours: i32| {
+        json!({
+            "month": month,
+            "sessions_held": sessions,
+            "people_reached": people,
+            "credited_hours": hours
+        })
+    };
+    json!({
+        "year": 2026,
+        "reference_date": "2026-12-31",
+        "participants": figures(184, 37, 41, 152, 1800),
+        "activities": {
+            "sessions_held": 17,
+            "people_reached": 412,
+            "forum_sponsorships_completed": 6,
+            "practice_tips_published": 9,
+            "credited_hours": 1800,
+            "credited_days": 225.0,
+            "by_format": [
+                {
+                    "format_code": "webinar",
+                    "label": "Mentoring-Session per Telefon-/Videokonferenz oder Webinar",
+                    "sessions_held": 9,
+                    "people_reached": 136,
+                    "credited_hours": 680,
+                    "credited_days": 85.0
+                },
+                {
+                    "format_code": "practice_tip",
+                    "label": "Praxistipp von KSM für KSM",
+                    "sessions_held": 0,
+                    "people_reached": 0,
+                    "credited_hours": 360,
+                    "credited_days": 45.0
+                }
+            ]
+        },
+        "follow_up_mentors": {"mentors": 23, "meeting_minimum": 15},
+        "by_federal_state": [
+            {"federal_state": "BY", "label": "Bayern", "figures": figures(29, 6, 7, 23, 320)},
+            {
+                "federal_state": "NW",
+                "label": "Nordrhein-Westfalen",
+                "figures": figures(41, 9, 10, 33, 440)
+            }
+        ],
+        "by_project_kind": [{
+            "project_kind": "follow_up_project",
+            "label": "Anschlussvorhaben (KSM2)",
+            "figures": figures(38, 5, 23, 17, 1080)
+        }],
+        "monthly": [
+            month(1, 0, 0, 0),
+            month(2, 1, 22, 80),
+            month(3, 2, 51, 200),
+            month(4, 2, 38, 160),
+            month(5, 1, 30, 120),
+            month(6, 3, 85, 280),
+            month(7, 0, 0, 40),
+            month(8, 0, 0, 0),
+            month(9, 2, 47, 200),
+            month(10, 3, 70, 280),
+            month(11, 2, 44, 240),
+            month(12, 1, 25, 200)
+        ]
+    })
 }
 
 fn jan_first(year: i32) -> Result<NaiveDate, AppError> {
@@ -395,6 +488,13 @@ fn csv_table(s: &Statistics) -> Vec<Vec<String>> {
 /// reached, sponsorships completed, tips published, credited hours and days by format, KSM2
 /// mentors meeting the minimum, per federal state and project kind, and a monthly series.
 /// `Accept: text/csv` gives the per-state and per-kind table (German headings).
+///
+/// Staff only (others 403). `year` defaults to the current calendar year (Europe/Berlin); 400 out
+/// of 2000 to 2100. "At year end" figures are taken on 31 December, or today while the year runs
+/// (`reference_date`). Credits count on the day they were earned and revoked ones never count; a
+/// person with both roles counts as mentor and as mentee. Each participant is counted under the
+/// federal state and kind of their project current on the reference day (or their latest one).
+/// Labels follow `Accept-Language`.
 #[utoipa::path(
     tag = "statistics",
     operation_id = "get_statistics",

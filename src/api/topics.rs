@@ -25,6 +25,7 @@ use crate::error::AppError;
 
 /// A topic of the mentoring programme.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = topic_example)]
 pub struct TopicResponse {
     /// Topic id.
     pub id: i64,
@@ -65,6 +66,7 @@ pub struct TopicResponse {
 
 /// One page of topics, in the order they were added (the handbook's first).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [topic_example()], "next_cursor": null}))]
 pub struct TopicPage {
     /// The topics on this page.
     pub items: Vec<TopicResponse>,
@@ -96,6 +98,11 @@ pub enum NewTopicStatus {
 /// A new topic: a proposal, or (staff) directly an accepted topic.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "group": "municipal_administration",
+    "title_de": "Kommunale Wärmeplanung",
+    "title_en": "Municipal heat planning"
+}))]
 pub struct NewTopicRequest {
     /// The group of § 4 it belongs to.
     pub group: TopicGroup,
@@ -114,6 +121,10 @@ pub struct NewTopicRequest {
 /// Accepting a proposal, optionally with a note and the English title.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "note": "Mehrere Kommunen haben danach gefragt.",
+    "title_en": "Municipal heat planning"
+}))]
 pub struct TopicAcceptance {
     /// Why, for the record.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
@@ -128,6 +139,7 @@ pub struct TopicAcceptance {
 /// Declining a proposal, optionally with a note.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"note": "Schon durch das Thema Klimaschutz-Controlling abgedeckt."}))]
 pub struct TopicDeclination {
     /// Why, for the record.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
@@ -196,6 +208,25 @@ pub fn require_accepted_or_kept(
     Ok(require_accepted_topics(pointer, ids, &not_accepted)?)
 }
 
+fn topic_example() -> serde_json::Value {
+    json!({
+        "id": 23,
+        "group": "municipal_administration",
+        "group_label": "Themen aus der Kommunalverwaltung",
+        "title": "Kommunale Wärmeplanung",
+        "title_de": "Kommunale Wärmeplanung",
+        "title_en": "Municipal heat planning",
+        "status": "accepted",
+        "proposed_by_account_id": 57,
+        "decided_by_account_id": 2,
+        "decided_at": "2027-02-03T09:15:00Z",
+        "decision_note": null,
+        "retired_at": null,
+        "version": 2,
+        "created_at": "2027-01-28T14:02:11Z"
+    })
+}
+
 fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppError> {
     let group = TopicGroup::parse(&topic.group_code)
         .ok_or_else(|| AppError::internal(format!("unknown group of topic {}", topic.id)))?;
@@ -224,6 +255,11 @@ fn response(topic: Topic, view: View, lang: Lang) -> Result<TopicResponse, AppEr
 }
 
 /// Lists topics: staff see every state (filter with `status`), participants accepted topics only.
+///
+/// Staff and active participants; pending or ended participants and integration clients get 403.
+/// Participants see accepted topics only, without who proposed or decided them, and get 403 when
+/// they filter for another `status`. Filter by `group` (the three groups of § 4). Paginated with
+/// `limit` and `cursor`, in the order the topics were added (the handbook's topics first).
 #[utoipa::path(
     tag = "topics",
     operation_id = "list_topics",
@@ -266,6 +302,10 @@ pub async fn list(
 }
 
 /// One topic (participants: accepted topics only).
+///
+/// Staff and active participants (others 403). Participants get 404 for a topic that is not
+/// accepted, and no proposer or decision details. 404 for an unknown id. The `ETag` is the topic's
+/// `version`, which staff send as `If-Match` to correct the titles.
 #[utoipa::path(
     tag = "topics",
     operation_id = "get_topic",
@@ -294,6 +334,12 @@ pub async fn get(
 }
 
 /// Proposes a topic, or (staff) adds one directly to the list. Audited.
+///
+/// Staff and active participants (others 403) may add to the topic list (Infobox 3). A topic starts
+/// `proposed` and waits for a staff decision; only staff may send `status: accepted` to put it on
+/// the list directly (403 for participants). Titles are single-line text without invisible
+/// characters (422 otherwise). Answers 201 with `Location`. Audited as `topic.proposed` or
+/// `topic.created`.
 #[utoipa::path(
     tag = "topics",
     operation_id = "create_topic",
@@ -414,6 +460,11 @@ async fn decide(
 }
 
 /// Accepts a proposed topic onto the list (staff). Audited.
+///
+/// Staff only (others 403). Only a `proposed` topic can be accepted (409 otherwise, 404 for an
+/// unknown id); from then on it can be chosen for sessions, participants and practice tips. An
+/// English title in the body replaces the proposal's. Audited as `topic.accepted` (whether a note and
+/// a title were given, not their text).
 #[utoipa::path(
     tag = "topics",
     operation_id = "accept_topic",
@@ -448,6 +499,9 @@ pub async fn accept(
 }
 
 /// Declines a proposed topic (staff). Audited.
+///
+/// Staff only (others 403). Only a `proposed` topic can be declined (409 otherwise, 404 for an
+/// unknown id); participants no longer see it. Audited as `topic.declined`.
 #[utoipa::path(
     tag = "topics",
     operation_id = "decline_topic",
@@ -485,6 +539,7 @@ pub async fn decline(
 /// title.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"title_en": "Municipal heat planning"}))]
 pub struct TopicPatch {
     /// German title.
     #[validate(length(min = 1, max = 300), custom(function = "text::single_line"))]
@@ -499,6 +554,10 @@ pub struct TopicPatch {
 
 /// Corrects a topic's German or English title (staff), in any state; the sessions, participants
 /// and practice tips using it show the new title. Audited with which titles changed.
+///
+/// Staff only (others 403). Needs `If-Match` with the topic's `ETag` (428 without it, 412 when the
+/// topic changed since). Omitted fields keep their value, `title_en: null` clears the English title.
+/// Answers the new `ETag`. Audited as `topic.retitled`.
 #[utoipa::path(
     tag = "topics",
     operation_id = "update_topic",
@@ -574,6 +633,9 @@ pub async fn update(
 /// Retires an accepted topic (staff): it stays on the sessions, participants and practice tips
 /// that have it and in the lists (with `retired_at`), but cannot be chosen again (422 at the
 /// field naming it). Audited.
+///
+/// Staff only (others 403). Only an accepted topic that is not retired yet (409 otherwise, 404 for
+/// an unknown id). Audited as `topic.retired`.
 #[utoipa::path(
     tag = "topics",
     operation_id = "retire_topic",

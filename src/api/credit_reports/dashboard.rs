@@ -29,6 +29,13 @@ pub struct DashboardParams {
 
 /// One format's use in the year.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "format_code": "webinar",
+    "label": "Mentoring-Session per Telefon-/Videokonferenz oder Webinar",
+    "yearly_limit": 12,
+    "used": 9,
+    "credited_hours": 680
+}))]
 pub struct FormatCapacity {
     /// The format.
     pub format_code: String,
@@ -45,6 +52,7 @@ pub struct FormatCapacity {
 
 /// Participants of one project kind.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"project_kind": "first_project", "mentees": 96, "mentors": 3, "participants": 98}))]
 pub struct KindCount {
     /// Project kind of the project running at the year's end (or today); `null`: none ran.
     #[schema(required = true)]
@@ -59,6 +67,22 @@ pub struct KindCount {
 
 /// The programme in one calendar year.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "year": 2026,
+    "formats": [{
+        "format_code": "webinar",
+        "label": "Mentoring-Session per Telefon-/Videokonferenz oder Webinar",
+        "yearly_limit": 12,
+        "used": 9,
+        "credited_hours": 680
+    }],
+    "participants_by_project_kind": [
+        {"project_kind": "first_project", "mentees": 96, "mentors": 3, "participants": 98}
+    ],
+    "mentees": 152,
+    "mentors": 41,
+    "mentees_per_mentor": 3.71
+}))]
 pub struct ProgrammeDashboard {
     /// The calendar year.
     pub year: i32,
@@ -152,6 +176,14 @@ fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<ProgrammeDash
 
 /// The programme in a calendar year (staff): per format the capacity used against the yearly
 /// limit, participants who took part by project kind and role, and the mentor:mentee ratio.
+///
+/// Staff only (others 403). `year` defaults to the current calendar year (400 out of 2000 to
+/// 2100). For team formats `used` counts approved, held and documented sessions against the
+/// yearly limit of § 5.4 (e.g. about 6 expert events, 12 webinars); for the other formats it
+/// counts credits granted. Participants who took part are grouped by the kind of the project
+/// running at the year's end (or today); a person with both roles counts in both. The ratio of
+/// mentees per mentor shows when individual 1:1 mentoring can open (§ 3.3). Labels follow
+/// `Accept-Language`.
 #[utoipa::path(
     tag = "credit-reports",
     operation_id = "get_programme_dashboard",

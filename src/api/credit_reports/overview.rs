@@ -59,6 +59,7 @@ pub struct OverviewParams {
 
 /// One mentor's year.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = mentor_year_example)]
 pub struct MentorYear {
     /// The mentor.
     pub participant_id: i64,
@@ -100,6 +101,7 @@ pub struct MentorYear {
 
 /// One page of the overview.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [mentor_year_example()], "next_cursor": null}))]
 pub struct CreditOverviewPage {
     /// Rows by participant (`calendar_year`) or project (`project_year`; credits of the calendar
     /// year outside every project come first, in a row with `project_id` `null`).
@@ -116,6 +118,27 @@ enum RowKey {
     Participant,
     Project,
     OutsideProjects,
+}
+
+/// A KSM2 mentor's calendar year, as the examples of the spec show a row.
+fn mentor_year_example() -> serde_json::Value {
+    serde_json::json!({
+        "participant_id": 112,
+        "first_name": "Jana",
+        "last_name": "Beispiel",
+        "project_id": 57,
+        "project_kind": "follow_up_project",
+        "federal_state": "NW",
+        "project_year": null,
+        "period_start": "2027-01-01",
+        "period_end": "2027-12-31",
+        "hours": 20,
+        "days": 2.5,
+        "min_hours": 40,
+        "shortfall_hours": 20,
+        "status": "on_track",
+        "status_label": "Im Plan"
+    })
 }
 
 fn row(
@@ -305,6 +328,16 @@ fn csv_row(r: &MentorYear) -> Vec<String> {
 /// Every mentor's credited hours, status and shortfall in a calendar year (`mode=calendar_year`)
 /// or in each project year beginning in it (`mode=project_year`), with filters (staff).
 /// `Accept: text/csv` exports every matching row.
+///
+/// Staff only (others 403). Lists every mentor past registration (active or ended) who holds the
+/// mentor role or was credited in the period; erased mentors stay, without their name, since their
+/// credits are funding evidence. In `calendar_year` mode (default) there is one row per mentor,
+/// under the project running at the year's end (or today); in `project_year` mode one row per
+/// project year that begins in `year`, plus a row with `project_id` `null` for credits earned while
+/// no project ran. Only follow-up projects (KSM2) carry the minimum of 40 hours (§ 5.4, Infobox 1);
+/// the status is `met`, `not_met` after the year, or while it runs `on_track` or `at_risk`. Filter
+/// by `status`, `project_kind` and `federal_state`; paginated with `limit` and `cursor`. Labels
+/// follow `Accept-Language`.
 #[utoipa::path(
     tag = "credit-reports",
     operation_id = "list_credit_reports",

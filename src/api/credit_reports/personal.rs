@@ -169,6 +169,16 @@ fn csv_rows(r: &CreditReport) -> Vec<Vec<String>> {
 /// and its status; credits outside every project are listed apart. `Accept: text/plain` gives the
 /// German text for the NKI monitoring tool, `Accept: text/csv` a CSV file. The mentor themself or
 /// staff.
+///
+/// For the final report to the funder, § 5.5 asks per project year for the format chosen and the
+/// time spent, with dates, places, topics and people reached, and for forums and practice tips
+/// their titles and number of posts: this report holds exactly that. The mentor themself, in any
+/// state (the final report is written after leaving too), or staff; other participants and
+/// integration clients get 403, an unknown participant 404. `project_id` picks one of the mentor's
+/// projects (default: the current one) and `project_year` one of its years (default: the year
+/// containing today, or an ended project's last; 400 outside 1 to 100, 404 when the mentor has no
+/// such project or year). Revoked credits are listed but never counted. JSON labels follow
+/// `Accept-Language`; the text and CSV forms are German.
 #[utoipa::path(
     tag = "credit-reports",
     operation_id = "get_credit_report",

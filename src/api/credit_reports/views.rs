@@ -29,6 +29,30 @@ pub struct ProjectYearResponse {
     pub end_date: NaiveDate,
 }
 
+/// A credited webinar, as the examples of the spec show a credit.
+fn credit_item_example() -> serde_json::Value {
+    serde_json::json!({
+        "credit_id": 305,
+        "format_code": "webinar",
+        "format_label": "Mentoring-Session per Telefon-/Videokonferenz oder Webinar",
+        "source_kind": "session",
+        "source_id": 41,
+        "earned_on": "2027-04-14",
+        "hours": 40,
+        "days": 5.0,
+        "revoked": false,
+        "title": "Wärmeplanung kompakt",
+        "from": "2027-04-14",
+        "until": null,
+        "place": null,
+        "online": true,
+        "topics": ["Kommunale Wärmeplanung"],
+        "people_reached": 27,
+        "forum_title": null,
+        "post_count": null
+    })
+}
+
 impl From<&YearWindow> for ProjectYearResponse {
     fn from(w: &YearWindow) -> Self {
         Self {
@@ -41,6 +65,7 @@ impl From<&YearWindow> for ProjectYearResponse {
 
 /// One credited activity.
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = credit_item_example)]
 pub struct CreditItem {
     /// Ledger id of the credit.
     pub credit_id: i64,
@@ -104,6 +129,37 @@ pub struct FormatTotalResponse {
 
 /// A mentor's credits in one project year, with the obligation's status (§ 5.4, § 5.5).
 #[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(example = json!({
+    "participant_id": 112,
+    "project": {
+        "id": 57,
+        "kind": "follow_up_project",
+        "employer": "Stadt Musterstadt",
+        "municipality": "Musterstadt",
+        "federal_state": "NW",
+        "funding_reference": "67K12345",
+        "start_date": "2025-03-01",
+        "end_date": "2028-02-29",
+        "version": 2
+    },
+    "project_year": {"number": 3, "start_date": "2027-03-01", "end_date": "2028-02-29"},
+    "items": [credit_item_example()],
+    "totals": [{
+        "format_code": "webinar",
+        "format_label": "Mentoring-Session per Telefon-/Videokonferenz oder Webinar",
+        "count": 1,
+        "hours": 40,
+        "days": 5.0
+    }],
+    "total_hours": 40,
+    "total_days": 5.0,
+    "min_hours": 40,
+    "expected_max_hours": 80,
+    "shortfall_hours": 0,
+    "status": "met",
+    "status_label": "Erfüllt",
+    "outside_project_items": []
+}))]
 pub struct CreditReport {
     /// The mentor.
     pub participant_id: i64,

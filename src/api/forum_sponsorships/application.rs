@@ -24,6 +24,12 @@ use crate::error::AppError;
 /// An application to sponsor a forum.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "forum_id": 4,
+    "starts_on": "2027-01-01",
+    "ends_on": "2027-12-31",
+    "credit_hours": 40
+}))]
 pub struct NewSponsorshipRequest {
     /// The forum to sponsor (not retired).
     pub forum_id: i64,
@@ -75,6 +81,16 @@ fn sponsor(
 /// Applies to sponsor a forum for 6 to 12 months (an active mentor for themself, or staff for
 /// a mentor). Refused with 409 when the forum is retired, the mentor already sponsors it in an
 /// overlapping period, or it has no free slot then. Audited.
+///
+/// An active participant with the mentor role applies for themself (403 for anyone else, and when
+/// naming another mentor); staff apply for the active mentor named in `participant_id` (422
+/// without it). The period runs 6 to 12 months (§ 3.2.1), and the credit is one of the options of
+/// the catalogue rule on the start date (§ 5.4: 40 or 20 hours), an option of n hours needing at
+/// least n weeks (422 otherwise, also for an unknown forum). 409 when the forum is retired,
+/// sponsorships are not bookable on the start date, the mentor already applied for or sponsors the
+/// forum in an overlapping period, or the forum has no free slot then. The sponsorship starts
+/// `applied` and waits for staff; answers 201 with `Location`. Audited as
+/// `forum_sponsorship.applied`.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "apply_for_forum_sponsorship",

@@ -30,6 +30,10 @@ const MAX_TITLE_CHARS: u64 = 200;
 /// The evidence of a sponsorship; replaces what was recorded before.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "post_count": 23,
+    "thread_titles": ["Lastenradförderung in Mittelstädten", "Parkraummanagement im Quartier"]
+}))]
 pub struct EvidenceRequest {
     /// The number of posts in the forum during the sponsorship.
     #[validate(range(min = 0, max = 100_000))]
@@ -65,6 +69,13 @@ fn title_problems(titles: &[String]) -> Vec<FieldProblem> {
 
 /// Records the evidence (its mentor or staff) once the period has begun, while approved and
 /// after completion or withdrawal. Audited without the titles.
+///
+/// The evidence of § 5.5 for a forum sponsorship: the number of posts and up to 10 notable thread
+/// titles; each recording replaces the one before. The sponsoring mentor (if still an active
+/// participant) or staff; another participant gets 404, pending or ended participants 403. 409
+/// unless the sponsorship was approved (`approved`, `completed`, or `withdrawn` after approval) and
+/// its period has begun. 422 for a thread title that is not one line of 1 to 200 characters, at
+/// its index. Audited as `forum_sponsorship.evidence_recorded` with the counts only.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "record_forum_sponsorship_evidence",
@@ -125,6 +136,10 @@ pub async fn record(
 /// The staff decision on the credit of a withdrawn sponsorship.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "credit_hours": 20,
+    "reason": "Sechs Monate aktiv betreut, dann Elternzeit."
+}))]
 pub struct CreditDecisionRequest {
     /// 0 for no credit, or one of the catalogue rule's options on the withdrawal date.
     #[validate(range(min = 0, max = 400))]
@@ -139,6 +154,11 @@ pub struct CreditDecisionRequest {
 /// Decides the credit of a sponsorship withdrawn after approval (staff, once): more than 0
 /// hours grants that credit dated on the withdrawal date. Audited (hours only; the reason is
 /// stored on the sponsorship).
+///
+/// Staff only (others 403). Only for a sponsorship `withdrawn` after approval, and only once (409
+/// otherwise). The hours are 0 (no credit) or an option of the catalogue rule on the withdrawal
+/// date (422 otherwise; 409 when no rule applies that day); a credit counts towards the mentor's
+/// credited time (§ 5.4). Audited as `forum_sponsorship.credit_decided`.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "decide_forum_sponsorship_credit",

@@ -29,6 +29,7 @@ pub const FORMAT: &str = "forum_sponsorship";
 
 /// A forum sponsorship as the caller may see it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = sponsorship_example)]
 pub struct SponsorshipResponse {
     /// Sponsorship id.
     pub id: i64,
@@ -75,6 +76,30 @@ pub struct SponsorshipResponse {
     pub credit_decision_reason: Option<String>,
     /// When it was applied for.
     pub created_at: DateTime<Utc>,
+}
+
+/// An approved sponsorship with its evidence recorded, as the examples of the spec show it.
+fn sponsorship_example() -> Value {
+    json!({
+        "id": 17,
+        "forum_id": 4,
+        "participant_id": 112,
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+        "effective_ends_on": "2027-12-31",
+        "credit_hours": 40,
+        "state": "approved",
+        "state_reason": null,
+        "decided_at": "2026-12-10T10:30:00Z",
+        "withdrawn_on": null,
+        "completed_at": null,
+        "post_count": 23,
+        "thread_titles": ["Lastenradförderung in Mittelstädten", "Parkraummanagement im Quartier"],
+        "evidence_recorded_at": "2027-06-30T15:00:00Z",
+        "credit_decision_hours": null,
+        "credit_decision_reason": null,
+        "created_at": "2026-12-02T08:45:12Z"
+    })
 }
 
 /// Builds the response for a row.

@@ -21,6 +21,7 @@ use crate::error::AppError;
 
 /// One page of forum sponsorships.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [super::sponsorship_example()], "next_cursor": null}))]
 pub struct SponsorshipList {
     /// Sponsorships in the order they were applied for.
     pub items: Vec<SponsorshipResponse>,
@@ -45,6 +46,11 @@ pub struct SponsorshipFilter {
 }
 
 /// Lists forum sponsorships: staff all, active participants their own; filtered and paginated.
+///
+/// Staff see every sponsorship; active participants only their own (asking for another mentor's
+/// `participant_id` gives an empty page); pending or ended participants and integration clients
+/// get 403. Filters: `forum_id`, `participant_id`, `state`, and `active_on` for those occupying a
+/// slot on that day. Paginated with `limit` and `cursor`, in the order they were applied for.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "list_forum_sponsorships",
@@ -92,6 +98,10 @@ pub async fn list(
 }
 
 /// One forum sponsorship: staff any, active participants their own.
+///
+/// Staff any; an active participant only their own (404 for another's, as for an unknown id);
+/// pending or ended participants and integration clients get 403. The `ETag` is the
+/// sponsorship's version.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "get_forum_sponsorship",
@@ -144,6 +154,21 @@ pub struct ForumSponsor {
 
 /// Who sponsors a forum and how many slots are free.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "forum_id": 4,
+    "limit": 2,
+    "free_slots_now": 1,
+    "month": "2027-03",
+    "free_slots_in_month": 1,
+    "items": [{
+        "sponsorship_id": 17,
+        "participant_id": 112,
+        "starts_on": "2027-01-01",
+        "ends_on": "2027-12-31",
+        "state": "approved"
+    }],
+    "next_cursor": null
+}))]
 pub struct ForumSponsors {
     /// The forum.
     pub forum_id: i64,
@@ -214,6 +239,12 @@ fn free_in(
 
 /// A forum's sponsors (participant ids and periods only) with its free slots today and in a
 /// month: active participants and staff.
+///
+/// Active participants and staff (others 403); 404 for an unknown forum. The slot limit is the
+/// catalogue rule's `mentors_per_instance` (2 under the handbook's rule, § 5.4); a retired
+/// forum has no free slot. `month` (`YYYY-MM`, default the current month; 400 when malformed)
+/// chooses the month of `free_slots_in_month`. The list is complete, so `next_cursor` is always
+/// `null`.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "list_forum_sponsors",

@@ -29,6 +29,7 @@ use crate::error::AppError;
 /// Why a sponsorship is declined or withdrawn.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Der Zeitraum überschneidet sich mit der Elternzeit."}))]
 pub struct ReasonRequest {
     /// The reason, shown with the sponsorship.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
@@ -39,6 +40,12 @@ pub struct ReasonRequest {
 /// Approves an application (staff) if the forum has a free slot on every day of the period:
 /// fewer sponsors at once than the catalogue rule's `mentors_per_instance` on the start date.
 /// Concurrent approvals are serialised, so the limit holds. Audited.
+///
+/// Staff only (others 403). Moves `applied` to `approved` (409 from any other state, 404 for an
+/// unknown id). Also 409 when the forum was retired meanwhile, sponsorships are not bookable on the
+/// start date, or another sponsor would exceed the limit on some day of the period (§ 5.4: two
+/// mentors per forum). The mentor is told by e-mail. Audited as `forum_sponsorship.approved` with
+/// the sponsors before and the limit.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "approve_forum_sponsorship",
@@ -102,6 +109,10 @@ pub async fn approve(
 }
 
 /// Declines an application (staff) with a reason. Audited.
+///
+/// Staff only (others 403). Moves `applied` to `declined` (409 from any other state, 404 for an
+/// unknown id); the reason is stored on the sponsorship and sent to the mentor by e-mail. Audited
+/// as `forum_sponsorship.declined`.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "decline_forum_sponsorship",
@@ -151,6 +162,12 @@ pub async fn decline(
 /// Withdraws an application or a running sponsorship before its end (its mentor or staff) with a
 /// reason. The slot is free from today on; a credit is then a staff decision
 /// (`credit-decision`). Audited.
+///
+/// The sponsoring mentor (if still an active participant) or staff; another participant gets 404.
+/// Allowed while `applied` or `approved` (409 otherwise); an approved sponsorship whose end date has
+/// passed is completed by staff instead (409). A withdrawn application never occupied a slot; a
+/// running sponsorship occupies it until the day before the withdrawal (`effective_ends_on`).
+/// Audited as `forum_sponsorship.withdrawn`.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "withdraw_forum_sponsorship",
@@ -206,6 +223,12 @@ pub async fn withdraw(
 
 /// Confirms an approved sponsorship after its end date (staff), once its evidence is recorded,
 /// and grants the chosen credit dated on the end date. Audited.
+///
+/// Staff only (others 403). Moves `approved` to `completed` (409 from any other state), only after
+/// the end date and once the evidence (number of posts, § 5.5) is recorded, else 409. The mentor is
+/// credited with the chosen `credit_hours` (20 or 40, § 5.4) under the rule valid on the end date,
+/// which counts in that day's project year. Audited as `forum_sponsorship.completed` with the
+/// credited hours.
 #[utoipa::path(
     tag = "forum-sponsorships",
     operation_id = "complete_forum_sponsorship",

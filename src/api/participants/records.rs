@@ -173,7 +173,7 @@ pub async fn update_participant(
         let changes = body.contact_changes();
         // The community platform grants access to the account an event names: one person each.
         if let Some(Some(reference)) = &changes.community_account_ref
-            && participants::reference_taken(conn, reference, id)?
+            && participants::reference_taken(conn, reference, Some(id))?
         {
             return Err(AppError::Conflict(
                 "this community account reference is recorded for another participant".to_owned(),

@@ -84,7 +84,10 @@ pub struct RegistrationRequest {
     pub roles: Vec<RoleCode>,
     /// Consents per purpose.
     pub consents: Consents,
-    /// Account id on the Klimaschutz-Community platform, if the participant has one yet.
+    /// Account id on the Klimaschutz-Community platform, if the participant has one yet. One
+    /// account belongs to one participant: a reference another participant holds is not
+    /// recorded (the answer does not tell); `PATCH /participants/{id}` records it later and says
+    /// why it cannot.
     #[validate(length(min = 1, max = 100), custom(function = "text::single_line"))]
     #[schema(min_length = 1, max_length = 100, format = "single-line")]
     pub community_account_ref: Option<String>,
@@ -177,6 +180,12 @@ pub async fn create_registration(
         if let Some(known) = accounts::find_by_login(conn, &login)? {
             return tell_known_address(conn, known.id, forgot_password, today);
         }
+        // A reference another participant holds is not recorded (the unique index would refuse
+        // it), without saying so: the answer stays the same for every valid registration.
+        let community_account_ref = match body.community_account_ref.as_deref().map(str::trim) {
+            Some(reference) if participants::reference_taken(conn, reference, None)? => None,
+            other => other,
+        };
         let now = Utc::now().naive_utc();
         let display_name = format!("{} {}", body.first_name.trim(), body.last_name.trim());
         // Anonymous: the account is created by no one, the registration is its first act.
@@ -214,7 +223,7 @@ pub async fn create_registration(
                 is_mentor: roles.mentor,
                 consent_directory: body.consents.directory,
                 consent_newsletter_welcome: body.consents.newsletter_welcome,
-                community_account_ref: body.community_account_ref.as_deref().map(str::trim),
+                community_account_ref,
                 created_at: now,
                 updated_at: now,
             },

@@ -37,6 +37,14 @@ pub const FORMAT_CODE: &str = "practice_tip";
 /// A new practice tip (its PDF follows with `PUT .../document`).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "title": "Klimaschutz im Haushalt verankern",
+    "question": "Wie bringe ich Klimaschutzmaßnahmen in den kommunalen Doppelhaushalt?",
+    "topic_ids": [1],
+    "kind": "text",
+    "abstract": "Ein Leitfaden in fünf Schritten: von der Maßnahmenliste zur Haushaltsstelle, mit Beispielen aus Landkreis und Gemeinde.",
+    "anonymisation_requested": false
+}))]
 pub struct NewPracticeTipRequest {
     /// Title.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
@@ -74,6 +82,10 @@ pub struct NewPracticeTipRequest {
 /// The author's edits; absent fields stay as they are.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "question": "Wie bringe ich Klimaschutzmaßnahmen in den Doppelhaushalt 2028/2029?",
+    "topic_ids": [1, 3]
+}))]
 pub struct PracticeTipPatch {
     /// Title.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
@@ -168,6 +180,13 @@ pub(super) fn audit(
 /// staff for the mentor named in `author_id` (staff then upload the PDF, submit and publish it,
 /// with an earlier `published_on` for a tip published before). Audited with the acting account
 /// and the author.
+///
+/// The practice tip of § 3.2.2: a text document (a few A4 pages) or a slide deck (about 20 slides)
+/// answering one concrete question. Mentors write for themselves (403 for other callers, 422 when
+/// naming another author); staff must name an active mentor in `author_id` (422 otherwise). The
+/// `topic_ids` must be accepted topics (422 at the offending index); 409 when the practice-tip
+/// format is not bookable today. The tip starts as `draft`; upload its PDF, then submit it.
+/// Answers 201 with `Location` and `ETag`. Audited as `practice_tip.created`.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "create_practice_tip",
@@ -252,6 +271,12 @@ pub async fn create(
 }
 
 /// Searches practice tips: staff see all; active participants published tips and their own.
+///
+/// Staff see every tip; active participants published tips and their own drafts and reviews;
+/// pending or ended participants and integration clients get 403. Filters: `topic_id`, `kind`,
+/// `state`, and `q`, words that must all occur in the title or abstract (case-insensitive).
+/// Paginated with `limit` and `cursor`, in the order the tips were created. Review notes and the
+/// author's credit are shown to the author and staff only.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "list_practice_tips",
@@ -299,6 +324,10 @@ pub async fn list(
 }
 
 /// One practice tip, if the caller may see it.
+///
+/// Staff any; active participants a published tip or their own (404 otherwise, as for an unknown
+/// id); pending or ended participants and integration clients get 403. The `ETag` is the tip's
+/// version, which the author sends as `If-Match` to edit it.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "get_practice_tip",
@@ -327,6 +356,12 @@ pub async fn get(
 
 /// Edits a draft or a tip sent back for changes (its author, or staff on the author's behalf).
 /// Audited with the changed fields.
+///
+/// Its author (while an active participant) or staff (others 403, or 404 when they may not see the
+/// tip). Only while `draft` or `changes_requested` (409 once submitted). Needs `If-Match` with the
+/// tip's `ETag` (428 without it, 412 when it changed since). Absent fields stay as they are; new
+/// `topic_ids` must be accepted topics, while topics retired since may stay (422). Answers the new
+/// `ETag`. Audited as `practice_tip.updated` with the names of the changed fields.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "update_practice_tip",

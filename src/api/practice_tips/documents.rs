@@ -25,6 +25,13 @@ pub const MAX_DOCUMENT_BYTES: usize = 10 * 1024 * 1024;
 /// 10 MiB; checked by content: it must load as a PDF document without JavaScript or embedded
 /// files). The page count is read from the PDF; a count far from the
 /// guidance gives a `page_count_warning`, never a refusal. Audited.
+///
+/// Send the PDF itself as the body with `Content-Type: application/pdf` (415 otherwise, 413 above
+/// 10 MiB, 422 when the content is not a readable PDF or holds JavaScript or embedded files). 403
+/// for anyone but the author and staff, 409 once the tip is submitted (the document is frozen).
+/// The page guidance of § 3.2.2: text up to 10 pages, slides 10 to 30; outside it, or when the
+/// pages cannot be read, the answer carries a `page_count_warning`. Audited as
+/// `practice_tip.document_uploaded` with size and page count.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "upload_practice_tip_document",
@@ -79,6 +86,9 @@ pub async fn upload(
 
 /// Downloads the tip's PDF (whoever may see the tip: active participants published tips, authors
 /// their own, staff all).
+///
+/// Who may see the tip (see `GET /api/v1/practice-tips/{id}`); 404 when the tip is hidden from the
+/// caller or has no PDF yet. The file name is built from the id and the title.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "download_practice_tip_document",

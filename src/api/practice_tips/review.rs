@@ -32,6 +32,7 @@ use crate::mail::{self, Message};
 /// Staff's note to the author: what to change.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"review_note": "Bitte die Beispiele aus dem Landkreis anonymisieren und die Quellen ergänzen."}))]
 pub struct ChangeRequest {
     /// The review note, shown to the author.
     #[validate(length(min = 1, max = 4000), custom(function = "text::multi_line"))]
@@ -42,6 +43,7 @@ pub struct ChangeRequest {
 /// Staff publish a submitted tip.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"anonymisation_confirmed": true, "published_on": "2027-03-15"}))]
 pub struct PublicationRequest {
     /// Required `true` when the author asked for anonymisation: staff confirm that the examples
     /// are anonymised (Infobox 2).
@@ -57,6 +59,7 @@ pub struct PublicationRequest {
 /// Why a tip is rejected.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Das Thema ist durch einen veröffentlichten Praxistipp bereits abgedeckt."}))]
 pub struct RejectionRequest {
     /// The reason, shown to the author.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
@@ -67,6 +70,10 @@ pub struct RejectionRequest {
 /// Staff take a published tip out of the knowledge store.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "reason": "Die Förderbedingungen haben sich geändert; der Tipp ist überholt.",
+    "revoke_credit": false
+}))]
 pub struct WithdrawalRequest {
     /// Why it is withdrawn.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
@@ -177,6 +184,11 @@ where
 
 /// Submits the tip for review (its author, or staff on the author's behalf; needs the PDF).
 /// Frozen from then on. Audited with the acting account and the author.
+///
+/// Its author (while an active participant) or staff (others 403, or 404 when they may not see the
+/// tip). Moves `draft` or `changes_requested` to `submitted` (409 from any other state, and while no
+/// PDF is uploaded); staff then publish it, send it back or reject it. Audited as
+/// `practice_tip.submitted`.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "submit_practice_tip",
@@ -211,6 +223,11 @@ pub async fn submit(
 }
 
 /// Sends a submitted tip back to its author with a review note (staff). Audited.
+///
+/// Staff only (others 403). Moves `submitted` to `changes_requested` (409 from any other state, 404
+/// for an unknown id): the author may edit the tip and its PDF again and resubmit it. The review
+/// note is shown to the author and staff and sent to the author by e-mail. Audited as
+/// `practice_tip.changes_requested`.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "request_practice_tip_changes",
@@ -252,6 +269,14 @@ pub async fn request_changes(
 /// practice-tip rule's hours on the publication date (today, or an earlier `published_on`
 /// staff record). If the author asked for
 /// anonymisation, staff must confirm it. Audited with the credited hours.
+///
+/// Staff only (others 403). Moves `submitted` to `published` (409 from any other state, without a
+/// PDF, or without a credit rule on the publication date); every active participant can then read
+/// and download it (§ 3.2.2). 422 when the author asked for anonymisation (Infobox 2) and
+/// `anonymisation_confirmed` is not `true`, or `published_on` lies in the future. The author is
+/// credited with the rule's hours (40 under the handbook's rule, § 5.4) dated on the publication
+/// date, told by e-mail, and the event `practice_tip.published` tells the community platform.
+/// Audited as `practice_tip.published`.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "publish_practice_tip",
@@ -321,6 +346,10 @@ pub async fn publish(
 }
 
 /// Rejects a submitted tip (or one sent back for changes) with a reason (staff). Audited.
+///
+/// Staff only (others 403). Moves `submitted` or `changes_requested` to `rejected`, which is final
+/// (409 from any other state, 404 for an unknown id). The reason is shown on the tip and sent to the
+/// author by e-mail. Audited as `practice_tip.rejected`.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "reject_practice_tip",
@@ -349,6 +378,12 @@ pub async fn reject(
 
 /// Withdraws a published tip from the knowledge store (staff) with a reason. The author keeps
 /// the credit unless staff revoke it too, with its own reason. Audited.
+///
+/// Staff only (others 403). Moves `published` to `withdrawn` (409 from any other state, 404 for an
+/// unknown id): participants other than the author no longer see it. With `revoke_credit: true`
+/// the author's credit is revoked in the same transaction (422 without
+/// `credit_revocation_reason`). The author is told by e-mail. Audited as `practice_tip.withdrawn`,
+/// with whether a credit was revoked.
 #[utoipa::path(
     tag = "practice-tips",
     operation_id = "withdraw_practice_tip",

@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+use serde_json::json;
 use utoipa::ToSchema;
 
 use super::access::is_author_or_staff;
@@ -25,6 +26,15 @@ pub struct PageCountWarningResponse {
 
 /// The stored PDF (without its content).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "size_bytes": 1843200,
+    "page_count": 14,
+    "page_count_warning": {
+        "code": "too_long",
+        "message": "Länger als empfohlen (gelesen: 14; Orientierung: Textdokument: wenige DIN-A4-Seiten (bis 10))"
+    },
+    "uploaded_at": "2027-03-02T09:12:45Z"
+}))]
 pub struct DocumentResponse {
     /// Size of the PDF.
     pub size_bytes: i64,
@@ -55,6 +65,7 @@ pub struct TipCreditResponse {
 
 /// A practice tip as the caller may see it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = tip_example)]
 pub struct PracticeTipResponse {
     /// Practice tip id.
     pub id: i64,
@@ -101,12 +112,46 @@ pub struct PracticeTipResponse {
 
 /// One page of practice tips.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [tip_example()], "next_cursor": null}))]
 pub struct PracticeTipList {
     /// Tips in the order they were created.
     pub items: Vec<PracticeTipResponse>,
     /// Cursor of the next page; `null` on the last.
     #[schema(required = true)]
     pub next_cursor: Option<String>,
+}
+
+/// A published tip as its author sees it, as the examples of the spec show it.
+fn tip_example() -> serde_json::Value {
+    json!({
+        "id": 9,
+        "author_id": 112,
+        "title": "Klimaschutz im Haushalt verankern",
+        "question": "Wie bringe ich Klimaschutzmaßnahmen in den kommunalen Doppelhaushalt?",
+        "topic_ids": [1],
+        "kind": "text",
+        "abstract": "Ein Leitfaden in fünf Schritten: von der Maßnahmenliste zur Haushaltsstelle, mit Beispielen aus Landkreis und Gemeinde.",
+        "state": "published",
+        "review_note": null,
+        "state_reason": null,
+        "anonymisation_requested": false,
+        "anonymisation_confirmed": false,
+        "document": {
+            "size_bytes": 482133,
+            "page_count": 6,
+            "page_count_warning": null,
+            "uploaded_at": "2027-03-02T09:12:45Z"
+        },
+        "credit": {
+            "hours": 40,
+            "earned_on": "2027-03-15",
+            "revoked_at": null,
+            "revoked_reason": null
+        },
+        "submitted_at": "2027-03-03T16:20:00Z",
+        "published_at": "2027-03-15T10:05:00Z",
+        "created_at": "2027-02-20T11:30:00Z"
+    })
 }
 
 /// The document's view for a tip of `kind`.

@@ -29,6 +29,12 @@ const ACCEPTED: [FileKind; 3] = [FileKind::Jpeg, FileKind::Png, FileKind::Pdf];
 
 /// An attachment without its content.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "id": 5,
+    "content_type": "application/pdf",
+    "size_bytes": 2310144,
+    "uploaded_at": "2027-04-15T09:20:00Z"
+}))]
 pub struct AttachmentResponse {
     /// Attachment id.
     pub id: i64,
@@ -53,6 +59,15 @@ impl From<AttachmentInfo> for AttachmentResponse {
 
 /// The attachments of a session.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "items": [{
+        "id": 5,
+        "content_type": "application/pdf",
+        "size_bytes": 2310144,
+        "uploaded_at": "2027-04-15T09:20:00Z"
+    }],
+    "next_cursor": null
+}))]
 pub struct AttachmentList {
     /// In upload order.
     pub items: Vec<AttachmentResponse>,
@@ -116,6 +131,13 @@ fn audit(
 /// Uploads a photo (JPEG, PNG) or slides (PDF) of a held or documented session, at most 5 MiB,
 /// type checked by content, a PDF loading as a document without JavaScript or embedded files
 /// (one of its mentors, or staff; at most 20 per session). Audited.
+///
+/// Send the file itself as the body with its `Content-Type` (`image/jpeg`, `image/png` or
+/// `application/pdf`; 415 for another, 413 above 5 MiB, 422 when the content does not match). One of
+/// the session's mentors (else 403) or staff; 409 unless the session is `held` or `documented`, or
+/// when it has 20 attachments already. Every active participant can read the attachments once the
+/// session is documented (§ 5.1: materials of past sessions). Answers 201 with `Location`. Audited
+/// as `session.attachment_added` with type and size.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "upload_session_attachment",
@@ -185,6 +207,10 @@ pub async fn upload(
 
 /// The attachments of a session: its mentors and staff after it was held, every active
 /// participant once it is documented.
+///
+/// Without content, in upload order; the list is complete (at most 20), so `next_cursor` is always
+/// `null`. A caller who may not read them yet gets 404; pending or ended participants and
+/// integration clients get 403.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "list_session_attachments",
@@ -217,6 +243,9 @@ pub async fn list(
 }
 
 /// Downloads one attachment (who may list them).
+///
+/// Answers the file with the content type it was stored with. 404 when the caller may not read the
+/// session's attachments or the attachment does not belong to the session.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "get_session_attachment",
@@ -253,6 +282,9 @@ pub async fn get(
 }
 
 /// Deletes one attachment (one of the session's mentors, or staff). Audited.
+///
+/// 409 unless the session is `held` or `documented`; 404 for an attachment of another session.
+/// Answers 204. Audited as `session.attachment_deleted`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "delete_session_attachment",

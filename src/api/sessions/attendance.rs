@@ -33,6 +33,7 @@ const MAX_WALK_INS: i32 = 100_000;
 
 /// One sign-up as the session's mentors and staff see it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = signup_example)]
 pub struct SignupResponse {
     /// The signed-up participant.
     pub participant_id: i64,
@@ -59,6 +60,7 @@ pub struct SignupResponse {
 
 /// One page of a session's sign-ups.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [signup_example()], "next_cursor": null}))]
 pub struct SignupList {
     /// Sign-ups by ascending participant id.
     pub items: Vec<SignupResponse>,
@@ -70,6 +72,7 @@ pub struct SignupList {
 /// The attendance of a held session; replaces what was recorded before.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"attended_participant_ids": [131, 145, 150], "walk_in_count": 4}))]
 pub struct AttendanceRequest {
     /// Participant ids of the signed-up mentees who attended (each signed up, listed once);
     /// every other sign-up is recorded as not attended.
@@ -84,6 +87,14 @@ pub struct AttendanceRequest {
 
 /// A session's attendance.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "session_id": 41,
+    "attended_participant_ids": [131, 145, 150],
+    "walk_in_count": 4,
+    "signed_up_count": 5,
+    "people_reached": 7,
+    "recorded_at": "2027-04-14T10:05:00Z"
+}))]
 pub struct AttendanceResponse {
     /// Session id.
     pub session_id: i64,
@@ -101,6 +112,20 @@ pub struct AttendanceResponse {
     /// When attendance was last recorded; `null`: never.
     #[schema(required = true)]
     pub recorded_at: Option<DateTime<Utc>>,
+}
+
+/// A sign-up as staff see it (mentors get no `email` and `phone`).
+fn signup_example() -> serde_json::Value {
+    json!({
+        "participant_id": 131,
+        "name": "Jana Beispiel",
+        "employer": "Stadt Musterstadt",
+        "municipality": "Musterstadt",
+        "email": "jana.beispiel@example.org",
+        "phone": "+49 30 1234567",
+        "signed_up_at": "2027-03-22T07:41:10Z",
+        "attended": true
+    })
 }
 
 fn signup_response(
@@ -134,6 +159,11 @@ fn load_for_mentors(
 
 /// Lists who signed up for the session: its mentors (names, employer, municipality) and staff
 /// (also e-mail and phone). Paginated by participant id.
+///
+/// The session's mentors and staff (another active participant gets 403, or 404 when the session is
+/// hidden from them). Employer and municipality come from each participant's current project
+/// (`null` without one); `email` and `phone` appear for staff only. `attended` is `null` until
+/// attendance is recorded. Paginated with `limit` and `cursor`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "list_session_signups",
@@ -187,6 +217,10 @@ fn attendance_response(
 }
 
 /// The session's attendance: its mentors and staff.
+///
+/// The session's mentors and staff (another active participant gets 403, or 404 when the session is
+/// hidden from them). Before attendance is recorded, `recorded_at` and `walk_in_count` are `null`
+/// and `people_reached` is the number reported when the session was held.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "get_session_attendance",
@@ -215,6 +249,12 @@ pub async fn get_attendance(
 /// mentees who came and the walk-ins. Replaces any earlier recording (sending the same again
 /// changes nothing); the session's people reached becomes attended sign-ups plus walk-ins.
 /// One transaction, audited with ids and counts.
+///
+/// The session's mentors and staff (another active participant gets 403). 409 unless the session
+/// is `held` or `documented`. Every listed participant must be signed up and listed once (422 at
+/// the offending index); every other sign-up is recorded as not attended. For a documented session
+/// this also corrects the people reached its documentation shows (§ 5.5). Audited as
+/// `session.attendance_recorded`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "record_session_attendance",

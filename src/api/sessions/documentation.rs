@@ -31,6 +31,10 @@ use crate::error::AppError;
 /// A case example the mentors prepared from a mentee's question or case.
 #[derive(Debug, Serialize, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "question_id": 88,
+    "text": "Eine Gemeinde mit 8.000 Einwohnern hat die Wärmeplanung mit dem Nachbarort gemeinsam ausgeschrieben."
+}))]
 pub struct CaseExampleInput {
     /// The question or case example (sent to this session) it is based on.
     pub question_id: i64,
@@ -43,6 +47,15 @@ pub struct CaseExampleInput {
 /// The short documentation of a held session.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "summary": "Zwei Impulsvorträge zur Datenerhebung und zur Beteiligung der Stadtwerke, danach Fragerunde.",
+    "results": "Gemeinsame Ausschreibungen sparen Zeit; offen blieb, wie Daten der Schornsteinfeger genutzt werden dürfen.",
+    "people_reached": 7,
+    "case_examples": [{
+        "question_id": 88,
+        "text": "Eine Gemeinde mit 8.000 Einwohnern hat die Wärmeplanung mit dem Nachbarort gemeinsam ausgeschrieben."
+    }]
+}))]
 pub struct DocumentationRequest {
     /// What happened: the talks, the discussion.
     #[validate(length(min = 1, max = 10_000), custom(function = "text::multi_line"))]
@@ -85,6 +98,18 @@ pub struct CaseExampleResponse {
 
 /// The documentation as active participants and staff read it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "session_id": 41,
+    "summary": "Zwei Impulsvorträge zur Datenerhebung und zur Beteiligung der Stadtwerke, danach Fragerunde.",
+    "results": "Gemeinsame Ausschreibungen sparen Zeit; offen blieb, wie Daten der Schornsteinfeger genutzt werden dürfen.",
+    "people_reached": 7,
+    "case_examples": [{
+        "text": "Eine Gemeinde mit 8.000 Einwohnern hat die Wärmeplanung mit dem Nachbarort gemeinsam ausgeschrieben.",
+        "contributor": {"participant_id": 145, "name": "Lukas Muster"}
+    }],
+    "filed_at": "2027-04-16T12:30:00Z",
+    "version": 1
+}))]
 pub struct DocumentationResponse {
     /// Session id.
     pub session_id: i64,
@@ -145,6 +170,13 @@ fn credit_mentors(conn: &mut DbConnection, session: &Session) -> Result<usize, A
 /// becomes `documented` and each of its mentors is credited with the format's credit, dated on
 /// the session's start date in Berlin under the catalogue rule valid then. Audited without the
 /// texts; the event `session.documented` tells the community platform.
+///
+/// The documentation of § 5.5: what happened, the results, the people reached, and case examples
+/// prepared from case examples mentees sent to this session (each at most once, 422 otherwise). One
+/// of the session's mentors (else 403) or staff; 409 unless the session is `held`. Once attendance
+/// is recorded, `people_reached` must equal attended sign-ups plus walk-ins (422). The credit
+/// (§ 5.4) counts in the project year of the session's date. Answers the session, now
+/// `documented`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "document_session",
@@ -254,6 +286,11 @@ fn documentation_response(
 }
 
 /// The documentation of a documented session: active participants and staff.
+///
+/// Staff and active participants who may see the session (pending or ended participants and
+/// integration clients get 403); 404 for an unknown session or one not documented yet. A case
+/// example names its contributor only where they did not ask to be anonymised. The `ETag` is the
+/// documentation's version, which staff send as `If-Match` to correct it.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "get_session_documentation",
@@ -288,6 +325,7 @@ pub async fn get(
 /// A correction of a filed documentation: omitted fields keep their value.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"results": "Gemeinsame Ausschreibungen sparen Zeit und Geld."}))]
 pub struct DocumentationPatch {
     /// What happened: the talks, the discussion.
     #[validate(length(min = 1, max = 10_000), custom(function = "text::multi_line"))]
@@ -302,6 +340,10 @@ pub struct DocumentationPatch {
 /// Corrects the summary or results of a documented session's documentation (staff; e.g. a
 /// typo, or a passage a participant asked to remove). The session stays `documented` and the
 /// credits stay as they are. Audited with which texts changed, not the texts.
+///
+/// Staff only (others 403). Needs `If-Match` with the documentation's `ETag` (428 without it, 412
+/// when it changed since); 404 for an unknown session or one not documented. Omitted fields keep
+/// their text. Answers the new `ETag`. Audited as `session.documentation_corrected`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "update_session_documentation",

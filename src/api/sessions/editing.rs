@@ -33,6 +33,10 @@ use crate::error::AppError;
 /// within the format's limit, a format bookable on the start date).
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "starts_at": "2027-04-21T08:00:00Z",
+    "ends_at": "2027-04-21T09:30:00Z"
+}))]
 pub struct SessionPatch {
     /// Title.
     #[validate(length(min = 1, max = 200), custom(function = "text::single_line"))]
@@ -223,6 +227,12 @@ fn edit(
 /// the edited session obeys the rules of a proposal (422). An approved session moved into
 /// another calendar year must fit that year's limit of its format (409). Moving an approved
 /// session writes the event `session.rescheduled`. Audited with the details before and after.
+///
+/// Needs `If-Match` with the session's `ETag` (428 without it, 412 when it changed since); a
+/// participant who is not one of its mentors gets 403 (404 when the session is hidden from them).
+/// Absent fields stay as they are; `place: null` clears the place. The proposer stays a mentor;
+/// `co_mentor_ids` replaces the others. When an approved session moves, its mentors and everyone
+/// signed up are told by e-mail. Answers the new `ETag`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "update_session",

@@ -47,6 +47,11 @@ fn audit_signup(
 }
 
 /// Signs the calling active mentee up for an approved session (idempotent). Audited.
+///
+/// An active participant with the mentee role (else 403; 404 when the session is hidden from
+/// them); 409 unless the session is `approved`. Signing up again changes nothing (204 either way).
+/// The session's mentors see the sign-up with the mentee's name, employer and municipality. Audited
+/// as `session.signed_up` when new.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "sign_up_for_session",
@@ -79,6 +84,10 @@ pub async fn sign_up(
 }
 
 /// Withdraws the calling mentee's sign-up from an approved session (idempotent). Audited.
+///
+/// An active participant with the mentee role (else 403); 409 unless the session is `approved`.
+/// Withdrawing without a sign-up changes nothing (204 either way). Audited as
+/// `session.withdrawn` when a sign-up is removed.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "withdraw_from_session",
@@ -113,6 +122,11 @@ pub async fn withdraw(
 /// A question or case example for the session's mentors.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "body": "Wie haben Sie den Gemeinderat von der Wärmeplanung überzeugt?",
+    "is_case_example": false,
+    "anonymise": true
+}))]
 pub struct NewQuestionRequest {
     /// The question or case example.
     #[validate(length(min = 1, max = 5000), custom(function = "text::multi_line"))]
@@ -128,6 +142,7 @@ pub struct NewQuestionRequest {
 
 /// A question as the caller may see it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = question_example)]
 pub struct QuestionResponse {
     /// Question id.
     pub id: i64,
@@ -146,12 +161,25 @@ pub struct QuestionResponse {
 
 /// The session's questions.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [question_example()], "next_cursor": null}))]
 pub struct QuestionList {
     /// In the order they came.
     pub items: Vec<QuestionResponse>,
     /// Always `null`: the list is complete.
     #[schema(required = true)]
     pub next_cursor: Option<String>,
+}
+
+/// A question whose sender asked to be anonymised, as the session's mentors see it.
+fn question_example() -> serde_json::Value {
+    json!({
+        "id": 87,
+        "participant_id": null,
+        "body": "Wie haben Sie den Gemeinderat von der Wärmeplanung überzeugt?",
+        "is_case_example": false,
+        "anonymise": true,
+        "created_at": "2027-04-02T18:12:00Z"
+    })
 }
 
 pub(crate) fn question_response(q: Question, reveal: bool) -> QuestionResponse {
@@ -167,6 +195,11 @@ pub(crate) fn question_response(q: Question, reveal: bool) -> QuestionResponse {
 
 /// Sends a question or case example to the mentors of an approved session (active mentees).
 /// Audited without its text.
+///
+/// An active participant with the mentee role (else 403; 404 when the session is hidden from
+/// them); 409 unless the session is `approved`. A case example (`is_case_example`) can become part
+/// of the documentation; with `anonymise` the sender stays hidden from the mentors and in the
+/// documentation (Infobox 2). Answers 201.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "ask_session_question",
@@ -229,6 +262,10 @@ pub async fn ask(
 }
 
 /// The session's questions: its mentors (anonymised senders hidden) and staff only.
+///
+/// The session's mentors and staff (another active participant gets 403). Mentors see
+/// `participant_id` as `null` where the sender asked to be anonymised; staff always see it. The list
+/// is complete, in the order the questions came, so `next_cursor` is always `null`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "list_session_questions",

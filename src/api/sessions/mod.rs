@@ -26,6 +26,7 @@ use crate::error::AppError;
 
 /// A session as the caller may see it.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = session_example)]
 pub struct SessionResponse {
     /// Session id.
     pub id: i64,
@@ -75,12 +76,38 @@ pub struct SessionResponse {
 
 /// One page of sessions.
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"items": [session_example()], "next_cursor": null}))]
 pub struct SessionList {
     /// Sessions in calendar order: soonest start first (ties by id).
     pub items: Vec<SessionResponse>,
     /// Cursor of the next page; `null` on the last.
     #[schema(required = true)]
     pub next_cursor: Option<String>,
+}
+
+/// An approved webinar, as the examples of the spec show a session.
+fn session_example() -> serde_json::Value {
+    serde_json::json!({
+        "id": 41,
+        "format_code": "webinar",
+        "title": "Wärmeplanung kompakt",
+        "guiding_question": "Wie starte ich die kommunale Wärmeplanung mit wenig Personal?",
+        "topic_ids": [3, 7],
+        "mentor_ids": [112, 118],
+        "proposed_by": 112,
+        "starts_at": "2027-04-14T08:00:00Z",
+        "ends_at": "2027-04-14T09:30:00Z",
+        "online": true,
+        "place": null,
+        "event_name": null,
+        "expected_audience": "KSM im Erstvorhaben aus kleinen Kommunen",
+        "state": "approved",
+        "state_reason": null,
+        "people_reached": null,
+        "capacity_override": false,
+        "decided_at": "2027-03-20T13:45:00Z",
+        "created_at": "2027-03-12T10:02:33Z"
+    })
 }
 
 fn utc(t: NaiveDateTime) -> DateTime<Utc> {

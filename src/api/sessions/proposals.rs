@@ -29,6 +29,17 @@ use crate::error::AppError;
 /// A session proposal.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "format_code": "webinar",
+    "title": "Wärmeplanung kompakt",
+    "guiding_question": "Wie starte ich die kommunale Wärmeplanung mit wenig Personal?",
+    "topic_ids": [3, 7],
+    "co_mentor_ids": [118],
+    "starts_at": "2027-04-14T08:00:00Z",
+    "ends_at": "2027-04-14T09:30:00Z",
+    "online": true,
+    "expected_audience": "KSM im Erstvorhaben aus kleinen Kommunen"
+}))]
 pub struct NewSessionRequest {
     /// A team format: `expert_event_session`, `regional_meeting` or `webinar`.
     #[schema(example = "webinar")]
@@ -232,6 +243,15 @@ fn check_proposal(
 /// mentors, or staff for the mentors named in `mentor_ids` (e.g. SK:KK's own expert-event
 /// sessions, or one that already took place: staff then approve, hold and document it, and each
 /// mentor is credited on the session's date). Audited with the acting account and the mentors.
+///
+/// A team-mentoring session of § 3.1: `expert_event_session` (naming its SK:KK event),
+/// `regional_meeting` or `webinar`. Mentors name their co-mentors in `co_mentor_ids`; staff name
+/// every mentor in `mentor_ids` (the first stands as proposer); 403 for other callers. Refused with
+/// 422 (at the field): an end not after the start, no place for a session that is not online, an
+/// unknown or non-team format, a topic that is not accepted, a co-mentor who is not an active
+/// mentor, or more mentors than the format's rule allows; 409 when the format is not bookable on the
+/// start date (Berlin). The session starts `proposed`; answers 201 with `Location`. Audited as
+/// `session.proposed`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "propose_session",
@@ -321,6 +341,11 @@ pub async fn create(
 
 /// Lists sessions: staff see all; active participants approved, held and documented ones plus
 /// those they mentor; soonest start first.
+///
+/// Staff see every session; active participants those that are `approved`, `held` or `documented`
+/// plus the ones they mentor; pending or ended participants and integration clients get 403.
+/// Filters: `format`, `topic_id`, `state`, and a start window `from` (inclusive) to `to`
+/// (exclusive). Paginated with `limit` and `cursor`, soonest start first (ties by id).
 #[utoipa::path(
     tag = "sessions",
     operation_id = "list_sessions",
@@ -365,6 +390,10 @@ pub async fn list(
 }
 
 /// One session, if the caller may see it.
+///
+/// Staff any; active participants an approved, held or documented session or one they mentor (404
+/// otherwise, as for an unknown id); pending or ended participants and integration clients get
+/// 403. The `ETag` is the session's version, sent as `If-Match` to edit it.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "get_session",

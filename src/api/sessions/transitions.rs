@@ -28,6 +28,7 @@ use crate::error::AppError;
 /// Staff approve a proposal.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"capacity_override": false}))]
 pub struct ApprovalRequest {
     /// Approve even when the format's yearly limit is reached (explicit, audited).
     #[serde(default)]
@@ -37,6 +38,7 @@ pub struct ApprovalRequest {
 /// Why a session is declined or cancelled.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"reason": "Die Referentin ist erkrankt; ein neuer Termin folgt."}))]
 pub struct ReasonRequest {
     /// The reason, shown with the session.
     #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
@@ -47,6 +49,7 @@ pub struct ReasonRequest {
 /// That a session took place.
 #[derive(Debug, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"people_reached": 27}))]
 pub struct HoldingRequest {
     /// How many people it reached.
     #[validate(range(min = 0, max = 100_000))]
@@ -152,6 +155,13 @@ fn apply(
 /// Approves a proposal (staff) if the format's yearly limit for the session's calendar year
 /// allows one more, or with an explicit `capacity_override`. Concurrent approvals are
 /// serialised, so the limit holds. Audited, with the override flag.
+///
+/// Staff only (others 403). Moves `proposed` to `approved` (409 from any other state, 404 for an
+/// unknown id): the session enters the calendar and takes sign-ups. 409 when the format is not
+/// bookable on the start date, or the format's yearly limit (§ 5.4, e.g. about 12 webinars) is
+/// reached in the session's calendar year (Berlin) and `capacity_override` is not `true`. The
+/// mentors are told by e-mail, and the event `session.approved` tells the community platform.
+/// Audited as `session.approved`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "approve_session",
@@ -220,6 +230,10 @@ pub async fn approve(
 }
 
 /// Declines a proposal (staff) with a reason. Audited.
+///
+/// Staff only (others 403). Moves `proposed` to `declined`, which is final (409 from any other
+/// state, 404 for an unknown id). The reason is shown on the session and sent to the proposer by
+/// e-mail. Audited as `session.declined`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "decline_session",
@@ -261,6 +275,10 @@ pub async fn decline(
 
 /// Cancels a proposed or approved session (one of its mentors, or staff) with a reason. Audited;
 /// cancelling an approved session writes the event `session.cancelled`.
+///
+/// One of the session's mentors (else 403) or staff. Moves `proposed` or `approved` to `cancelled`,
+/// which is final (409 from any other state); the reason is shown on the session. The mentors and
+/// everyone signed up are told by e-mail.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "cancel_session",
@@ -309,6 +327,11 @@ pub async fn cancel(
 
 /// Records that an approved session took place (one of its mentors, or staff), after its end,
 /// with the number of people reached. Audited.
+///
+/// One of the session's mentors (else 403) or staff. Moves `approved` to `held` once its end has
+/// passed (409 before, and from any other state); `people_reached` is the number reported now,
+/// replaced later by recorded attendance. Next: record the attendance and file the documentation.
+/// Audited as `session.held`.
 #[utoipa::path(
     tag = "sessions",
     operation_id = "hold_session",

@@ -326,15 +326,17 @@ pub fn find_member(
     query.first(conn).optional()
 }
 
-/// Whether another not-erased participant than `except` has this community account reference.
-pub fn reference_taken(conn: &mut DbConnection, reference: &str, except: i64) -> QueryResult<bool> {
-    diesel::select(diesel::dsl::exists(
-        participants::table
-            .filter(participants::erased_at.is_null())
-            .filter(participants::id.ne(except))
-            .filter(participants::community_account_ref.eq(reference.to_owned())),
-    ))
-    .get_result(conn)
+/// Whether a not-erased participant other than `except` has this community account reference.
+pub fn reference_taken(
+    conn: &mut DbConnection,
+    reference: &str,
+    except: Option<i64>,
+) -> QueryResult<bool> {
+    let holders = participants::table
+        .filter(participants::erased_at.is_null())
+        .filter(participants::community_account_ref.eq(reference.to_owned()))
+        .filter(participants::id.ne_all(except.into_iter().collect::<Vec<_>>()));
+    diesel::select(diesel::dsl::exists(holders)).get_result(conn)
 }
 
 /// Moves a participant from one status to another (conditional on `from`), with its audit event;

@@ -7,12 +7,14 @@ use serde_json::{Value, json};
 
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem, patch, pointers};
+use crate::support::participants::registration;
 use crate::support::sessions::{audit_of, cast, held_session, post_status};
 
 on_both_backends!(
     participants_record_their_own_community_reference,
     filing_a_documentation_emits_session_documented,
     membership_lookup_takes_the_participant_id_of_an_event,
+    a_community_reference_stays_with_one_participant_under_races,
 );
 
 /// PATCHes the participant record `id` as `token` with the current ETag (read by `staff`).
@@ -268,4 +270,69 @@ async fn membership_lookup_takes_the_participant_id_of_an_event(app: TestApp) {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     let erased = lookup(json!({"participant_id": id}), integration).await;
     assert_problem(erased, StatusCode::NOT_FOUND).await;
+}
+
+/// Four participants claim the same community account at once: the database lets exactly one
+/// keep it, the others get 409; a registration naming it afterwards is accepted without it.
+async fn a_community_reference_stays_with_one_participant_under_races(app: TestApp) {
+    let staff = app.staff_token().await;
+    let mut claims = Vec::new();
+    for n in 0..4 {
+        let (id, token) = app
+            .active_participant(
+                &staff,
+                &format!("race{n}@example.org"),
+                "first_project",
+                &["mentee"],
+            )
+            .await;
+        let path = format!("/api/v1/participants/{id}");
+        let res = app.get(&path, Some(&staff)).await;
+        let tag = res.headers()["etag"].to_str().unwrap().to_owned();
+        claims.push((path, token, tag));
+    }
+    let body = json!({"community_account_ref": "ksc-race"});
+    let sent = claims.iter().map(|(path, token, tag)| {
+        let body = body.clone();
+        let app = &app;
+        async move {
+            patch(app, path, Some(token), Some(tag), &body)
+                .await
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(sent).await;
+    let kept = statuses.iter().filter(|s| **s == StatusCode::OK).count();
+    let refused = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((kept, refused), (1, 3), "statuses: {statuses:?}");
+    let integration = app.integration_token(&staff).await;
+    let holder = app
+        .post(
+            "/api/v1/membership-lookups",
+            Some(&integration),
+            &json!({"community_account_id": "ksc-race"}),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    assert!(holder["participant_id"].is_i64(), "one holder: {holder}");
+
+    let mut late = registration("late@example.org", "first_project", &["mentee"]);
+    late["community_account_ref"] = json!("ksc-race");
+    let (late_id, _, _) = app.register(&late).await;
+    let record = app
+        .get_json(&format!("/api/v1/participants/{late_id}"), &staff)
+        .await;
+    assert_eq!(record["community_account_ref"], Value::Null);
+    let mut fresh = registration("fresh@example.org", "first_project", &["mentee"]);
+    fresh["community_account_ref"] = json!("ksc-fresh");
+    let (fresh_id, _, _) = app.register(&fresh).await;
+    let record = app
+        .get_json(&format!("/api/v1/participants/{fresh_id}"), &staff)
+        .await;
+    assert_eq!(record["community_account_ref"], "ksc-fresh");
 }

@@ -1,0 +1,1 @@
+DROP INDEX participants_community_account_ref_key;
