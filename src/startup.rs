@@ -158,8 +158,8 @@ fn mail_worker(pool: DbPool, settings: &Settings) -> Result<MailWorker, StartupE
 
 /// Each HTTP worker builds its route table (and utoipa's per-service documentation) when it
 /// starts and frees most of it again; glibc keeps such freed memory in the process. Once the
-/// workers are up, hand it back to the system: about a third of the idle RSS (see README,
-/// Performance).
+/// workers are up, hand it back to the system: about a third of the idle RSS (see
+/// bench/README.md).
 #[allow(unsafe_code)] // the one FFI call, see SAFETY
 async fn release_startup_memory() {
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;

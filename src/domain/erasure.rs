@@ -1,8 +1,8 @@
 //! Erasure of a person (Art. 17 GDPR): which of the texts they left behind stay because they are
 //! programme content or funding evidence, and how stored answers are scrubbed of them.
 //!
-//! The README's erasure section lists every field with its decision; these functions are the
-//! parts of it that depend on facts (a session's state, a topic's status, a stored body).
+//! The erasure section of docs/data-protection.md lists every field with its decision; these
+//! functions are the parts of it that depend on facts (a session's state, a topic's status, a stored body).
 
 use serde_json::Value;
 

@@ -1,7 +1,7 @@
 //! Erasure of a person (Art. 17 GDPR) after they used every part of the programme: no personal
-//! value is left anywhere in the database except the programme content the README keeps, stored
-//! idempotent answers no longer replay them, the SQLite file and its log hold no copy, and their
-//! credits stay countable in the staff overview.
+//! value is left anywhere in the database except the programme content that
+//! docs/data-protection.md keeps, stored idempotent answers no longer replay them, the SQLite
+//! file and its log hold no copy, and their credits stay countable in the staff overview.
 
 use std::collections::BTreeMap;
 
@@ -29,9 +29,9 @@ const PHONE_MARKER: &str = "0309876543219";
 /// PNG signature and the start of an IHDR chunk: enough for the content check.
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x02\0\0\0";
 
-/// Where the marker stays after erasure, with how many rows: the programme content the README's
-/// erasure table keeps (a documented session's texts and documentation, a published practice
-/// tip, forum thread titles). Keep it in step with the README.
+/// Where the marker stays after erasure, with how many rows: the programme content the erasure
+/// table of docs/data-protection.md keeps (a documented session's texts and documentation, a published practice
+/// tip, forum thread titles). Keep it in step with docs/data-protection.md.
 const KEPT: [(&str, i64); 11] = [
     ("forum_sponsorship_threads.title", 1),
     ("practice_tips.abstract_text", 1),
@@ -112,7 +112,7 @@ struct Erased {
 }
 
 /// A person who uses every part of the programme with `marker` in every personal field and
-/// `kept` in the programme content the README keeps; then staff erase them.
+/// `kept` in the programme content docs/data-protection.md keeps; then staff erase them.
 async fn use_everything_then_erase(app: &TestApp, marker: &str, kept: &str) -> Erased {
     let staff = app.staff_token().await;
     let topic = accepted_topic(app, &staff).await;
@@ -503,7 +503,7 @@ async fn erasure_leaves_the_marker_only_in_the_programme_content_the_readme_keep
     let kept: BTreeMap<String, i64> = KEPT.iter().map(|(k, n)| ((*k).to_owned(), *n)).collect();
     assert_eq!(
         found, kept,
-        "the marker is left exactly where the README keeps it"
+        "the marker is left exactly where docs/data-protection.md keeps it"
     );
     assert!(dump_of(&app, PHONE_MARKER).await.is_empty());
 

@@ -157,7 +157,7 @@ fn row(
         (RowKey::OutsideProjects, _) => -mentor.id,
         _ => mentor.id,
     };
-    // An erased mentor stays countable under an anonymous name (README, "Erasure").
+    // An erased mentor stays countable under an anonymous name (docs/data-protection.md).
     let (first_name, last_name) = match mentor.erased_at {
         Some(_) => (String::new(), anonymous_name(mentor.id)),
         None => (mentor.first_name.clone(), mentor.last_name.clone()),

@@ -151,7 +151,7 @@ pub async fn end(
             body.reason.trim(),
             viewer.account_id(),
         )?;
-        // An ended participant keeps a short-lived access token only (README, Access tokens).
+        // An ended participant keeps a short-lived access token only (docs/accounts.md).
         refresh_tokens::revoke_all_of(conn, row.account_id)?;
         participants::transition(
             conn,

@@ -26,8 +26,8 @@ use crate::error::AppError;
 /// and stored idempotent answers naming them are deleted (or rewritten without them), the
 /// account disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
 /// activity records, credits) stays countable; programme content (documented sessions, published
-/// practice tips) stays. The README's erasure section lists every field. Afterwards the
-/// participant is 404 everywhere. Audited (`participant.erased`, without personal values).
+/// practice tips) stays. docs/data-protection.md lists every field. Cannot be undone. Afterwards
+/// the participant is 404 everywhere. Audited (`participant.erased`, without personal values).
 #[utoipa::path(
     tag = "participants",
     operation_id = "erase_participant",
@@ -83,7 +83,7 @@ pub async fn erase(
         calendar_feed_tokens::revoke(conn, row.account_id)?;
         crate::db::models::refresh_tokens::delete_all_of(conn, row.account_id)?;
         crate::db::models::practice_tips::delete_unpublished_of(conn, id)?;
-        // Free texts, uploads and stored answers naming the person (README, "Erasure").
+        // Free texts, uploads and stored answers naming the person (docs/data-protection.md).
         crate::db::models::erasure::scrub(
             conn,
             crate::db::models::erasure::Erased {

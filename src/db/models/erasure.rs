@@ -3,7 +3,7 @@
 //! uploaded, their topic profile, stored `Idempotency-Key` answers naming them, the e-mail
 //! written to them, and how their events named them for the community platform. Each function
 //! runs inside the erasure's one write transaction; which texts stay is decided in
-//! [`crate::domain::erasure`] and listed in the README's erasure section.
+//! [`crate::domain::erasure`] and listed in docs/data-protection.md.
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;

@@ -3,20 +3,21 @@
 //! after `Retry-After`, disables endpoints that answer 410 or fail repeatedly, lets staff replay
 //! failed deliveries, and loses nothing across a restart.
 
+mod community;
 mod idle;
 mod payloads;
+mod python_receiver;
 mod receiver;
 mod sources;
 
-use std::process::Stdio;
 use std::time::Duration;
 
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem, venv_python};
+use python_receiver::PythonReceiver;
 use receiver::{Answer, Receiver, status};
 
 on_both_backends!(
@@ -106,36 +107,15 @@ async fn pushes_verify_with_the_standard_webhooks_library_and_stop_after_success
         return;
     };
     let staff = app.staff_token().await;
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/webhooks/receiver.py");
-    let mut child = tokio::process::Command::new(python)
-        .args([script, "500,500,200"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the Python receiver starts");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut next_line = async || {
-        tokio::time::timeout(Duration::from_secs(20), lines.next_line())
-            .await
-            .expect("the receiver answers in time")
-            .unwrap()
-            .expect("a line")
-    };
-    let port = next_line().await;
-    let url = format!("http://127.0.0.1:{port}/hooks");
+    let mut receiver = PythonReceiver::start(&python, "500,500,200", false).await;
+    let url = receiver.url.clone();
     let (id, secret) = register(&app, &staff, &url, &[ACTIVATED]).await;
-    let mut stdin = child.stdin.take().unwrap();
-    stdin
-        .write_all(format!("{secret}\n").as_bytes())
-        .await
-        .unwrap();
-    stdin.flush().await.unwrap();
+    receiver.configure(&[&secret]).await;
 
     let webhook_id = activation(&app, &staff, "verified@example.org").await;
     let mut pushes = Vec::new();
     for _ in 0..3 {
-        pushes.push(serde_json::from_str::<Value>(&next_line().await).unwrap());
+        pushes.push(receiver.next_push().await);
     }
     for (push, answered) in pushes.iter().zip([500, 500, 200]) {
         assert_eq!(push["verified"], true, "{push}");
@@ -144,9 +124,26 @@ async fn pushes_verify_with_the_standard_webhooks_library_and_stop_after_success
         assert_eq!(push["status"], answered);
     }
     // The check can fail: a push with a wrong signature is refused by the library.
-    let forged = reqwest::Client::new()
-        .post(&url)
-        .header("webhook-id", &webhook_id)
+    let forged = forge(&url, &webhook_id).await;
+    assert_eq!(forged, StatusCode::OK);
+    let refused = receiver.next_push().await;
+    assert_eq!(refused["verified"], false, "{refused}");
+
+    let items = wait_for_deliveries(&app, &staff, id, |d| statuses(d) == ["succeeded"]).await;
+    assert_eq!(items[0]["attempts"], 3);
+    assert_eq!(items[0]["last_status_code"], 200);
+    assert!(items[0]["delivered_at"].is_string());
+    assert!(items[0]["next_attempt_at"].is_null());
+    // Nothing after the success: longer than the longest retry wait, and no further line.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(receiver.stop().await, None);
+}
+
+/// Posts a push with a made-up signature to `url`; the status the receiver answered.
+async fn forge(url: &str, webhook_id: &str) -> StatusCode {
+    reqwest::Client::new()
+        .post(url)
+        .header("webhook-id", webhook_id)
         .header(
             "webhook-timestamp",
             chrono::Utc::now().timestamp().to_string(),
@@ -158,29 +155,8 @@ async fn pushes_verify_with_the_standard_webhooks_library_and_stop_after_success
         .body(r#"{"type":"participant.activated"}"#)
         .send()
         .await
-        .unwrap();
-    assert_eq!(forged.status(), StatusCode::OK);
-    let refused: Value = serde_json::from_str(&next_line().await).unwrap();
-    assert_eq!(refused["verified"], false, "{refused}");
-
-    let items = wait_for_deliveries(&app, &staff, id, |d| statuses(d) == ["succeeded"]).await;
-    assert_eq!(items[0]["attempts"], 3);
-    assert_eq!(items[0]["last_status_code"], 200);
-    assert!(items[0]["delivered_at"].is_string());
-    assert!(items[0]["next_attempt_at"].is_null());
-    // Nothing after the success: longer than the longest retry wait, and no further line.
-    tokio::time::sleep(Duration::from_millis(2500)).await;
-    child.kill().await.unwrap();
-    assert_eq!(next_line_or_end(&mut lines).await, None);
-}
-
-async fn next_line_or_end(
-    lines: &mut tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
-) -> Option<String> {
-    tokio::time::timeout(Duration::from_secs(5), lines.next_line())
-        .await
-        .expect("the receiver's output ends")
         .unwrap()
+        .status()
 }
 
 async fn endpoints_get_their_event_types_from_registration_on(app: TestApp) {

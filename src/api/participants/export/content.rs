@@ -395,7 +395,7 @@ pub struct ExportedEndpoint {
 }
 
 /// Everything stored about one person (Art. 15 and 20 GDPR): one key per table, named in the
-/// README's data-protection section.
+/// export table of docs/data-protection.md.
 #[derive(Debug, Serialize, ToSchema)]
 #[schema(example = json!({
     "exported_at": "2025-03-12T14:05:09Z",
