@@ -23,6 +23,7 @@ pub mod newsletter;
 pub mod participants;
 pub mod password_resets;
 pub mod practice_tips;
+pub mod reason;
 pub mod reminders;
 pub mod sessions;
 pub mod statistics;

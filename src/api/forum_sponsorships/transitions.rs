@@ -3,9 +3,7 @@
 use crate::domain::programme_time::programme_today;
 use actix_web::{HttpResponse, post, web};
 use chrono::Utc;
-use serde::Deserialize;
 use serde_json::json;
-use utoipa::ToSchema;
 use validator::Validate;
 
 use super::notices::tell_sponsor;
@@ -15,6 +13,7 @@ use super::{
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
+use crate::api::reason::ReasonRequest;
 use crate::auth::{Caller, StaffCaller};
 use crate::db::models::credits::{self, CreditSource, Earning};
 use crate::db::models::formats;
@@ -23,19 +22,7 @@ use crate::db::{self, DbPool};
 use crate::domain::sponsorship::{
     SponsorshipState, Transition, check_completion, effective_end_after_withdrawal,
 };
-use crate::domain::text;
 use crate::error::AppError;
-
-/// Why a sponsorship is declined or withdrawn.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "Der Zeitraum überschneidet sich mit der Elternzeit."}))]
-pub struct ReasonRequest {
-    /// The reason, shown with the sponsorship.
-    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
-    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
-    pub reason: String,
-}
 
 /// Approves an application (staff) if the forum has a free slot on every day of the period:
 /// fewer sponsors at once than the catalogue rule's `mentors_per_instance` on the start date.

@@ -14,6 +14,7 @@ use super::{SessionResponse, require_mentor_or_staff, response, visible};
 use crate::api::access::Viewer;
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
+use crate::api::reason::ReasonRequest;
 use crate::auth::{Caller, StaffCaller};
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::formats;
@@ -22,7 +23,6 @@ use crate::db::models::sessions::{self, Session, TransitionChanges};
 use crate::db::{self, DbConnection, DbPool};
 use crate::domain::events::EventType;
 use crate::domain::session::{SessionState, Transition, check_approval, check_holding};
-use crate::domain::text;
 use crate::error::AppError;
 
 /// Staff approve a proposal.
@@ -33,17 +33,6 @@ pub struct ApprovalRequest {
     /// Approve even when the format's yearly limit is reached (explicit, audited).
     #[serde(default)]
     pub capacity_override: bool,
-}
-
-/// Why a session is declined or cancelled.
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-#[schema(example = json!({"reason": "Die Referentin ist erkrankt; ein neuer Termin folgt."}))]
-pub struct ReasonRequest {
-    /// The reason, shown with the session.
-    #[validate(length(min = 1, max = 2000), custom(function = "text::multi_line"))]
-    #[schema(format = "multi-line", min_length = 1, max_length = 2000)]
-    pub reason: String,
 }
 
 /// That a session took place.
