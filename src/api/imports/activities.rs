@@ -123,7 +123,11 @@ impl From<ActivityReport> for ActivityImportResult {
     params(ImportParams),
     request_body(content = String, content_type = "text/csv",
         description = "The activities (at most 4 MiB, 5000 rows).",
-        example = json!("Art;Mentoren;Datum;Beginn;Ende;Format;Titel;Online;Themen;Erreichte Personen\nMentoring-Session;ida.beispiel@example.org;12.03.2025;10:00;11:30;webinar;Wärmeplanung kompakt;ja;8;25\n")),
+        example = json!(concat!(
+            "Art;Mentoren;Datum;Beginn;Ende;Format;Titel;Online;Themen;Erreichte Personen\n",
+            "Mentoring-Session;ida.beispiel@example.org;12.03.2025;10:00;11:30;webinar;",
+            "Wärmeplanung kompakt;ja;8;25\n"
+        ))),
     responses(
         (status = 200, description = "Imported (or, in a dry run, checked); one result per data row.", body = ActivityImportResult),
         (status = 413, description = "The file is larger than 4 MiB."),

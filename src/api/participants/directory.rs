@@ -247,7 +247,13 @@ const CSV_HEADER: [&str; 15] = [
     params(StaffFilter, DirectoryFilter, PageParams),
     responses((status = 200, description = "One page of participants.",
         content((ParticipantPage = "application/json"), (String = "text/csv",
-            example = json!("ID;Status;Anrede;Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;Kommune;Bundesland;Förderkennzeichen;Projektbeginn;Projektende\n5;Aktiv;Frau;Erika;Mustermann;erika.mustermann@example.org;+49 211 1234567;Mentorin/Mentor;Anschlussvorhaben (KSM2);Stadt Musterstadt;Musterstadt;Nordrhein-Westfalen;67K23456;2024-07-01;2026-06-30\n")))))
+            example = json!(concat!(
+                "ID;Status;Anrede;Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;",
+                "Kommune;Bundesland;Förderkennzeichen;Projektbeginn;Projektende\n",
+                "5;Aktiv;Frau;Erika;Mustermann;erika.mustermann@example.org;+49 211 1234567;",
+                "Mentorin/Mentor;Anschlussvorhaben (KSM2);Stadt Musterstadt;Musterstadt;",
+                "Nordrhein-Westfalen;67K23456;2024-07-01;2026-06-30\n"
+            ))))))
 )]
 #[get("/participants")]
 pub async fn list_participants(

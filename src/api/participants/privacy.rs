@@ -21,13 +21,14 @@ use crate::error::AppError;
 /// Erases a participant's personal data.
 ///
 /// Staff only; cannot be undone. A participation still running is ended first (the event
-/// `participant.ended` then tells the Klimaschutz-Community to revoke access). Personal
-/// fields, question texts, notes and the free texts of their unrealised proposals are blanked; scans, uploads, sign-ups, the calendar feed token
-/// and stored idempotent answers naming them are deleted (or rewritten without them), the
-/// account disabled. What funding evidence needs (ids, project kinds and dates, roles over time,
-/// activity records, credits) stays countable; programme content (documented sessions, published
-/// practice tips) stays. docs/data-protection.md lists every field. Cannot be undone. Afterwards
-/// the participant is 404 everywhere. Audited (`participant.erased`, without personal values).
+/// `participant.ended` then tells the Klimaschutz-Community to revoke access). Personal fields,
+/// question texts, notes and the free texts of their unrealised proposals are blanked; scans,
+/// uploads, sign-ups, the calendar feed token and stored idempotent answers naming them are
+/// deleted (or rewritten without them), the account disabled. What funding evidence needs (ids,
+/// project kinds and dates, roles over time, activity records, credits) stays countable;
+/// programme content (documented sessions, published practice tips) stays. docs/data-protection.md lists
+/// every field. Afterwards the participant is 404 everywhere. Audited
+/// (`participant.erased`, without personal values).
 #[utoipa::path(
     tag = "participants",
     operation_id = "erase_participant",

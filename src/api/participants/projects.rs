@@ -212,11 +212,12 @@ fn project_of(
 /// Uploads the signed contact sheet of a project.
 ///
 /// The participant themself while their participation has not ended (then 409), or staff;
-/// other participants get 404, integration clients 403. § 5.1: participation starts with the signed contact sheet. The body is the scan itself (PDF,
-/// JPEG or PNG, at most 5 MiB, 413 beyond), sent with its `Content-Type`; the type is checked by
-/// content, and a PDF must load as a document without JavaScript or embedded files (422
-/// otherwise). Replaces an unconfirmed sheet; a confirmed one is final (409). Staff then
-/// confirm it, which allows the activation. Audited (type and size only).
+/// other participants get 404, integration clients 403. § 5.1: participation starts with the
+/// signed contact sheet. The body is the scan itself (PDF, JPEG or PNG, at most 5 MiB, 413
+/// beyond), sent with its `Content-Type`; the type is checked by content, and a PDF must load as
+/// a document without JavaScript or embedded files (422 otherwise). Replaces an unconfirmed
+/// sheet; a confirmed one is final (409). Staff then confirm it, which allows the activation.
+/// Audited (type and size only).
 #[utoipa::path(
     tag = "participants",
     operation_id = "upload_contact_sheet",

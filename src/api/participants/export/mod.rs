@@ -75,9 +75,9 @@ async fn gather(
 /// Everything stored about the participant, as JSON.
 ///
 /// Art. 15 GDPR: the person themself or staff; other participants get 404, integration clients
-/// 403. One key per table that refers to them. Files appear as metadata (contact sheets also base64-encoded);
-/// the zip package holds them as files. Sent as an attachment. Each export is audited
-/// (`participant.data_exported`).
+/// 403. One key per table that refers to them. Files appear as metadata (contact sheets also
+/// base64-encoded); the zip package holds them as files. Sent as an attachment. Each export is
+/// audited (`participant.data_exported`).
 #[utoipa::path(
     tag = "participants",
     operation_id = "export_participant_data",
