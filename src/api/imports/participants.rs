@@ -78,7 +78,7 @@ impl From<ImportReport> for ImportResult {
     tag = "imports",
     operation_id = "import_participants",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv",
+    request_body(content = Vec<u8>, content_type = "text/csv",
         description = "The participant list (at most 4 MiB, 5000 rows)."),
     responses(
         (status = 200, description = "Imported (or, in a dry run, checked); one result per data row.", body = ImportResult),
