@@ -64,6 +64,7 @@ in UTC, dates `YYYY-MM-DD`.",
         (name = "newsletter", description = "The mentoring newsletter: recipients and mailings with whom each welcomes (staff only)."),
         (name = "events", description = "For the Klimaschutz-Community: the event feed (outbox, in commit order) and membership lookups (integration accounts and staff)."),
         (name = "webhooks", description = "Push instead of polling: staff register endpoints that receive the events of the feed, signed the Standard Webhooks way (see `webhooks` in this document), retried with backoff, and replay failed deliveries."),
+        (name = "webhook-events", description = "What a registered webhook endpoint receives (the `webhooks` section of this document, not a call to this API): each event of the feed, signed the Standard Webhooks way."),
     )
 )]
 pub struct ApiDoc;
@@ -85,6 +86,11 @@ impl Modify for BearerScheme {
         );
     }
 }
+
+/// The tag of the pushed event (OpenAPI `webhooks`). Not `webhooks`, the tag of the endpoint
+/// management: generators (openapi-generator) make one API class per tag and would write the
+/// `WebhooksApi` twice, once for the calls and once for the push.
+const WEBHOOK_EVENTS_TAG: &str = "webhook-events";
 
 /// Documents the push every registered endpoint receives (OpenAPI `webhooks`).
 struct WebhookPush;
@@ -111,7 +117,7 @@ impl Modify for WebhookPush {
         };
         let operation = OperationBuilder::new()
             .operation_id(Some("receive_mentoring_event"))
-            .tag("webhooks")
+            .tag(WEBHOOK_EVENTS_TAG)
             .summary(Some("An event pushed to a registered endpoint"))
             .description(Some(
                 "Sent by the service to each enabled endpoint subscribed to the event's type, at least \

@@ -97,11 +97,12 @@ fn session_routes(cfg: &mut ServiceConfig) {
 
 fn participant_routes(cfg: &mut ServiceConfig) {
     use api::participants::{
-        directory, export, lifecycle, privacy, project_corrections, projects, records,
+        directory, export, lifecycle, list_csv, privacy, project_corrections, projects, records,
         registration, roles, work_list,
     };
     cfg.service(registration::create_registration)
         .service(directory::list_directory)
+        .service(list_csv::export_participants)
         .service(directory::list_participants)
         .service(work_list::contact_sheet_gaps)
         .service(records::get_participant)
@@ -159,16 +160,21 @@ fn practice_tip_routes(cfg: &mut ServiceConfig) {
 }
 
 fn credit_report_routes(cfg: &mut ServiceConfig) {
-    use api::credit_reports::{dashboard, overview, personal};
+    use api::credit_reports::{dashboard, overview, overview_csv, personal, report_files};
     cfg.service(personal::get_credit_report)
+        .service(report_files::get_nki_text)
+        .service(report_files::export_csv)
         .service(overview::list_credit_reports)
+        .service(overview_csv::export_credit_reports)
         .service(dashboard::get_programme_dashboard)
-        .service(api::statistics::get_statistics);
+        .service(api::statistics::get_statistics)
+        .service(api::statistics::table::export_statistics);
 }
 
 fn newsletter_and_event_routes(cfg: &mut ServiceConfig) {
     use api::newsletter::{mailings, recipients, unsubscribe};
     cfg.service(recipients::list)
+        .service(recipients::export)
         .service(mailings::create)
         .service(mailings::list)
         .service(mailings::get)

@@ -1,11 +1,11 @@
 //! `GET /statistics`: the programme's figures of a calendar year (Europe/Berlin) for SK:KK's
 //! reporting to the ministry (staff): participants, activities, credited hours, KSM2 mentors
-//! meeting the minimum, per federal state and project kind, and month by month. `Accept:
-//! text/csv` gives the per-state and per-kind table.
+//! meeting the minimum, per federal state and project kind, and month by month. `table`: the
+//! per-state and per-kind table as CSV.
 
 use std::collections::{BTreeMap, HashMap};
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -13,7 +13,6 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::api::credit_reports::overview::{self, ReportMode};
 use crate::api::credit_reports::views::format_labels;
-use crate::api::http::csv_export;
 use crate::auth::StaffCaller;
 use crate::db::models::{credit_reports, formats, projects, statistics as queries};
 use crate::db::{self, DbConnection, DbPool};
@@ -27,6 +26,8 @@ use crate::domain::statistics::{
     monthly, reference_day,
 };
 use crate::error::AppError;
+
+pub mod table;
 
 /// Which calendar year.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -439,55 +440,11 @@ fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<Statistics, A
     })
 }
 
-const CSV_HEADER: [&str; 9] = [
-    "Gliederung",
-    "Ausprägung",
-    "Aktiv zum Stichtag",
-    "Neu im Jahr",
-    "Beendet im Jahr",
-    "Aktive Mentorinnen und Mentoren",
-    "Aktive Mentees",
-    "Angerechnete Stunden",
-    "Angerechnete Arbeitstage",
-];
-
-fn csv_row(group: &str, label: &str, f: &ParticipantFigures) -> Vec<String> {
-    let hours = i32::try_from(f.credited_hours).unwrap_or(i32::MAX);
-    vec![
-        group.to_owned(),
-        label.to_owned(),
-        f.active.to_string(),
-        f.new.to_string(),
-        f.ended.to_string(),
-        f.active_mentors.to_string(),
-        f.active_mentees.to_string(),
-        f.credited_hours.to_string(),
-        crate::domain::credit::days_de(hours),
-    ]
-}
-
-/// The per-state and per-kind table with a total row, German headings.
-fn csv_table(s: &Statistics) -> Vec<Vec<String>> {
-    let mut table = vec![CSV_HEADER.iter().map(|h| (*h).to_owned()).collect()];
-    table.extend(
-        s.by_federal_state
-            .iter()
-            .map(|r| csv_row("Bundesland", &r.label, &r.figures)),
-    );
-    table.extend(
-        s.by_project_kind
-            .iter()
-            .map(|r| csv_row("Projektart", &r.label, &r.figures)),
-    );
-    table.push(csv_row("Gesamt", "Gesamt", &s.participants));
-    table
-}
-
 /// The programme's figures of a calendar year (staff), for the reporting to the ministry:
 /// participants active at the year's end, new and ended in it, sessions held and people
 /// reached, sponsorships completed, tips published, credited hours and days by format, KSM2
 /// mentors meeting the minimum, per federal state and project kind, and a monthly series.
-/// `Accept: text/csv` gives the per-state and per-kind table (German headings).
+/// The per-state and per-kind table as a CSV file: `GET /statistics.csv`.
 ///
 /// Staff only (others 403). `year` defaults to the current calendar year (Europe/Berlin); 400 out
 /// of 2000 to 2100. "At year end" figures are taken on 31 December, or today while the year runs
@@ -500,23 +457,17 @@ fn csv_table(s: &Statistics) -> Vec<Vec<String>> {
     operation_id = "get_statistics",
     params(StatisticsParams),
     responses((status = 200, description = "The year's figures.",
-        content((Statistics = "application/json"), (String = "text/csv")),
+        body = Statistics,
         headers(("Content-Language" = String, description = "Language of the labels."))))
 )]
 #[get("/statistics")]
 pub async fn get_statistics(
     _: StaffCaller,
-    req: HttpRequest,
     params: web::Query<StatisticsParams>,
     lang: Lang,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let year = crate::api::credit_reports::calendar_year(params.year)?;
-    let csv = csv_export::wants_csv(&req);
-    let lang = if csv { Lang::De } else { lang };
     let stats = db::run(&pool, move |conn| build(conn, year, lang)).await?;
-    if csv {
-        return csv_export::attachment(&format!("statistik-{year}.csv"), &csv_table(&stats));
-    }
     Ok(lang.private_json(&stats))
 }

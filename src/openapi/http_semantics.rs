@@ -8,11 +8,11 @@ use utoipa::openapi::path::Operation;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 use utoipa::openapi::{Content, HeaderBuilder, ResponseBuilder};
 
-/// Whether `media_type` carries raw bytes (a file), not JSON, text or a form.
+/// Whether a body of `media_type` declared as bytes (`Vec<u8>`) is a file: anything but JSON and
+/// forms. Files of a text type (the CSV downloads) are files too: sent as they are, with a BOM,
+/// which generators then read as bytes (`Blob`, `File`), not as decoded text.
 fn is_binary(media_type: &str) -> bool {
-    !(media_type.contains("json")
-        || media_type.starts_with("text/")
-        || media_type == "application/x-www-form-urlencoded")
+    !(media_type.contains("json") || media_type == "application/x-www-form-urlencoded")
 }
 
 /// A raw body of `media_type`: a binary string (`format: binary` for OpenAPI 3.0 generators,
@@ -85,12 +85,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn files_are_binary_and_json_text_and_forms_are_not() {
+    fn files_are_binary_and_json_and_forms_are_not() {
         assert!(is_binary("application/pdf"));
         assert!(is_binary("image/png"));
         assert!(!is_binary("application/json"));
         assert!(!is_binary("application/problem+json"));
-        assert!(!is_binary("text/csv"));
+        assert!(is_binary("text/csv"));
         assert!(!is_binary("application/x-www-form-urlencoded"));
     }
 }

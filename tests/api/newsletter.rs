@@ -234,9 +234,8 @@ async fn recipient_list_has_active_participants_only_as_json_and_csv(app: TestAp
 
     let csv = app
         .client
-        .get(format!("{}/api/v1/newsletter/recipients", app.address))
+        .get(format!("{}/api/v1/newsletter/recipients.csv", app.address))
         .bearer_auth(&staff)
-        .header("Accept", "text/csv")
         .send()
         .await
         .unwrap();
@@ -256,6 +255,7 @@ async fn newsletter_is_for_staff_only(app: TestApp) {
     let body = mailing_on(&today());
     for path in [
         "/api/v1/newsletter/recipients",
+        "/api/v1/newsletter/recipients.csv",
         "/api/v1/newsletter/mailings",
     ] {
         assert_problem(app.get(path, None).await, StatusCode::UNAUTHORIZED).await;

@@ -724,9 +724,8 @@ async fn staff_export_participants_as_csv_for_excel(app: TestApp) {
     app.register(&body).await;
     let res = app
         .client
-        .get(format!("{}/api/v1/participants", app.address))
+        .get(format!("{}/api/v1/participants.csv", app.address))
         .bearer_auth(&staff)
-        .header("accept", "text/csv")
         .send()
         .await
         .unwrap();

@@ -194,8 +194,7 @@ async fn statistics_count_people_activities_and_credits_by_group_and_month(app: 
 
     let res = app
         .client
-        .get(format!("{}/api/v1/statistics?year={year}", app.address))
-        .header("accept", "text/csv")
+        .get(format!("{}/api/v1/statistics.csv?year={year}", app.address))
         .bearer_auth(&c.staff)
         .send()
         .await
@@ -225,8 +224,8 @@ async fn statistics_count_people_activities_and_credits_by_group_and_month(app: 
         "{csv}"
     );
 
-    let bad = app
-        .get("/api/v1/statistics?year=1999", Some(&c.staff))
-        .await;
-    assert_eq!(bad.status(), StatusCode::BAD_REQUEST);
+    for path in ["/api/v1/statistics", "/api/v1/statistics.csv"] {
+        let bad = app.get(&format!("{path}?year=1999"), Some(&c.staff)).await;
+        assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{path}");
+    }
 }

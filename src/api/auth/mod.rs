@@ -31,14 +31,14 @@ use crate::error::AppError;
     "password": "Kranich-Notizblock-Gewitter-42"
 }))]
 #[serde(untagged)]
+// The variants carry no doc comments: a description beside a `$ref` in `oneOf` breaks
+// typescript-fetch (openapi-generator); what each is for lives on the referenced schema.
 pub enum TokenRequest {
-    /// Staff and participants.
     Password(PasswordCredentials),
-    /// Integration clients such as the Klimaschutz-Community platform.
     Client(ClientCredentials),
 }
 
-/// A person's login.
+/// A person's login: staff and participants.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordCredentials {
@@ -50,7 +50,7 @@ pub struct PasswordCredentials {
     pub password: String,
 }
 
-/// An integration client's login.
+/// An integration client's login, such as the Klimaschutz-Community platform's.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientCredentials {

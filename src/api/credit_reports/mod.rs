@@ -5,7 +5,9 @@
 pub mod dashboard;
 pub mod nki_text;
 pub mod overview;
+pub mod overview_csv;
 pub mod personal;
+pub mod report_files;
 pub mod views;
 
 use chrono::Datelike;

@@ -3,13 +3,12 @@
 
 use std::collections::HashMap;
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::views::{ProjectYearResponse, obligation_of};
-use crate::api::http::csv_export;
 use crate::api::http::pagination::PageParams;
 use crate::auth::StaffCaller;
 use crate::code_enum;
@@ -18,10 +17,10 @@ use crate::db::models::credits::Credit;
 use crate::db::models::participants::Participant;
 use crate::db::models::projects::{self, Project};
 use crate::db::{self, DbPool};
+use crate::domain::credit::days;
 use crate::domain::credit::project_year::{YearWindow, project_on, year_starting_in};
 use crate::domain::credit::status::{ObligationStatus, shortfall, status};
 use crate::domain::credit::totals::year_hours;
-use crate::domain::credit::{days, days_de};
 use crate::domain::erasure::anonymous_name;
 use crate::domain::lang::Lang;
 use crate::domain::participant::{FederalState, ProjectDates, ProjectKind};
@@ -284,50 +283,33 @@ pub(crate) fn rows(
     Ok(out)
 }
 
-const CSV_HEADER: [&str; 13] = [
-    "Teilnehmende-ID",
-    "Vorname",
-    "Nachname",
-    "Projektart",
-    "Bundesland",
-    "Projektjahr",
-    "Zeitraum von",
-    "Zeitraum bis",
-    "Stunden",
-    "Arbeitstage",
-    "Mindeststunden",
-    "Fehlende Stunden",
-    "Status",
-];
-
-fn csv_row(r: &MentorYear) -> Vec<String> {
-    vec![
-        r.participant_id.to_string(),
-        r.first_name.clone(),
-        r.last_name.clone(),
-        r.project_kind
-            .map(|k| k.label(Lang::De).to_owned())
-            .unwrap_or_default(),
-        r.federal_state
-            .map(|s| s.label(Lang::De).to_owned())
-            .unwrap_or_default(),
-        r.project_year
-            .as_ref()
-            .map(|y| y.number.to_string())
-            .unwrap_or_default(),
-        r.period_start.to_string(),
-        r.period_end.to_string(),
-        r.hours.to_string(),
-        days_de(r.hours),
-        r.min_hours.map(|h| h.to_string()).unwrap_or_default(),
-        r.shortfall_hours.to_string(),
-        r.status.label(Lang::De).to_owned(),
-    ]
+/// The overview's rows matching the filters, in paging order (loaded in one read).
+pub(super) async fn matching_rows(
+    pool: &DbPool,
+    params: OverviewParams,
+    lang: Lang,
+) -> Result<(i32, Vec<(i64, MentorYear)>), AppError> {
+    let year = super::calendar_year(params.year)?;
+    let mode = params.mode.unwrap_or(ReportMode::CalendarYear);
+    let all = db::run(pool, move |conn| rows(conn, year, mode, lang)).await?;
+    let matching = all
+        .into_iter()
+        .filter(|(_, r)| {
+            params.status.is_none_or(|s| s == r.status)
+                && params
+                    .project_kind
+                    .is_none_or(|k| Some(k) == r.project_kind)
+                && params
+                    .federal_state
+                    .is_none_or(|s| Some(s) == r.federal_state)
+        })
+        .collect();
+    Ok((year, matching))
 }
 
 /// Every mentor's credited hours, status and shortfall in a calendar year (`mode=calendar_year`)
 /// or in each project year beginning in it (`mode=project_year`), with filters (staff).
-/// `Accept: text/csv` exports every matching row.
+/// Every matching row as one CSV file: `GET /credit-reports.csv`.
 ///
 /// Staff only (others 403). Lists every mentor past registration (active or ended) who holds the
 /// mentor role or was credited in the period; erased mentors stay, without their name, since their
@@ -343,40 +325,21 @@ fn csv_row(r: &MentorYear) -> Vec<String> {
     operation_id = "list_credit_reports",
     params(OverviewParams, PageParams),
     responses((status = 200, description = "One page of mentors' years.",
-        content((CreditOverviewPage = "application/json"), (String = "text/csv"))))
+        body = CreditOverviewPage))
 )]
 #[get("/credit-reports")]
 pub async fn list_credit_reports(
     _: StaffCaller,
-    req: HttpRequest,
     params: web::Query<OverviewParams>,
     paging: web::Query<PageParams>,
     lang: Lang,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let page = paging.page()?;
-    let params = params.into_inner();
-    let year = super::calendar_year(params.year)?;
-    let mode = params.mode.unwrap_or(ReportMode::CalendarYear);
-    let csv = csv_export::wants_csv(&req);
-    let lang = if csv { Lang::De } else { lang };
-    let all = db::run(&pool, move |conn| rows(conn, year, mode, lang)).await?;
-    let matching = all.into_iter().filter(|(_, r)| {
-        params.status.is_none_or(|s| s == r.status)
-            && params
-                .project_kind
-                .is_none_or(|k| Some(k) == r.project_kind)
-            && params
-                .federal_state
-                .is_none_or(|s| Some(s) == r.federal_state)
-    });
-    if csv {
-        let mut table = vec![CSV_HEADER.iter().map(|h| (*h).to_owned()).collect()];
-        table.extend(matching.map(|(_, r)| csv_row(&r)));
-        return csv_export::attachment(&format!("anrechnung-{year}.csv"), &table);
-    }
+    let (_, matching) = matching_rows(&pool, params.into_inner(), lang).await?;
     let after = page.after.unwrap_or(i64::MIN);
     let window: Vec<(i64, MentorYear)> = matching
+        .into_iter()
         .filter(|(key, _)| *key > after)
         .take(usize::try_from(page.fetch()).unwrap_or(usize::MAX))
         .collect();

@@ -121,13 +121,8 @@ impl From<ActivityReport> for ActivityImportResult {
     tag = "imports",
     operation_id = "import_activities",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv",
-        description = "The activities (at most 4 MiB, 5000 rows).",
-        example = json!(concat!(
-            "Art;Mentoren;Datum;Beginn;Ende;Format;Titel;Online;Themen;Erreichte Personen\n",
-            "Mentoring-Session;ida.beispiel@example.org;12.03.2025;10:00;11:30;webinar;",
-            "Wärmeplanung kompakt;ja;8;25\n"
-        ))),
+    request_body(content = Vec<u8>, content_type = "text/csv",
+        description = "The activities (at most 4 MiB, 5000 rows)."),
     responses(
         (status = 200, description = "Imported (or, in a dry run, checked); one result per data row.", body = ActivityImportResult),
         (status = 413, description = "The file is larger than 4 MiB."),

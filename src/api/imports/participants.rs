@@ -90,14 +90,8 @@ impl From<ImportReport> for ImportResult {
     tag = "imports",
     operation_id = "import_participants",
     params(ImportParams),
-    request_body(content = String, content_type = "text/csv",
-        description = "The participant list (at most 4 MiB, 5000 rows).",
-        example = json!(concat!(
-            "Anrede;Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;Kommune;",
-            "Bundesland;Förderkennzeichen;Projektbeginn;Projektende\n",
-            "Frau;Ida;Beispiel;ida.beispiel@example.org;+49 351 1234567;Mentee;Erstvorhaben (KSM1);",
-            "Stadt Musterstadt;Musterstadt;SN;67K12345;01.03.2025;28.02.2027\n"
-        ))),
+    request_body(content = Vec<u8>, content_type = "text/csv",
+        description = "The participant list (at most 4 MiB, 5000 rows)."),
     responses(
         (status = 200, description = "Imported (or, in a dry run, checked); one result per data row.", body = ImportResult),
         (status = 413, description = "The file is larger than 4 MiB."),

@@ -1,6 +1,6 @@
-//! The recipient list: every active participant (staff; JSON pages or one CSV file).
+//! The recipient list: every active participant (staff; JSON pages, or one CSV file).
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -46,53 +46,68 @@ const CSV_HEADER: [&str; 5] = ["ID", "Anrede", "Vorname", "Nachname", "E-Mail"];
 ///
 /// Staff only: salutation, names and e-mail address of each active participant; ended and
 /// pending participants are not on it (§ 5.2: who ends gets no newsletter). JSON pages with
-/// `limit` and `cursor`; `Accept: text/csv` exports the whole list as one file (UTF-8 with
-/// BOM, `;`, for German Excel).
+/// `limit` and `cursor`. The whole list as one file (UTF-8 with BOM, `;`, for German Excel):
+/// `GET /newsletter/recipients.csv`.
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "list_newsletter_recipients",
     params(PageParams),
-    responses((status = 200, description = "One page of recipients.",
-        content((RecipientPage = "application/json"), (String = "text/csv",
-            example = json!("ID;Anrede;Vorname;Nachname;E-Mail\n5;Frau;Erika;Mustermann;erika.mustermann@example.org\n")))))
+    responses((status = 200, description = "One page of recipients.", body = RecipientPage))
 )]
 #[get("/newsletter/recipients")]
 pub async fn list(
     _: StaffCaller,
-    req: HttpRequest,
     paging: web::Query<PageParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let page = paging.page()?;
-    let csv = csv_export::wants_csv(&req);
-    let (limit, after) = if csv {
-        (i64::MAX, 0)
-    } else {
-        (page.fetch(), page.after.unwrap_or(0))
-    };
+    let (limit, after) = (page.fetch(), page.after.unwrap_or(0));
     let rows = db::run(&pool, move |conn| {
         Ok(newsletter::recipients(conn, after, limit)?)
     })
     .await?;
-    if csv {
-        let mut table = vec![CSV_HEADER.iter().map(|h| (*h).to_owned()).collect()];
-        table.extend(rows.into_iter().map(|row| {
-            let c = NewsletterContact::from(row);
-            vec![
-                c.participant_id.to_string(),
-                c.salutation
-                    .map(|s| s.label(Lang::De).to_owned())
-                    .unwrap_or_default(),
-                c.first_name,
-                c.last_name,
-                c.email,
-            ]
-        }));
-        return csv_export::attachment("newsletter-empfaenger.csv", &table);
-    }
     let (rows, next_cursor) = page.finish(rows, |p| p.id);
     Ok(private_json(&RecipientPage {
         items: rows.into_iter().map(Into::into).collect(),
         next_cursor,
     }))
+}
+
+const CSV_EXAMPLE: &str = "ID;Anrede;Vorname;Nachname;E-Mail\n\
+7;Frau;Greta;Sonnenschein;greta.sonnenschein@example.org\n";
+
+/// Every newsletter recipient as one CSV file (staff only)
+///
+/// The recipients of `GET /newsletter/recipients`, all in one file (no paging): every active
+/// participant (ended and pending participants are not on it) with participant id, salutation,
+/// first and last name and e-mail address, for the mailing tool. German headings and labels;
+/// UTF-8 with BOM, `;` as delimiter. Staff only; every other caller gets 403.
+#[utoipa::path(
+    tag = "newsletter",
+    operation_id = "export_newsletter_recipients_csv",
+    responses((status = 200, description = "The CSV file (`newsletter-empfaenger.csv`).",
+        content_type = "text/csv", body = Vec<u8>,
+        headers(("Content-Disposition" = String, description = "`attachment; filename=\"newsletter-empfaenger.csv\"`.")),
+        example = json!(CSV_EXAMPLE)))
+)]
+#[get("/newsletter/recipients.csv")]
+pub async fn export(_: StaffCaller, pool: web::Data<DbPool>) -> Result<HttpResponse, AppError> {
+    let rows = db::run(&pool, move |conn| {
+        Ok(newsletter::recipients(conn, 0, i64::MAX)?)
+    })
+    .await?;
+    let mut table = vec![CSV_HEADER.iter().map(|h| (*h).to_owned()).collect()];
+    table.extend(rows.into_iter().map(|row| {
+        let c = NewsletterContact::from(row);
+        vec![
+            c.participant_id.to_string(),
+            c.salutation
+                .map(|s| s.label(Lang::De).to_owned())
+                .unwrap_or_default(),
+            c.first_name,
+            c.last_name,
+            c.email,
+        ]
+    }));
+    csv_export::attachment("newsletter-empfaenger.csv", &table)
 }

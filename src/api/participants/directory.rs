@@ -1,6 +1,6 @@
 //! The directory active participants see (§ 5.1) and the staff list with CSV export.
 
-use actix_web::{HttpRequest, HttpResponse, get, web};
+use actix_web::{HttpResponse, get, web};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -8,7 +8,7 @@ use super::views::{ParticipantResponse, assemble, roles_of};
 use crate::api::access::Viewer;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::query_text::require_plain;
-use crate::api::http::{csv_export, response::private_json};
+use crate::api::http::response::private_json;
 use crate::auth::{Caller, StaffCaller};
 use crate::db::models::participants::{self, ListFilter};
 use crate::db::{self, DbPool};
@@ -41,7 +41,7 @@ pub struct DirectoryFilter {
 }
 
 impl DirectoryFilter {
-    fn to_filter(
+    pub(super) fn to_filter(
         &self,
         status: Option<ParticipantStatus>,
         listed_only: bool,
@@ -216,116 +216,38 @@ pub struct ParticipantPage {
     pub next_cursor: Option<String>,
 }
 
-const CSV_HEADER: [&str; 15] = [
-    "ID",
-    "Status",
-    "Anrede",
-    "Vorname",
-    "Nachname",
-    "E-Mail",
-    "Telefon",
-    "Rollen",
-    "Projektart",
-    "Arbeitgeber",
-    "Kommune",
-    "Bundesland",
-    "Förderkennzeichen",
-    "Projektbeginn",
-    "Projektende",
-];
-
-/// Every participant in every state.
+/// Every participant in every state (staff), with the directory's filters. The same list as one
+/// CSV file: `GET /participants.csv`.
 ///
 /// Staff only: full records of pending, active and ended participants (erased ones are left
 /// out), optionally of one `status`, with the directory's filters. JSON pages with `limit` and
-/// `cursor`; `Accept: text/csv` exports every matching participant (not one page) as one CSV
-/// file for German Excel (UTF-8 with BOM, `;`), whose columns the participant import reads
+/// `cursor`; `GET /participants.csv` exports every matching participant (not one page) as one
+/// CSV file for German Excel (UTF-8 with BOM, `;`), whose columns the participant import reads
 /// back.
 #[utoipa::path(
     tag = "participants",
     operation_id = "list_participants",
     params(StaffFilter, DirectoryFilter, PageParams),
     responses((status = 200, description = "One page of participants.",
-        content((ParticipantPage = "application/json"), (String = "text/csv",
-            example = json!(concat!(
-                "ID;Status;Anrede;Vorname;Nachname;E-Mail;Telefon;Rollen;Projektart;Arbeitgeber;",
-                "Kommune;Bundesland;Förderkennzeichen;Projektbeginn;Projektende\n",
-                "5;Aktiv;Frau;Erika;Mustermann;erika.mustermann@example.org;+49 211 1234567;",
-                "Mentorin/Mentor;Anschlussvorhaben (KSM2);Stadt Musterstadt;Musterstadt;",
-                "Nordrhein-Westfalen;67K23456;2024-07-01;2026-06-30\n"
-            ))))))
+        body = ParticipantPage))
 )]
 #[get("/participants")]
 pub async fn list_participants(
     _: StaffCaller,
-    req: HttpRequest,
     status: web::Query<StaffFilter>,
     filter: web::Query<DirectoryFilter>,
     paging: web::Query<PageParams>,
-    lang: Lang,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let page = paging.page()?;
     let filter = filter.to_filter(status.status, false)?;
     let today = filter.today;
-    let csv = csv_export::wants_csv(&req);
     let (rows, next_cursor) = db::run(&pool, move |conn| {
-        if csv {
-            let rows = participants::list(conn, &filter, 0, i64::MAX)?;
-            return Ok((assemble(conn, rows, today)?, None));
-        }
         let rows = participants::list(conn, &filter, page.after.unwrap_or(0), page.fetch())?;
         let (rows, next) = page.finish(rows, |p| p.id);
         Ok((assemble(conn, rows, today)?, next))
     })
     .await?;
-    if csv {
-        let mut table = vec![
-            CSV_HEADER
-                .iter()
-                .map(|h| (*h).to_owned())
-                .collect::<Vec<_>>(),
-        ];
-        for a in &rows {
-            let r = a.response(today);
-            let project = r.current_project.as_ref();
-            table.push(vec![
-                r.id.to_string(),
-                r.status.label(lang).to_owned(),
-                r.salutation
-                    .map(|s| s.label(lang).to_owned())
-                    .unwrap_or_default(),
-                r.first_name.clone(),
-                r.last_name.clone(),
-                r.email.clone(),
-                r.phone.clone(),
-                r.roles
-                    .iter()
-                    .map(|c| c.label(lang))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                project
-                    .map(|p| p.kind.label(lang).to_owned())
-                    .unwrap_or_default(),
-                project.map(|p| p.employer.clone()).unwrap_or_default(),
-                project.map(|p| p.municipality.clone()).unwrap_or_default(),
-                project
-                    .map(|p| p.federal_state.label(lang).to_owned())
-                    .unwrap_or_default(),
-                project
-                    .and_then(|p| p.funding_reference.clone())
-                    .unwrap_or_default(),
-                project
-                    .map(|p| p.start_date.to_string())
-                    .unwrap_or_default(),
-                project
-                    .and_then(|p| p.end_date)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default(),
-            ]);
-        }
-        return csv_export::attachment("teilnehmende.csv", &table);
-    }
     Ok(private_json(&ParticipantPage {
         items: rows.iter().map(|a| a.response(today)).collect(),
         next_cursor,

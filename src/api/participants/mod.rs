@@ -5,6 +5,7 @@ pub mod directory;
 pub mod export;
 pub mod input;
 pub mod lifecycle;
+pub mod list_csv;
 pub mod privacy;
 pub mod project_corrections;
 pub mod projects;

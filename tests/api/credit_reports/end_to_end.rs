@@ -6,7 +6,7 @@ use chrono::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use super::{get_as, held_webinar, participant, registration_with, start_for_year_two, today};
+use super::{held_webinar, participant, registration_with, start_for_year_two, today};
 use crate::on_both_backends;
 use crate::practice_tips::{create, new_tip, step as tip_step, upload_pages};
 use crate::support::app::TestApp;
@@ -100,8 +100,8 @@ async fn credits_from_all_three_workflows_reach_the_report_and_the_nki_text(app:
     assert_eq!(of("practice_tip")["title"], "Klimaschutz im Haushalt");
     assert_eq!(of("practice_tip")["hours"], 40);
 
-    let path = format!("/api/v1/participants/{id}/credit-report");
-    let res = get_as(&app, &path, Some(&mentor), "text/plain").await;
+    let path = format!("/api/v1/participants/{id}/credit-report/nki-text");
+    let res = app.get(&path, Some(&mentor)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let text = res.text().await.unwrap();
     let forum_title = forum_item["forum_title"].as_str().unwrap();

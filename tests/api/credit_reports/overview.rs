@@ -6,8 +6,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use super::{
-    get_as, grant, held_webinar, participant, registration_with, start_for_year_two, this_year,
-    today,
+    grant, held_webinar, participant, registration_with, start_for_year_two, this_year, today,
 };
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem};
@@ -119,13 +118,11 @@ async fn overview_lists_mentors_by_calendar_and_project_year_with_filters_pages_
     );
     assert_eq!(rows["items"][0]["hours"], 40);
 
-    let res = get_as(
-        &app,
-        &filtered("federal_state=NW"),
-        Some(&staff),
-        "text/csv",
-    )
-    .await;
+    let csv_path = format!(
+        "/api/v1/credit-reports.csv?year={}&federal_state=NW",
+        this_year()
+    );
+    let res = app.get(&csv_path, Some(&staff)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let csv = res.text().await.unwrap();
     assert!(csv.starts_with('\u{feff}') && csv.contains("Fehlende Stunden"));

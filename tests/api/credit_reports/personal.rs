@@ -136,8 +136,12 @@ async fn report_lists_credits_with_details_totals_and_status_as_json_text_and_cs
     assert_eq!(first["items"][0]["earned_on"], json!(year_one.to_string()));
     assert_eq!(first["status"], "met");
 
+    // The JSON operation answers JSON whatever `Accept` asks for; the text has its own path.
     let res = get_as(&app, &path, Some(&token), "text/plain").await;
+    assert_eq!(res.headers()["content-type"], "application/json");
+    let res = app.get(&format!("{path}/nki-text"), Some(&token)).await;
     assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-language"], "de");
     assert_eq!(res.headers()["content-type"], "text/plain; charset=utf-8");
     let text = res.text().await.unwrap();
     for expected in [
@@ -157,7 +161,7 @@ async fn report_lists_credits_with_details_totals_and_status_as_json_text_and_cs
         "revoked not listed:\n{text}"
     );
 
-    let res = get_as(&app, &path, Some(&staff), "text/csv").await;
+    let res = app.get(&format!("{path}.csv"), Some(&staff)).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
         res.headers()["content-disposition"]

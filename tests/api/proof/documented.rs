@@ -106,6 +106,23 @@ pub fn undocumented_keys(op: &str, status: u16, body: &Value) -> Vec<String> {
     out
 }
 
+/// Whether an answer of `op` with `status` and `content_type` has a media type the spec documents
+/// for it (parameters such as `charset` aside); an answer the spec gives no content passes.
+pub fn documented_media_type(op: &str, status: u16, content_type: &str) -> bool {
+    let doc = spec();
+    let Some((method, path)) = op.split_once(' ') else {
+        return false;
+    };
+    let response = &doc["paths"][path][method.to_lowercase()]["responses"][status.to_string()];
+    let Some(content) = response["content"].as_object() else {
+        return true;
+    };
+    let base = |media: &str| media.split(';').next().unwrap_or("").trim().to_owned();
+    content
+        .keys()
+        .any(|media| base(media) == base(content_type))
+}
+
 #[test]
 fn undocumented_keys_are_found_through_refs_arrays_and_alternatives() {
     let doc = serde_json::json!({

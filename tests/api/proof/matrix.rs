@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use reqwest::Method;
 use serde_json::Value;
 
-use super::documented::undocumented_keys;
+use super::documented::{documented_media_type, undocumented_keys};
 use super::matrix_rows::{Row, all};
 use super::world::{CALLERS, Caller, World, build};
 use super::{Payload, fill, operations, send, split_op};
@@ -97,7 +97,14 @@ async fn cell(app: &TestApp, world: &World, row: &Row, caller: Caller) -> u16 {
             "{} as {caller:?}",
             row.op
         );
-    } else if method == Method::GET && content_type.starts_with("application/json") {
+    } else {
+        assert!(
+            documented_media_type(row.op, status, &content_type),
+            "{} as {caller:?} answers `{content_type}`, which its spec does not name",
+            row.op
+        );
+    }
+    if status < 400 && method == Method::GET && content_type.starts_with("application/json") {
         let json: Value = serde_json::from_slice(&body).unwrap();
         let extra = undocumented_keys(row.op, status, &json);
         assert!(

@@ -15,6 +15,12 @@ pub fn integration() -> Vec<Row> {
             "401 403 403 403 403 403 403 200",
         ),
         row(
+            "GET /api/v1/newsletter/recipients.csv",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "GET /api/v1/newsletter/mailings",
             none,
             no_body,

@@ -168,6 +168,12 @@ pub fn reads() -> Vec<Row> {
             "401 403 403 403 403 403 403 200",
         ),
         row(
+            "GET /api/v1/participants.csv",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
             "GET /api/v1/work-lists/contact-sheets",
             none,
             no_body,
@@ -258,7 +264,25 @@ pub fn reads() -> Vec<Row> {
             "401 403 403 403 403 403 200 200",
         ),
         row(
+            "GET /api/v1/participants/{id}/credit-report/nki-text",
+            |w| ids(&[w.owner_id]),
+            no_body,
+            "401 403 403 403 403 403 200 200",
+        ),
+        row(
+            "GET /api/v1/participants/{id}/credit-report.csv",
+            |w| ids(&[w.owner_id]),
+            no_body,
+            "401 403 403 403 403 403 200 200",
+        ),
+        row(
             "GET /api/v1/credit-reports",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "GET /api/v1/credit-reports.csv",
             none,
             no_body,
             "401 403 403 403 403 403 403 200",
@@ -271,6 +295,12 @@ pub fn reads() -> Vec<Row> {
         ),
         row(
             "GET /api/v1/statistics",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
+        row(
+            "GET /api/v1/statistics.csv",
             none,
             no_body,
             "401 403 403 403 403 403 403 200",
