@@ -42,6 +42,7 @@ fn settings(database_url: &str) -> Settings {
         registrations_per_hour: 0,
         mail: mentoring_api::config::MailSettings::default(),
         reminders: mentoring_api::config::ReminderSettings::default(),
+        metrics_token: None,
     }
 }
 

@@ -89,7 +89,12 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
         Command::Serve => {
             let settings = Settings::from_env()?;
             let app = Application::build(settings)?;
-            log::info!("listening on port {}", app.port());
+            // Scripts that start the server on port 0 read the port (and check the pid) here.
+            println!(
+                "listening on port {} (pid {})",
+                app.port(),
+                std::process::id()
+            );
             app.run_until_stopped().await?;
             Ok(())
         }

@@ -74,6 +74,9 @@ pub struct Settings {
     pub mail: MailSettings,
     /// When reminders go out (`REMINDER_INTERVAL_SECONDS`, `CREDIT_REMINDER_WEEKS`).
     pub reminders: ReminderSettings,
+    /// The bearer token Prometheus sends to `GET /metrics` (`METRICS_TOKEN`); `None`: the
+    /// endpoint answers 404 to everyone.
+    pub metrics_token: Option<Secret>,
 }
 
 /// Default of `REMINDER_INTERVAL_SECONDS`: the sweeps run every 15 minutes.
@@ -305,6 +308,9 @@ impl Settings {
             )?,
             mail: mail_settings()?,
             reminders: reminder_settings()?,
+            metrics_token: var("METRICS_TOKEN")
+                .map(validate_metrics_token)
+                .transpose()?,
         })
     }
 
@@ -441,6 +447,28 @@ pub fn validate_secret(bytes: Vec<u8>) -> Result<Secret, ConfigError> {
     Ok(Secret::new(bytes))
 }
 
+/// The minimum length of `METRICS_TOKEN`.
+pub const MIN_METRICS_TOKEN_BYTES: usize = 32;
+
+/// A metrics token is long and sendable as a bearer token as it is (visible ASCII, no spaces).
+pub fn validate_metrics_token(token: String) -> Result<Secret, ConfigError> {
+    let invalid = |reason: String| ConfigError::Invalid {
+        name: "METRICS_TOKEN",
+        reason,
+    };
+    if token.len() < MIN_METRICS_TOKEN_BYTES {
+        return Err(invalid(format!(
+            "must be at least {MIN_METRICS_TOKEN_BYTES} characters long"
+        )));
+    }
+    if !token.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "may contain only visible ASCII characters (no spaces)".to_owned(),
+        ));
+    }
+    Ok(Secret::new(token.into_bytes()))
+}
+
 /// The generated secret lives beside the SQLite file, or under `./data/` for PostgreSQL.
 fn secret_file_for(database_url: &str) -> PathBuf {
     let dir = match Backend::from_url(database_url) {
@@ -496,6 +524,15 @@ mod tests {
     fn short_secret_is_refused_with_its_length() {
         let err = validate_secret(b"too short".to_vec()).unwrap_err();
         assert!(err.to_string().contains("at least 32 bytes"), "{err}");
+    }
+
+    #[test]
+    fn metrics_tokens_must_be_long_and_free_of_spaces() {
+        let long = "x".repeat(MIN_METRICS_TOKEN_BYTES);
+        assert!(validate_metrics_token(long.clone()).is_ok());
+        assert!(validate_metrics_token(long[1..].to_owned()).is_err());
+        assert!(validate_metrics_token(format!("{long} y")).is_err());
+        assert!(validate_metrics_token(format!("{long}ä")).is_err());
     }
 
     #[test]

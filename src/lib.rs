@@ -18,6 +18,7 @@ pub mod domain;
 pub mod error;
 pub mod import;
 pub mod mail;
+pub mod observability;
 pub mod openapi;
 pub mod request_context;
 pub mod routes;

@@ -2,11 +2,18 @@
 
 use clap::Parser;
 use mentoring_api::cli::{self, Cli};
+use mentoring_api::observability::logging::{self, LogFormat};
 
 #[actix_web::main]
 async fn main() -> std::process::ExitCode {
     mentoring_api::startup::limit_malloc_arenas();
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("info")).init();
+    match LogFormat::from_env() {
+        Ok(format) => logging::init(format),
+        Err(error) => {
+            eprintln!("error: {error}");
+            return std::process::ExitCode::FAILURE;
+        }
+    }
     match cli::run(Cli::parse()).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

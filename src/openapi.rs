@@ -4,7 +4,7 @@
 use actix_web::App;
 use utoipa::openapi::RefOr;
 use utoipa::openapi::path::Operation;
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityRequirement, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 use utoipa_actix_web::AppExt;
@@ -46,7 +46,7 @@ in UTC, dates `YYYY-MM-DD`.",
     components(schemas(Problem, crate::webhook_worker::message::WebhookMessage)),
     modifiers(&BearerScheme, &WebhookPush),
     tags(
-        (name = "health", description = "Liveness and readiness probes."),
+        (name = "health", description = "Liveness and readiness probes, and the Prometheus metrics (for operators, behind their own token)."),
         (name = "auth", description = "Logging in, a forgotten password (a single-use link by e-mail) and the caller's own account."),
         (name = "mail", description = "E-mail the service sends: each person's choice of optional messages and language, and the outbox for staff (what was sent, what failed, sending it again)."),
         (name = "accounts", description = "Staff and integration accounts (staff only)."),
@@ -81,6 +81,17 @@ impl Modify for BearerScheme {
                     .scheme(HttpAuthScheme::Bearer)
                     .bearer_format("JWT")
                     .description(Some("An access token from `POST /api/v1/auth/token`."))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            crate::api::metrics::METRICS_SCHEME,
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(
+                        "The operator's `METRICS_TOKEN`, for `GET /metrics` only; no JWT is accepted there.",
+                    ))
                     .build(),
             ),
         );
@@ -195,10 +206,12 @@ fn attach_problem_bodies(operation: &mut Operation) {
 /// Adds the problem responses every operation can produce, where the handler did not
 /// document them itself, so clients see every status the server can send.
 fn add_common_problems(operation: &mut Operation, path: &str) {
-    let public = operation
-        .security
-        .as_ref()
-        .is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+    // Without a JWT (public, or the metrics token, whose refusal is a 404): no 401 or 403.
+    let metrics_token = SecurityRequirement::new(crate::api::metrics::METRICS_SCHEME, [""; 0]);
+    let without_jwt = operation.security.as_ref().is_some_and(|s| {
+        s.iter()
+            .all(|r| r == &Default::default() || r == &metrics_token)
+    });
     let has_body = operation.request_body.is_some();
     let has_params = operation.parameters.as_ref().is_some_and(|p| !p.is_empty());
     let mut wanted: Vec<(&str, &str)> = Vec::new();
@@ -208,7 +221,7 @@ fn add_common_problems(operation: &mut Operation, path: &str) {
             "Malformed request: JSON syntax, query or path parameter.",
         ));
     }
-    if !public {
+    if !without_jwt {
         wanted.push(("401", "Missing, invalid or expired bearer token."));
         wanted.push(("403", "The caller's role may not do this."));
     }
@@ -227,7 +240,9 @@ fn add_common_problems(operation: &mut Operation, path: &str) {
         "500",
         "Unexpected failure; the cause is logged with the request id.",
     ));
-    if path != "/health/live" {
+    // The probe of the process and the scrape (whose queue figures are left out when the
+    // database does not answer) never wait for the database.
+    if path != "/health/live" && path != "/metrics" {
         wanted.push(("503", "The database is unavailable; retry later."));
     }
     for (status, description) in wanted {

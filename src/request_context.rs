@@ -1,5 +1,7 @@
 //! The request id: taken from a well-formed `X-Request-Id` header or generated, echoed on the
-//! response and logged with every failure. Error bodies read it from the request's task-local
+//! response and logged with every failure. The trace: continued from a valid W3C `traceparent`
+//! header or started here, answered with this server's span in `traceparent`; the log format
+//! writes both ids on every line logged while the request is served ([`with_current`]). Error bodies read it from the request's task-local
 //! context; code that hands it to blocking work (audit rows, written on the blocking pool where
 //! no task-local reaches) takes it explicitly: the [`RequestId`] extractor or [`request_id`].
 
@@ -13,6 +15,10 @@ use actix_web::middleware::Next;
 use actix_web::{Error, FromRequest, HttpMessage, HttpRequest};
 use rand::Rng;
 
+mod traceparent;
+
+pub use traceparent::{TRACEPARENT_HEADER, TraceContext};
+
 /// The header that carries the request id in both directions.
 pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
@@ -23,6 +29,8 @@ pub struct RequestContext {
     pub request_id: String,
     /// The request path, without the query string, secrets redacted.
     pub path: String,
+    /// The trace the request belongs to and this server's span.
+    pub trace: TraceContext,
 }
 
 tokio::task_local! {
@@ -32,6 +40,12 @@ tokio::task_local! {
 /// The current request's id, when called while a request is served.
 pub fn current_request_id() -> Option<String> {
     CONTEXT.try_with(|c| c.request_id.clone()).ok()
+}
+
+/// Runs `f` on the current request's context, when called while a request is served (the log
+/// format reads the ids this way, without copying them).
+pub fn with_current<R>(f: impl FnOnce(&RequestContext) -> R) -> Option<R> {
+    CONTEXT.try_with(f).ok()
 }
 
 /// The current request's path, when called while a request is served.
@@ -94,10 +108,14 @@ fn accepted_client_id(value: &HeaderValue) -> Option<String> {
     plain.then(|| text.to_owned())
 }
 
-fn generate_id() -> String {
+/// `N` random bytes as lowercase hex (never all zero, as trace and span ids must not be).
+fn random_hex<const N: usize>() -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let bytes: [u8; 16] = rand::rng().random();
-    let mut id = String::with_capacity(32);
+    let mut bytes: [u8; N] = rand::rng().random();
+    if bytes.iter().all(|&b| b == 0) {
+        bytes[0] = 1;
+    }
+    let mut id = String::with_capacity(2 * N);
     for b in bytes {
         id.push(char::from(HEX[usize::from(b >> 4)]));
         id.push(char::from(HEX[usize::from(b & 0x0f)]));
@@ -115,22 +133,44 @@ pub async fn middleware(
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(accepted_client_id)
-        .unwrap_or_else(generate_id);
+        .unwrap_or_else(random_hex::<16>);
+    let span_id = random_hex::<8>();
+    let trace = req
+        .headers()
+        .get(TRACEPARENT_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| TraceContext::continued(v, span_id.clone()))
+        .unwrap_or_else(|| TraceContext {
+            trace_id: random_hex::<16>(),
+            span_id,
+            flags: 0,
+        });
+    let traceparent = trace.header_value();
     req.extensions_mut()
         .insert(RequestId(Some(request_id.clone())));
     let context = RequestContext {
         request_id: request_id.clone(),
         path: loggable_path(req.path()).into_owned(),
+        trace,
     };
-    let mut res = CONTEXT.scope(context, next.call(req)).await?;
-    if res.status().is_server_error()
-        && let Some(error) = res.response().error()
-    {
-        log::error!("request {request_id} failed: {error}");
-    }
+    let served = async {
+        let res = next.call(req).await?;
+        // Logged inside the context, so the line carries the request and trace ids.
+        if res.status().is_server_error()
+            && let Some(error) = res.response().error()
+        {
+            log::error!("request {request_id} failed: {error}");
+        }
+        Ok::<_, Error>(res)
+    };
+    let mut res = CONTEXT.scope(context, served).await?;
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         res.headers_mut()
             .insert(HeaderName::from_static(REQUEST_ID_HEADER), value);
+    }
+    if let Ok(value) = HeaderValue::from_str(&traceparent) {
+        res.headers_mut()
+            .insert(HeaderName::from_static(TRACEPARENT_HEADER), value);
     }
     Ok(res)
 }

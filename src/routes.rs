@@ -14,6 +14,7 @@ use crate::error::AppError;
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.service(api::health::live)
         .service(api::health::ready)
+        .service(api::metrics::get_metrics)
         .service(
             scope::scope("/api/v1")
                 .service(api::auth::create_token)

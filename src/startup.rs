@@ -4,7 +4,7 @@ use std::net::TcpListener;
 
 use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
-use actix_web::middleware::{Condition, ErrorHandlers, Logger, from_fn};
+use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
 use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
@@ -18,6 +18,8 @@ use crate::db::{self, DbPool};
 use crate::error;
 use crate::mail::reminders::ReminderTask;
 use crate::mail::{Envelope, Links, MailWorker, Transport};
+use crate::observability::metrics::Metrics;
+use crate::request_context::{REQUEST_ID_HEADER, TRACEPARENT_HEADER};
 use crate::routes::{self, RouteCatalog};
 use crate::webhook_worker::Worker;
 
@@ -198,16 +200,19 @@ fn cors(origins: &[String]) -> Cors {
             header::ACCEPT,
             header::ACCEPT_LANGUAGE,
             header::HeaderName::from_static("idempotency-key"),
-            header::HeaderName::from_static(crate::request_context::REQUEST_ID_HEADER),
+            header::HeaderName::from_static(REQUEST_ID_HEADER),
+            header::HeaderName::from_static(TRACEPARENT_HEADER),
         ])
         // What a browser front end reads: versions for If-Match, where a created record is, the
-        // request id for support, rate limits, and the file name of a download.
+        // request id for support and this server's span of the trace, rate limits, and the file
+        // name of a download.
         .expose_headers([
             header::ETAG,
             header::LOCATION,
             header::RETRY_AFTER,
             header::CONTENT_DISPOSITION,
-            header::HeaderName::from_static(crate::request_context::REQUEST_ID_HEADER),
+            header::HeaderName::from_static(REQUEST_ID_HEADER),
+            header::HeaderName::from_static(TRACEPARENT_HEADER),
             header::HeaderName::from_static("ratelimit"),
             header::HeaderName::from_static("ratelimit-policy"),
         ])
@@ -239,6 +244,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
     let origins = settings.cors_origins.clone();
     let shared_settings = web::Data::new(settings.clone());
     let listen_address = web::Data::new(ListenAddress(listener.local_addr()?));
+    let metrics = web::Data::new(Metrics::default());
     let mut server = HttpServer::new(move || {
         let (app, _) = App::new()
             .into_utoipa_app()
@@ -255,6 +261,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .app_data(links.clone())
             .app_data(catalog.clone())
             .app_data(listen_address.clone())
+            .app_data(metrics.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(JSON_LIMIT_BYTES)
@@ -283,17 +290,10 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
             .wrap(from_fn(crate::api::http::conditional::not_modified))
             .wrap(cors(&origins))
             .wrap(ErrorHandlers::new().default_handler(error::render_framework_error))
+            // Metrics and the access line see the status the client gets (outside the error
+            // handlers) and log inside the request context (its ids are on the line).
+            .wrap(from_fn(crate::observability::middleware::observe))
             .wrap(from_fn(crate::request_context::middleware))
-            // The access log captures method and path per request; with info logging off (the
-            // level is fixed at start) that would be work for nothing.
-            .wrap(Condition::new(
-                log::log_enabled!(target: "actix_web::middleware::logger", log::Level::Info),
-                Logger::new("%{method}xi %{path}xi %s %b %Dms req=%{x-request-id}o")
-                    .custom_request_replace("method", |req| req.method().to_string())
-                    .custom_request_replace("path", |req| {
-                        crate::request_context::loggable_path(req.path()).into_owned()
-                    }),
-            ))
     })
     .listen(listener)?
     .shutdown_timeout(30);

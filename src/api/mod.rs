@@ -19,6 +19,7 @@ pub mod http;
 pub mod imports;
 pub mod mail_messages;
 pub mod memberships;
+pub mod metrics;
 pub mod newsletter;
 pub mod participants;
 pub mod password_resets;

@@ -31,7 +31,7 @@ async fn preflight_allows_the_contract_headers(app: TestApp) {
         .header("access-control-request-method", "PATCH")
         .header(
             "access-control-request-headers",
-            "authorization,content-type,if-match,if-none-match,idempotency-key,x-request-id",
+            "authorization,content-type,if-match,if-none-match,idempotency-key,x-request-id,traceparent",
         )
         .send()
         .await
@@ -46,6 +46,7 @@ async fn preflight_allows_the_contract_headers(app: TestApp) {
         "if-none-match",
         "idempotency-key",
         "x-request-id",
+        "traceparent",
     ] {
         assert!(
             allowed.contains(&name.to_owned()),
@@ -64,6 +65,7 @@ async fn preflight_allows_the_contract_headers(app: TestApp) {
     for name in [
         "etag",
         "x-request-id",
+        "traceparent",
         "location",
         "content-disposition",
         "ratelimit",

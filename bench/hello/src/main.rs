@@ -17,9 +17,16 @@ async fn main() -> std::io::Result<()> {
         .ok()
         .and_then(|w| w.parse().ok())
         .unwrap_or(2);
+    // Like the service: port 0 picks a free port, announced with the pid for bench/run.
+    let listener = std::net::TcpListener::bind(addr)?;
+    println!(
+        "listening on port {} (pid {})",
+        listener.local_addr()?.port(),
+        std::process::id()
+    );
     HttpServer::new(|| App::new().service(live))
         .workers(workers)
-        .bind(addr)?
+        .listen(listener)?
         .run()
         .await
 }

@@ -232,3 +232,18 @@ pub fn delete_of(conn: &mut DbConnection, account_id: i64, address: &str) -> Que
     )
     .execute(conn)
 }
+
+/// How many messages wait to be sent and how many were given up: the queue depth `GET /metrics`
+/// reports. Both counts run over the `(status, next_attempt_at)` index, never over sent mail.
+pub fn count_queued(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
+    let count = |conn: &mut DbConnection, status: MailStatus| {
+        mail_messages::table
+            .filter(mail_messages::status.eq(status))
+            .count()
+            .get_result::<i64>(conn)
+    };
+    Ok((
+        count(conn, MailStatus::Pending)?,
+        count(conn, MailStatus::Failed)?,
+    ))
+}

@@ -248,3 +248,18 @@ pub fn replay_failed(
     ))
     .execute(conn)
 }
+
+/// How many deliveries wait to be tried and how many were given up: the queue depth
+/// `GET /metrics` reports. Both counts run over the `(status, next_attempt_at)` index.
+pub fn count_queued(conn: &mut DbConnection) -> QueryResult<(i64, i64)> {
+    let count = |conn: &mut DbConnection, status: DeliveryStatus| {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq(status))
+            .count()
+            .get_result::<i64>(conn)
+    };
+    Ok((
+        count(conn, DeliveryStatus::Pending)?,
+        count(conn, DeliveryStatus::Failed)?,
+    ))
+}

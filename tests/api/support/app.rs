@@ -19,6 +19,9 @@ use super::smtp::SmtpServer;
 
 /// The JWT secret of every test server (tests forge tokens with it).
 pub const TEST_JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
+/// The `METRICS_TOKEN` of every test server: `GET /metrics` is on, so the tests prove who is
+/// refused while it is.
+pub const TEST_METRICS_TOKEN: &str = "test-metrics-token-test-metrics-token-0123";
 /// Password of accounts made by the helpers.
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -142,6 +145,7 @@ pub fn test_settings(database_url: &str) -> Settings {
             interval: Duration::from_secs(86_400),
             credit_weeks: 8,
         },
+        metrics_token: Some(Secret::new(TEST_METRICS_TOKEN.as_bytes().to_vec())),
     }
 }
 

@@ -16,6 +16,14 @@ pub fn reads() -> Vec<Row> {
             no_body,
             "200 200 200 200 200 200 200 200",
         ),
+        // The scrape takes only METRICS_TOKEN (set on every test server): no JWT of any role
+        // opens it, and the refusal looks like an unknown path.
+        row(
+            "GET /metrics",
+            none,
+            no_body,
+            "404 404 404 404 404 404 404 404",
+        ),
         row(
             "GET /api/v1/me",
             none,
