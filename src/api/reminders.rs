@@ -30,10 +30,14 @@ pub struct ReminderRun {
     /// The weeks before a project year's end from which the minimum reminder goes out
     /// (`CREDIT_REMINDER_WEEKS`).
     pub credit_reminder_weeks: u32,
+    /// Reminders queued to both sides of silent mentoring pairs (one message each).
+    pub silence_reminders: usize,
+    /// The weeks without a contact after which a pair is reminded (`MENTORING_SILENCE_WEEKS`).
+    pub silence_reminder_weeks: u32,
 }
 
-/// Runs both reminder sweeps now (staff): the day-before reminders and the reminders of the
-/// KSM2 minimum. Each reminder goes once, however often the sweeps run; the answer counts what
+/// Runs the reminder sweeps now (staff): the day-before reminders, the reminders of the KSM2
+/// minimum and those of silent mentoring pairs. Each reminder goes once, however often the sweeps run; the answer counts what
 /// this run queued. Audited.
 #[utoipa::path(
     tag = "mail",
@@ -47,7 +51,8 @@ pub async fn run(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let weeks = settings.reminders.credit_weeks;
-    let counts = sweep(&pool, weeks).await?;
+    let silence_weeks = settings.reminders.silence_weeks;
+    let counts = sweep(&pool, weeks, silence_weeks).await?;
     let actor = caller.actor();
     db::write(&pool, move |conn| {
         audit_events::record(
@@ -61,6 +66,7 @@ pub async fn run(
                 after: Some(json!({
                     "session_reminders": counts.session_reminders,
                     "credit_reminders": counts.credit_reminders,
+                    "silence_reminders": counts.silence_reminders,
                 })),
             },
         )?;
@@ -71,6 +77,8 @@ pub async fn run(
         session_reminders: counts.session_reminders,
         credit_reminders: counts.credit_reminders,
         credit_reminder_weeks: weeks,
+        silence_reminders: counts.silence_reminders,
+        silence_reminder_weeks: silence_weeks,
     }))
 }
 
