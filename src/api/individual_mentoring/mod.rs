@@ -238,19 +238,19 @@ fn require_open_format(conn: &mut DbConnection, today: NaiveDate) -> Result<(), 
     }
 }
 
+/// A person's requests, pairs and the contacts of those pairs.
+pub type PersonalMentoring = (
+    Vec<RequestResponse>,
+    Vec<PairResponse>,
+    Vec<ContactResponse>,
+);
+
 /// Used by the personal data export: the person's requests, pairs and the contacts of those
 /// pairs (they belong to both people of a pair).
 pub fn of_participant(
     conn: &mut DbConnection,
     participant_id: i64,
-) -> Result<
-    (
-        Vec<RequestResponse>,
-        Vec<PairResponse>,
-        Vec<ContactResponse>,
-    ),
-    AppError,
-> {
+) -> Result<PersonalMentoring, AppError> {
     let requests = request_rows::of_mentee(conn, participant_id)?
         .into_iter()
         .map(|r| request_response(conn, r))

@@ -288,10 +288,10 @@ pub async fn withdraw(
     let body = db::write(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let row = visible_request(conn, &viewer, id)?;
-        if let Viewer::Participant(p) = &viewer {
-            if p.id != row.mentee_id {
-                return Err(AppError::Forbidden);
-            }
+        if let Viewer::Participant(p) = &viewer
+            && p.id != row.mentee_id
+        {
+            return Err(AppError::Forbidden);
         }
         check_withdrawable(row.state)?;
         let now = Utc::now().naive_utc();

@@ -95,10 +95,10 @@ pub async fn list(
     let items = db::run(&pool, move |conn| {
         let viewer = Viewer::load(conn, &caller)?;
         let request = visible_request(conn, &viewer, id)?;
-        if let Viewer::Participant(p) = &viewer {
-            if p.id != request.mentee_id {
-                return Err(AppError::Forbidden);
-            }
+        if let Viewer::Participant(p) = &viewer
+            && p.id != request.mentee_id
+        {
+            return Err(AppError::Forbidden);
         }
         if request.state != RequestState::Open {
             return Err(AppError::Conflict(
