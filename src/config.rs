@@ -72,7 +72,8 @@ pub struct Settings {
     /// How e-mail is sent (`SMTP_URL`, `MAIL_FROM`, `MAIL_REPLY_TO`, `MAIL_DIR`, `PUBLIC_URL`,
     /// `API_PUBLIC_URL`).
     pub mail: MailSettings,
-    /// When reminders go out (`REMINDER_INTERVAL_SECONDS`, `CREDIT_REMINDER_WEEKS`).
+    /// When reminders go out (`REMINDER_INTERVAL_SECONDS`, `CREDIT_REMINDER_WEEKS`,
+    /// `MENTORING_SILENCE_WEEKS`).
     pub reminders: ReminderSettings,
     /// The bearer token Prometheus sends to `GET /metrics` (`METRICS_TOKEN`); `None`: the
     /// endpoint answers 404 to everyone.
@@ -83,6 +84,9 @@ pub struct Settings {
 pub const DEFAULT_REMINDER_INTERVAL_SECONDS: u64 = 900;
 /// Default of `CREDIT_REMINDER_WEEKS`: eight weeks leave time for a webinar or a practice tip.
 pub const DEFAULT_CREDIT_REMINDER_WEEKS: u32 = 8;
+/// Default of `MENTORING_SILENCE_WEEKS`: a mentoring pair without a contact for six weeks is
+/// reminded.
+pub const DEFAULT_SILENCE_WEEKS: u32 = crate::domain::individual_mentoring::DEFAULT_SILENCE_WEEKS;
 
 /// The reminder sweeps (day before a session, KSM2 minimum).
 #[derive(Debug, Clone, Copy)]
@@ -92,6 +96,9 @@ pub struct ReminderSettings {
     /// Weeks before a KSM2 mentor's project year ends that a mentor below the minimum is
     /// reminded (`CREDIT_REMINDER_WEEKS`, 1–52).
     pub credit_weeks: u32,
+    /// Weeks without a contact after which both sides of a mentoring pair are reminded, once
+    /// per silence (`MENTORING_SILENCE_WEEKS`, 1–52).
+    pub silence_weeks: u32,
 }
 
 impl Default for ReminderSettings {
@@ -99,6 +106,7 @@ impl Default for ReminderSettings {
         Self {
             interval: std::time::Duration::from_secs(DEFAULT_REMINDER_INTERVAL_SECONDS),
             credit_weeks: DEFAULT_CREDIT_REMINDER_WEEKS,
+            silence_weeks: DEFAULT_SILENCE_WEEKS,
         }
     }
 }
@@ -357,7 +365,8 @@ fn webhook_policy() -> Result<DeliveryPolicy, ConfigError> {
     })
 }
 
-/// The reminder sweeps from `REMINDER_INTERVAL_SECONDS` and `CREDIT_REMINDER_WEEKS`.
+/// The reminder sweeps from `REMINDER_INTERVAL_SECONDS`, `CREDIT_REMINDER_WEEKS` and
+/// `MENTORING_SILENCE_WEEKS`.
 fn reminder_settings() -> Result<ReminderSettings, ConfigError> {
     let interval: u64 = parse_var(
         "REMINDER_INTERVAL_SECONDS",
@@ -376,9 +385,17 @@ fn reminder_settings() -> Result<ReminderSettings, ConfigError> {
             reason: "must be between 1 and 52".to_owned(),
         });
     }
+    let silence_weeks: u32 = parse_var("MENTORING_SILENCE_WEEKS", DEFAULT_SILENCE_WEEKS)?;
+    if !(1..=52).contains(&silence_weeks) {
+        return Err(ConfigError::Invalid {
+            name: "MENTORING_SILENCE_WEEKS",
+            reason: "must be between 1 and 52".to_owned(),
+        });
+    }
     Ok(ReminderSettings {
         interval: std::time::Duration::from_secs(interval),
         credit_weeks,
+        silence_weeks,
     })
 }
 

@@ -58,6 +58,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
                 .configure(session_routes)
                 .configure(participant_routes)
                 .configure(forum_sponsorship_routes)
+                .configure(individual_mentoring_routes)
                 .configure(practice_tip_routes)
                 .configure(credit_report_routes)
                 .configure(newsletter_and_event_routes)
@@ -143,6 +144,22 @@ fn forum_sponsorship_routes(cfg: &mut ServiceConfig) {
         .service(evidence::record)
         .service(evidence::decide_credit)
         .service(reading::forum_sponsors);
+}
+
+fn individual_mentoring_routes(cfg: &mut ServiceConfig) {
+    use api::individual_mentoring::{acceptance, contacts, pairs, requests, suggestions};
+    cfg.service(requests::create)
+        .service(requests::list)
+        .service(requests::get)
+        .service(requests::withdraw)
+        .service(suggestions::list)
+        .service(acceptance::accept)
+        .service(pairs::list)
+        .service(pairs::get)
+        .service(pairs::record_agreement)
+        .service(pairs::end)
+        .service(contacts::create)
+        .service(contacts::list);
 }
 
 fn practice_tip_routes(cfg: &mut ServiceConfig) {

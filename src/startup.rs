@@ -83,6 +83,7 @@ impl Application {
             pool: pool.clone(),
             interval: settings.reminders.interval,
             credit_weeks: settings.reminders.credit_weeks,
+            silence_weeks: settings.reminders.silence_weeks,
         };
         Ok(Self {
             port: address.port(),

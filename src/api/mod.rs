@@ -17,6 +17,7 @@ pub mod forums;
 pub mod health;
 pub mod http;
 pub mod imports;
+pub mod individual_mentoring;
 pub mod mail_messages;
 pub mod memberships;
 pub mod metrics;

@@ -31,16 +31,22 @@ pub struct ReminderRun {
     /// The weeks before a project year's end from which the minimum reminder goes out
     /// (`CREDIT_REMINDER_WEEKS`).
     pub credit_reminder_weeks: u32,
+    /// Reminders queued to both sides of silent mentoring pairs (one message each).
+    pub silence_reminders: usize,
+    /// The weeks without a contact after which a pair is reminded (`MENTORING_SILENCE_WEEKS`).
+    pub silence_reminder_weeks: u32,
 }
 
-/// Runs both reminder sweeps now.
+/// Runs the reminder sweeps now.
 ///
 /// Staff only; the background task runs the same sweeps on its own schedule. The day-before
 /// reminders go to those signed up for an approved session starting on the next programme day.
 /// The reminders of the yearly minimum (§ 5.4: mentors in a follow-up project, KSM2, should
 /// spend at least 40 hours a year) go to KSM2 mentors still below it within
 /// `credit_reminder_weeks` weeks of their project year's end. Each reminder goes once, however
-/// often the sweeps run; the answer counts what this run queued. Audited (`reminders.run`).
+/// often the sweeps run; the answer counts what this run queued. The silence reminders go to
+/// both people of an individual mentoring pair without a contact for `silence_reminder_weeks`
+/// weeks (§ 3.3), once per silence. Audited (`reminders.run`).
 #[utoipa::path(
     tag = "mail",
     operation_id = "run_reminders",
@@ -53,7 +59,8 @@ pub async fn run(
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
     let weeks = settings.reminders.credit_weeks;
-    let counts = sweep(&pool, weeks).await?;
+    let silence_weeks = settings.reminders.silence_weeks;
+    let counts = sweep(&pool, weeks, silence_weeks).await?;
     let actor = caller.actor();
     db::write(&pool, move |conn| {
         audit_events::record(
@@ -67,6 +74,7 @@ pub async fn run(
                 after: Some(json!({
                     "session_reminders": counts.session_reminders,
                     "credit_reminders": counts.credit_reminders,
+                    "silence_reminders": counts.silence_reminders,
                 })),
             },
         )?;
@@ -77,6 +85,8 @@ pub async fn run(
         session_reminders: counts.session_reminders,
         credit_reminders: counts.credit_reminders,
         credit_reminder_weeks: weeks,
+        silence_reminders: counts.silence_reminders,
+        silence_reminder_weeks: silence_weeks,
     }))
 }
 

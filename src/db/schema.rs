@@ -596,6 +596,68 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// A mentee's request for an individual mentor (§ 3.3).
+    mentoring_requests (id) {
+        id -> BigInt,
+        mentee_id -> BigInt,
+        preferred_states -> Text,
+        note -> Nullable<Text>,
+        state -> Text,
+        version -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// The topics a mentoring request asks about.
+    mentoring_request_topics (request_id, topic_id) {
+        request_id -> BigInt,
+        topic_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    /// A pair of mentor and mentee in individual mentoring, with its agreement (Infobox 2).
+    mentoring_pairs (id) {
+        id -> BigInt,
+        request_id -> BigInt,
+        mentor_id -> BigInt,
+        mentee_id -> BigInt,
+        state -> Text,
+        started_on -> Date,
+        ended_on -> Nullable<Date>,
+        agreement_expectations -> Nullable<Text>,
+        agreement_scope -> Nullable<Text>,
+        agreement_contact_kinds -> Nullable<Text>,
+        agreement_end_date -> Nullable<Date>,
+        agreement_recorded_at -> Nullable<Timestamp>,
+        last_contact_on -> Nullable<Date>,
+        silence_reminded_at -> Nullable<Timestamp>,
+        version -> BigInt,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// One contact of a mentoring pair; the note is confidential.
+    mentoring_contacts (id) {
+        id -> BigInt,
+        pair_id -> BigInt,
+        kind -> Text,
+        contact_on -> Date,
+        duration_hours -> Nullable<Integer>,
+        duration_days -> Nullable<Integer>,
+        note -> Nullable<Text>,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(audit_events -> accounts (actor_account_id));
 diesel::joinable!(contact_sheets -> projects (project_id));
 diesel::joinable!(credits -> participants (participant_id));
@@ -620,6 +682,8 @@ diesel::joinable!(webhook_deliveries -> outbox_events (event_id));
 diesel::joinable!(mail_messages -> accounts (account_id));
 diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(credit_reminders -> participants (participant_id));
+diesel::joinable!(mentoring_request_topics -> mentoring_requests (request_id));
+diesel::joinable!(mentoring_contacts -> mentoring_pairs (pair_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -662,4 +726,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     account_tokens,
     session_reminders,
     credit_reminders,
+    mentoring_requests,
+    mentoring_request_topics,
+    mentoring_pairs,
+    mentoring_contacts,
 );

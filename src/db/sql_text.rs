@@ -193,6 +193,9 @@ text_codes! {
     MailStatus => crate::domain::mail::MailStatus,
     TokenPurpose => crate::domain::mail::TokenPurpose,
     NotificationChannel => crate::domain::participant::NotificationChannel,
+    RequestState => crate::domain::individual_mentoring::RequestState,
+    PairState => crate::domain::individual_mentoring::PairState,
+    ContactKind => crate::domain::individual_mentoring::ContactKind,
 }
 
 #[cfg(test)]

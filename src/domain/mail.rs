@@ -38,6 +38,8 @@ code_enum! {
         SessionReminder = "session_reminder", "Erinnerung an eine Veranstaltung", "Session reminder";
         /// A KSM2 mentor below the yearly minimum, weeks before the project year ends.
         CreditReminder = "credit_reminder", "Erinnerung an die Mindestanrechnung", "Credit minimum reminder";
+        /// A mentoring pair has been silent for some weeks (individual mentoring, § 3.3).
+        MentoringSilence = "mentoring_silence", "Erinnerung an das Tandem", "Mentoring pair reminder";
         /// The mentoring newsletter (§ 5.1).
         Newsletter = "newsletter", "Newsletter", "Newsletter";
         /// A link to confirm a new e-mail address (sent to the new address).
@@ -58,6 +60,7 @@ impl MailKind {
                 | MailKind::SessionCancelled
                 | MailKind::SessionRescheduled
                 | MailKind::SessionReminder
+                | MailKind::MentoringSilence
                 | MailKind::Newsletter
         )
     }

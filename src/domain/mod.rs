@@ -10,6 +10,7 @@ pub mod erasure;
 pub mod events;
 pub mod format_rules;
 pub mod import;
+pub mod individual_mentoring;
 pub mod lang;
 pub mod mail;
 pub mod newsletter;

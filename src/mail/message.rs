@@ -87,6 +87,13 @@ pub enum Message {
         sessions: Vec<String>,
         formats: Vec<String>,
     },
+    /// A mentoring pair has had no contact for `weeks` weeks, since `since`: the other person
+    /// of the pair by name (never what they discussed).
+    MentoringSilence {
+        partner: String,
+        weeks: u32,
+        since: String,
+    },
     /// The newsletter: staff's subject and intro, then what is new; `unsubscribe_link` is the
     /// reader's one-click link (also sent as the `List-Unsubscribe` header).
     Newsletter {
@@ -137,6 +144,7 @@ impl Message {
             Message::RoleChangeDecided { .. } => MailKind::RoleChangeDecided,
             Message::SessionReminder { .. } => MailKind::SessionReminder,
             Message::CreditReminder { .. } => MailKind::CreditReminder,
+            Message::MentoringSilence { .. } => MailKind::MentoringSilence,
             Message::Newsletter { .. } => MailKind::Newsletter,
             Message::EmailChange { .. } => MailKind::EmailChange,
             Message::EmailChanged { .. } => MailKind::EmailChanged,

@@ -6,6 +6,7 @@ pub mod invitation;
 pub mod message;
 pub mod queue;
 pub mod reminders;
+pub mod silence;
 pub mod templates;
 pub mod transport;
 mod worker;

@@ -3,7 +3,8 @@
 //! below it in the last weeks of their project year. Each reminder is recorded in its own table
 //! (a unique key per session and participant, per project year) in the transaction that queues
 //! the message, so repeated sweeps and several instances send it once. [`ReminderTask`] runs both
-//! in the background; staff run them at once with `POST /api/v1/reminder-runs`.
+//! in the background; staff run them at once with `POST /api/v1/reminder-runs`. The reminder of
+//! silent mentoring pairs lives in [`super::silence`].
 
 use std::time::Duration;
 
@@ -39,6 +40,8 @@ pub struct ReminderCounts {
     pub session_reminders: usize,
     /// Minimum reminders queued.
     pub credit_reminders: usize,
+    /// Messages queued to the people of silent mentoring pairs.
+    pub silence_reminders: usize,
 }
 
 /// The background task: both sweeps every `interval` (the first one `interval` after the start).
@@ -48,6 +51,8 @@ pub struct ReminderTask {
     pub interval: Duration,
     /// Weeks before the end of a project year the minimum reminder goes out.
     pub credit_weeks: u32,
+    /// Weeks without a contact after which a mentoring pair is reminded.
+    pub silence_weeks: u32,
 }
 
 impl ReminderTask {
@@ -56,19 +61,25 @@ impl ReminderTask {
     pub async fn run(self) {
         loop {
             tokio::time::sleep(self.interval).await;
-            if let Err(error) = sweep(&self.pool, self.credit_weeks).await {
+            if let Err(error) = sweep(&self.pool, self.credit_weeks, self.silence_weeks).await {
                 log::warn!("reminders: {error}");
             }
         }
     }
 }
 
-/// Runs both sweeps now.
-pub async fn sweep(pool: &DbPool, credit_weeks: u32) -> Result<ReminderCounts, AppError> {
+/// Runs every sweep now.
+pub async fn sweep(
+    pool: &DbPool,
+    credit_weeks: u32,
+    silence_weeks: u32,
+) -> Result<ReminderCounts, AppError> {
     let now = Utc::now().naive_utc();
+    let today = programme_today();
     Ok(ReminderCounts {
         session_reminders: sweep_sessions(pool, now).await?,
-        credit_reminders: sweep_credits(pool, programme_today(), credit_weeks, now).await?,
+        credit_reminders: sweep_credits(pool, today, credit_weeks, now).await?,
+        silence_reminders: super::silence::sweep(pool, today, silence_weeks, now).await?,
     })
 }
 

@@ -45,6 +45,7 @@ const TEMPLATES: &[(&str, &str)] = templates!(
     "role_change_decided",
     "session_reminder",
     "credit_reminder",
+    "mentoring_silence",
     "newsletter",
     "email_change",
     "email_changed",
@@ -246,6 +247,11 @@ mod tests {
                 missing: "2,5 Arbeitstage (20 Stunden)".to_owned(),
                 sessions: vec!["Wärmeplanung, 10.12.2026, 10:00 Uhr, Online".to_owned()],
                 formats: vec!["Praxistipp".to_owned()],
+            },
+            Message::MentoringSilence {
+                partner: "Erika Mustermann".to_owned(),
+                weeks: 6,
+                since: "01.10.2026".to_owned(),
             },
             Message::Newsletter {
                 subject: "Neues aus dem Mentoring".to_owned(),

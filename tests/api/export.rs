@@ -412,6 +412,26 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
     tokio::task::spawn_blocking(move || staff_only_rows(&mut pool.get().unwrap(), account_id))
         .await
         .unwrap();
+    // Individual mentoring: the person asks, the other mentor accepts, they agree and talk.
+    {
+        use crate::support::mentoring::{accept, agree, ask, open_format, phone_call};
+        open_format(&app, &staff, 2).await;
+        let request = ask(&app, &token, &json!({"topic_ids": [topic]})).await;
+        let res = accept(&app, request, &other_token, &json!({})).await;
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED, "pair");
+        let pair = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        agree(
+            &app,
+            pair,
+            &token,
+            sponsorships::today() + chrono::Duration::days(30),
+        )
+        .await;
+        let contacts = format!("/api/v1/mentoring-pairs/{pair}/contacts");
+        let call = phone_call(sponsorships::today());
+        let res = app.post(&contacts, Some(&token), &call).await;
+        assert_eq!(res.status(), reqwest::StatusCode::CREATED, "contact");
+    }
     // What the reminder sweeps write (they act on dates this test cannot wait for).
     let pool = app.pool.clone();
     tokio::task::spawn_blocking(move || {

@@ -24,6 +24,7 @@ mod forum_sponsorships;
 mod funding_notifications;
 mod health;
 mod imports;
+mod individual_mentoring;
 mod mail;
 mod metrics;
 mod migrations;

@@ -84,6 +84,11 @@ pub async fn erase(
         calendar_feed_tokens::revoke(conn, row.account_id)?;
         crate::db::models::refresh_tokens::delete_all_of(conn, row.account_id)?;
         crate::db::models::practice_tips::delete_unpublished_of(conn, id)?;
+        // Individual mentoring: the open request is withdrawn, running pairs end today, and the
+        // confidential texts (request notes, agreements, contact notes) are blanked; the contact
+        // rows stay, as the other person's record and the mentor's credits rest on them.
+        crate::db::models::mentoring_requests::erase_of_mentee(conn, id, now)?;
+        crate::db::models::mentoring_pairs::erase_of_member(conn, id, today, now)?;
         // Free texts, uploads and stored answers naming the person (docs/data-protection.md).
         crate::db::models::erasure::scrub(
             conn,

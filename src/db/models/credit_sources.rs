@@ -12,8 +12,8 @@ use crate::db::DbConnection;
 use crate::db::bound_list::in_ids;
 use crate::db::models::credits::{Credit, CreditSource};
 use crate::db::schema::{
-    forum_sponsorships, forums, practice_tip_topics, practice_tips, session_topics, sessions,
-    topics,
+    forum_sponsorships, forums, mentoring_contacts, practice_tip_topics, practice_tips,
+    session_topics, sessions, topics,
 };
 
 /// A topic's titles.
@@ -76,6 +76,10 @@ pub fn load(conn: &mut DbConnection, credits: &[Credit]) -> QueryResult<DetailsB
         (
             CreditSource::PracticeTip,
             practice_tip_details(conn, &ids_of(CreditSource::PracticeTip))?,
+        ),
+        (
+            CreditSource::IndividualContact,
+            individual_contact_details(conn, &ids_of(CreditSource::IndividualContact))?,
         ),
     ];
     for (kind, details) in batches {
@@ -228,4 +232,45 @@ fn attach_topics(
             d.topics.push(TopicTitle { de, en });
         }
     }
+}
+
+/// Contacts of individual mentoring: the form and its duration as the title, the day; never
+/// the mentee or the confidential note (the report is pasted into the NKI tool).
+pub fn individual_contact_details(
+    conn: &mut DbConnection,
+    ids: &[i64],
+) -> QueryResult<HashMap<i64, SourceDetails>> {
+    use crate::domain::individual_mentoring::ContactKind;
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    type Row = (i64, ContactKind, NaiveDate, Option<i32>, Option<i32>);
+    let rows: Vec<Row> = mentoring_contacts::table
+        .filter(in_ids(mentoring_contacts::id, ids))
+        .select((
+            mentoring_contacts::id,
+            mentoring_contacts::kind,
+            mentoring_contacts::contact_on,
+            mentoring_contacts::duration_hours,
+            mentoring_contacts::duration_days,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, kind, on, hours, days)| {
+            let label = kind.label(crate::domain::lang::Lang::De);
+            let duration = match (hours, days) {
+                (_, Some(d)) => format!("{d} Tag(e)"),
+                (Some(h), None) => format!("{h} Std."),
+                (None, None) => String::new(),
+            };
+            let details = SourceDetails {
+                title: Some(format!("{label} ({duration})")),
+                from: Some(on),
+                online: matches!(kind, ContactKind::Phone | ContactKind::Email),
+                ..SourceDetails::default()
+            };
+            (id, details)
+        })
+        .collect())
 }

@@ -23,6 +23,8 @@ code_enum! {
         ForumSponsorship = "forum_sponsorship", "Forenpatenschaft", "Forum sponsorship";
         /// A published practice tip.
         PracticeTip = "practice_tip", "Praxistipp", "Practice tip";
+        /// A contact of an individual-mentoring pair (one credit for its mentor).
+        IndividualContact = "individual_contact", "Individuelles Mentoring", "Individual mentoring";
     }
 }
 

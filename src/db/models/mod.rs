@@ -15,6 +15,8 @@ pub mod forums;
 pub mod idempotency_keys;
 pub mod locks;
 pub mod mail_messages;
+pub mod mentoring_pairs;
+pub mod mentoring_requests;
 pub mod newsletter;
 pub mod outbox;
 pub mod participant_topics;

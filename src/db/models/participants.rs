@@ -377,3 +377,14 @@ pub fn lock(conn: &mut DbConnection, id: i64) -> QueryResult<bool> {
         .execute(conn)?;
     Ok(updated == 1)
 }
+
+/// Every active, not erased participant with the mentor role, by id (the candidates of
+/// individual mentoring).
+pub fn active_mentors(conn: &mut DbConnection) -> QueryResult<Vec<Participant>> {
+    participants::table
+        .filter(participants::status.eq(ParticipantStatus::Active))
+        .filter(participants::is_mentor.eq(true))
+        .filter(participants::erased_at.is_null())
+        .order(participants::id.asc())
+        .load(conn)
+}

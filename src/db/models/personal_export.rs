@@ -102,6 +102,17 @@ pub const COVERED_TABLES: &[Coverage] = &[
         "account_id (timestamps only, never the token digest)",
     ),
     covered("forum_sponsorships", "forum_sponsorships", "participant_id"),
+    covered("mentoring_requests", "mentoring_requests", "mentee_id"),
+    covered(
+        "mentoring_pairs",
+        "mentoring_pairs",
+        "mentor_id or mentee_id",
+    ),
+    covered(
+        "mentoring_contacts",
+        "mentoring_contacts",
+        "the contacts of their pairs (both people's)",
+    ),
     covered("practice_tips", "practice_tips", "author_id"),
     covered(
         "practice_tip_documents",

@@ -67,7 +67,7 @@ pub fn fill(template: &str, params: &[String]) -> String {
     out
 }
 
-/// Sends one request; PATCH carries `If-Match: *` so the row tests access, not versioning.
+/// Sends one request; PATCH and PUT carry `If-Match: *` so the row tests access, not versioning.
 pub async fn send(
     app: &TestApp,
     method: Method,
@@ -81,7 +81,7 @@ pub async fn send(
     if let Some(token) = token {
         req = req.bearer_auth(token);
     }
-    if method == Method::PATCH {
+    if method == Method::PATCH || method == Method::PUT {
         req = req.header("if-match", "*");
     }
     req = match payload {

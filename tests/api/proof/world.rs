@@ -62,6 +62,11 @@ pub struct World {
     pub notified_id: i64,
     pub notification: i64,
     pub feed_token: String,
+    /// Open mentoring requests of mentees outside the callers: one to accept, one to withdraw.
+    pub mentoring_request: i64,
+    pub withdrawable_request: i64,
+    /// A mentoring pair of the owner (mentor) with its agreement.
+    pub pair: i64,
     /// Unused refresh tokens of the spare staff account, one per login; each works once.
     refresh_tokens: Mutex<Vec<String>>,
     counter: AtomicUsize,
@@ -240,6 +245,8 @@ pub async fn build(app: &TestApp) -> World {
         json!({"notified_on": today(), "channel": "email"}),
     )
     .await;
+    let (mentoring_request, withdrawable_request, pair) =
+        mentoring(app, &staff, &owner, topic).await;
     let url = feed["feed_url"].as_str().unwrap();
     let feed_token = url.rsplit('/').next().unwrap().to_owned();
     World {
@@ -266,6 +273,9 @@ pub async fn build(app: &TestApp) -> World {
         notified_id,
         notification,
         feed_token,
+        mentoring_request,
+        withdrawable_request,
+        pair,
         refresh_tokens: Mutex::new(refresh_tokens),
         counter: AtomicUsize::new(0),
     }
@@ -288,4 +298,25 @@ async fn held_webinar(app: &TestApp, staff: &str, mentor: &str, topic: i64) -> i
         .await;
     assert_eq!(res.status(), StatusCode::OK, "holding");
     id
+}
+
+/// Opens individual mentoring and returns two open requests and a pair of `owner` (with its
+/// agreement), all with mentees who are not among the callers.
+async fn mentoring(app: &TestApp, staff: &str, owner: &str, topic: i64) -> (i64, i64, i64) {
+    use crate::support::mentoring::{agree, ask, open_format, person};
+    open_format(app, staff, 2).await;
+    let mut requests = Vec::new();
+    for name in ["asker-one", "asker-two", "partner"] {
+        let (_, token) = person(app, staff, name, &["mentee"], "NW", &[]).await;
+        requests.push((
+            ask(app, &token, &json!({"topic_ids": [topic]})).await,
+            token,
+        ));
+    }
+    let (to_pair, partner) = &requests[2];
+    let res = crate::support::mentoring::accept(app, *to_pair, owner, &json!({})).await;
+    assert_eq!(res.status(), StatusCode::CREATED, "pair");
+    let pair = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    agree(app, pair, partner, today() + chrono::Duration::days(90)).await;
+    (requests[0].0, requests[1].0, pair)
 }

@@ -144,6 +144,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         reminders: ReminderSettings {
             interval: Duration::from_secs(86_400),
             credit_weeks: 8,
+            silence_weeks: 6,
         },
         metrics_token: Some(Secret::new(TEST_METRICS_TOKEN.as_bytes().to_vec())),
     }

@@ -2,6 +2,7 @@
 //! the steps that bring participants, sessions, roles and sponsorships into a wanted state.
 
 pub mod app;
+pub mod mentoring;
 pub mod participants;
 pub mod pdf;
 pub mod roles;

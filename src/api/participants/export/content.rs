@@ -485,6 +485,13 @@ pub struct PersonalDataExport {
     pub refresh_tokens: Vec<ExportedRefreshToken>,
     /// Forum sponsorships (applied for, running or past).
     pub forum_sponsorships: Vec<SponsorshipResponse>,
+    /// Individual mentoring: the person's requests for a mentor.
+    pub mentoring_requests: Vec<crate::api::individual_mentoring::RequestResponse>,
+    /// Individual mentoring: the pairs the person is part of (as mentor or mentee), with their
+    /// agreements.
+    pub mentoring_pairs: Vec<crate::api::individual_mentoring::PairResponse>,
+    /// The contacts of those pairs (they belong to both people of a pair).
+    pub mentoring_contacts: Vec<crate::api::individual_mentoring::ContactResponse>,
     /// Practice tips the person wrote.
     pub practice_tips: Vec<PracticeTipResponse>,
     /// The PDFs of those practice tips (files in the zip package).
@@ -621,6 +628,8 @@ pub fn gather(
             });
         }
     }
+    let (mentoring_requests, mentoring_pairs, mentoring_contacts) =
+        crate::api::individual_mentoring::of_participant(conn, id)?;
     let export = PersonalDataExport {
         exported_at: Utc::now(),
         account: ExportedAccount {
@@ -770,6 +779,9 @@ pub fn gather(
             )
             .collect(),
         forum_sponsorships: crate::api::forum_sponsorships::of_participant(conn, id)?,
+        mentoring_requests,
+        mentoring_pairs,
+        mentoring_contacts,
         practice_tips: tips,
         practice_tip_documents: rows::tip_documents(conn, person)?
             .into_iter()

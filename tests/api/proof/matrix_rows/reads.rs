@@ -236,6 +236,42 @@ pub fn reads() -> Vec<Row> {
             "401 404 404 404 404 403 200 200",
         ),
         row(
+            "GET /api/v1/mentoring-requests",
+            none,
+            no_body,
+            "401 403 200 200 403 403 200 200",
+        ),
+        row(
+            "GET /api/v1/mentoring-requests/{id}",
+            |w| ids(&[w.mentoring_request]),
+            no_body,
+            "401 403 404 200 403 403 200 200",
+        ),
+        row(
+            "GET /api/v1/mentoring-requests/{id}/mentor-suggestions",
+            |w| ids(&[w.mentoring_request]),
+            no_body,
+            "401 403 404 403 403 403 403 200",
+        ),
+        row(
+            "GET /api/v1/mentoring-pairs",
+            none,
+            no_body,
+            "401 403 200 200 403 403 200 200",
+        ),
+        row(
+            "GET /api/v1/mentoring-pairs/{id}",
+            |w| ids(&[w.pair]),
+            no_body,
+            "401 403 404 404 403 403 200 200",
+        ),
+        row(
+            "GET /api/v1/mentoring-pairs/{id}/contacts",
+            |w| ids(&[w.pair]),
+            no_body,
+            "401 403 404 404 403 403 200 200",
+        ),
+        row(
             "GET /api/v1/forum-sponsorships",
             none,
             no_body,

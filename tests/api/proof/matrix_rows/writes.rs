@@ -311,6 +311,46 @@ pub fn writes() -> Vec<Row> {
             "401 403 403 403 403 403 403 200",
         ),
         row(
+            "POST /api/v1/mentoring-requests",
+            none,
+            |w| Payload::Json(json!({"topic_ids": [w.topic]})),
+            "401 403 201 403 403 403 403 403",
+        ),
+        row(
+            "POST /api/v1/mentoring-requests/{id}/acceptance",
+            |w| ids(&[w.mentoring_request]),
+            empty,
+            "401 403 403 201 403 403 409 422",
+        ),
+        row(
+            "POST /api/v1/mentoring-requests/{id}/withdrawal",
+            |w| ids(&[w.withdrawable_request]),
+            no_body,
+            "401 403 404 403 403 403 403 200",
+        ),
+        row(
+            "PUT /api/v1/mentoring-pairs/{id}/agreement",
+            |w| ids(&[w.pair]),
+            |_| {
+                Payload::Json(crate::support::mentoring::agreement(
+                    today() + chrono::Duration::days(60),
+                ))
+            },
+            "401 403 404 404 403 403 200 200",
+        ),
+        row(
+            "POST /api/v1/mentoring-pairs/{id}/contacts",
+            |w| ids(&[w.pair]),
+            |_| Payload::Json(crate::support::mentoring::phone_call(today())),
+            "401 403 404 404 403 403 201 201",
+        ),
+        row(
+            "POST /api/v1/mentoring-pairs/{id}/ending",
+            |w| ids(&[w.pair]),
+            empty,
+            "401 403 404 404 403 403 200 409",
+        ),
+        row(
             "PUT /api/v1/forum-sponsorships/{id}/evidence",
             |w| ids(&[w.sponsorship]),
             |_| Payload::Json(json!({"post_count": 4, "thread_titles": ["Wärmeplanung"]})),
