@@ -22,7 +22,8 @@ use crate::mail::reminders::sweep;
 
 /// What a run queued.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({"session_reminders": 14, "credit_reminders": 3, "credit_reminder_weeks": 8}))]
+#[schema(example = json!({"session_reminders": 14, "credit_reminders": 3, "credit_reminder_weeks": 8,
+    "silence_reminders": 2, "silence_reminder_weeks": 6}))]
 pub struct ReminderRun {
     /// Day-before reminders queued (sessions starting on the next programme day).
     pub session_reminders: usize,

@@ -56,11 +56,14 @@ fn mentor_of(
     }
 }
 
+/// Accepts a mentoring request and forms the pair.
+///
 /// Accepts an open request and forms the pair (the accepting active mentor, or staff naming the
-/// mentor). One pair per request: a second acceptance, also a concurrent one, is 409, and so is
-/// a mentor who already carries 3 active pairs or the mentee themself; both hold in one
-/// transaction under a lock. Refused with 409 while individual mentoring is not open. The pair
-/// starts today; it records its agreement next. Audited.
+/// mentor). One pair per request: a second acceptance, also a concurrent one, is 409, and so is a
+/// mentor who already carries 3 active pairs or the mentee themself; both hold in one transaction
+/// under a lock. Refused with 409 while individual mentoring is not open. The pair starts today;
+/// it records its agreement next. Audited. Mentees, pending and ended participants and integration
+/// clients get 403; § 3.3.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "accept_mentoring_request",

@@ -68,11 +68,14 @@ pub(super) fn with_credits(
         .collect()
 }
 
-/// Records a contact (the pair's mentor or mentee, or staff) and credits the mentor the hours
-/// of the `individual` format's rule on the contact's day, in the same transaction: the credit
-/// counts in the mentor's credit report in the project year of that day. Refused with 409
-/// before the agreement is recorded or when the format has no credit on that day. The note is
-/// not audited. `Idempotency-Key` makes a retry replay the first answer.
+/// Records a contact of a mentoring pair and credits the mentor (§ 3.3, § 5.4).
+///
+/// Records a contact (the pair's mentor or mentee, or staff) and credits the mentor the hours of
+/// the `individual` format's rule on the contact's day, in the same transaction: the credit counts
+/// in the mentor's credit report in the project year of that day. Refused with 409 before the
+/// agreement is recorded or when the format has no credit on that day. The note is not audited.
+/// `Idempotency-Key` makes a retry replay the first answer. Other participants get 404; pending
+/// and ended participants and integration clients 403.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "record_mentoring_contact",
@@ -196,7 +199,11 @@ pub struct ContactList {
     pub next_cursor: Option<String>,
 }
 
-/// The contacts of a pair by day, with their notes and credits (the pair and staff only).
+/// Lists the contacts of a mentoring pair.
+///
+/// The contacts of a pair by day, with their notes and credits (the pair and staff only). Other
+/// participants get 404 (the notes are confidential, Infobox 2); pending and ended participants
+/// and integration clients 403.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "list_mentoring_contacts",

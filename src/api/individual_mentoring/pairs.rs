@@ -35,7 +35,10 @@ pub struct PairList {
     pub next_cursor: Option<String>,
 }
 
-/// Lists mentoring pairs: staff all, active participants the pairs they are part of.
+/// Lists individual mentoring pairs.
+///
+/// Lists mentoring pairs: staff all, active participants the pairs they are part of. Pending and
+/// ended participants and integration clients get 403; § 3.3.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "list_mentoring_pairs",
@@ -69,8 +72,11 @@ pub async fn list(
     }))
 }
 
+/// One individual mentoring pair with its agreement.
+///
 /// One pair with its agreement and `ETag` (send it as `If-Match` to record the agreement): the
-/// mentor, the mentee and staff.
+/// mentor, the mentee and staff. Other participants get 404 (the pair is confidential, Infobox 2);
+/// pending and ended participants and integration clients 403.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "get_mentoring_pair",
@@ -128,9 +134,12 @@ pub struct AgreementRequest {
     pub end_date: NaiveDate,
 }
 
-/// Records or changes the pair's agreement (the mentor, the mentee or staff; `If-Match` with
-/// the pair's `ETag`). Both sides see it; contacts can be recorded once it exists. Audited
-/// without its texts (they are confidential to the pair).
+/// Records the agreement of a mentoring pair (Infobox 2).
+///
+/// Records or changes the pair's agreement (the mentor, the mentee or staff; `If-Match` with the
+/// pair's `ETag`). Both sides see it; contacts can be recorded once it exists. Audited without its
+/// texts (they are confidential to the pair). Without `If-Match` 428, a stale one 412; other
+/// participants 404; pending and ended participants and integration clients 403.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "record_mentoring_agreement",
@@ -210,8 +219,11 @@ pub struct EndingRequest {
     pub ended_on: Option<NaiveDate>,
 }
 
-/// Ends an active pair (the mentor, the mentee or staff). Contacts up to the last day can still
-/// be recorded afterwards; the mentor's slot is free again. Audited.
+/// Ends an individual mentoring pair.
+///
+/// Ends an active pair (the mentor, the mentee or staff). Contacts up to the last day can still be
+/// recorded afterwards; the mentor's slot is free again. Audited. Other participants get 404;
+/// pending and ended participants and integration clients 403; a pair already ended 409.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "end_mentoring_pair",

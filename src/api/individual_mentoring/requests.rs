@@ -51,10 +51,13 @@ pub struct NewMentoringRequest {
     pub note: Option<String>,
 }
 
-/// Asks for an individual mentor (an active mentee). Refused with 409 while staff have not
-/// opened individual mentoring (the format `individual` is not bookable today) or while the
-/// mentee has an open request. Audited without the note. `Idempotency-Key` makes a retry
-/// replay the first answer.
+/// Asks for an individual mentor (phase 2, § 3.3).
+///
+/// Asks for an individual mentor (an active mentee). Refused with 409 while staff have not opened
+/// individual mentoring (the format `individual` is not bookable today) or while the mentee has an
+/// open request. Audited without the note. `Idempotency-Key` makes a retry replay the first
+/// answer. Everyone else (mentors without the mentee role, staff, pending and ended participants,
+/// integration clients) gets 403.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "create_mentoring_request",
@@ -173,8 +176,11 @@ pub struct RequestFilter {
     pub state: Option<RequestState>,
 }
 
-/// Lists mentoring requests: staff all, a mentee their own, an active mentor the open
-/// requests of others (to accept one).
+/// Lists individual mentoring requests.
+///
+/// Lists mentoring requests: staff all, a mentee their own, an active mentor the open requests of
+/// others (to accept one). Paged with `limit` and `cursor`; pending and ended participants and
+/// integration clients get 403.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "list_mentoring_requests",
@@ -240,7 +246,10 @@ pub async fn list(
     Ok(private_json(&RequestList { items, next_cursor }))
 }
 
+/// One individual mentoring request.
+///
 /// One mentoring request with its `ETag`: staff, the mentee, or (while open) an active mentor.
+/// Other participants get 404; pending and ended participants and integration clients 403.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "get_mentoring_request",
@@ -267,7 +276,10 @@ pub async fn get(
     Ok(json_with_etag(version, &body))
 }
 
-/// Withdraws an open request (its mentee or staff). Audited.
+/// Withdraws an individual mentoring request.
+///
+/// Withdraws an open request (its mentee or staff). Audited. Other participants get 404; pending
+/// and ended participants and integration clients 403; a request that is no longer open 409.
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "withdraw_mentoring_request",

@@ -68,11 +68,14 @@ pub struct SuggestionList {
     pub next_cursor: Option<String>,
 }
 
+/// Suggests mentors for a mentoring request, with the score explained.
+///
 /// Ranks active mentors for an open request (staff and the requesting mentee): 10 points per
 /// requested topic the mentor offers as expertise (4 as interest), 8 when the mentor works in a
 /// wished-for federal state (or the mentee's own, when none was wished), 4 in a bordering state
 /// (the stand-in for distance), minus 3 per active pair; mentors with 3 active pairs are not
-/// suggested. Every part comes with its explanation in the response language.
+/// suggested. Every part comes with its explanation in the response language. Other participants
+/// get 403 or 404; pending and ended participants and integration clients 403 (§ 3.3).
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "list_mentor_suggestions",
