@@ -45,6 +45,7 @@ from mentoring_api_client.api.forum_sponsorships import list_forum_sponsorships
 from mentoring_api_client.api.forums import list_forums
 from mentoring_api_client.api.health import get_readiness
 from mentoring_api_client.api.imports import import_participants
+from mentoring_api_client.api.individual_mentoring import list_mentoring_pairs, list_mentoring_requests
 from mentoring_api_client.api.mail import get_mail_preferences, list_mail_messages
 from mentoring_api_client.api.newsletter import export_newsletter_recipients_csv, list_newsletter_recipients
 from mentoring_api_client.api.participants import (
@@ -67,6 +68,8 @@ from mentoring_api_client.api.topics import list_topics
 from mentoring_api_client.api.webhooks import create_webhook_endpoint, list_webhook_deliveries
 from mentoring_api_client.models import (
     AccountPage,
+    PairList,
+    RequestList,
     ApprovalRequest,
     AuditEventPage,
     ClientCredentials,
@@ -323,6 +326,12 @@ def main(base_url: str, staff_email: str, staff_password: str) -> None:
                    body=File(payload=io.BytesIO(listing.encode()), mime_type="text/csv"))
     result = expect(dry_run, ImportResult)
     assert result.dry_run and result.would_create == 1 and result.created == 0, result
+
+    # Individual mentoring (phase 2) is closed until staff open the format: nobody has asked yet.
+    requests = expect(call(list_mentoring_requests, client=mentor, limit=50), RequestList)
+    assert requests.items == [], requests
+    pairs = expect(call(list_mentoring_pairs, client=staff, limit=50), PairList)
+    assert pairs.items == [], pairs
 
     audit = expect(call(list_audit_events, client=staff, limit=100), AuditEventPage)
     assert any(e.action == "participant.registered" for e in audit.items), [e.action for e in audit.items]
