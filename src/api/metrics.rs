@@ -1,7 +1,8 @@
 //! `GET /metrics`: the Prometheus scrape. Served only when `METRICS_TOKEN` is configured, and
-//! then only to a request carrying exactly that bearer token; everyone else (anonymous callers
-//! and every JWT alike) gets the 404 of an unknown path, so the endpoint neither leaks traffic
-//! figures nor tells that it exists.
+//! then only to a request carrying exactly that bearer token. A request without credentials gets
+//! the 401 every protected operation gives; with credentials, an instance without the token
+//! answers 404 (there is no scrape) and a wrong token, any JWT included, 401. The refusals tell
+//! nothing about traffic.
 
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
@@ -44,7 +45,8 @@ mentoring_queue_messages{queue="webhook",status="pending"} 4
 /// connections (`mentoring_db_pool_connections`); and the mail and webhook queues' pending and
 /// failed messages (`mentoring_queue_messages`, counted in the database at each scrape, absent
 /// when the database did not answer). Served only when `METRICS_TOKEN` is configured, to requests
-/// sending it as bearer token (Prometheus: `authorization: {credentials: …}`); otherwise 404.
+/// sending it as bearer token (Prometheus: `authorization: {credentials: …}`). No or another
+/// token (staff JWTs too) is 401; an instance without `METRICS_TOKEN` answers 404.
 #[utoipa::path(
     tag = "health",
     operation_id = "get_metrics",
@@ -52,7 +54,8 @@ mentoring_queue_messages{queue="webhook",status="pending"} 4
     responses(
         (status = 200, description = "The metrics in the OpenMetrics text format.",
             content_type = OPENMETRICS, body = String, example = json!(EXAMPLE)),
-        (status = 404, description = "No `METRICS_TOKEN` is configured, or the request did not send it.")
+        (status = 401, description = "No bearer token, or not the `METRICS_TOKEN` (JWTs included)."),
+        (status = 404, description = "No `METRICS_TOKEN` is configured: this instance has no scrape.")
     )
 )]
 #[get("/metrics")]
@@ -62,18 +65,20 @@ pub async fn get_metrics(
     metrics: web::Data<Metrics>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let Some(expected) = settings.metrics_token.as_ref() else {
-        return Err(AppError::NotFound);
-    };
+    let refused = || AppError::Unauthorized("send the METRICS_TOKEN as bearer token".into());
     let presented = req
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map_or("", |(_, token)| token);
-    if !same_secret(presented.as_bytes(), expected.expose()) {
+        .map(|(_, token)| token)
+        .ok_or_else(refused)?;
+    let Some(expected) = settings.metrics_token.as_ref() else {
         return Err(AppError::NotFound);
+    };
+    if !same_secret(presented.as_bytes(), expected.expose()) {
+        return Err(refused());
     }
     let state = pool.state();
     metrics.set_pool(PoolUse {

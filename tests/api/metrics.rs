@@ -109,7 +109,9 @@ async fn pool_and_queue_depths_are_reported(app: TestApp) {
 async fn only_the_metrics_token_opens_the_scrape(mut app: TestApp) {
     // Staff, participant and integration JWTs are covered by the authorization matrix.
     for token in [None, Some("wrong-token"), Some(&TEST_METRICS_TOKEN[1..])] {
-        assert_problem(app.get("/metrics", token).await, StatusCode::NOT_FOUND).await;
+        let res = app.get("/metrics", token).await;
+        assert_eq!(res.headers()["www-authenticate"], "Bearer");
+        assert_problem(res, StatusCode::UNAUTHORIZED).await;
     }
     let res = app
         .client
@@ -124,9 +126,11 @@ async fn only_the_metrics_token_opens_the_scrape(mut app: TestApp) {
         "the scheme is case-insensitive"
     );
 
-    // Without METRICS_TOKEN there is no scrape at all, whatever is sent.
+    // Without METRICS_TOKEN there is no scrape at all: any credentials get 404, none 401.
     app.restart_with(|settings| settings.metrics_token = None)
         .await;
     let res = app.get("/metrics", Some(TEST_METRICS_TOKEN)).await;
     assert_problem(res, StatusCode::NOT_FOUND).await;
+    let res = app.get("/metrics", None).await;
+    assert_problem(res, StatusCode::UNAUTHORIZED).await;
 }

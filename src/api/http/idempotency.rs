@@ -8,6 +8,7 @@
 use actix_web::HttpResponse;
 use actix_web::http::header;
 use chrono::NaiveDateTime;
+use utoipa::IntoParams;
 
 use crate::auth::secret::sha256_hex;
 use crate::db::DbConnection;
@@ -19,6 +20,23 @@ pub const HEADER: &str = "Idempotency-Key";
 
 /// Longest accepted key.
 const MAX_KEY_LENGTH: usize = 255;
+
+/// The optional header of a create as the contract documents it; handlers read it with
+/// [`key_of`]. The pattern is what survives HTTP: visible ASCII, spaces only inside.
+#[derive(Debug, IntoParams)]
+#[into_params(parameter_in = Header)]
+pub struct IdempotencyKeyHeader {
+    /// Makes a retry replay the first answer (1–255 visible ASCII characters).
+    #[param(
+        rename = "Idempotency-Key",
+        value_type = String,
+        required = false,
+        min_length = 1,
+        max_length = 255,
+        pattern = "^[!-~]([ -~]{0,253}[!-~])?$"
+    )]
+    pub idempotency_key: Option<String>,
+}
 
 /// The key of a request, if it sent one (400 when empty, too long or not visible ASCII).
 pub fn key_of(req: &actix_web::HttpRequest) -> Result<Option<String>, AppError> {

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::{PairResponse, pair_response, require_open_format};
 use crate::api::access::Viewer;
-use crate::api::http::idempotency::{self, Created};
+use crate::api::http::idempotency::{self, Created, IdempotencyKeyHeader};
 use crate::api::http::json_object::JsonObject;
 use crate::auth::Caller;
 use crate::db::models::audit_events::{self, Change};
@@ -69,7 +69,7 @@ fn mentor_of(
     operation_id = "accept_mentoring_request",
     params(
         ("id" = i64, Path, description = "Request id."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry replay the first answer (1–255 visible ASCII characters).")
+        IdempotencyKeyHeader
     ),
     request_body = AcceptanceRequest,
     responses(

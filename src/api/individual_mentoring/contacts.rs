@@ -9,7 +9,7 @@ use validator::Validate;
 
 use super::{ContactResponse, contact_response, visible_pair};
 use crate::api::access::Viewer;
-use crate::api::http::idempotency::{self, Created};
+use crate::api::http::idempotency::{self, Created, IdempotencyKeyHeader};
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::response::private_json;
 use crate::auth::Caller;
@@ -81,7 +81,7 @@ pub(super) fn with_credits(
     operation_id = "record_mentoring_contact",
     params(
         ("id" = i64, Path, description = "Pair id."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry replay the first answer (1–255 visible ASCII characters).")
+        IdempotencyKeyHeader
     ),
     request_body = NewContactRequest,
     responses(

@@ -10,7 +10,7 @@ use validator::Validate;
 use super::{RequestResponse, request_response, require_open_format, visible_request};
 use crate::api::access::Viewer;
 use crate::api::http::etag::json_with_etag;
-use crate::api::http::idempotency::{self, Created};
+use crate::api::http::idempotency::{self, Created, IdempotencyKeyHeader};
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::private_json;
@@ -61,7 +61,7 @@ pub struct NewMentoringRequest {
 #[utoipa::path(
     tag = "individual-mentoring",
     operation_id = "create_mentoring_request",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry replay the first answer (1–255 visible ASCII characters).")),
+    params(IdempotencyKeyHeader),
     request_body = NewMentoringRequest,
     responses(
         (status = 201, description = "Asked; mentors can now be suggested and accept.", body = RequestResponse,

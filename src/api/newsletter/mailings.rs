@@ -7,7 +7,7 @@ use utoipa::ToSchema;
 use validator::Validate;
 
 use super::NewsletterContact;
-use crate::api::http::idempotency::{self, Created};
+use crate::api::http::idempotency::{self, Created, IdempotencyKeyHeader};
 use crate::api::http::json_object::JsonObject;
 use crate::api::http::pagination::PageParams;
 use crate::api::http::response::private_json;
@@ -215,7 +215,7 @@ fn record(
 #[utoipa::path(
     tag = "newsletter",
     operation_id = "create_newsletter_mailing",
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry replay the first answer (1–255 visible ASCII characters).")),
+    params(IdempotencyKeyHeader),
     request_body = MailingRequest,
     responses(
         (status = 201, description = "Sent (or replayed): how many messages, whom it welcomed.", body = MailingResponse,

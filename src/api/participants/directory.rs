@@ -29,11 +29,11 @@ pub struct DirectoryFilter {
     pub federal_state: Option<FederalState>,
     /// Kind of the project running today.
     pub project_kind: Option<ProjectKind>,
-    /// Words in the name (case-insensitive, 2–100 characters).
+    /// Words in the name (case-insensitive, 2–100 characters, at least two of them not blank).
     #[param(
         min_length = 2,
         max_length = 100,
-        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*$"
+        pattern = r"^[^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*[^\s\u0000-\u001F\u007F-\u009F][^\u0000-\u001F\u007F-\u009F]*$"
     )]
     pub name: Option<String>,
     /// A topic of expertise or interest (id from `GET /topics`).
@@ -46,9 +46,10 @@ impl DirectoryFilter {
         status: Option<ParticipantStatus>,
         listed_only: bool,
     ) -> Result<ListFilter, AppError> {
-        // A blank `name=` is refused like any name under 2 characters, as its schema says.
+        // Control characters are refused before trimming (which would drop a trailing form
+        // feed); a blank `name=` is refused like any name under 2 characters, as its schema says.
+        require_plain("name", self.name.as_deref(), 100)?;
         let name = self.name.as_deref().map(str::trim);
-        require_plain("name", name, 100)?;
         if name.is_some_and(|n| !(2..=100).contains(&n.chars().count())) {
             return Err(AppError::BadRequest(
                 "name must have 2 to 100 characters".to_owned(),

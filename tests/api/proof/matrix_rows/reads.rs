@@ -17,12 +17,12 @@ pub fn reads() -> Vec<Row> {
             "200 200 200 200 200 200 200 200",
         ),
         // The scrape takes only METRICS_TOKEN (set on every test server): no JWT of any role
-        // opens it, and the refusal looks like an unknown path.
+        // opens it.
         row(
             "GET /metrics",
             none,
             no_body,
-            "404 404 404 404 404 404 404 404",
+            "401 401 401 401 401 401 401 401",
         ),
         row(
             "GET /api/v1/me",
