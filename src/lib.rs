@@ -23,4 +23,5 @@ pub mod openapi;
 pub mod request_context;
 pub mod routes;
 pub mod startup;
+pub mod typeset;
 pub mod webhook_worker;

@@ -178,10 +178,14 @@ fn practice_tip_routes(cfg: &mut ServiceConfig) {
 }
 
 fn credit_report_routes(cfg: &mut ServiceConfig) {
-    use api::credit_reports::{dashboard, overview, overview_csv, personal, report_files};
+    use api::credit_reports::{
+        certificate, dashboard, overview, overview_csv, personal, report_files,
+    };
     cfg.service(personal::get_credit_report)
         .service(report_files::get_nki_text)
         .service(report_files::export_csv)
+        .service(certificate::get_certificate)
+        .service(api::certificates::verify_certificate)
         .service(overview::list_credit_reports)
         .service(overview_csv::export_credit_reports)
         .service(dashboard::get_programme_dashboard)

@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod certificates;
 pub mod codes;
 pub mod credit_reports;
 pub mod email_changes;

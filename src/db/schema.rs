@@ -684,6 +684,26 @@ diesel::joinable!(account_tokens -> accounts (account_id));
 diesel::joinable!(credit_reminders -> participants (participant_id));
 diesel::joinable!(mentoring_request_topics -> mentoring_requests (request_id));
 diesel::joinable!(mentoring_contacts -> mentoring_pairs (pair_id));
+diesel::table! {
+    /// Issued participation certificates and what each stated.
+    certificates (code) {
+        code -> Text,
+        participant_id -> BigInt,
+        project_id -> BigInt,
+        project_year -> Integer,
+        content_sha256 -> Text,
+        year_start -> Date,
+        year_end -> Date,
+        activity_count -> Integer,
+        total_hours -> Integer,
+        min_hours -> Nullable<Integer>,
+        status -> Text,
+        issued_at -> Timestamp,
+        last_issued_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(certificates -> participants (participant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
     audit_events,
@@ -730,4 +750,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     mentoring_request_topics,
     mentoring_pairs,
     mentoring_contacts,
+    certificates,
 );

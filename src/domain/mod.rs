@@ -3,6 +3,7 @@
 pub mod account;
 pub mod attendance;
 pub mod catalogue;
+pub mod certificate;
 pub mod codes;
 pub mod contact_sheet;
 pub mod credit;

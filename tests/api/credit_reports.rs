@@ -3,6 +3,7 @@
 //! `credits::grant`, the one path every credit takes; session credits belong to real sessions.
 
 mod access;
+mod certificate;
 mod end_to_end;
 mod overview;
 mod personal;

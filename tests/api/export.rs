@@ -397,6 +397,11 @@ async fn export_and_package_hold_a_row_of_every_table_and_the_files(app: TestApp
         )
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
+    // A participation certificate (certificates).
+    let res = app
+        .get(&format!("{me_path}/certificate.pdf"), Some(&token))
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
 
     // What only staff accounts write, written for the person's account directly.
     let pool = app.pool.clone();

@@ -2,6 +2,7 @@
 //! final report, the staff overview of all mentors, and the programme dashboard. They read only
 //! the `credits` ledger for what counts.
 
+pub mod certificate;
 pub mod dashboard;
 pub mod nki_text;
 pub mod overview;

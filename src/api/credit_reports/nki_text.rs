@@ -10,12 +10,12 @@ use super::views::{CreditItem, CreditReport};
 use crate::domain::credit::days_de;
 use crate::domain::lang::Lang;
 
-fn date_de(day: NaiveDate) -> String {
+pub(super) fn date_de(day: NaiveDate) -> String {
     day.format("%d.%m.%Y").to_string()
 }
 
 /// "5 Arbeitstage (40 Stunden)", "1 Arbeitstag (8 Stunden)".
-fn time_de(hours: i32) -> String {
+pub(super) fn time_de(hours: i32) -> String {
     let unit = if hours == 8 {
         "Arbeitstag"
     } else {

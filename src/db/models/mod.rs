@@ -4,6 +4,7 @@ pub mod account_tokens;
 pub mod accounts;
 pub mod audit_events;
 pub mod calendar_feed_tokens;
+pub mod certificates;
 pub mod contact_sheets;
 pub mod credit_reports;
 pub mod credit_sources;

@@ -138,6 +138,11 @@ pub const COVERED_TABLES: &[Coverage] = &[
     covered("session_reminders", "session_reminders", "participant_id"),
     covered("credit_reminders", "credit_reminders", "participant_id"),
     covered(
+        "certificates",
+        "certificates",
+        "participant_id (what each participation certificate stated)",
+    ),
+    covered(
         "account_tokens",
         "account_tokens",
         "account_id (times only, never the token digest)",

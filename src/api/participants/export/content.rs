@@ -23,6 +23,7 @@ use crate::api::practice_tips::views::PracticeTipResponse;
 use crate::api::sessions::mentees::{QuestionResponse, question_response};
 use crate::db::DbConnection;
 use crate::db::models::audit_events::{self, Filter};
+use crate::db::models::certificates::{self, Certificate};
 use crate::db::models::credits::CreditSource;
 use crate::db::models::participants::Participant;
 use crate::db::models::personal_export::{self as rows, Person};
@@ -338,6 +339,52 @@ pub struct ExportedOutboxEvent {
     pub email: Option<String>,
 }
 
+/// A participation certificate issued for the person and what it stated.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ExportedCertificate {
+    /// Verification code.
+    pub code: String,
+    /// The project.
+    pub project_id: i64,
+    /// The project year.
+    pub project_year: i32,
+    /// First day of the year.
+    pub year_start: NaiveDate,
+    /// Last day of the year.
+    pub year_end: NaiveDate,
+    /// Counted activities listed.
+    pub activity_count: i32,
+    /// Counted hours.
+    pub total_hours: i32,
+    /// The minimum in hours, if any.
+    #[schema(required = true)]
+    pub min_hours: Option<i32>,
+    /// Code of the minimum's status as stated.
+    pub status: String,
+    /// First issued.
+    pub issued_at: DateTime<Utc>,
+    /// Last handed out.
+    pub last_issued_at: DateTime<Utc>,
+}
+
+impl From<Certificate> for ExportedCertificate {
+    fn from(c: Certificate) -> Self {
+        Self {
+            code: c.code,
+            project_id: c.project_id,
+            project_year: c.project_year,
+            year_start: c.year_start,
+            year_end: c.year_end,
+            activity_count: c.activity_count,
+            total_hours: c.total_hours,
+            min_hours: c.min_hours,
+            status: c.status,
+            issued_at: c.issued_at.and_utc(),
+            last_issued_at: c.last_issued_at.and_utc(),
+        }
+    }
+}
+
 /// An `Idempotency-Key` the person's account sent with a create. The stored answer is not
 /// repeated: it is a copy of the created record, which the export holds under its own key.
 #[derive(Debug, Serialize, ToSchema)]
@@ -434,6 +481,7 @@ pub struct ExportedEndpoint {
     "mentoring_contacts": [],
     "session_reminders": [],
     "credit_reminders": [],
+    "certificates": [],
     "topics_proposed": [],
     "outbox_events": [],
     "idempotency_keys": [],
@@ -509,6 +557,8 @@ pub struct PersonalDataExport {
     pub session_reminders: Vec<ExportedSessionReminder>,
     /// Reminders of the KSM2 minimum, with the credits they named.
     pub credit_reminders: Vec<ExportedCreditReminder>,
+    /// Participation certificates issued, with what each stated.
+    pub certificates: Vec<ExportedCertificate>,
     /// Topics the person proposed.
     pub topics_proposed: Vec<ExportedTopic>,
     /// Events told to the community platform about the person and their contributions.
@@ -800,6 +850,10 @@ pub fn gather(
         account_tokens: account_tokens_of(conn, person.account_id)?,
         session_reminders: session_reminders_of(conn, person.participant_id)?,
         credit_reminders: credit_reminders_of(conn, person.participant_id)?,
+        certificates: certificates::of_participant(conn, person.participant_id)?
+            .into_iter()
+            .map(ExportedCertificate::from)
+            .collect(),
         newsletter_welcomes: rows::newsletter_welcomes(conn, person)?
             .into_iter()
             .map(|w| ExportedWelcome {

@@ -320,6 +320,19 @@ pub fn reads() -> Vec<Row> {
             "401 403 403 403 403 403 200 200",
         ),
         row(
+            "GET /api/v1/participants/{id}/certificate.pdf",
+            |w| ids(&[w.owner_id]),
+            no_body,
+            "401 403 403 403 403 403 200 200",
+        ),
+        // Staff pass the role check and learn that no certificate has this code.
+        row(
+            "GET /api/v1/certificates/{code}",
+            |_| vec!["0000-0000-0000".to_owned()],
+            no_body,
+            "401 403 403 403 403 403 403 404",
+        ),
+        row(
             "GET /api/v1/credit-reports",
             none,
             no_body,
