@@ -190,7 +190,8 @@ fn credit_report_routes(cfg: &mut ServiceConfig) {
         .service(overview_csv::export_credit_reports)
         .service(dashboard::get_programme_dashboard)
         .service(api::statistics::get_statistics)
-        .service(api::statistics::table::export_statistics);
+        .service(api::statistics::table::export_statistics)
+        .service(api::statistics::summary_pdf::export_statistics_pdf);
 }
 
 fn newsletter_and_event_routes(cfg: &mut ServiceConfig) {

@@ -37,7 +37,9 @@ from mentoring_api_client.api.credit_reports import (
     export_credit_report_csv,
     get_credit_report,
     get_credit_report_nki_text,
+    get_participation_certificate,
     list_credit_reports,
+    verify_certificate,
 )
 from mentoring_api_client.api.events import list_events
 from mentoring_api_client.api.formats import list_formats
@@ -63,11 +65,12 @@ from mentoring_api_client.api.sessions import (
     list_sessions,
     propose_session,
 )
-from mentoring_api_client.api.statistics import export_statistics_csv, get_statistics
+from mentoring_api_client.api.statistics import export_statistics_csv, export_statistics_pdf, get_statistics
 from mentoring_api_client.api.topics import list_topics
 from mentoring_api_client.api.webhooks import create_webhook_endpoint, list_webhook_deliveries
 from mentoring_api_client.models import (
     AccountPage,
+    CertificateResponse,
     PairList,
     RequestList,
     ApprovalRequest,
@@ -298,6 +301,15 @@ def main(base_url: str, staff_email: str, staff_password: str) -> None:
     assert "„Wärmeplanung kompakt“" in nki and "erreichte Personen: 25" in nki, nki
     report_csv = text_of(call(export_credit_report_csv, participant, client=mentor))
     assert "Wärmeplanung kompakt" in report_csv and len(report_csv.splitlines()) == 2, report_csv
+    # The certificate's code comes in a header, so this call reads the detailed response.
+    touched.add("get_participation_certificate")
+    issued = get_participation_certificate.sync_detailed(participant, client=mentor)
+    assert issued.status_code == 200, issued.status_code
+    assert expect(issued.parsed, File).payload.read().startswith(b"%PDF-")
+    code = issued.headers["certificate-code"]
+    verified = expect(call(verify_certificate, code.lower(), client=staff), CertificateResponse)
+    assert verified.code == code and verified.total_hours == report.total_hours, verified
+    assert not verified.superseded, verified
 
     year = starts.year
     overview = expect(call(list_credit_reports, client=staff, year=year), CreditOverviewPage)
@@ -307,6 +319,8 @@ def main(base_url: str, staff_email: str, staff_password: str) -> None:
     assert statistics.activities.sessions_held >= 1 and statistics.participants.active == 1, statistics
     table = text_of(call(export_statistics_csv, client=staff, year=year))
     assert table.splitlines()[-1].startswith("Gesamt;Gesamt;1;"), table
+    summary = expect(call(export_statistics_pdf, client=staff, year=year), File).payload.read()
+    assert summary.startswith(b"%PDF-"), summary[:20]
 
     recipients = expect(call(list_newsletter_recipients, client=staff), RecipientPage)
     assert [r.participant_id for r in recipients.items] == [participant], recipients

@@ -27,6 +27,7 @@ use crate::domain::statistics::{
 };
 use crate::error::AppError;
 
+pub mod summary_pdf;
 pub mod table;
 
 /// Which calendar year.
@@ -438,6 +439,16 @@ fn build(conn: &mut DbConnection, year: i32, lang: Lang) -> Result<Statistics, A
         by_project_kind,
         monthly: series.into_iter().map(MonthPoint::from).collect(),
     })
+}
+
+/// The figures of `?year=` with German labels, as the CSV and PDF files show them.
+pub(super) async fn german_figures(
+    pool: &DbPool,
+    params: &StatisticsParams,
+) -> Result<(i32, Statistics), AppError> {
+    let year = crate::api::credit_reports::calendar_year(params.year)?;
+    let stats = db::run(pool, move |conn| build(conn, year, Lang::De)).await?;
+    Ok((year, stats))
 }
 
 /// The programme's figures of a calendar year (staff), for the reporting to the ministry:

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use crate::on_both_backends;
 use crate::support::app::TestApp;
 use crate::support::participants::registration;
+use crate::support::pdf::read_pdf;
 use crate::support::sessions::{cast, held_session, session_credits};
 
 on_both_backends!(statistics_count_people_activities_and_credits_by_group_and_month);
@@ -224,7 +225,42 @@ async fn statistics_count_people_activities_and_credits_by_group_and_month(app: 
         "{csv}"
     );
 
-    for path in ["/api/v1/statistics", "/api/v1/statistics.csv"] {
+    // The same figures as a one-page PDF.
+    let res = app
+        .get(
+            &format!("/api/v1/statistics.pdf?year={year}"),
+            Some(&c.staff),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        format!("attachment; filename=\"statistik-{year}.pdf\"").as_str()
+    );
+    let pdf = res.bytes().await.unwrap();
+    if let Some((text, ink)) = read_pdf(&pdf) {
+        for expected in [
+            format!("Kennzahlen {year}"),
+            "3 aktiv zum Stichtag (2 Mentorinnen und Mentoren, 1 Mentees); 4 neu, 1 beendet"
+                .to_owned(),
+            "1 durchgeführt, 25 erreichte Personen".to_owned(),
+            "15 Arbeitstage (120 Stunden)".to_owned(),
+            "Nordrhein-Westfalen 3 3 0 2 1 15".to_owned(),
+            "Masterplanmanagement 0 1 1 0 0 0".to_owned(),
+            "Gesamt 3 4 1 2 1 15".to_owned(),
+            "Seite 1 von 1".to_owned(),
+        ] {
+            assert!(text.contains(&expected), "missing {expected:?} in:\n{text}");
+        }
+        assert!(ink > 0.002, "dark share {ink}");
+    }
+
+    for path in [
+        "/api/v1/statistics",
+        "/api/v1/statistics.csv",
+        "/api/v1/statistics.pdf",
+    ] {
         let bad = app.get(&format!("{path}?year=1999"), Some(&c.staff)).await;
         assert_eq!(bad.status(), StatusCode::BAD_REQUEST, "{path}");
     }

@@ -3,13 +3,13 @@
 //! project and year, every counted activity with its date, format and credited days, the sum and
 //! the minimum's status, and a verification code staff look up with `GET /certificates/{code}`.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, get, web};
 use chrono::Utc;
 
 use super::nki_text::{date_de, time_de};
 use super::personal::{ReportParams, load};
 use super::views::{CreditItem, CreditReport};
+use crate::api::http::pdf_export;
 use crate::auth::Caller;
 use crate::auth::secret::sha256_hex;
 use crate::db::models::certificates::{self, Certificate};
@@ -294,21 +294,14 @@ pub async fn get_certificate(
         Ok((person, certificate))
     })
     .await?;
-    let code = certificate.code;
-    let pdf = web::block(move || render(&report, &person, &code).map(|pdf| (pdf, code)))
-        .await
-        .map_err(AppError::internal)??;
-    let (pdf, code) = pdf;
-    Ok(HttpResponse::Ok()
-        .content_type("application/pdf")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header((CODE_HEADER, code))
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!(
-                "attachment; filename=\"teilnahmebescheinigung-projektjahr-{}.pdf\"",
-                certificate.project_year
-            ),
-        ))
-        .body(pdf))
+    let (year, code) = (certificate.project_year, certificate.code);
+    let printed = code.clone();
+    let pdf = pdf_export::typeset(move || render(&report, &person, &printed)).await?;
+    Ok(pdf_export::attachment(
+        &format!("teilnahmebescheinigung-projektjahr-{year}.pdf"),
+        pdf,
+        |response| {
+            response.insert_header((CODE_HEADER, code));
+        },
+    ))
 }

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod json_object;
 pub mod language;
 pub mod pagination;
+pub mod pdf_export;
 pub mod query_text;
 pub mod response;
 pub mod upload;

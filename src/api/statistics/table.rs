@@ -3,11 +3,10 @@
 
 use actix_web::{HttpResponse, get, web};
 
-use super::{ParticipantFigures, Statistics, StatisticsParams, build};
+use super::{ParticipantFigures, Statistics, StatisticsParams, german_figures};
 use crate::api::http::csv_export;
 use crate::auth::StaffCaller;
-use crate::db::{self, DbPool};
-use crate::domain::lang::Lang;
+use crate::db::DbPool;
 use crate::error::AppError;
 
 const CSV_HEADER: [&str; 9] = [
@@ -83,7 +82,6 @@ pub async fn export_statistics(
     params: web::Query<StatisticsParams>,
     pool: web::Data<DbPool>,
 ) -> Result<HttpResponse, AppError> {
-    let year = crate::api::credit_reports::calendar_year(params.year)?;
-    let stats = db::run(&pool, move |conn| build(conn, year, Lang::De)).await?;
+    let (year, stats) = german_figures(&pool, &params).await?;
     csv_export::attachment(&format!("statistik-{year}.csv"), &csv_table(&stats))
 }

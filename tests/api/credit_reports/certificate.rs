@@ -3,8 +3,6 @@
 //! whose verification code stays while the content does, changes with it, survives concurrent
 //! requests, and is checked by staff only.
 
-use std::process::Command;
-
 use chrono::Duration;
 use mentoring_api::db::models::credits::CreditSource;
 use reqwest::StatusCode;
@@ -13,66 +11,13 @@ use serde_json::{Value, json};
 use super::{grant, held_webinar, participant, registration_with, start_for_year_two, today};
 use crate::on_both_backends;
 use crate::support::app::{TestApp, assert_problem};
+use crate::support::pdf::read_pdf;
 
 on_both_backends!(
     the_certificate_states_the_year_and_its_code_follows_the_content,
     concurrent_requests_for_one_content_get_one_code,
     only_the_mentor_and_staff_get_it_and_only_staff_verify,
 );
-
-/// `Some(output)` of a poppler tool, `None` when poppler-utils is missing and
-/// `REQUIRE_PDF_TOOLS` is not set (CI sets it and installs them).
-fn poppler(tool: &str, args: &[&str]) -> Option<Vec<u8>> {
-    match Command::new(tool).args(args).output() {
-        Ok(out) => {
-            assert!(
-                out.status.success(),
-                "{tool} failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            Some(out.stdout)
-        }
-        Err(e) => {
-            assert!(
-                std::env::var("REQUIRE_PDF_TOOLS").is_err(),
-                "REQUIRE_PDF_TOOLS is set but {tool} does not run: {e}"
-            );
-            eprintln!("note: {tool} is missing (poppler-utils); the rendering check was skipped");
-            None
-        }
-    }
-}
-
-/// The PDF's words as pdftotext reads them (one space between), and the share of dark pixels on its first page as
-/// pdftoppm renders it (grey PGM at 50 dpi).
-fn read_pdf(pdf: &[u8]) -> Option<(String, f64)> {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("certificate.pdf");
-    std::fs::write(&file, pdf).unwrap();
-    let path = file.to_str().unwrap();
-    let text = poppler("pdftotext", &[path, "-"])?;
-    let image = poppler(
-        "pdftoppm",
-        &["-gray", "-r", "50", "-f", "1", "-l", "1", path],
-    )?;
-    // PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
-    let header_end = image
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(2)
-        .map(|(i, _)| i + 1)
-        .expect("a PGM header");
-    assert!(image.starts_with(b"P5"), "pdftoppm -gray writes PGM");
-    let pixels = &image[header_end..];
-    let dark = pixels.iter().filter(|p| **p < 128).count();
-    // Lines wrap where the layout chose; the checks read the words in order.
-    let words: Vec<&str> = std::str::from_utf8(&text)
-        .unwrap()
-        .split_whitespace()
-        .collect();
-    Some((words.join(" "), dark as f64 / pixels.len() as f64))
-}
 
 async fn certificate(app: &TestApp, id: i64, token: &str) -> (String, Vec<u8>) {
     let res = app

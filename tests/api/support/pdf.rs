@@ -1,6 +1,8 @@
 //! Real PDFs for upload tests, made with lopdf: plain ones with a page count and text, ones saved
-//! with compressed object streams, and the kinds the service refuses (JavaScript, embedded files).
+//! with compressed object streams, and the kinds the service refuses (JavaScript, embedded files);
+//! and reading the PDFs the service makes back with poppler ([`read_pdf`]).
 
+use std::process::Command;
 use std::sync::LazyLock;
 
 use lopdf::{Dictionary, Document, Object, Stream, dictionary};
@@ -127,4 +129,59 @@ pub async fn assert_refused(res: reqwest::Response, code: &str, label: &str) {
         detail.starts_with(&format!("{code}: ")),
         "{label}: {detail}"
     );
+}
+
+/// `Some(output)` of a poppler tool, `None` when poppler-utils is missing and
+/// `REQUIRE_PDF_TOOLS` is not set (CI sets it and installs them).
+fn poppler(tool: &str, args: &[&str]) -> Option<Vec<u8>> {
+    match Command::new(tool).args(args).output() {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "{tool} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            Some(out.stdout)
+        }
+        Err(e) => {
+            assert!(
+                std::env::var("REQUIRE_PDF_TOOLS").is_err(),
+                "REQUIRE_PDF_TOOLS is set but {tool} does not run: {e}"
+            );
+            eprintln!("note: {tool} is missing (poppler-utils); the rendering check was skipped");
+            None
+        }
+    }
+}
+
+/// The PDF's words as pdftotext reads them (one space between), and the share of dark pixels on its first page as
+/// pdftoppm renders it (grey PGM at 50 dpi).
+pub fn read_pdf(pdf: &[u8]) -> Option<(String, f64)> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("certificate.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let path = file.to_str().unwrap();
+    let text = poppler("pdftotext", &["-layout", path, "-"])?;
+    let image = poppler(
+        "pdftoppm",
+        &["-gray", "-r", "50", "-f", "1", "-l", "1", path],
+    )?;
+    // PGM: "P5\n<w> <h>\n255\n" then one byte per pixel.
+    let header_end = image
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(2)
+        .map(|(i, _)| i + 1)
+        .expect("a PGM header");
+    assert!(image.starts_with(b"P5"), "pdftoppm -gray writes PGM");
+    let pixels = &image[header_end..];
+    let dark = pixels.iter().filter(|p| **p < 128).count();
+    // `-layout` keeps a table row on one line; lines wrap where the layout chose, so the
+    // checks read the words in order.
+    let words: Vec<&str> = std::str::from_utf8(&text)
+        .unwrap()
+        .split_whitespace()
+        .collect();
+    Some((words.join(" "), dark as f64 / pixels.len() as f64))
 }

@@ -362,5 +362,11 @@ pub fn reads() -> Vec<Row> {
             no_body,
             "401 403 403 403 403 403 403 200",
         ),
+        row(
+            "GET /api/v1/statistics.pdf",
+            none,
+            no_body,
+            "401 403 403 403 403 403 403 200",
+        ),
     ]
 }
