@@ -84,7 +84,7 @@ pub struct CertificateResponse {
     tag = "credit-reports",
     operation_id = "verify_certificate",
     params(("code" = String, Path, description = "The verification code, e.g. `7KQ3-M2XD-9FTB`.",
-        pattern = r"^[0-9A-Za-z -]{12,20}$")),
+        pattern = r"^-*([0-9A-TV-Za-tv-z]-*){12}$")),
     responses(
         (status = 200, description = "The certificate was issued by this programme.", body = CertificateResponse),
         (status = 400, description = "Not a verification code."),
@@ -130,4 +130,43 @@ pub async fn verify_certificate(
     })
     .await?;
     Ok(lang.private_json(&response))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The `pattern` the document states for `{code}`: twelve digits or letters other than U,
+    /// hyphens anywhere (the service also ignores spaces).
+    fn documented_pattern() -> regex::Regex {
+        use utoipa::Path;
+        let operation = serde_json::to_value(__path_verify_certificate::operation()).unwrap();
+        let pattern = operation["parameters"][0]["schema"]["pattern"]
+            .as_str()
+            .unwrap();
+        regex::Regex::new(pattern).unwrap()
+    }
+
+    #[test]
+    fn what_the_pattern_admits_is_a_code_and_the_rest_is_not() {
+        let pattern = documented_pattern();
+        for typed in [
+            "7KQ3-M2XD-9FTB",
+            "7kq3m2xd9ftb",
+            "--oooo-iiii-llll-",
+            "0123456789AB",
+        ] {
+            assert!(pattern.is_match(typed), "{typed}");
+            assert!(normalise(typed).is_some(), "{typed}");
+        }
+        for typed in [
+            "7KQ3-M2XD-9FTU",
+            "7KQ3-M2XD-9FT",
+            "7KQ3-M2XD-9FTBA",
+            "ÄKQ3-M2XD-9FTB",
+        ] {
+            assert!(!pattern.is_match(typed), "{typed}");
+            assert!(normalise(typed).is_none(), "{typed}");
+        }
+    }
 }

@@ -23,6 +23,7 @@ pub mod programme_time;
 pub mod refresh_token;
 pub mod session;
 pub mod sponsorship;
+pub mod spreadsheet;
 pub mod statistics;
 pub mod text;
 pub mod upload;

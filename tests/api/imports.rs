@@ -151,6 +151,33 @@ async fn importing_again_changes_nothing(app: TestApp) {
     );
 }
 
+/// The office exports the list, edits it in Excel and imports it again: the apostrophe the export
+/// put before `+49 …` (so Excel does not read a formula) does not make the phone invalid.
+async fn an_exported_list_imports_back_as_it_is(app: TestApp) {
+    let staff = app.staff_token().await;
+    let (id, _, _) = app
+        .register(&registration(
+            "export@example.org",
+            "first_project",
+            &["mentor"],
+        ))
+        .await;
+    let res = app.get("/api/v1/participants.csv", Some(&staff)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let exported = res.bytes().await.unwrap().to_vec();
+    let text = String::from_utf8(exported.clone()).unwrap();
+    assert!(text.contains(";'+49 30 1234567;"), "{text}");
+    let rows = app.participant_rows();
+    let report = imported(&app, &staff, "", exported).await;
+    assert_eq!(
+        (report["created"].as_i64(), report["existing"].as_i64()),
+        (Some(0), Some(1)),
+        "{report}"
+    );
+    assert_eq!(report["rows"][0]["participant_id"], id);
+    assert_eq!(app.participant_rows(), rows);
+}
+
 async fn a_bad_row_refuses_the_whole_file(app: TestApp) {
     let staff = app.staff_token().await;
     let before = app.participant_rows();
@@ -237,6 +264,7 @@ async fn comma_files_and_wrong_files(app: TestApp) {
 }
 
 on_both_backends!(
+    an_exported_list_imports_back_as_it_is,
     dry_run_reports_and_writes_nothing,
     import_creates_pending_participants_and_invites_them,
     importing_again_changes_nothing,

@@ -12,6 +12,7 @@ use std::collections::HashMap;
 use chrono::{Datelike, NaiveDate};
 
 use crate::code_enum;
+use crate::domain::spreadsheet::unguarded;
 
 code_enum! {
     /// What an import did (or, in a dry run, would do) with a row of the file.
@@ -99,9 +100,12 @@ pub struct Row {
 }
 
 impl Row {
-    /// The trimmed cell of `column`; empty when the file has no such column.
+    /// The trimmed cell of `column` without the apostrophe an export puts before a
+    /// formula-looking start (`'+49 …`); empty when the file has no such column.
     pub fn get(&self, column: &str) -> &str {
-        self.cells.get(column).map_or("", |cell| cell.trim())
+        self.cells
+            .get(column)
+            .map_or("", |cell| unguarded(cell.trim()).trim())
     }
 
     /// The cell, or `None` when it is empty.
