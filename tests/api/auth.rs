@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::{PASSWORD, TEST_JWT_SECRET, TestApp, assert_problem};
+use crate::support::app::{PASSWORD, TEST_JWT_SECRET, TEST_TOKEN_TTL, TestApp, assert_problem};
 use crate::support::participants::registration;
 
 on_both_backends!(
@@ -33,7 +33,7 @@ async fn staff_logs_in_and_reads_own_account(app: TestApp) {
     assert_eq!(res.headers()["cache-control"], "no-store");
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["token_type"], "Bearer");
-    assert_eq!(body["expires_in"], 600);
+    assert_eq!(body["expires_in"], TEST_TOKEN_TTL);
     let token = body["access_token"].as_str().unwrap();
 
     let me: Value = app

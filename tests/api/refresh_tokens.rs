@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::{PASSWORD, TestApp, assert_problem, pointers};
+use crate::support::app::{PASSWORD, TEST_TOKEN_TTL, TestApp, assert_problem, pointers};
 
 on_both_backends!(
     people_get_a_refresh_token_that_rotates_once,
@@ -104,7 +104,7 @@ async fn people_get_a_refresh_token_that_rotates_once(app: TestApp) {
     let second = refresh_token_of(&next);
     assert_ne!(second, first);
     assert_eq!(next["token_type"], "Bearer");
-    assert_eq!(next["expires_in"], 600);
+    assert_eq!(next["expires_in"], TEST_TOKEN_TTL);
     let access = next["access_token"].as_str().unwrap();
     let me = app.get_json("/api/v1/me", access).await;
     assert_eq!(me["login"], "office@example.org");

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::{TEST_JWT_SECRET, TestApp, assert_problem};
+use crate::support::app::{TEST_JWT_SECRET, TEST_TOKEN_TTL, TestApp, assert_problem};
 
 on_both_backends!(
     forged_and_malformed_tokens_get_401,
@@ -68,15 +68,15 @@ fn issued(sub: i64, iat_offset: i64, lifetime: i64) -> String {
     )
 }
 
-/// The test server's access tokens live 600 s; the clock skew allowed is 5 s.
+/// The test server's access tokens live `TEST_TOKEN_TTL` s; the clock skew allowed is 5 s.
 async fn tokens_from_the_future_or_living_too_long_get_401(app: TestApp) {
     let staff = app.staff_token().await;
     let sub = app.get_json("/api/v1/me", &staff).await["account_id"]
         .as_i64()
         .unwrap();
     let accepted = [
-        ("issued within the skew", issued(sub, 3, 600)),
-        ("lifetime exactly the TTL", issued(sub, -10, 600)),
+        ("issued within the skew", issued(sub, 3, TEST_TOKEN_TTL)),
+        ("lifetime exactly the TTL", issued(sub, -10, TEST_TOKEN_TTL)),
     ];
     for (name, token) in accepted {
         let res = app.get("/api/v1/accounts", Some(&token)).await;
@@ -84,8 +84,11 @@ async fn tokens_from_the_future_or_living_too_long_get_401(app: TestApp) {
     }
     let refused = [
         ("issued a minute ahead", issued(sub, 60, 300)),
-        ("issued a day ahead", issued(sub, 86_400, 600)),
-        ("lifetime one second over the TTL", issued(sub, -10, 601)),
+        ("issued a day ahead", issued(sub, 86_400, TEST_TOKEN_TTL)),
+        (
+            "lifetime one second over the TTL",
+            issued(sub, -10, TEST_TOKEN_TTL + 1),
+        ),
         ("lifetime of a year", issued(sub, -10, 365 * 86_400)),
     ];
     for (name, token) in refused {

@@ -21,6 +21,10 @@ use super::smtp::SmtpServer;
 pub const TEST_JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
 /// The `METRICS_TOKEN` of every test server: `GET /metrics` is on, so the tests prove who is
 /// refused while it is.
+/// Access-token lifetime of the test servers: the service's default, so a long run (the
+/// authorization matrix takes over ten minutes on a busy two-core machine) never outlives the
+/// tokens it logged in with.
+pub const TEST_TOKEN_TTL: i64 = 3600;
 pub const TEST_METRICS_TOKEN: &str = "test-metrics-token-test-metrics-token-0123";
 /// Password of accounts made by the helpers.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -120,7 +124,7 @@ pub fn test_settings(database_url: &str) -> Settings {
         database_url: database_url.to_owned(),
         pool_size: 8,
         jwt_secret: Secret::new(TEST_JWT_SECRET.to_vec()),
-        token_ttl_secs: 600,
+        token_ttl_secs: TEST_TOKEN_TTL,
         refresh_token_ttl_secs: 30 * 86_400,
         cors_origins: vec!["https://frontend.example".to_owned()],
         workers: Some(1),
