@@ -167,55 +167,52 @@ impl Sheet {
             .iter()
             .map(|c| usable * c.share / total_share)
             .collect();
+        // Each cell is wrapped once: its lines give the row's height and are then set.
+        let wrap = |cells: &[String], weight: Weight| -> Vec<Vec<String>> {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(cell, w)| lines(cell, *w, weight, size))
+                .collect()
+        };
         let head: Vec<String> = head.iter().map(|h| (*h).to_owned()).collect();
-        let head_height = self.row_height(&widths, &head, Weight::Bold, size) + 4.0;
-        self.make_room(head_height + size * LEADING);
+        let head = wrap(&head, Weight::Bold);
+        self.make_room(row_height(&head, size) + 4.0 + size * LEADING);
         self.table_row(columns, &widths, &head, Weight::Bold, size);
         self.rule();
         for row in rows {
-            let height = self.row_height(&widths, row, Weight::Regular, size);
-            if self.make_room(height) {
+            let row = wrap(row, Weight::Regular);
+            if self.make_room(row_height(&row, size)) {
                 self.table_row(columns, &widths, &head, Weight::Bold, size);
                 self.rule();
             }
-            self.table_row(columns, &widths, row, Weight::Regular, size);
+            self.table_row(columns, &widths, &row, Weight::Regular, size);
         }
     }
 
-    fn row_height(&self, widths: &[f32], cells: &[String], weight: Weight, size: f32) -> f32 {
-        let most = cells
-            .iter()
-            .zip(widths)
-            .map(|(cell, w)| lines(cell, *w, weight, size).len())
-            .max()
-            .unwrap_or(1);
-        most.max(1) as f32 * size * LEADING
-    }
-
+    /// Sets a row of wrapped cells and moves below its tallest cell.
     fn table_row(
         &mut self,
         columns: &[Column],
         widths: &[f32],
-        cells: &[String],
+        cells: &[Vec<String>],
         weight: Weight,
         size: f32,
     ) {
         let top = self.y;
         let mut x = MARGIN_X;
-        let mut bottom = top + size * LEADING;
         for ((cell, column), column_width) in cells.iter().zip(columns).zip(widths) {
-            for (i, line) in lines(cell, *column_width, weight, size).iter().enumerate() {
+            for (i, line) in cell.iter().enumerate() {
                 self.y = top + i as f32 * size * LEADING;
                 let indent = match column.align {
                     Align::Left => 0.0,
                     Align::Right => column_width - width(line, weight, size),
                 };
                 self.put_line(x + indent, size, weight, line);
-                bottom = bottom.max(self.y + size * LEADING);
             }
             x += column_width + GUTTER;
         }
-        self.y = bottom;
+        self.y = top + row_height(cells, size);
     }
 
     /// The PDF: every page with its marks and the footer "<footer> · Seite n von m".
@@ -287,6 +284,12 @@ impl Sheet {
         }
         document.finish().map_err(|e| format!("{e:?}"))
     }
+}
+
+/// Height of a row of wrapped cells: its tallest cell, at least one line.
+fn row_height(cells: &[Vec<String>], size: f32) -> f32 {
+    let most = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+    most as f32 * size * LEADING
 }
 
 #[cfg(test)]
