@@ -82,6 +82,19 @@ impl Created {
     }
 }
 
+/// The request body as the replay compares it: its JSON, prefixed with the id of the resource
+/// the path names (`"{id}:{json}"`), so one key sent to two resources is two requests.
+pub fn canonical_body<T: serde::Serialize>(
+    path_id: Option<i64>,
+    body: &T,
+) -> Result<String, AppError> {
+    let json = serde_json::to_string(body).map_err(AppError::internal)?;
+    Ok(match path_id {
+        Some(id) => format!("{id}:{json}"),
+        None => json,
+    })
+}
+
 /// Who asks for what, identified for replay.
 #[derive(Debug, Clone)]
 pub struct Request<'a> {

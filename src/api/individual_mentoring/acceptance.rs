@@ -100,10 +100,7 @@ pub async fn accept(
         let request_row = request_rows::find(conn, id)?.ok_or(AppError::NotFound)?;
         let body = body.into_inner()?;
         let mentor_id = mentor_of(conn, &viewer, body.mentor_id)?;
-        let canonical = format!(
-            "{id}:{}",
-            serde_json::to_string(&body).map_err(AppError::internal)?
-        );
+        let canonical = idempotency::canonical_body(Some(id), &body)?;
         locks::acquire(conn, "mentoring_pairs")?;
         let request = idempotency::Request {
             account_id: caller.account_id,

@@ -107,10 +107,7 @@ pub async fn create(
         let pair = visible_pair(conn, &viewer, id)?;
         let body = body.into_inner()?;
         body.validate()?;
-        let canonical = format!(
-            "{id}:{}",
-            serde_json::to_string(&body).map_err(AppError::internal)?
-        );
+        let canonical = idempotency::canonical_body(Some(id), &body)?;
         let request = idempotency::Request {
             account_id: caller.account_id,
             operation: "record_mentoring_contact",

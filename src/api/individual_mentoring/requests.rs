@@ -87,7 +87,7 @@ pub async fn create(
         };
         let body = body.into_inner()?;
         body.validate()?;
-        let canonical = serde_json::to_string(&body).map_err(AppError::internal)?;
+        let canonical = idempotency::canonical_body(None, &body)?;
         locks::acquire(conn, "mentoring_pairs")?;
         let request = idempotency::Request {
             account_id: caller.account_id,

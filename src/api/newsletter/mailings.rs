@@ -235,7 +235,7 @@ pub async fn create(
     let key = idempotency::key_of(&req)?;
     let body = body.into_inner()?;
     body.validate()?;
-    let canonical = serde_json::to_string(&body).map_err(AppError::internal)?;
+    let canonical = idempotency::canonical_body(None, &body)?;
     let (links, settings) = (links.into_inner(), settings.into_inner());
     let created = db::write(&pool, move |conn| {
         newsletter::lock(conn)?;
