@@ -17,6 +17,11 @@ pub struct Cli {
     /// What to do (default: serve).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The programme a subcommand works on (a code from `PROGRAMMES`); default the default
+    /// programme. `serve` always serves every programme; `migrate` without it migrates every
+    /// programme's database.
+    #[arg(long, global = true)]
+    pub programme: Option<String>,
 }
 
 /// The subcommands.
@@ -75,18 +80,41 @@ type BoxError = Box<dyn std::error::Error>;
 
 /// Runs the parsed command.
 pub async fn run(cli: Cli) -> Result<(), BoxError> {
+    let programme = cli.programme;
+    // The settings of the programme a subcommand works on.
+    let settings = || -> Result<Settings, BoxError> {
+        let all = Settings::from_env()?;
+        Ok(match &programme {
+            Some(code) => all.of_programme(code)?,
+            None => all,
+        })
+    };
     match cli.command.unwrap_or(Command::Serve) {
         Command::Openapi => {
             print!("{}", crate::openapi::document_json());
             Ok(())
         }
         Command::Migrate => {
-            let settings = Settings::from_env()?;
-            prepare_database(&settings)?;
-            println!("database is up to date");
+            let settings = settings()?;
+            let only = programme.is_some();
+            for settings in settings
+                .programmes()
+                .take(if only { 1 } else { usize::MAX })
+            {
+                prepare_database(settings)?;
+                println!(
+                    "database of programme {} is up to date",
+                    settings.programme.code
+                );
+            }
             Ok(())
         }
         Command::Serve => {
+            if programme.is_some() {
+                return Err("serve runs every programme; --programme is for the other \
+                            subcommands"
+                    .into());
+            }
             let settings = Settings::from_env()?;
             let app = Application::build(settings)?;
             // Scripts that start the server on port 0 read the port (and check the pid) here.
@@ -102,7 +130,7 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             email,
             display_name,
         } => {
-            let settings = Settings::from_env()?;
+            let settings = settings()?;
             let pool = prepare_database(&settings)?;
             let password = match std::env::var("STAFF_PASSWORD") {
                 Ok(p) => p,
@@ -119,23 +147,26 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             println!("created staff account {} ({})", account.id, account.login);
             Ok(())
         }
-        Command::SeedDemo => seed_demo().await,
+        Command::SeedDemo => seed_demo(settings()?).await,
         Command::Import {
             what: ImportCommand::Participants { file, dry_run },
-        } => import_participants(&file, dry_run).await,
+        } => import_participants(settings()?, &file, dry_run).await,
         Command::Import {
             what: ImportCommand::Activities { file, dry_run },
-        } => import_activities(&file, dry_run).await,
+        } => import_activities(settings()?, &file, dry_run).await,
     }
 }
 
-async fn import_participants(file: &std::path::Path, dry_run: bool) -> Result<(), BoxError> {
+async fn import_participants(
+    settings: Settings,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> Result<(), BoxError> {
     use crate::domain::import::{RowOutcome, participants, read_table};
     let bytes = std::fs::read(file)?;
     let records = read_table(&bytes, participants::COLUMNS)
         .and_then(|rows| participants::parse(&rows))
         .map_err(|problems| describe(crate::import::refusal(problems)))?;
-    let settings = Settings::from_env()?;
     let pool = prepare_database(&settings)?;
     let links = crate::mail::Links::of(&settings.mail);
     let report = crate::db::write(&pool, move |conn| {
@@ -164,14 +195,17 @@ async fn import_participants(file: &std::path::Path, dry_run: bool) -> Result<()
     Ok(())
 }
 
-async fn import_activities(file: &std::path::Path, dry_run: bool) -> Result<(), BoxError> {
+async fn import_activities(
+    settings: Settings,
+    file: &std::path::Path,
+    dry_run: bool,
+) -> Result<(), BoxError> {
     use crate::domain::import::{RowOutcome, activities, read_table};
     use crate::domain::lang::Lang;
     let bytes = std::fs::read(file)?;
     let records = read_table(&bytes, activities::COLUMNS)
         .and_then(|rows| activities::parse(&rows, crate::domain::programme_time::programme_today()))
         .map_err(|problems| describe(crate::import::refusal(problems)))?;
-    let settings = Settings::from_env()?;
     let pool = prepare_database(&settings)?;
     let report = crate::db::write(&pool, move |conn| {
         crate::import::import_activities(conn, &records, dry_run, &Actor::system())
@@ -213,8 +247,7 @@ fn print_totals([created, would_create, existing]: [usize; 3], dry_run: bool) {
     println!("{created} created, {would_create} would be created, {existing} already there{dry}");
 }
 
-async fn seed_demo() -> Result<(), BoxError> {
-    let settings = Settings::from_env()?;
+async fn seed_demo(settings: Settings) -> Result<(), BoxError> {
     let pool = prepare_database(&settings)?;
     let (password, generated) = match std::env::var("STAFF_PASSWORD") {
         Ok(p) => (p, false),

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::db::{Backend, sqlite_path};
 use crate::domain::mail::SendPolicy;
+use crate::domain::programme::{self, Programme};
 use crate::domain::webhooks::DeliveryPolicy;
 
 /// The minimum length of a configured JWT signing secret.
@@ -78,6 +79,12 @@ pub struct Settings {
     /// The bearer token Prometheus sends to `GET /metrics` (`METRICS_TOKEN`); `None`: the
     /// endpoint answers 404 to everyone.
     pub metrics_token: Option<Secret>,
+    /// The programme this database serves (`PROGRAMME_CODE`, `PROGRAMME_NAME`,
+    /// `PROGRAMME_TITLE`, `PROGRAMME_OFFICE`; default the SK:KK's KSM programme).
+    pub programme: Programme,
+    /// Sister programmes served by the same process, each over its own database (`PROGRAMMES`
+    /// and `PROGRAMME_<CODE>_…`, see [`Settings::sister`]). Empty for a sister itself.
+    pub sisters: Vec<Settings>,
 }
 
 /// Default of `REMINDER_INTERVAL_SECONDS`: the sweeps run every 15 minutes.
@@ -205,6 +212,14 @@ pub enum ConfigError {
         /// What is wrong.
         reason: String,
     },
+    /// A sister programme's variable is missing or unusable.
+    #[error("{variable} {reason}")]
+    Programme {
+        /// The variable, e.g. `PROGRAMME_KAM_DATABASE_URL`.
+        variable: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The generated secret file could not be read or written.
     #[error("cannot keep the generated JWT secret at {path}: {source}")]
     SecretFile {
@@ -213,6 +228,40 @@ pub enum ConfigError {
         /// The I/O failure.
         source: std::io::Error,
     },
+}
+
+fn sister_error(code: &str, name: &str, what: &str) -> ConfigError {
+    ConfigError::Programme {
+        variable: format!("PROGRAMME_{}_{name}", code.to_uppercase()),
+        reason: what.to_owned(),
+    }
+}
+
+/// A check of a shared variable's value, named as the sister programme's variable.
+fn renamed(code: &str, error: ConfigError) -> ConfigError {
+    match error {
+        ConfigError::Invalid { name, reason } => {
+            sister_error(code, name, &format!("is invalid: {reason}"))
+        }
+        other => other,
+    }
+}
+
+/// The default programme's identity (`PROGRAMME_CODE`, `PROGRAMME_NAME`, `PROGRAMME_TITLE`,
+/// `PROGRAMME_OFFICE`).
+fn programme_of_env() -> Result<Programme, ConfigError> {
+    let defaults = Programme::default();
+    let code = var("PROGRAMME_CODE").unwrap_or(defaults.code);
+    programme::check_code(&code).map_err(|reason| ConfigError::Invalid {
+        name: "PROGRAMME_CODE",
+        reason,
+    })?;
+    Ok(Programme {
+        code,
+        name: var("PROGRAMME_NAME").unwrap_or(defaults.name),
+        title: var("PROGRAMME_TITLE").unwrap_or(defaults.title),
+        office: var("PROGRAMME_OFFICE").unwrap_or(defaults.office),
+    })
 }
 
 fn var(name: &str) -> Option<String> {
@@ -287,7 +336,7 @@ impl Settings {
             })
             .transpose()?
             .unwrap_or_default();
-        Ok(Self {
+        Self {
             bind_addr: var("BIND_ADDR").unwrap_or_else(|| "127.0.0.1:8080".to_owned()),
             database_url,
             pool_size,
@@ -319,7 +368,136 @@ impl Settings {
             metrics_token: var("METRICS_TOKEN")
                 .map(validate_metrics_token)
                 .transpose()?,
-        })
+            programme: programme_of_env()?,
+            sisters: Vec::new(),
+        }
+        .with_sisters_from_env()
+    }
+
+    /// Adds the sister programmes named in `PROGRAMMES` (comma-separated codes).
+    fn with_sisters_from_env(mut self) -> Result<Self, ConfigError> {
+        let codes: Vec<String> = var("PROGRAMMES")
+            .map(|v| {
+                v.split(',')
+                    .map(|c| c.trim().to_owned())
+                    .filter(|c| !c.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let all =
+            std::iter::once(self.programme.code.as_str()).chain(codes.iter().map(|c| c.as_str()));
+        programme::check_distinct(all).map_err(|reason| ConfigError::Invalid {
+            name: "PROGRAMMES",
+            reason,
+        })?;
+        let mut sisters = Vec::with_capacity(codes.len());
+        for code in &codes {
+            let sister = self.sister(code)?;
+            let taken = std::iter::once(&self).chain(&sisters);
+            for other in taken {
+                if other.database_url == sister.database_url {
+                    return Err(sister_error(
+                        code,
+                        "DATABASE_URL",
+                        "is another programme's database",
+                    ));
+                }
+                if other.jwt_secret.expose() == sister.jwt_secret.expose() {
+                    return Err(sister_error(
+                        code,
+                        "JWT_SECRET",
+                        "is another programme's secret",
+                    ));
+                }
+            }
+            sisters.push(sister);
+        }
+        self.sisters = sisters;
+        Ok(self)
+    }
+
+    /// A sister programme `code`: the process-wide settings (address, SMTP server, proxies,
+    /// policies) of `self`, and its own database, signing secret, identity, front end and
+    /// mail sender from `PROGRAMME_<CODE>_…`:
+    ///
+    /// - required: `DATABASE_URL`, `NAME`, `TITLE`, `OFFICE`, `PUBLIC_URL`;
+    /// - optional: `JWT_SECRET` (else generated beside its database), `MAIL_FROM`,
+    ///   `MAIL_REPLY_TO`, `MAIL_DIR` (default `<MAIL_DIR>/<code>`), `API_PUBLIC_URL` (default
+    ///   `<API_PUBLIC_URL>/programmes/<code>`), `FUNDING_AGENCY_NAME`, `MAX_FORUMS`.
+    pub fn sister(&self, code: &str) -> Result<Settings, ConfigError> {
+        programme::check_code(code).map_err(|reason| ConfigError::Invalid {
+            name: "PROGRAMMES",
+            reason,
+        })?;
+        let own = |name: &str| var(&format!("PROGRAMME_{}_{name}", code.to_uppercase()));
+        let required =
+            |name: &'static str| own(name).ok_or_else(|| sister_error(code, name, "must be set"));
+        let database_url = required("DATABASE_URL")?;
+        let jwt_secret = match own("JWT_SECRET") {
+            Some(secret) => validate_secret(secret.into_bytes()).map_err(|e| renamed(code, e))?,
+            None => load_or_create_secret(&secret_file_for(&database_url))?,
+        };
+        let public_url = web_url(
+            "PUBLIC_URL",
+            Some(required("PUBLIC_URL")?),
+            DEFAULT_PUBLIC_URL,
+        )
+        .map_err(|e| renamed(code, e))?;
+        let default_api_url = format!(
+            "{}/programmes/{code}",
+            self.mail.api_public_url.trim_end_matches('/')
+        );
+        let api_public_url = web_url("API_PUBLIC_URL", own("API_PUBLIC_URL"), &default_api_url)
+            .map_err(|e| renamed(code, e))?;
+        let max_forums = match own("MAX_FORUMS") {
+            None => self.max_forums,
+            Some(raw) => raw
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| sister_error(code, "MAX_FORUMS", "must be between 1 and 1000"))?,
+        };
+        let mut sister = self.clone();
+        sister.sisters = Vec::new();
+        sister.programme = Programme {
+            code: code.to_owned(),
+            name: required("NAME")?,
+            title: required("TITLE")?,
+            office: required("OFFICE")?,
+        };
+        sister.database_url = database_url;
+        sister.jwt_secret = jwt_secret;
+        sister.max_forums = max_forums;
+        if let Some(agency) = own("FUNDING_AGENCY_NAME") {
+            sister.funding_agency_name = agency;
+        }
+        sister.mail.public_url = public_url;
+        sister.mail.api_public_url = api_public_url;
+        sister.mail.from = own("MAIL_FROM").unwrap_or_else(|| self.mail.from.clone());
+        sister.mail.reply_to = own("MAIL_REPLY_TO").or_else(|| self.mail.reply_to.clone());
+        sister.mail.folder =
+            own("MAIL_DIR").map_or_else(|| self.mail.folder.join(code), PathBuf::from);
+        Ok(sister)
+    }
+
+    /// This programme and its sisters: the settings of every programme the process serves.
+    pub fn programmes(&self) -> impl Iterator<Item = &Settings> {
+        std::iter::once(self).chain(&self.sisters)
+    }
+
+    /// The settings of the programme `code` (for the subcommands' `--programme`).
+    pub fn of_programme(self, code: &str) -> Result<Settings, ConfigError> {
+        if code == self.programme.code {
+            return Ok(self);
+        }
+        self.sisters
+            .into_iter()
+            .find(|s| s.programme.code == code)
+            .ok_or_else(|| ConfigError::Invalid {
+                name: "PROGRAMMES",
+                reason: format!("names no programme `{code}`"),
+            })
     }
 
     /// The catalogue limits handed to handlers.

@@ -87,11 +87,13 @@ const SECRET_SEGMENT_PREFIXES: [&str; 1] = ["/api/v1/calendar-feeds/"];
 /// The path as it may be logged or echoed: secret segments redacted.
 pub fn loggable_path(path: &str) -> Cow<'_, str> {
     for prefix in SECRET_SEGMENT_PREFIXES {
-        if let Some(rest) = path.strip_prefix(prefix)
-            && !rest.is_empty()
-        {
-            let tail = rest.find('/').map_or("", |i| &rest[i..]);
-            return Cow::Owned(format!("{prefix}[redacted]{tail}"));
+        // Also under a sister programme's mount point (`/programmes/{code}/api/v1/…`).
+        if let Some(at) = path.find(prefix) {
+            let rest = &path[at + prefix.len()..];
+            if !rest.is_empty() {
+                let tail = rest.find('/').map_or("", |i| &rest[i..]);
+                return Cow::Owned(format!("{}[redacted]{tail}", &path[..at + prefix.len()]));
+            }
         }
     }
     Cow::Borrowed(path)
@@ -184,6 +186,10 @@ mod tests {
         assert_eq!(
             loggable_path("/api/v1/calendar-feeds/abc123"),
             "/api/v1/calendar-feeds/[redacted]"
+        );
+        assert_eq!(
+            loggable_path("/programmes/kam/api/v1/calendar-feeds/abc123"),
+            "/programmes/kam/api/v1/calendar-feeds/[redacted]"
         );
         assert_eq!(
             loggable_path("/api/v1/calendar-feeds/abc/x"),

@@ -8,6 +8,7 @@ use utoipa_actix_web::scope;
 use utoipa_actix_web::service_config::ServiceConfig;
 
 use crate::api;
+use crate::api::http::mount::MountPoint;
 use crate::error::AppError;
 
 /// Registers every endpoint.
@@ -266,8 +267,13 @@ impl RouteCatalog {
 pub async fn unmatched_route(
     req: HttpRequest,
     routes: web::Data<RouteCatalog>,
+    mount: Option<web::Data<MountPoint>>,
 ) -> Result<HttpResponse, AppError> {
-    Err(match routes.allowed_methods(req.path()) {
+    let path = match &mount {
+        Some(mount) => mount.route_of(req.path()),
+        None => req.path(),
+    };
+    Err(match routes.allowed_methods(path) {
         Some(allowed) => AppError::MethodNotAllowed(allowed),
         None => AppError::NotFound,
     })

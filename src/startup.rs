@@ -6,14 +6,14 @@ use actix_cors::Cors;
 use actix_web::dev::{Server, ServerHandle};
 use actix_web::middleware::{ErrorHandlers, from_fn};
 use actix_web::{App, HttpResponse, HttpServer, http::header, web};
-use utoipa_actix_web::AppExt;
 use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::api::http::json_object::JSON_LIMIT_BYTES;
+use crate::api::http::mount::{MountPoint, locate_in_programme};
 use crate::auth::AccountCache;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::{LoginThrottle, PasswordResetThrottle, RegistrationThrottle};
-use crate::config::{ListenAddress, Settings};
+use crate::config::{CatalogueLimits, ListenAddress, Settings};
 use crate::db::{self, DbPool};
 use crate::error;
 use crate::mail::reminders::ReminderTask;
@@ -30,6 +30,12 @@ pub const SPEC_PATH: &str = "/api-docs/openapi.json";
 pub struct Application {
     port: u16,
     server: Server,
+    programmes: Vec<Background>,
+}
+
+/// One programme's database and the background tasks that work on it.
+struct Background {
+    code: String,
     pool: DbPool,
     worker: Worker,
     mail: MailWorker,
@@ -48,6 +54,14 @@ pub enum StartupError {
     /// A migration failed.
     #[error("cannot migrate the database: {0}")]
     Migrate(String),
+    /// The database serves another programme.
+    #[error("programme `{code}`: {reason}")]
+    Claim {
+        /// The programme being started.
+        code: String,
+        /// Whose database it is.
+        reason: String,
+    },
     /// The mail settings are unusable.
     #[error("cannot send e-mail: {0}")]
     Mail(String),
@@ -56,7 +70,8 @@ pub enum StartupError {
     Bind(#[from] std::io::Error),
 }
 
-/// Opens the pool and applies pending migrations.
+/// Opens the pool of `settings`' programme, applies pending migrations and claims the database
+/// for the programme (refused when it is another programme's).
 pub fn prepare_database(settings: &Settings) -> Result<DbPool, StartupError> {
     let pool = db::build_pool(&settings.database_url, settings.pool_size)?;
     let mut conn = pool
@@ -67,31 +82,45 @@ pub fn prepare_database(settings: &Settings) -> Result<DbPool, StartupError> {
     if !applied.is_empty() {
         log::info!("applied migrations: {}", applied.join(", "));
     }
+    let code = settings.programme.code.clone();
+    db::models::programme::claim(&mut conn, &settings.programme)
+        .map_err(|e| StartupError::Connect(e.to_string()))?
+        .map_err(|reason| StartupError::Claim { code, reason })?;
     Ok(pool)
 }
 
 impl Application {
-    /// Migrates the database and binds the listener (port 0 picks a free port).
+    /// Migrates every programme's database and binds the listener (port 0 picks a free port).
     pub fn build(settings: Settings) -> Result<Self, StartupError> {
-        let pool = prepare_database(&settings)?;
+        let pools = settings
+            .programmes()
+            .map(prepare_database)
+            .collect::<Result<Vec<_>, _>>()?;
         let listener = TcpListener::bind(&settings.bind_addr)?;
         let address = listener.local_addr()?;
-        let server = run(listener, pool.clone(), &settings)?;
-        let worker = Worker::new(pool.clone(), settings.webhooks, address);
-        let mail = mail_worker(pool.clone(), &settings)?;
-        let reminders = ReminderTask {
-            pool: pool.clone(),
-            interval: settings.reminders.interval,
-            credit_weeks: settings.reminders.credit_weeks,
-            silence_weeks: settings.reminders.silence_weeks,
-        };
+        let server = run(listener, &pools, &settings)?;
+        let programmes = settings
+            .programmes()
+            .zip(pools)
+            .map(|(settings, pool)| {
+                Ok(Background {
+                    code: settings.programme.code.clone(),
+                    worker: Worker::new(pool.clone(), settings.webhooks, address),
+                    mail: mail_worker(pool.clone(), settings)?,
+                    reminders: ReminderTask {
+                        pool: pool.clone(),
+                        interval: settings.reminders.interval,
+                        credit_weeks: settings.reminders.credit_weeks,
+                        silence_weeks: settings.reminders.silence_weeks,
+                    },
+                    pool,
+                })
+            })
+            .collect::<Result<Vec<_>, StartupError>>()?;
         Ok(Self {
             port: address.port(),
             server,
-            pool,
-            worker,
-            mail,
-            reminders,
+            programmes,
         })
     }
 
@@ -100,9 +129,17 @@ impl Application {
         self.port
     }
 
-    /// The pool the server uses (tests inspect the database through it).
+    /// The default programme's pool (tests inspect the database through it).
     pub fn pool(&self) -> DbPool {
-        self.pool.clone()
+        self.programmes[0].pool.clone()
+    }
+
+    /// The pool of the programme `code`, if the service runs it.
+    pub fn pool_of(&self, code: &str) -> Option<DbPool> {
+        self.programmes
+            .iter()
+            .find(|p| p.code == code)
+            .map(|p| p.pool.clone())
     }
 
     /// A handle to stop the server (tests restart the service with it).
@@ -111,17 +148,20 @@ impl Application {
     }
 
     /// Serves until SIGTERM/SIGINT (or [`ServerHandle::stop`]), then finishes in-flight
-    /// requests. The webhook worker, the mail sender and the reminder sweeps run alongside and
-    /// stop with the server; what they had not done is in the database for the next start.
+    /// requests. Each programme's webhook worker, mail sender and reminder sweeps run alongside
+    /// and stop with the server; what they had not done is in the database for the next start.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let worker = tokio::spawn(self.worker.run());
-        let mail = tokio::spawn(self.mail.run());
-        let reminders = tokio::spawn(self.reminders.run());
+        let mut tasks = Vec::new();
+        for programme in self.programmes {
+            tasks.push(tokio::spawn(programme.worker.run()));
+            tasks.push(tokio::spawn(programme.mail.run()));
+            tasks.push(tokio::spawn(programme.reminders.run()));
+        }
         tokio::spawn(release_startup_memory());
         let served = self.server.await;
-        worker.abort();
-        mail.abort();
-        reminders.abort();
+        for task in tasks {
+            task.abort();
+        }
         served
     }
 }
@@ -220,7 +260,78 @@ fn cors(origins: &[String]) -> Cors {
         .max_age(3600)
 }
 
-fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Server, StartupError> {
+/// What the handlers of one programme read: its pool and settings, token keys, throttles and
+/// caches. Every programme gets its own set, attached to the scope it is mounted at, so nothing a
+/// handler reads (or caches) crosses from one programme to another.
+#[derive(Clone)]
+struct ProgrammeData {
+    mount: web::Data<MountPoint>,
+    pool: web::Data<DbPool>,
+    settings: web::Data<Settings>,
+    keys: web::Data<TokenKeys>,
+    throttle: web::Data<LoginThrottle>,
+    registrations: web::Data<RegistrationThrottle>,
+    resets: web::Data<PasswordResetThrottle>,
+    account_cache: web::Data<AccountCache>,
+    limits: web::Data<CatalogueLimits>,
+    links: web::Data<Links>,
+}
+
+impl ProgrammeData {
+    fn new(settings: &Settings, pool: &DbPool, mount: MountPoint) -> Self {
+        let mut own = settings.clone();
+        own.sisters = Vec::new();
+        Self {
+            mount: web::Data::new(mount),
+            pool: web::Data::new(pool.clone()),
+            keys: web::Data::new(TokenKeys::for_programme(
+                &settings.jwt_secret,
+                settings.token_ttl_secs,
+                &settings.programme,
+            )),
+            throttle: web::Data::new(LoginThrottle::default()),
+            registrations: web::Data::new(RegistrationThrottle::new(
+                settings.registrations_per_hour,
+            )),
+            resets: web::Data::new(PasswordResetThrottle::new(
+                crate::api::password_resets::RESETS_PER_ADDRESS_PER_HOUR,
+            )),
+            account_cache: web::Data::new(AccountCache::default()),
+            limits: web::Data::new(settings.catalogue_limits()),
+            links: web::Data::new(Links::of(&settings.mail)),
+            settings: web::Data::new(own),
+        }
+    }
+
+    /// Every route of the table, mounted at this programme's mount point with its data.
+    fn scope(
+        &self,
+    ) -> impl actix_web::dev::HttpServiceFactory + utoipa_actix_web::OpenApiFactory + 'static {
+        utoipa_actix_web::scope::scope(self.mount.0.as_str())
+            .app_data(self.mount.clone())
+            .app_data(self.pool.clone())
+            .app_data(self.settings.clone())
+            .app_data(self.keys.clone())
+            .app_data(self.throttle.clone())
+            .app_data(self.registrations.clone())
+            .app_data(self.resets.clone())
+            .app_data(self.account_cache.clone())
+            .app_data(self.limits.clone())
+            .app_data(self.links.clone())
+            .configure(routes::configure)
+            .default_service(web::to(routes::unmatched_route))
+            .wrap(from_fn({
+                let mount = self.mount.clone();
+                move |req, next| locate_in_programme(mount.clone(), req, next)
+            }))
+    }
+}
+
+fn run(
+    listener: TcpListener,
+    pools: &[DbPool],
+    settings: &Settings,
+) -> Result<Server, StartupError> {
     // The document is built once and kept only as JSON bytes: every worker serves the same bytes
     // instead of holding (and serialising per request) its own copy of the structure.
     let doc = crate::openapi::document();
@@ -229,38 +340,31 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
         serde_json::to_vec(&doc).map_err(|e| std::io::Error::other(e.to_string()))?,
     );
     drop(doc);
-    let pool = web::Data::new(pool);
-    let keys = web::Data::new(TokenKeys::new(
-        &settings.jwt_secret,
-        settings.token_ttl_secs,
-    ));
-    let throttle = web::Data::new(LoginThrottle::default());
-    let registrations = web::Data::new(RegistrationThrottle::new(settings.registrations_per_hour));
-    let resets = web::Data::new(PasswordResetThrottle::new(
-        crate::api::password_resets::RESETS_PER_ADDRESS_PER_HOUR,
-    ));
-    let account_cache = web::Data::new(AccountCache::default());
-    let limits = web::Data::new(settings.catalogue_limits());
-    let links = web::Data::new(Links::of(&settings.mail));
+    // The default programme is mounted at the root, each sister at `/programmes/{code}`.
+    let mut programmes: Vec<ProgrammeData> = settings
+        .programmes()
+        .zip(pools)
+        .enumerate()
+        .map(|(index, (settings, pool))| {
+            let mount = match index {
+                0 => MountPoint::default(),
+                _ => MountPoint(settings.programme.path_prefix()),
+            };
+            ProgrammeData::new(settings, pool, mount)
+        })
+        .collect();
+    // Sisters first: the default programme's scope at the root would take every path.
+    programmes.rotate_left(1);
     let origins = settings.cors_origins.clone();
-    let shared_settings = web::Data::new(settings.clone());
     let listen_address = web::Data::new(ListenAddress(listener.local_addr()?));
     let metrics = web::Data::new(Metrics::default());
     let mut server = HttpServer::new(move || {
-        let (app, _) = App::new()
-            .into_utoipa_app()
-            .configure(routes::configure)
-            .split_for_parts();
-        app.app_data(pool.clone())
-            .app_data(shared_settings.clone())
-            .app_data(keys.clone())
-            .app_data(throttle.clone())
-            .app_data(registrations.clone())
-            .app_data(resets.clone())
-            .app_data(account_cache.clone())
-            .app_data(limits.clone())
-            .app_data(links.clone())
-            .app_data(catalog.clone())
+        let (sisters, default) = programmes.split_at(programmes.len() - 1);
+        let mut app = App::new();
+        for sister in sisters {
+            app = app.service(sister.scope());
+        }
+        app.app_data(catalog.clone())
             .app_data(listen_address.clone())
             .app_data(metrics.clone())
             .app_data(
@@ -287,6 +391,7 @@ fn run(listener: TcpListener, pool: DbPool, settings: &Settings) -> Result<Serve
                 }
             })))
             .service(SwaggerUi::new("/docs/{_:.*}").config(Config::from(SPEC_PATH)))
+            .service(default[0].scope())
             .default_service(web::to(routes::unmatched_route))
             .wrap(from_fn(crate::api::http::conditional::not_modified))
             .wrap(cors(&origins))

@@ -11,13 +11,16 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::api::access::Viewer;
+use crate::api::http::mount::MountPoint;
 use crate::api::http::response::created_json;
 use crate::auth::Caller;
 use crate::auth::secret::{random_hex, sha256_hex};
+use crate::config::Settings;
 use crate::db::models::audit_events::{self, Change};
 use crate::db::models::sessions::{self, Session};
 use crate::db::models::{accounts, calendar_feed_tokens, formats};
 use crate::db::{self, DbConnection, DbPool};
+use crate::domain::programme::Programme;
 use crate::error::AppError;
 
 /// Most sessions one feed lists.
@@ -73,6 +76,7 @@ pub async fn create_token(
     caller: Caller,
     req: HttpRequest,
     pool: web::Data<DbPool>,
+    mount: web::Data<MountPoint>,
 ) -> Result<HttpResponse, AppError> {
     let token = random_hex(32);
     let digest = sha256_hex(&token);
@@ -83,7 +87,8 @@ pub async fn create_token(
     })
     .await?;
     let info = req.connection_info();
-    let path = format!("{FEED_PATH}/{token}");
+    // Where this programme serves its feeds (a sister programme under `/programmes/{code}`).
+    let path = mount.path(&format!("{FEED_PATH}/{token}"));
     let body = FeedTokenResponse {
         feed_url: format!("{}://{}{path}", info.scheme(), info.host()),
         token,
@@ -144,8 +149,8 @@ fn feed_example() -> serde_json::Value {
         "VERSION:2.0\r\n",
         "PRODID:ICALENDAR-RS\r\n",
         "CALSCALE:GREGORIAN\r\n",
-        "NAME:SK:KK Mentoring-Programm\r\n",
-        "X-WR-CALNAME:SK:KK Mentoring-Programm\r\n",
+        "NAME:KSM-Mentoring-Programm\r\n",
+        "X-WR-CALNAME:KSM-Mentoring-Programm\r\n",
         "BEGIN:VEVENT\r\n",
         "DESCRIPTION:Mentoring-Session per Telefon-/Videokonferenz oder Webinar\\n\\nL\r\n",
         " eitfrage: Wie starte ich die kommunale Wärmeplanung mit wenig Personal?\r\n",
@@ -161,14 +166,24 @@ fn feed_example() -> serde_json::Value {
     ))
 }
 
-fn event(session: &Session, format_name: &str) -> Event {
+/// The domain of the events' UIDs: a calendar app merges events with the same UID, so the
+/// sessions of two programmes (same ids, own databases) must never share one.
+fn uid_domain(programme: &Programme) -> String {
+    if programme.code == crate::domain::programme::DEFAULT_CODE {
+        "mentoring.skkk".to_owned()
+    } else {
+        format!("{}.mentoring.skkk", programme.code)
+    }
+}
+
+fn event(session: &Session, format_name: &str, uid_domain: &str) -> Event {
     let location = match (&session.place, session.online) {
         (Some(place), true) => format!("{place} / online"),
         (Some(place), false) => place.clone(),
         (None, _) => "online".to_owned(),
     };
     Event::new()
-        .uid(&format!("session-{}@mentoring.skkk", session.id))
+        .uid(&format!("session-{}@{uid_domain}", session.id))
         .summary(&session.title)
         .description(&format!(
             "{format_name}\n\nLeitfrage: {}",
@@ -205,8 +220,10 @@ fn event(session: &Session, format_name: &str) -> Event {
 pub async fn feed(
     token: web::Path<String>,
     pool: web::Data<DbPool>,
+    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
+    let programme = settings.programme.clone();
     let plausible = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
     if !plausible {
         return Err(AppError::NotFound);
@@ -219,13 +236,14 @@ pub async fn feed(
             .into_iter()
             .map(|f| (f.code, f.name_de))
             .collect();
-        let mut calendar = Calendar::new().name("SK:KK Mentoring-Programm").done();
+        let mut calendar = Calendar::new().name(&programme.name).done();
+        let uid_domain = uid_domain(&programme);
         for session in sessions::upcoming(conn, Utc::now().naive_utc(), FEED_LIMIT)? {
             let name = names
                 .iter()
                 .find(|(code, _)| *code == session.format_code)
                 .map_or(session.format_code.as_str(), |(_, name)| name.as_str());
-            calendar.push(event(&session, name));
+            calendar.push(event(&session, name, &uid_domain));
         }
         Ok(calendar.to_string())
     })

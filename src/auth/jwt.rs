@@ -6,6 +6,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Secret;
+use crate::domain::programme::Programme;
 
 use super::Role;
 
@@ -44,14 +45,31 @@ pub struct TokenKeys {
     decoding: DecodingKey,
     validation: Validation,
     ttl_secs: i64,
+    audience: String,
 }
 
 impl TokenKeys {
     /// Keys for `secret`; tokens live `ttl_secs` seconds.
     pub fn new(secret: &Secret, ttl_secs: i64) -> Self {
+        Self::with_audience(secret, ttl_secs, AUDIENCE.to_owned())
+    }
+
+    /// Keys of `programme`'s API: a sister programme's tokens name it in their audience
+    /// (`skkk-mentoring-api/<code>`), so that even a shared secret would not let a token cross
+    /// programmes; the default programme's keep the audience they always had.
+    pub fn for_programme(secret: &Secret, ttl_secs: i64, programme: &Programme) -> Self {
+        let audience = if programme.code == crate::domain::programme::DEFAULT_CODE {
+            AUDIENCE.to_owned()
+        } else {
+            format!("{AUDIENCE}/{}", programme.code)
+        };
+        Self::with_audience(secret, ttl_secs, audience)
+    }
+
+    fn with_audience(secret: &Secret, ttl_secs: i64, audience: String) -> Self {
         let mut validation = Validation::new(ALGORITHM);
         validation.set_issuer(&[ISSUER]);
-        validation.set_audience(&[AUDIENCE]);
+        validation.set_audience(&[audience.as_str()]);
         validation.set_required_spec_claims(&["exp", "iat", "iss", "aud", "sub"]);
         validation.validate_nbf = true;
         validation.leeway = CLOCK_SKEW_SECS as u64;
@@ -60,6 +78,7 @@ impl TokenKeys {
             decoding: DecodingKey::from_secret(secret.expose()),
             validation,
             ttl_secs,
+            audience,
         }
     }
 
@@ -82,7 +101,7 @@ impl TokenKeys {
             exp: now + self.ttl_secs,
             nbf: None,
             iss: ISSUER.to_owned(),
-            aud: AUDIENCE.to_owned(),
+            aud: self.audience.clone(),
         };
         jsonwebtoken::encode(&Header::new(ALGORITHM), &claims, &self.encoding)
     }

@@ -703,9 +703,22 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    /// The programme this database serves (one row, claimed at the first start).
+    programme (singleton) {
+        singleton -> Integer,
+        code -> Text,
+        name -> Text,
+        title -> Text,
+        office -> Text,
+        claimed_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(certificates -> participants (participant_id));
 diesel::allow_tables_to_appear_in_same_query!(
     accounts,
+    programme,
     audit_events,
     formats,
     format_rules,

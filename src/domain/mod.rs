@@ -19,6 +19,7 @@ pub mod participant;
 pub mod password_strength;
 pub mod pdf;
 pub mod practice_tip;
+pub mod programme;
 pub mod programme_time;
 pub mod refresh_token;
 pub mod session;

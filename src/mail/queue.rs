@@ -8,7 +8,7 @@ use super::templates::render;
 use crate::auth::secret::random_hex;
 use crate::db::DbConnection;
 use crate::db::models::mail_messages::{self, NewMailMessage};
-use crate::db::models::{accounts, participants};
+use crate::db::models::{accounts, participants, programme};
 use crate::domain::lang::Lang;
 use crate::domain::mail::{MailStatus, is_wanted};
 use crate::error::AppError;
@@ -73,7 +73,9 @@ pub fn queue(
     if !is_wanted(kind, &to.opt_outs) {
         return Ok(false);
     }
-    let rendered = render(message, &to.name, to.lang).map_err(AppError::internal)?;
+    // Each programme has its own database: the one this message is written to names it.
+    let programme = programme::current(conn)?;
+    let rendered = render(message, &programme, &to.name, to.lang).map_err(AppError::internal)?;
     let now = Utc::now().naive_utc();
     let new = NewMailMessage {
         account_id: to.account_id,

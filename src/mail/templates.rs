@@ -10,6 +10,7 @@ use serde::Serialize;
 use super::message::Message;
 use crate::domain::lang::Lang;
 use crate::domain::mail::MailKind;
+use crate::domain::programme::Programme;
 
 /// A rendered message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,21 +69,35 @@ static ENVIRONMENT: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env
 });
 
-/// What a template sees: the reader's name and the message's facts.
+/// What a template sees: the reader's name, the programme and the message's facts.
 #[derive(Serialize)]
 struct Context<'a> {
     name: &'a str,
+    /// "KSM-Mentoring-Programm".
+    programme: &'a str,
+    /// "SK:KK": "die Geschäftsstelle des {{ office }}".
+    office: &'a str,
     #[serde(flatten)]
     message: &'a Message,
 }
 
-/// Renders `message` for the reader `name` in `lang`.
-pub fn render(message: &Message, name: &str, lang: Lang) -> Result<Rendered, String> {
+/// Renders `message` of `programme` for the reader `name` in `lang`.
+pub fn render(
+    message: &Message,
+    programme: &Programme,
+    name: &str,
+    lang: Lang,
+) -> Result<Rendered, String> {
     let template_name = template_name(message.kind(), lang);
     let failed = |e: minijinja::Error| format!("mail template {template_name}: {e:#}");
     let template = ENVIRONMENT.get_template(&template_name).map_err(failed)?;
     let mut captured = template
-        .render_captured(Context { name, message })
+        .render_captured(Context {
+            name,
+            programme: &programme.name,
+            office: &programme.office,
+            message,
+        })
         .map_err(failed)?;
     let (subject, body) = captured
         .with_state_mut(|state| Ok((state.render_block("subject")?, state.render_block("body")?)))
@@ -284,7 +299,7 @@ mod tests {
         assert_eq!(samples.len(), MailKind::ALL.len(), "one sample per kind");
         for message in &samples {
             for lang in [Lang::De, Lang::En] {
-                let rendered = render(message, "Erika Mustermann", lang)
+                let rendered = render(message, &Programme::default(), "Erika Mustermann", lang)
                     .unwrap_or_else(|e| panic!("{:?} {lang:?}: {e}", message.kind()));
                 assert!(!rendered.subject.is_empty(), "{:?}", message.kind());
                 assert!(
@@ -300,7 +315,13 @@ mod tests {
 
     #[test]
     fn the_reset_message_carries_its_link_and_lifetime_in_german() {
-        let rendered = render(&samples()[0], "Erika Mustermann", Lang::De).unwrap();
+        let rendered = render(
+            &samples()[0],
+            &Programme::default(),
+            "Erika Mustermann",
+            Lang::De,
+        )
+        .unwrap();
         assert!(
             rendered.subject.contains("Passwort"),
             "{}",
@@ -325,7 +346,13 @@ mod tests {
             .into_iter()
             .find(|m| m.kind() == MailKind::Newsletter)
             .expect("a newsletter sample");
-        let rendered = render(&newsletter, "Erika Mustermann", Lang::De).unwrap();
+        let rendered = render(
+            &newsletter,
+            &Programme::default(),
+            "Erika Mustermann",
+            Lang::De,
+        )
+        .unwrap();
         assert_eq!(rendered.subject, "Neues aus dem Mentoring");
         for expected in [
             "der Herbst bringt viel Neues.",
@@ -348,7 +375,7 @@ mod tests {
             welcomed: Vec::new(),
             unsubscribe_link: "https://api.example/u".to_owned(),
         };
-        let rendered = render(&empty, "Erika Mustermann", Lang::En).unwrap();
+        let rendered = render(&empty, &Programme::default(), "Erika Mustermann", Lang::En).unwrap();
         assert!(!rendered.text.contains("Welcome"), "{}", rendered.text);
         assert!(rendered.text.contains("https://api.example/u"));
     }

@@ -4,7 +4,7 @@
 //! the minimum's status, and a verification code staff look up with `GET /certificates/{code}`.
 
 use actix_web::{HttpResponse, get, web};
-use chrono::Utc;
+use chrono::{NaiveDate, Utc};
 
 use super::nki_text::{date_de, time_de};
 use super::personal::{ReportParams, load};
@@ -12,6 +12,7 @@ use super::views::{CreditItem, CreditReport};
 use crate::api::http::pdf_export;
 use crate::auth::Caller;
 use crate::auth::secret::sha256_hex;
+use crate::config::Settings;
 use crate::db::models::certificates::{self, Certificate};
 use crate::db::models::participants::{self, Participant};
 use crate::db::{self, DbPool};
@@ -19,6 +20,8 @@ use crate::domain::certificate::{Content, code_from};
 use crate::domain::credit::days_de;
 use crate::domain::lang::Lang;
 use crate::domain::participant::Salutation;
+use crate::domain::programme::Programme;
+use crate::domain::programme_time::programme_date_of_utc;
 use crate::error::AppError;
 use crate::typeset::{Align, Column, Sheet, Weight};
 
@@ -115,8 +118,18 @@ fn minimum_line(report: &CreditReport) -> String {
     }
 }
 
+/// What the certificate states besides the report: who, under which code, when, by whom.
+struct Issue {
+    person: Participant,
+    code: String,
+    /// The day this content was first issued: the same as the verification answers.
+    issued_on: NaiveDate,
+    programme: Programme,
+}
+
 /// The certificate as PDF pages.
-fn render(report: &CreditReport, person: &Participant, code: &str) -> Result<Vec<u8>, AppError> {
+fn render(report: &CreditReport, issue: &Issue) -> Result<Vec<u8>, AppError> {
+    let (person, code, programme) = (&issue.person, issue.code.as_str(), &issue.programme);
     let project = &report.project;
     let year = &report.project_year;
     let name = format!("{} {}", person.first_name, person.last_name);
@@ -130,12 +143,7 @@ fn render(report: &CreditReport, person: &Participant, code: &str) -> Result<Vec
         &format!("Teilnahmebescheinigung · Prüfcode {code}"),
     );
     sheet.paragraph("Teilnahmebescheinigung", 20.0, Weight::Bold);
-    sheet.paragraph(
-        "Mentoring-Programm für Klimaschutzmanagerinnen und Klimaschutzmanager der \
-         Servicestelle Kommunaler Klimaschutz (SK:KK)",
-        10.0,
-        Weight::Regular,
-    );
+    sheet.paragraph(&programme.title, 10.0, Weight::Regular);
     sheet.space(14.0);
     sheet.paragraph(
         &format!(
@@ -231,16 +239,20 @@ fn render(report: &CreditReport, person: &Participant, code: &str) -> Result<Vec
     sheet.space(24.0);
     sheet.paragraph(
         &format!(
-            "Ausgestellt am {} von der Servicestelle Kommunaler Klimaschutz (SK:KK).",
-            date_de(crate::domain::programme_time::programme_today())
+            "Ausgestellt am {} durch die Geschäftsstelle des {}.",
+            date_de(issue.issued_on),
+            programme.office
         ),
         10.0,
         Weight::Regular,
     );
     sheet.paragraph(&format!("Prüfcode: {code}"), 12.0, Weight::Bold);
     sheet.paragraph(
-        "Die SK:KK bestätigt auf Anfrage anhand des Prüfcodes, dass diese Bescheinigung von ihr \
-         ausgestellt wurde und welche Angaben sie enthält.",
+        &format!(
+            "Die Geschäftsstelle des {} bestätigt auf Anfrage anhand des Prüfcodes, dass diese \
+             Bescheinigung von ihr ausgestellt wurde und welche Angaben sie enthält.",
+            programme.office
+        ),
         9.0,
         Weight::Regular,
     );
@@ -279,6 +291,7 @@ pub async fn get_certificate(
     id: web::Path<i64>,
     params: web::Query<ReportParams>,
     pool: web::Data<DbPool>,
+    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let report = load(&pool, caller, id, params.into_inner(), Lang::De).await?;
@@ -295,8 +308,13 @@ pub async fn get_certificate(
     })
     .await?;
     let (year, code) = (certificate.project_year, certificate.code);
-    let printed = code.clone();
-    let pdf = pdf_export::typeset(move || render(&report, &person, &printed)).await?;
+    let issue = Issue {
+        person,
+        code: code.clone(),
+        issued_on: programme_date_of_utc(certificate.issued_at),
+        programme: settings.programme.clone(),
+    };
+    let pdf = pdf_export::typeset(move || render(&report, &issue)).await?;
     Ok(pdf_export::attachment(
         &format!("teilnahmebescheinigung-projektjahr-{year}.pdf"),
         pdf,

@@ -71,13 +71,14 @@ fn item_line(item: &CreditItem, year: u32) -> String {
     line
 }
 
-/// The text, in German whatever `Accept-Language` says (the NKI tool is German).
-pub fn render(report: &CreditReport) -> String {
+/// The text, in German whatever `Accept-Language` says (the NKI tool is German); `office`
+/// names the programme ("SK:KK-Mentoring-Programm").
+pub fn render(report: &CreditReport, office: &str) -> String {
     let year = &report.project_year;
     let mut text = String::new();
     let _ = writeln!(
         text,
-        "Mentoring-Aktivitäten im SK:KK-Mentoring-Programm, {}, Projektjahr {} ({} bis {})",
+        "Mentoring-Aktivitäten im {office}-Mentoring-Programm, {}, Projektjahr {} ({} bis {})",
         report.project.kind.label(Lang::De),
         year.number,
         date_de(year.start_date),
@@ -229,7 +230,7 @@ mod tests {
             outside_project_items: Vec::new(),
         };
         assert_eq!(
-            render(&report),
+            render(&report, "SK:KK"),
             "Mentoring-Aktivitäten im SK:KK-Mentoring-Programm, Anschlussvorhaben (KSM2), \
              Projektjahr 2 (01.01.2026 bis 31.12.2026)\n\n\
              - Webinar (Projektjahr 2): 5 Arbeitstage (40 Stunden) angerechnet; \
@@ -250,7 +251,7 @@ mod tests {
             shortfall_hours: 40,
             ..report
         };
-        let text = render(&short);
+        let text = render(&short, "SK:KK");
         assert!(text.contains("keine Mentoring-Aktivitäten angerechnet"));
         assert!(text.ends_with(
             "Mindestumfang 5 Arbeitstage (40 Stunden): noch nicht erreicht, es fehlen \

@@ -10,6 +10,7 @@ use super::personal::{ReportParams, load};
 use super::views::CreditReport;
 use crate::api::http::csv_export;
 use crate::auth::Caller;
+use crate::config::Settings;
 use crate::db::DbPool;
 use crate::domain::credit::days_de;
 use crate::domain::lang::Lang;
@@ -101,6 +102,7 @@ pub async fn get_nki_text(
     id: web::Path<i64>,
     params: web::Query<ReportParams>,
     pool: web::Data<DbPool>,
+    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, AppError> {
     let report = load(
         &pool,
@@ -114,7 +116,7 @@ pub async fn get_nki_text(
         .content_type("text/plain; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::CONTENT_LANGUAGE, "de"))
-        .body(nki_text::render(&report)))
+        .body(nki_text::render(&report, &settings.programme.office)))
 }
 
 /// A mentor's credit report as a CSV file (the mentor or staff)

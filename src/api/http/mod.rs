@@ -8,6 +8,7 @@ pub mod etag;
 pub mod idempotency;
 pub mod json_object;
 pub mod language;
+pub mod mount;
 pub mod pagination;
 pub mod pdf_export;
 pub mod query_text;

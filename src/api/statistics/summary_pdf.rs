@@ -7,8 +7,10 @@ use actix_web::{HttpResponse, get, web};
 use super::{ParticipantFigures, Statistics, StatisticsParams, german_figures};
 use crate::api::http::pdf_export;
 use crate::auth::StaffCaller;
+use crate::config::Settings;
 use crate::db::DbPool;
 use crate::domain::credit::days_de;
+use crate::domain::programme::Programme;
 use crate::error::AppError;
 use crate::typeset::{Align, Column, Sheet, Weight};
 
@@ -53,17 +55,15 @@ fn heading(sheet: &mut Sheet, text: &str) {
 }
 
 /// The summary as PDF.
-fn render(s: &Statistics) -> Result<Vec<u8>, AppError> {
+fn render(s: &Statistics, programme: &Programme) -> Result<Vec<u8>, AppError> {
     let date = s.reference_date.format("%d.%m.%Y").to_string();
+    let name = &programme.name;
     let mut sheet = Sheet::new(
-        &format!("Mentoring-Programm: Kennzahlen {}", s.year),
-        &format!(
-            "SK:KK Mentoring-Programm · Kennzahlen {} · Stichtag {date}",
-            s.year
-        ),
+        &format!("{name}: Kennzahlen {}", s.year),
+        &format!("{name} · Kennzahlen {} · Stichtag {date}", s.year),
     );
     sheet.paragraph(
-        &format!("Mentoring-Programm der SK:KK – Kennzahlen {}", s.year),
+        &format!("{name} – Kennzahlen {}", s.year),
         16.0,
         Weight::Bold,
     );
@@ -214,9 +214,11 @@ pub async fn export_statistics_pdf(
     _: StaffCaller,
     params: web::Query<StatisticsParams>,
     pool: web::Data<DbPool>,
+    settings: web::Data<Settings>,
 ) -> Result<HttpResponse, AppError> {
     let (year, stats) = german_figures(&pool, &params).await?;
-    let pdf = pdf_export::typeset(move || render(&stats)).await?;
+    let programme = settings.programme.clone();
+    let pdf = pdf_export::typeset(move || render(&stats, &programme)).await?;
     Ok(pdf_export::attachment(
         &format!("statistik-{year}.pdf"),
         pdf,

@@ -25,6 +25,7 @@ pub mod participants;
 pub mod participations;
 pub mod personal_export;
 pub mod practice_tips;
+pub mod programme;
 pub mod projects;
 pub mod refresh_tokens;
 pub mod reminders;

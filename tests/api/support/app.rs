@@ -8,6 +8,7 @@ use mentoring_api::config::{MailSettings, ReminderSettings, Secret, Settings};
 use mentoring_api::db::DbPool;
 use mentoring_api::db::models::audit_events::Actor;
 use mentoring_api::domain::mail::SendPolicy;
+use mentoring_api::domain::programme::Programme;
 use mentoring_api::domain::webhooks::DeliveryPolicy;
 use mentoring_api::startup::Application;
 use rand::Rng;
@@ -151,6 +152,8 @@ pub fn test_settings(database_url: &str) -> Settings {
             silence_weeks: 6,
         },
         metrics_token: Some(Secret::new(TEST_METRICS_TOKEN.as_bytes().to_vec())),
+        programme: Programme::default(),
+        sisters: Vec::new(),
     }
 }
 
