@@ -43,6 +43,8 @@ fn settings(database_url: &str) -> Settings {
         mail: mentoring_api::config::MailSettings::default(),
         reminders: mentoring_api::config::ReminderSettings::default(),
         metrics_token: None,
+        programme: mentoring_api::domain::programme::Programme::default(),
+        sisters: Vec::new(),
     }
 }
 

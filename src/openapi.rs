@@ -23,6 +23,11 @@ mod text_formats;
 (Klimaschutzmanagerinnen und -manager): participants, mentoring formats, sessions, forum sponsorships, \
 practice tips and the yearly credit report for the NKI final report. Section numbers (§ 5.4) refer to the \
 programme's handbook (Handreichung Mentoring-Programm).\n\n\
+- **Programmes:** a deployment may also run sister programmes (e.g. for climate-adaptation managers), \
+each with its own people, catalogue, staff, reports and events. The default programme is served at the \
+root (`/api/v1/…`), a sister programme at `/programmes/{programme}/api/v1/…` (a client takes `/programmes/{programme}` as its base URL): the \
+same operations over that programme's data only; a token, id or cursor of one programme means nothing in \
+another.\n\
 - **Who may call:** `POST /api/v1/auth/token` gives a bearer token for one of three roles: `staff` (the \
 SK:KK office), `participant` (KSM as mentors and mentees) and `integration` (platforms such as the \
 Klimaschutz-Community). Each operation says who may call it; others get 403, or 404 where the resource is \
@@ -41,7 +46,10 @@ in UTC, dates `YYYY-MM-DD`.",
         ),
         license(name = "EUPL-1.2", identifier = "EUPL-1.2")
     ),
-    servers((url = "/", description = "This server")),
+    // A sister programme is this document under `/programmes/{code}` (see the description): a
+    // second server with a variable would say so, but a relative URL with a variable is not a URL
+    // to the spec linters, and a client's base URL is its own setting anyway.
+    servers((url = "/", description = "This server: the default programme")),
     security(("bearer" = [])),
     components(schemas(Problem, crate::webhook_worker::message::WebhookMessage)),
     modifiers(&BearerScheme, &WebhookPush),

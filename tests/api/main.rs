@@ -34,6 +34,7 @@ mod participants;
 mod passwords;
 mod practice_tips;
 mod privacy;
+mod programmes;
 mod project_corrections;
 mod proof;
 mod refresh_tokens;

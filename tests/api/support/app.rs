@@ -27,6 +27,8 @@ pub const TEST_JWT_SECRET: &[u8] = b"test-secret-test-secret-test-secret-0123";
 /// tokens it logged in with.
 pub const TEST_TOKEN_TTL: i64 = 3600;
 pub const TEST_METRICS_TOKEN: &str = "test-metrics-token-test-metrics-token-0123";
+/// The JWT secret of a sister programme in tests ([`TestApp::with_sister`]).
+pub const SISTER_JWT_SECRET: &[u8] = b"sister-secret-sister-secret-sister-0123";
 /// Password of accounts made by the helpers.
 pub const PASSWORD: &str = "correct horse battery staple";
 
@@ -241,6 +243,42 @@ impl TestApp {
         let mut settings = settings_with_mail(&self.database_url, &self.mail);
         change(&mut settings);
         (self.address, self.pool, self.handle) = start_with(settings);
+    }
+
+    /// Restarts the service with a sister programme over a fresh database of the same backend
+    /// (its own JWT secret and sender) and returns a view of it: the returned app's helpers call
+    /// `/programmes/{code}/api/v1/…` and inspect the sister's database. Both views share the
+    /// server, client and SMTP inbox.
+    pub async fn with_sister(&mut self, programme: Programme) -> TestApp {
+        let backend = match self._database {
+            TestDatabase::Sqlite { .. } => Backend::Sqlite,
+            TestDatabase::Postgres { .. } => Backend::Postgres,
+        };
+        let (sister_url, database) = create_database(backend).expect("a database for the sister");
+        let code = programme.code.clone();
+        self.stop().await;
+        let mut settings = settings_with_mail(&self.database_url, &self.mail);
+        let mut sister = settings.clone();
+        sister.mail.from = format!("{} Mentoring <mentoring@{code}.example>", programme.office);
+        sister.mail.api_public_url = format!("http://127.0.0.1/programmes/{code}");
+        sister.programme = programme;
+        sister.database_url = sister_url.clone();
+        sister.jwt_secret = Secret::new(SISTER_JWT_SECRET.to_vec());
+        settings.sisters = vec![sister];
+        let app = Application::build(settings).expect("server with a sister starts");
+        let sister_pool = app.pool_of(&code).expect("the sister runs");
+        self.address = format!("http://127.0.0.1:{}", app.port());
+        (self.pool, self.handle) = (app.pool(), app.handle());
+        tokio::spawn(app.run_until_stopped());
+        TestApp {
+            address: format!("{}/programmes/{code}", self.address),
+            client: self.client.clone(),
+            pool: sister_pool,
+            mail: self.mail.clone(),
+            database_url: sister_url,
+            handle: self.handle.clone(),
+            _database: database,
+        }
     }
 
     /// Waits (up to 10 s) until the mail outbox holds no pending message: every message queued

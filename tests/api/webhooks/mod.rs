@@ -7,7 +7,7 @@ mod community;
 mod idle;
 mod payloads;
 mod python_receiver;
-mod receiver;
+pub mod receiver;
 mod sources;
 
 use std::time::Duration;
