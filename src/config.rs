@@ -435,7 +435,10 @@ impl Settings {
         let database_url = required("DATABASE_URL")?;
         let jwt_secret = match own("JWT_SECRET") {
             Some(secret) => validate_secret(secret.into_bytes()).map_err(|e| renamed(code, e))?,
-            None => load_or_create_secret(&secret_file_for(&database_url))?,
+            // Its own file (`jwt-secret-<code>`): sister databases often sit in one folder.
+            None => load_or_create_secret(
+                &secret_file_for(&database_url).with_file_name(format!("jwt-secret-{code}")),
+            )?,
         };
         let public_url = web_url(
             "PUBLIC_URL",

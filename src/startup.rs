@@ -80,7 +80,11 @@ pub fn prepare_database(settings: &Settings) -> Result<DbPool, StartupError> {
     let applied =
         db::migrations::run_pending(&mut conn).map_err(|e| StartupError::Migrate(e.to_string()))?;
     if !applied.is_empty() {
-        log::info!("applied migrations: {}", applied.join(", "));
+        log::info!(
+            "programme {}: applied migrations: {}",
+            settings.programme.code,
+            applied.join(", ")
+        );
     }
     let code = settings.programme.code.clone();
     db::models::programme::claim(&mut conn, &settings.programme)
