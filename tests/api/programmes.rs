@@ -15,6 +15,7 @@ on_both_backends!(
     a_sister_programme_shares_no_people_tokens_lists_or_events,
     a_sister_programme_keeps_its_catalogue_routes_and_texts,
     a_database_serves_only_the_programme_that_claimed_it,
+    the_binary_reads_sister_programmes_from_the_environment,
 );
 
 /// The sister programme of the tests.
@@ -320,4 +321,90 @@ async fn a_database_serves_only_the_programme_that_claimed_it(app: TestApp) {
         Application::build(settings),
         Err(StartupError::Claim { .. })
     ));
+}
+
+/// Runs the binary's `args` with the sister `kam` configured in the environment, and `extra`.
+async fn run_binary(
+    app: &TestApp,
+    kam: &TestApp,
+    args: &[&str],
+    extra: &[(&str, &str)],
+) -> std::process::Output {
+    let programme = adaptation();
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_mentoring-api"));
+    command
+        .args(args)
+        .env("DATABASE_URL", app.database_url())
+        .env("JWT_SECRET", "cli-test-secret-cli-test-secret-cli-0123")
+        .env("PROGRAMMES", "kam")
+        .env("PROGRAMME_KAM_DATABASE_URL", kam.database_url())
+        .env(
+            "PROGRAMME_KAM_JWT_SECRET",
+            "cli-kam-secret-cli-kam-secret-cli-0123",
+        )
+        .env("PROGRAMME_KAM_NAME", &programme.name)
+        .env("PROGRAMME_KAM_TITLE", &programme.title)
+        .env("PROGRAMME_KAM_OFFICE", &programme.office)
+        .env("PROGRAMME_KAM_PUBLIC_URL", "https://kam.example.org")
+        .env("STAFF_PASSWORD", "Kranich Notizblock Gewitter 7")
+        .env("RUST_LOG", "off");
+    for (name, value) in extra {
+        command.env(name, value);
+    }
+    command.output().await.expect("the binary runs")
+}
+
+async fn the_binary_reads_sister_programmes_from_the_environment(mut app: TestApp) {
+    let kam = app.with_sister(adaptation()).await;
+    let create = [
+        "--programme",
+        "kam",
+        "create-staff",
+        "--email",
+        "cli@zka.example",
+    ];
+    let done = run_binary(&app, &kam, &create, &[]).await;
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    // The account is the sister's: it logs in there, and is unknown to the default programme.
+    kam.login("cli@zka.example", "Kranich Notizblock Gewitter 7")
+        .await;
+    let login = json!({"email": "cli@zka.example", "password": "Kranich Notizblock Gewitter 7"});
+    assert_eq!(
+        app.post("/api/v1/auth/token", None, &login).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+    // What an operator gets wrong is named, and nothing starts.
+    let cases: [(&[(&str, &str)], &str); 4] = [
+        (
+            &[("PROGRAMME_KAM_PUBLIC_URL", "")],
+            "PROGRAMME_KAM_PUBLIC_URL must be set",
+        ),
+        (
+            &[(
+                "PROGRAMME_KAM_JWT_SECRET",
+                "cli-test-secret-cli-test-secret-cli-0123",
+            )],
+            "PROGRAMME_KAM_JWT_SECRET is another programme's secret",
+        ),
+        (
+            &[("PROGRAMME_KAM_DATABASE_URL", app.database_url())],
+            "PROGRAMME_KAM_DATABASE_URL is another programme's database",
+        ),
+        (
+            &[("PROGRAMMES", "kam,ksm")],
+            "the programme code `ksm` is used twice",
+        ),
+    ];
+    for (extra, message) in cases {
+        let refused = run_binary(&app, &kam, &["migrate"], extra).await;
+        assert!(!refused.status.success(), "{message}");
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains(message), "{stderr}");
+    }
+    let unknown = run_binary(&app, &kam, &["--programme", "xyz", "migrate"], &[]).await;
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("names no programme `xyz`"));
 }
