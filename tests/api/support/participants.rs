@@ -165,26 +165,24 @@ impl TestApp {
 
     /// An integration client's token, created by `staff`.
     pub async fn integration_token(&self, staff: &str) -> String {
-        let created: Value = self
+        let res = self
             .post(
                 "/api/v1/integration-accounts",
                 Some(staff),
                 &json!({"display_name": "Community"}),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
-        let login: Value = self
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED, "integration account");
+        let created: Value = res.json().await.unwrap();
+        let res = self
             .post(
                 "/api/v1/auth/token",
                 None,
                 &json!({"client_id": created["client_id"], "client_secret": created["client_secret"]}),
             )
-            .await
-            .json()
-            .await
-            .unwrap();
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "integration login");
+        let login: Value = res.json().await.unwrap();
         login["access_token"].as_str().unwrap().to_owned()
     }
 
