@@ -38,9 +38,9 @@ pub enum Command {
         /// The e-mail address to log in with.
         #[arg(long)]
         email: String,
-        /// The name shown to others.
-        #[arg(long, default_value = "SK:KK")]
-        display_name: String,
+        /// The name shown to others (default: the programme office's short name, e.g. "SK:KK").
+        #[arg(long)]
+        display_name: Option<String>,
     },
     /// Fill an empty database with a demo programme; the staff password comes from
     /// STAFF_PASSWORD or is generated and printed.
@@ -139,7 +139,7 @@ pub async fn run(cli: Cli) -> Result<(), BoxError> {
             let body = NewStaffAccount {
                 email,
                 password,
-                display_name,
+                display_name: display_name.unwrap_or_else(|| settings.programme.office.clone()),
             };
             let account = create_staff_account(&pool, body, Actor::system())
                 .await

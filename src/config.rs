@@ -402,6 +402,20 @@ impl Settings {
                         "is another programme's database",
                     ));
                 }
+                if other.mail.public_url == sister.mail.public_url {
+                    return Err(sister_error(
+                        code,
+                        "PUBLIC_URL",
+                        "is another programme's front end",
+                    ));
+                }
+                if other.mail.api_public_url == sister.mail.api_public_url {
+                    return Err(sister_error(
+                        code,
+                        "API_PUBLIC_URL",
+                        "is another programme's API",
+                    ));
+                }
                 if other.jwt_secret.expose() == sister.jwt_secret.expose() {
                     return Err(sister_error(
                         code,
@@ -477,7 +491,15 @@ impl Settings {
         }
         sister.mail.public_url = public_url;
         sister.mail.api_public_url = api_public_url;
-        sister.mail.from = own("MAIL_FROM").unwrap_or_else(|| self.mail.from.clone());
+        // Without its own sender, the default's address under the sister's name.
+        sister.mail.from = own("MAIL_FROM").unwrap_or_else(|| {
+            let address = self
+                .mail
+                .from
+                .rsplit_once('<')
+                .map_or(self.mail.from.as_str(), |(_, a)| a.trim_end_matches('>'));
+            format!("{} <{}>", sister.programme.name, address.trim())
+        });
         sister.mail.reply_to = own("MAIL_REPLY_TO").or_else(|| self.mail.reply_to.clone());
         sister.mail.folder =
             own("MAIL_DIR").map_or_else(|| self.mail.folder.join(code), PathBuf::from);
@@ -497,9 +519,9 @@ impl Settings {
         self.sisters
             .into_iter()
             .find(|s| s.programme.code == code)
-            .ok_or_else(|| ConfigError::Invalid {
-                name: "PROGRAMMES",
-                reason: format!("names no programme `{code}`"),
+            .ok_or_else(|| ConfigError::Programme {
+                variable: "--programme".to_owned(),
+                reason: format!("`{code}`: no such programme is configured (`PROGRAMMES`)"),
             })
     }
 

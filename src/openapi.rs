@@ -145,7 +145,7 @@ once: verify the signature (any Standard Webhooks library does it), drop repeate
 2xx quickly. Any other answer or no answer within the timeout is retried with exponential backoff (or after \
 `Retry-After`); 410 Gone disables the endpoint.",
             ))
-            .parameter(header("webhook-id", "`evt_` and the event id; the same on every attempt."))
+            .parameter(header("webhook-id", "`evt_` and the event id (a sister programme's: `evt_<code>_<id>`); the same on every attempt."))
             .parameter(header("webhook-timestamp", "Unix seconds of this attempt; reject old ones."))
             .parameter(header(
                 "webhook-signature",

@@ -10,6 +10,7 @@ use utoipa_swagger_ui::{Config, SwaggerUi};
 
 use crate::api::http::json_object::JSON_LIMIT_BYTES;
 use crate::api::http::mount::{MountPoint, locate_in_programme};
+use crate::api::metrics::ProgrammePools;
 use crate::auth::AccountCache;
 use crate::auth::jwt::TokenKeys;
 use crate::auth::throttle::{LoginThrottle, PasswordResetThrottle, RegistrationThrottle};
@@ -88,7 +89,7 @@ pub fn prepare_database(settings: &Settings) -> Result<DbPool, StartupError> {
     }
     let code = settings.programme.code.clone();
     db::models::programme::claim(&mut conn, &settings.programme)
-        .map_err(|e| StartupError::Connect(e.to_string()))?
+        .map_err(|e| StartupError::Migrate(format!("cannot read or write the claim: {e}")))?
         .map_err(|reason| StartupError::Claim { code, reason })?;
     Ok(pool)
 }
@@ -106,10 +107,14 @@ impl Application {
         let programmes = settings
             .programmes()
             .zip(pools)
-            .map(|(settings, pool)| {
+            .enumerate()
+            .map(|(index, (settings, pool))| {
                 Ok(Background {
                     code: settings.programme.code.clone(),
-                    worker: Worker::new(pool.clone(), settings.webhooks, address),
+                    worker: Worker {
+                        sister: (index > 0).then(|| settings.programme.code.clone()),
+                        ..Worker::new(pool.clone(), settings.webhooks, address)
+                    },
                     mail: mail_worker(pool.clone(), settings)?,
                     reminders: ReminderTask {
                         pool: pool.clone(),
@@ -283,6 +288,7 @@ struct ProgrammeData {
 
 impl ProgrammeData {
     fn new(settings: &Settings, pool: &DbPool, mount: MountPoint) -> Self {
+        let sister = (!mount.0.is_empty()).then_some(settings.programme.code.as_str());
         let mut own = settings.clone();
         own.sisters = Vec::new();
         Self {
@@ -291,7 +297,7 @@ impl ProgrammeData {
             keys: web::Data::new(TokenKeys::for_programme(
                 &settings.jwt_secret,
                 settings.token_ttl_secs,
-                &settings.programme,
+                sister,
             )),
             throttle: web::Data::new(LoginThrottle::default()),
             registrations: web::Data::new(RegistrationThrottle::new(
@@ -361,6 +367,13 @@ fn run(
     programmes.rotate_left(1);
     let origins = settings.cors_origins.clone();
     let listen_address = web::Data::new(ListenAddress(listener.local_addr()?));
+    let all_pools = web::Data::new(ProgrammePools(
+        settings
+            .programmes()
+            .zip(pools)
+            .map(|(settings, pool)| (settings.programme.code.clone(), pool.clone()))
+            .collect(),
+    ));
     let metrics = web::Data::new(Metrics::default());
     let mut server = HttpServer::new(move || {
         let (sisters, default) = programmes.split_at(programmes.len() - 1);
@@ -371,6 +384,7 @@ fn run(
         app.app_data(catalog.clone())
             .app_data(listen_address.clone())
             .app_data(metrics.clone())
+            .app_data(all_pools.clone())
             .app_data(
                 web::JsonConfig::default()
                     .limit(JSON_LIMIT_BYTES)

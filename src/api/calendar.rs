@@ -167,9 +167,10 @@ fn feed_example() -> serde_json::Value {
 }
 
 /// The domain of the events' UIDs: a calendar app merges events with the same UID, so the
-/// sessions of two programmes (same ids, own databases) must never share one.
-fn uid_domain(programme: &Programme) -> String {
-    if programme.code == crate::domain::programme::DEFAULT_CODE {
+/// sessions of two programmes (same ids, own databases) must never share one. The default
+/// programme (mounted at the root) keeps the domain it always had.
+fn uid_domain(programme: &Programme, mount: &MountPoint) -> String {
+    if mount.0.is_empty() {
         "mentoring.skkk".to_owned()
     } else {
         format!("{}.mentoring.skkk", programme.code)
@@ -221,6 +222,7 @@ pub async fn feed(
     token: web::Path<String>,
     pool: web::Data<DbPool>,
     settings: web::Data<Settings>,
+    mount: web::Data<MountPoint>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let programme = settings.programme.clone();
@@ -237,7 +239,7 @@ pub async fn feed(
             .map(|f| (f.code, f.name_de))
             .collect();
         let mut calendar = Calendar::new().name(&programme.name).done();
-        let uid_domain = uid_domain(&programme);
+        let uid_domain = uid_domain(&programme, &mount);
         for session in sessions::upcoming(conn, Utc::now().naive_utc(), FEED_LIMIT)? {
             let name = names
                 .iter()

@@ -8,6 +8,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, get, web};
 use sha2::{Digest, Sha256};
 
+use crate::api::http::mount::MountPoint;
 use crate::config::Settings;
 use crate::db::models::{mail_messages, webhook_deliveries};
 use crate::db::{self, DbPool};
@@ -27,13 +28,13 @@ const EXAMPLE: &str = r#"# HELP mentoring_http_requests_total HTTP requests answ
 mentoring_http_requests_total{method="GET",route="/api/v1/participants/{id}",status="200"} 42
 # HELP mentoring_db_pool_connections Database pool connections: open (in use and idle), idle, and the most the pool opens
 # TYPE mentoring_db_pool_connections gauge
-mentoring_db_pool_connections{state="open"} 3
-mentoring_db_pool_connections{state="idle"} 2
-mentoring_db_pool_connections{state="max"} 8
+mentoring_db_pool_connections{programme="ksm",state="open"} 3
+mentoring_db_pool_connections{programme="ksm",state="idle"} 2
+mentoring_db_pool_connections{programme="ksm",state="max"} 8
 # HELP mentoring_queue_messages Messages of the mail and webhook queues waiting for delivery (pending) or given up (failed)
 # TYPE mentoring_queue_messages gauge
-mentoring_queue_messages{queue="mail",status="pending"} 0
-mentoring_queue_messages{queue="webhook",status="pending"} 4
+mentoring_queue_messages{programme="ksm",queue="mail",status="pending"} 0
+mentoring_queue_messages{programme="ksm",queue="webhook",status="pending"} 4
 # EOF
 "#;
 
@@ -41,10 +42,12 @@ mentoring_queue_messages{queue="webhook",status="pending"} 4
 ///
 /// For Prometheus, not for front ends: requests answered and their latency by route pattern
 /// (never the concrete path), method and status code (`mentoring_http_requests_total`,
-/// `mentoring_http_request_duration_seconds`); the database pool's open, idle and maximum
-/// connections (`mentoring_db_pool_connections`); and the mail and webhook queues' pending and
-/// failed messages (`mentoring_queue_messages`, counted in the database at each scrape, absent
-/// when the database did not answer). Served only when `METRICS_TOKEN` is configured, to requests
+/// `mentoring_http_request_duration_seconds`); each programme's database pool: open, idle and
+/// maximum connections (`mentoring_db_pool_connections`); and each programme's mail and webhook
+/// queues: pending and failed messages (`mentoring_queue_messages`, counted in its database at
+/// each scrape, absent when the database did not answer). The gauges carry the label
+/// `programme` (`ksm`, and each sister's code); the process's metrics are served once, here,
+/// not under a sister programme's mount point. Served only when `METRICS_TOKEN` is configured, to requests
 /// sending it as bearer token (Prometheus: `authorization: {credentials: …}`). No or another
 /// token (staff JWTs too) is 401; an instance without `METRICS_TOKEN` answers 404.
 #[utoipa::path(
@@ -63,8 +66,14 @@ pub async fn get_metrics(
     req: HttpRequest,
     settings: web::Data<Settings>,
     metrics: web::Data<Metrics>,
-    pool: web::Data<DbPool>,
+    pools: web::Data<ProgrammePools>,
+    mount: web::Data<MountPoint>,
 ) -> Result<HttpResponse, AppError> {
+    // The process has one set of metrics (every programme's pool and queues, labelled with the
+    // programme); it is served once, at the root.
+    if !mount.0.is_empty() {
+        return Err(AppError::NotFound);
+    }
     let refused = || AppError::Unauthorized("send the METRICS_TOKEN as bearer token".into());
     let presented = req
         .headers()
@@ -80,37 +89,45 @@ pub async fn get_metrics(
     if !same_secret(presented.as_bytes(), expected.expose()) {
         return Err(refused());
     }
-    let state = pool.state();
-    metrics.set_pool(PoolUse {
-        connections: state.connections,
-        idle: state.idle_connections,
-        max: pool.max_size(),
-    });
-    let depths = db::run(&pool, |conn| {
-        let (mail_pending, mail_failed) = mail_messages::count_queued(conn)?;
-        let (hook_pending, hook_failed) = webhook_deliveries::count_queued(conn)?;
-        Ok([
-            QueueDepth {
-                queue: "mail",
-                pending: mail_pending,
-                failed: mail_failed,
+    for (programme, pool) in &pools.0 {
+        let state = pool.state();
+        metrics.set_pool(
+            programme,
+            PoolUse {
+                connections: state.connections,
+                idle: state.idle_connections,
+                max: pool.max_size(),
             },
-            QueueDepth {
-                queue: "webhook",
-                pending: hook_pending,
-                failed: hook_failed,
-            },
-        ])
-    })
-    .await;
-    if let Err(error) = &depths {
-        log::warn!("metrics: queue depths not counted: {error}");
+        );
+        let depths = db::run(pool, |conn| {
+            let (mail_pending, mail_failed) = mail_messages::count_queued(conn)?;
+            let (hook_pending, hook_failed) = webhook_deliveries::count_queued(conn)?;
+            Ok([
+                QueueDepth {
+                    queue: "mail",
+                    pending: mail_pending,
+                    failed: mail_failed,
+                },
+                QueueDepth {
+                    queue: "webhook",
+                    pending: hook_pending,
+                    failed: hook_failed,
+                },
+            ])
+        })
+        .await;
+        if let Err(error) = &depths {
+            log::warn!("metrics: queue depths of programme {programme} not counted: {error}");
+        }
+        metrics.set_queues(programme, depths.as_ref().ok().map(|d| d.as_slice()));
     }
-    metrics.set_queues(depths.as_ref().ok().map(|d| d.as_slice()));
     Ok(HttpResponse::Ok()
         .content_type(OPENMETRICS_TEXT)
         .body(metrics.render()))
 }
+
+/// Every programme's code and pool, for the gauges (shared on the `App`).
+pub struct ProgrammePools(pub Vec<(String, DbPool)>);
 
 /// Compares digests, so the time taken tells nothing about the token or its length.
 fn same_secret(presented: &[u8], expected: &[u8]) -> bool {

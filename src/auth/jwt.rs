@@ -6,7 +6,6 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Secret;
-use crate::domain::programme::Programme;
 
 use super::Role;
 
@@ -54,14 +53,13 @@ impl TokenKeys {
         Self::with_audience(secret, ttl_secs, AUDIENCE.to_owned())
     }
 
-    /// Keys of `programme`'s API: a sister programme's tokens name it in their audience
+    /// Keys of a programme's API: a sister programme's tokens name it in their audience
     /// (`skkk-mentoring-api/<code>`), so that even a shared secret would not let a token cross
-    /// programmes; the default programme's keep the audience they always had.
-    pub fn for_programme(secret: &Secret, ttl_secs: i64, programme: &Programme) -> Self {
-        let audience = if programme.code == crate::domain::programme::DEFAULT_CODE {
-            AUDIENCE.to_owned()
-        } else {
-            format!("{AUDIENCE}/{}", programme.code)
+    /// programmes; the default programme's (`sister: None`) keep the audience they always had.
+    pub fn for_programme(secret: &Secret, ttl_secs: i64, sister: Option<&str>) -> Self {
+        let audience = match sister {
+            None => AUDIENCE.to_owned(),
+            Some(code) => format!("{AUDIENCE}/{code}"),
         };
         Self::with_audience(secret, ttl_secs, audience)
     }

@@ -86,6 +86,21 @@ pub fn check_claim(claimed: &str, programme: &str) -> Result<(), String> {
     }
 }
 
+/// Whether `programme` may claim an unclaimed database: a fresh one, yes; one that already
+/// holds people was the single programme's from before programmes were claimed (the SK:KK's
+/// KSM programme), so only that programme may adopt it; a sister pointed at it by mistake would
+/// otherwise take those people for its own.
+pub fn check_adoption(programme: &str, holds_accounts: bool) -> Result<(), String> {
+    if !holds_accounts || programme == DEFAULT_CODE {
+        Ok(())
+    } else {
+        Err(format!(
+            "this database holds the data of the programme `{DEFAULT_CODE}` from before \
+             programmes were claimed, not of `{programme}`"
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +134,17 @@ mod tests {
     fn a_database_serves_only_the_programme_that_claimed_it() {
         assert!(check_claim("kam", "kam").is_ok());
         let error = check_claim("ksm", "kam").unwrap_err();
+        assert!(
+            error.contains("`ksm`") && error.contains("`kam`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn only_the_default_programme_adopts_a_database_with_people() {
+        assert!(check_adoption("kam", false).is_ok());
+        assert!(check_adoption(DEFAULT_CODE, true).is_ok());
+        let error = check_adoption("kam", true).unwrap_err();
         assert!(
             error.contains("`ksm`") && error.contains("`kam`"),
             "{error}"

@@ -30,11 +30,13 @@ pub struct RequestLabels {
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct PoolLabels {
+    programme: String,
     state: &'static str,
 }
 
 #[derive(Debug, Clone, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct QueueLabels {
+    programme: String,
     queue: &'static str,
     status: &'static str,
 }
@@ -123,27 +125,39 @@ impl Metrics {
         self.latency.get_or_create(labels).observe(seconds);
     }
 
-    /// Sets the pool gauges.
-    pub fn set_pool(&self, pool: PoolUse) {
+    /// Sets the pool gauges of the programme `programme`.
+    pub fn set_pool(&self, programme: &str, pool: PoolUse) {
         for (state, value) in [
             ("open", pool.connections),
             ("idle", pool.idle),
             ("max", pool.max),
         ] {
             self.pool
-                .get_or_create(&PoolLabels { state })
+                .get_or_create(&PoolLabels {
+                    programme: programme.to_owned(),
+                    state,
+                })
                 .set(i64::from(value));
         }
     }
 
-    /// Sets the queue gauges; `None` (the database did not answer) removes them, so a scrape
-    /// never shows a stale depth as current.
-    pub fn set_queues(&self, depths: Option<&[QueueDepth]>) {
-        self.queues.clear();
+    /// Sets the queue gauges of the programme `programme`; `None` (its database did not answer)
+    /// removes them, so a scrape never shows a stale depth as current.
+    pub fn set_queues(&self, programme: &str, depths: Option<&[QueueDepth]>) {
+        for queue in ["mail", "webhook"] {
+            for status in ["pending", "failed"] {
+                self.queues.remove(&QueueLabels {
+                    programme: programme.to_owned(),
+                    queue,
+                    status,
+                });
+            }
+        }
         for depth in depths.unwrap_or_default() {
             for (status, value) in [("pending", depth.pending), ("failed", depth.failed)] {
                 self.queues
                     .get_or_create(&QueueLabels {
+                        programme: programme.to_owned(),
                         queue: depth.queue,
                         status,
                     })
@@ -204,17 +218,18 @@ mod tests {
     #[test]
     fn queue_gauges_vanish_when_the_database_did_not_answer() {
         let metrics = Metrics::default();
-        metrics.set_queues(Some(&[QueueDepth {
-            queue: "mail",
-            pending: 3,
-            failed: 1,
-        }]));
-        assert!(
-            metrics
-                .render()
-                .contains(r#"mentoring_queue_messages{queue="mail",status="pending"} 3"#)
+        metrics.set_queues(
+            "ksm",
+            Some(&[QueueDepth {
+                queue: "mail",
+                pending: 3,
+                failed: 1,
+            }]),
         );
-        metrics.set_queues(None);
+        assert!(metrics.render().contains(
+            r#"mentoring_queue_messages{programme="ksm",queue="mail",status="pending"} 3"#
+        ));
+        metrics.set_queues("ksm", None);
         assert!(!metrics.render().contains("mentoring_queue_messages{"));
     }
 

@@ -66,15 +66,20 @@ impl EventResponse {
     }
 
     /// The `webhook-id` of its pushes: the same for every attempt and endpoint, so receivers
-    /// can drop repeats.
-    pub fn webhook_id(&self) -> String {
-        format!("evt_{}", self.id)
+    /// can drop repeats. A sister programme's events (numbered in its own database) name the
+    /// programme, `evt_<code>_<id>`, so that a receiver hearing two programmes never drops one
+    /// programme's event as a repeat of the other's.
+    pub fn webhook_id(&self, sister: Option<&str>) -> String {
+        match sister {
+            None => format!("evt_{}", self.id),
+            Some(code) => format!("evt_{code}_{}", self.id),
+        }
     }
 }
 
 /// The body of a webhook push (Standard Webhooks layout): the event of the feed in `data`.
-/// Headers: `webhook-id` (`evt_` and the event id; the same on every retry), `webhook-timestamp`
-/// (Unix seconds of the attempt) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of
+/// Headers: `webhook-id` (`evt_` and the event id, a sister programme's `evt_<code>_<id>`; the
+/// same on every retry), `webhook-timestamp` (Unix seconds of the attempt) and `webhook-signature` (`v1,` and the base64 HMAC-SHA256 of
 /// `{webhook-id}.{webhook-timestamp}.{body}`, keyed with the base64-decoded part of the
 /// endpoint's secret after `whsec_`).
 #[derive(Debug, Serialize, ToSchema)]

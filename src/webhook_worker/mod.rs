@@ -33,6 +33,8 @@ pub struct Worker {
     pub pool: DbPool,
     pub policy: DeliveryPolicy,
     pub sender: Sender,
+    /// The sister programme whose events it pushes (`None`: the default programme).
+    pub sister: Option<String>,
 }
 
 impl Worker {
@@ -46,6 +48,7 @@ impl Worker {
             pool,
             policy,
             sender,
+            sister: None,
         }
     }
 
@@ -95,7 +98,7 @@ impl Worker {
             .map(|due| {
                 let worker = self.clone();
                 tokio::spawn(async move {
-                    let outcome = worker.sender.send(&due).await;
+                    let outcome = worker.sender.send(&due, worker.sister.as_deref()).await;
                     let policy = worker.policy;
                     db::write(&worker.pool, move |c| record(c, &due, &outcome, &policy)).await
                 })

@@ -25,8 +25,9 @@ pub struct Sender {
 
 impl Sender {
     /// Tries `due` once; every failure becomes [`Outcome::Failed`] with its cause.
-    pub async fn send(&self, due: &Due) -> Outcome {
-        self.try_send(due)
+    /// `sister`: the sister programme whose event it is (`None`: the default programme).
+    pub async fn send(&self, due: &Due, sister: Option<&str>) -> Outcome {
+        self.try_send(due, sister)
             .await
             .unwrap_or_else(|error| Outcome::Failed {
                 status: None,
@@ -35,7 +36,7 @@ impl Sender {
             })
     }
 
-    async fn try_send(&self, due: &Due) -> Result<Outcome, String> {
+    async fn try_send(&self, due: &Due, sister: Option<&str>) -> Result<Outcome, String> {
         let url = Url::parse(&due.url).map_err(|e| format!("invalid URL: {e}"))?;
         let addresses = self.resolve(&url).await?;
         let mut client = reqwest::Client::builder()
@@ -50,7 +51,7 @@ impl Sender {
         let client = client.build().map_err(|e| e.to_string())?;
         let message = WebhookMessage::of(&due.event);
         let body = serde_json::to_string(&message).map_err(|e| e.to_string())?;
-        let msg_id = message.data.webhook_id();
+        let msg_id = message.data.webhook_id(sister);
         let timestamp = Utc::now().timestamp();
         let signature = sign(&due.secret, &msg_id, timestamp, &body)?;
         let response = client

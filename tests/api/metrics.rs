@@ -79,13 +79,25 @@ async fn requests_are_counted_under_their_route_pattern(app: TestApp) {
 async fn pool_and_queue_depths_are_reported(app: TestApp) {
     let before = scrape(&app).await;
     assert_eq!(
-        sample(&before, r#"mentoring_db_pool_connections{state="max"}"#),
+        sample(
+            &before,
+            r#"mentoring_db_pool_connections{programme="ksm",state="max"}"#
+        ),
         8.0
     );
-    assert!(sample(&before, r#"mentoring_db_pool_connections{state="open"}"#) >= 1.0);
-    let pending = r#"mentoring_queue_messages{queue="mail",status="pending"}"#;
+    assert!(
+        sample(
+            &before,
+            r#"mentoring_db_pool_connections{programme="ksm",state="open"}"#
+        ) >= 1.0
+    );
+    let pending = r#"mentoring_queue_messages{programme="ksm",queue="mail",status="pending"}"#;
     assert!(before.contains(pending), "{before}");
-    assert!(before.contains(r#"mentoring_queue_messages{queue="webhook",status="pending"}"#));
+    assert!(
+        before.contains(
+            r#"mentoring_queue_messages{programme="ksm",queue="webhook",status="pending"}"#
+        )
+    );
 
     // A message due only next century waits in the queue: the depth counts it.
     let mut conn = app.pool.get().unwrap();

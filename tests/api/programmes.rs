@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::on_both_backends;
-use crate::support::app::{PASSWORD, TestApp, test_settings};
+use crate::support::app::{PASSWORD, TEST_METRICS_TOKEN, TestApp, test_settings};
 use crate::webhooks::receiver::{Receiver, status};
 
 on_both_backends!(
@@ -122,6 +122,13 @@ async fn a_sister_programme_shares_no_people_tokens_lists_or_events(mut app: Tes
         calls
             .iter()
             .all(|c| c.json()["type"] == "participant.activated")
+    );
+    // Its events are numbered in its own database: their webhook-id names the programme, so a
+    // receiver hearing both programmes never drops one as a repeat of the other's `evt_1`.
+    assert!(
+        calls.iter().all(|c| c.webhook_id.starts_with("evt_kam_")),
+        "{:?}",
+        calls.iter().map(|c| &c.webhook_id).collect::<Vec<_>>()
     );
 
     // Lists, records and exports show each programme's own people.
@@ -266,6 +273,19 @@ async fn a_sister_programme_keeps_its_catalogue_routes_and_texts(mut app: TestAp
         StatusCode::OK,
         "each programme answers for its own database"
     );
+    // One scrape for the process, with each programme's pool and queues labelled.
+    let metrics = |app: &TestApp| {
+        app.client
+            .get(format!("{}/metrics", app.address))
+            .bearer_auth(TEST_METRICS_TOKEN)
+            .send()
+    };
+    let scrape = metrics(&app).await.unwrap().text().await.unwrap();
+    for programme in ["ksm", "kam"] {
+        let gauge = format!(r#"mentoring_queue_messages{{programme="{programme}",queue="mail","#);
+        assert!(scrape.contains(&gauge), "{scrape}");
+    }
+    assert_eq!(metrics(&kam).await.unwrap().status(), StatusCode::NOT_FOUND);
 
     // A calendar feed made in the sister is served by the sister, under its mount point.
     let res = kam
@@ -314,7 +334,39 @@ async fn a_database_serves_only_the_programme_that_claimed_it(app: TestApp) {
         Err(other) => panic!("refused for another reason: {other}"),
         Ok(_) => panic!("a second programme started on the default's database"),
     }
-    // Nor may the default programme start on it under another code.
+    // A database from before programmes were claimed (people in it, no claim) is adopted by the
+    // default programme only.
+    app.create_staff("before@example.org").await;
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = app.pool.get().unwrap();
+        diesel::sql_query("DELETE FROM programme")
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let mut settings = test_settings(app.database_url());
+    settings.programme = adaptation();
+    match Application::build(settings) {
+        Err(StartupError::Claim { reason, .. }) => {
+            assert!(
+                reason.contains("from before programmes were claimed"),
+                "{reason}"
+            );
+        }
+        Err(other) => panic!("refused for another reason: {other}"),
+        Ok(_) => panic!("a sister adopted the default programme's people"),
+    }
+    // Nor may the default programme start on a claimed database under another code.
+    {
+        use diesel::RunQueryDsl;
+        let mut conn = app.pool.get().unwrap();
+        diesel::sql_query(
+            "INSERT INTO programme (singleton, code, name, title, office, claimed_at) \
+             VALUES (1, 'ksm', 'KSM', 'KSM', 'SK:KK', CURRENT_TIMESTAMP)",
+        )
+        .execute(&mut conn)
+        .unwrap();
+    }
     let mut settings = test_settings(app.database_url());
     settings.programme = adaptation();
     assert!(matches!(
@@ -378,7 +430,7 @@ async fn the_binary_reads_sister_programmes_from_the_environment(mut app: TestAp
         StatusCode::UNAUTHORIZED
     );
     // What an operator gets wrong is named, and nothing starts.
-    let cases: [(&[(&str, &str)], &str); 4] = [
+    let cases: [(&[(&str, &str)], &str); 5] = [
         (
             &[("PROGRAMME_KAM_PUBLIC_URL", "")],
             "PROGRAMME_KAM_PUBLIC_URL must be set",
@@ -398,6 +450,10 @@ async fn the_binary_reads_sister_programmes_from_the_environment(mut app: TestAp
             &[("PROGRAMMES", "kam,ksm")],
             "the programme code `ksm` is used twice",
         ),
+        (
+            &[("PROGRAMME_KAM_PUBLIC_URL", "http://localhost:8080")],
+            "PROGRAMME_KAM_PUBLIC_URL is another programme's front end",
+        ),
     ];
     for (extra, message) in cases {
         let refused = run_binary(&app, &kam, &["migrate"], extra).await;
@@ -406,5 +462,7 @@ async fn the_binary_reads_sister_programmes_from_the_environment(mut app: TestAp
         assert!(stderr.contains(message), "{stderr}");
     }
     let unknown = run_binary(&app, &kam, &["--programme", "xyz", "migrate"], &[]).await;
-    assert!(String::from_utf8_lossy(&unknown.stderr).contains("names no programme `xyz`"));
+    assert!(
+        String::from_utf8_lossy(&unknown.stderr).contains("`xyz`: no such programme is configured")
+    );
 }

@@ -34,7 +34,8 @@ use crate::error::AppError;
 pub struct WebhookDeliveryResponse {
     /// Delivery id.
     pub id: i64,
-    /// The event (as in `GET /api/v1/events`); `webhook-id` is `evt_` and this id.
+    /// The event (as in `GET /api/v1/events`); `webhook-id` is `evt_` and this id (a sister
+    /// programme's: `evt_<code>_` and this id).
     pub event_id: i64,
     /// The event's type.
     pub event_type: EventType,

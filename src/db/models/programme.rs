@@ -4,8 +4,8 @@ use chrono::Utc;
 use diesel::prelude::*;
 
 use crate::db::DbConnection;
-use crate::db::schema::programme;
-use crate::domain::programme::{Programme, check_claim};
+use crate::db::schema::{accounts, programme};
+use crate::domain::programme::{Programme, check_adoption, check_claim};
 
 /// Claims the database for `wanted`, or confirms that it is `wanted`'s; name, title and office follow
 /// the settings. `Ok(Err(why))` when the database belongs to another programme.
@@ -29,6 +29,14 @@ pub fn claim(conn: &mut DbConnection, wanted: &Programme) -> QueryResult<Result<
                     .execute(conn)?;
             }
             None => {
+                let holds_accounts = accounts::table
+                    .select(accounts::id)
+                    .first::<i64>(conn)
+                    .optional()?
+                    .is_some();
+                if let Err(why) = check_adoption(&wanted.code, holds_accounts) {
+                    return Ok(Err(why));
+                }
                 diesel::insert_into(programme::table)
                     .values((
                         programme::singleton.eq(1),
