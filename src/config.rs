@@ -395,32 +395,33 @@ impl Settings {
             let sister = self.sister(code)?;
             let taken = std::iter::once(&self).chain(&sisters);
             for other in taken {
-                if other.database_url == sister.database_url {
-                    return Err(sister_error(
-                        code,
+                let shared = [
+                    (
                         "DATABASE_URL",
-                        "is another programme's database",
-                    ));
-                }
-                if other.mail.public_url == sister.mail.public_url {
-                    return Err(sister_error(
-                        code,
+                        "database",
+                        other.database_url == sister.database_url,
+                    ),
+                    (
                         "PUBLIC_URL",
-                        "is another programme's front end",
-                    ));
-                }
-                if other.mail.api_public_url == sister.mail.api_public_url {
-                    return Err(sister_error(
-                        code,
+                        "front end",
+                        other.mail.public_url == sister.mail.public_url,
+                    ),
+                    (
                         "API_PUBLIC_URL",
-                        "is another programme's API",
-                    ));
-                }
-                if other.jwt_secret.expose() == sister.jwt_secret.expose() {
+                        "API",
+                        other.mail.api_public_url == sister.mail.api_public_url,
+                    ),
+                    (
+                        "JWT_SECRET",
+                        "secret",
+                        other.jwt_secret.expose() == sister.jwt_secret.expose(),
+                    ),
+                ];
+                if let Some((name, what, _)) = shared.into_iter().find(|(_, _, same)| *same) {
                     return Err(sister_error(
                         code,
-                        "JWT_SECRET",
-                        "is another programme's secret",
+                        name,
+                        &format!("is another programme's {what}"),
                     ));
                 }
             }
